@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "checker/cli/exit_codes.hpp"
+#include "checker/cli/json_output.hpp"
+#include "checker/cli/load.hpp"
+#include "checker/cli/options.hpp"
+#include "checker/cli/progress.hpp"
+#include "checker/explore/memory.hpp"
+#include "checker/support/diagnostic.hpp"
+#include "traces/render_steps.hpp"
+#include "traces/replay.hpp"
+
+namespace iomc::cli {
+
+std::unique_ptr<lang::Model> load_model(const std::string& path) {
+    support::DiagnosticSink sink;
+    auto m = lang::Model::load(path, sink);
+    if (!sink.all().empty()) {
+        const support::SourceManager empty;
+        std::fputs(sink.render(m ? m->sources() : empty).c_str(), stderr);
+    }
+    if (sink.has_errors()) return nullptr;
+    return m;
+}
+
+std::unique_ptr<ir::TransitionSystem> compile_model(const lang::Model& m, const std::string& variant,
+                                                    const std::vector<std::string>& defines) {
+    support::DiagnosticSink sink;
+    auto ts = lang::compile(m, lang::CompileOptions{variant, defines}, sink);
+    if (!sink.all().empty()) std::fputs(sink.render(m.sources()).c_str(), stderr);
+    return ts;
+}
+
+bool resolve_properties(const ir::TransitionSystem& ts, const std::vector<std::string>& names,
+                        std::vector<ir::PropertyId>& out) {
+    for (const auto& n : names) {
+        if (auto p = ts.find_property(n)) {
+            out.push_back(*p);
+            continue;
+        }
+        std::string list;
+        for (const auto& p : ts.properties()) list += (list.empty() ? "" : ", ") + p.name;
+        std::fprintf(stderr, "iomc: error: unknown property '%s'; available: %s\n", n.c_str(), list.c_str());
+        return false;
+    }
+    return true;
+}
+
+int run_check(const CheckOptions& o) {
+    auto model = load_model(o.model);
+    if (!model) return exit_error;
+    auto ts = compile_model(*model, o.variant, o.common.defines);
+    if (!ts) return exit_error;
+    explore::Options eo;
+    if (!explorer_options(o.common, eo)) return exit_error;
+    if (!resolve_properties(*ts, o.properties, eo.properties)) return exit_error;
+    if (o.trace_format != "steps") {
+        std::fprintf(stderr, "iomc: error: unknown trace format '%s'; available: steps\n", o.trace_format.c_str());
+        return exit_error;
+    }
+    eo.stop_at_first = !o.all_properties;
+    if (!o.json) eo.progress = terminal_progress();
+    install_interrupt_handler();
+    const auto r = explore::check(*ts, eo);
+    clear_progress();
+    const auto peak = explore::peak_rss_bytes();
+    const int code = r.verdict == explore::Verdict::holds      ? exit_holds
+                     : r.verdict == explore::Verdict::violated ? exit_violated
+                                                               : exit_incomplete;
+    if (o.json) {
+        std::fputs(check_report_json(*ts, r, peak).c_str(), stdout);
+        return code;
+    }
+    std::string out;
+    out += fmt::format("model: {}\n", ts->info().file);
+    if (!ts->info().variant.empty()) {
+        std::string all;
+        for (const auto& v : model->variants()) all += (all.empty() ? "" : ", ") + v.name;
+        out += fmt::format("variant: {} (of {})\n", ts->info().variant, all);
+    }
+    std::string checked;
+    for (const auto& p : r.properties) checked += (checked.empty() ? "" : ", ") + ts->property(p.property).name;
+    out += fmt::format("checked: {}\n", checked);
+    const double rate = r.stats.seconds > 0 ? static_cast<double>(r.stats.states) / r.stats.seconds : 0;
+    const std::string figures = fmt::format("{} states, {} transitions, depth {}, {:.2f} s ({} states/s), {} stored",
+                                            r.stats.states, r.stats.transitions, r.stats.depth, r.stats.seconds,
+                                            human_count(static_cast<std::uint64_t>(rate)), human_bytes(r.stats.memory));
+    switch (r.verdict) {
+        case explore::Verdict::holds:
+            out += fmt::format("result: holds: every checked property holds in every interleaving\n{}\n", figures);
+            break;
+        case explore::Verdict::incomplete:
+            out += fmt::format("result: incomplete: {} before a verdict; no violation found in the {} states explored "
+                               "(this is not a proof)\n{}\n",
+                               r.incomplete_reason, r.stats.states, figures);
+            break;
+        case explore::Verdict::violated: {
+            const auto& cx = *r.counterexample;
+            out += fmt::format("result: violated: {}\n{}\n", traces::describe(*ts, cx.violation), figures);
+            traces::Replay rep;
+            if (auto err = traces::confirm(*ts, cx, rep)) {
+                out += fmt::format("internal error; please report: the counterexample does not replay: {}\n", *err);
+                std::fputs(out.c_str(), stdout);
+                return exit_error;
+            }
+            out += fmt::format("\ncounterexample ({} step{}{}):\n", cx.trace.steps.size(),
+                               cx.trace.steps.size() == 1 ? "" : "s",
+                               eo.strategy == explore::Strategy::bfs ? ", shortest" : "");
+            out += traces::render_steps(*ts, cx, rep);
+            if (o.all_properties) {
+                for (const auto& p : r.properties)
+                    if (p.verdict == explore::Verdict::violated && p.counterexample &&
+                        p.counterexample->violation.property != cx.violation.property)
+                        out += fmt::format("also violated: {} ({} steps)\n", traces::describe(*ts, p.counterexample->violation),
+                                           p.counterexample->trace.steps.size());
+            }
+            break;
+        }
+    }
+    std::fputs(out.c_str(), stdout);
+    return code;
+}
+
+}  // namespace iomc::cli

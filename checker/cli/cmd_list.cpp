@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "checker/cli/exit_codes.hpp"
+#include "checker/cli/load.hpp"
+#include "checker/cli/options.hpp"
+#include "checker/support/diagnostic.hpp"
+
+namespace iomc::cli {
+
+int run_list(const ListOptions& o) {
+    auto model = load_model(o.model);
+    if (!model) return exit_error;
+    auto ts = compile_model(*model, o.variant, o.defines);
+    if (!ts) return exit_error;
+    std::string out;
+    out += fmt::format("model: {}\n", model->path());
+    out += "variants:\n";
+    if (model->variants().empty()) out += "  (none)\n";
+    for (const auto& v : model->variants())
+        out += fmt::format("  {}{}{}\n", v.name, v.description.empty() ? "" : "  ", v.description);
+    out += "constants (value in this build, default in the file):\n";
+    const auto consts = model->constants();
+    for (const auto& [name, value] : ts->info().constants) {
+        std::string dflt;
+        for (const auto& c : consts)
+            if (c.name == name) dflt = c.default_text;
+        out += fmt::format("  {} = {}   (default {})\n", name, value, dflt);
+    }
+    out += "processes:\n";
+    for (const auto& p : ts->processes()) {
+        std::size_t groups = 0;
+        for (auto g : p.group_at) groups += g != ir::no_group ? 1 : 0;
+        out += fmt::format("  {:<24} {} locations, {} steps  ({})\n", p.name, p.locations.size(), groups,
+                           ts->sources().file_line(p.where));
+    }
+    out += "properties:\n";
+    for (const auto& p : ts->properties()) {
+        const char* kind = "";
+        switch (p.kind) {
+            case ir::PropertyKind::runtime_error: kind = "built-in, always checked"; break;
+            case ir::PropertyKind::deadlock:
+            case ir::PropertyKind::mutex_misuse:
+            case ir::PropertyKind::kref_misuse: kind = "built-in"; break;
+            case ir::PropertyKind::assertion: kind = p.where ? "assertion" : "built-in (unnamed asserts)"; break;
+            case ir::PropertyKind::invariant: kind = "invariant"; break;
+        }
+        out += fmt::format("  {:<40} {}{}\n", p.name, kind,
+                           p.where ? fmt::format(" ({})", ts->sources().file_line(*p.where)) : "");
+    }
+    support::DiagnosticSink sink;
+    const auto cells = model->expectations(sink);
+    out += fmt::format("expectations: {}\n", cells.size());
+    out += fmt::format("state vector: {} bytes ({} bits, {} slots)\n", ts->layout().bytes(), ts->layout().bits(),
+                       ts->layout().slots().size());
+    std::fputs(out.c_str(), stdout);
+    return exit_holds;
+}
+
+int run_lint(const LintOptions& o) {
+    int code = exit_holds;
+    for (const auto& path : o.models) {
+        auto model = load_model(path);
+        if (!model) {
+            code = exit_error;
+            continue;
+        }
+        // Every variant must compile: an error only one variant reaches is still an error.
+        std::vector<std::string> variants;
+        for (const auto& v : model->variants()) variants.push_back(v.name);
+        if (variants.empty()) variants.emplace_back();
+        bool ok = true;
+        for (const auto& v : variants) {
+            if (!compile_model(*model, v, o.defines)) ok = false;
+        }
+        support::DiagnosticSink sink;
+        model->expectations(sink);
+        if (!sink.all().empty()) {
+            std::fputs(sink.render(model->sources()).c_str(), stderr);
+            ok = ok && !sink.has_errors();
+        }
+        if (ok) {
+            std::printf("%s: ok (%zu variant%s)\n", path.c_str(), variants.size(), variants.size() == 1 ? "" : "s");
+        } else {
+            code = exit_error;
+        }
+    }
+    return code;
+}
+
+}  // namespace iomc::cli

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "checker/cli/exit_codes.hpp"
+#include "checker/cli/load.hpp"
+#include "checker/cli/options.hpp"
+#include "checker/cli/progress.hpp"
+#include "checker/support/diagnostic.hpp"
+
+namespace iomc::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Row {
+    std::string file, variant, property, expected, got, note;
+    std::uint64_t states = 0;
+    double seconds = 0;
+    bool pass = false;
+    bool skipped = false;
+};
+
+const char* verdict_word(lang::Expectation const& e) {
+    switch (e.verdict) {
+        case lang::ast::Verdict::holds: return "holds";
+        case lang::ast::Verdict::violates: return "violated";
+        case lang::ast::Verdict::skip: return "skip";
+    }
+    return "?";
+}
+
+void print_row(const Row& r, std::size_t wf, std::size_t wv, std::size_t wp) {
+    const char* status = r.skipped ? "SKIP" : r.pass ? "ok" : "FAIL";
+    std::string line = fmt::format("{:<4}  {:<{}}  {:<{}}  {:<{}}  {:<10}  {:<10}  {:>9}  {:>7.2f}s", status, r.file, wf,
+                                   r.variant.empty() ? "-" : r.variant, wv, r.property, wp, r.expected, r.got, r.states,
+                                   r.seconds);
+    if (!r.note.empty()) line += "  " + r.note;
+    std::puts(line.c_str());
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int run_test(const TestOptions& o) {
+    explore::Options base;
+    if (!explorer_options(o.common, base)) return exit_error;
+    base.stop_at_first = false;
+    install_interrupt_handler();
+    // Files: explicit files are taken as given; folders are searched for *.mc, sorted.
+    std::vector<std::pair<std::string, bool>> files;  // path, named explicitly
+    for (const auto& p : o.paths) {
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
+            std::vector<std::string> found;
+            for (const auto& e : fs::recursive_directory_iterator(p, ec))
+                if (e.is_regular_file() && e.path().extension() == ".mc") found.push_back(e.path().string());
+            std::sort(found.begin(), found.end());
+            for (auto& f : found) files.emplace_back(std::move(f), false);
+        } else if (fs::exists(p, ec)) {
+            files.emplace_back(p, true);
+        } else {
+            std::fprintf(stderr, "iomc: error: no such file or folder '%s'\n", p.c_str());
+            return exit_error;
+        }
+    }
+    const std::size_t wf = 28, wv = 14, wp = 34;
+    std::printf("%-4s  %-*s  %-*s  %-*s  %-10s  %-10s  %9s  %8s\n", "", static_cast<int>(wf), "file", static_cast<int>(wv),
+                "variant", static_cast<int>(wp), "property", "expected", "got", "states", "time");
+    int passed = 0, failed = 0, skipped = 0, errors = 0;
+    std::vector<std::string> without;
+    for (const auto& [file, explicit_file] : files) {
+        support::DiagnosticSink sink;
+        auto model = lang::Model::load(file, sink);
+        if (!model || sink.has_errors()) {
+            const support::SourceManager empty;
+            std::fputs(sink.render(model ? model->sources() : empty).c_str(), stderr);
+            std::printf("%-4s  %s: does not load (see the errors above)\n", "FAIL", file.c_str());
+            ++errors;
+            continue;
+        }
+        const auto cells = model->expectations(sink);
+        if (sink.has_errors()) {
+            std::fputs(sink.render(model->sources()).c_str(), stderr);
+            ++errors;
+            continue;
+        }
+        if (cells.empty()) {
+            if (explicit_file) {
+                std::fprintf(stderr, "iomc: error: %s has no expect lines; nothing to test\n", file.c_str());
+                ++errors;
+            } else {
+                without.push_back(file);
+            }
+            continue;
+        }
+        // One search per variant covers all of its expectations.
+        std::vector<std::string> variants;
+        for (const auto& c : cells)
+            if (std::find(variants.begin(), variants.end(), c.variant) == variants.end()) variants.push_back(c.variant);
+        const std::string shown = fs::path(file).filename().string();
+        for (const auto& v : variants) {
+            std::vector<const lang::Expectation*> mine;
+            for (const auto& c : cells)
+                if (c.variant == v) mine.push_back(&c);
+            auto ts = compile_model(*model, v, o.common.defines);
+            if (!ts) {
+                for (const auto* c : mine) {
+                    Row r{shown, v, c->property, verdict_word(*c), "error", "model error (see above)"};
+                    print_row(r, wf, wv, wp);
+                    ++failed;
+                }
+                continue;
+            }
+            explore::Options eo = base;
+            std::vector<const lang::Expectation*> run;
+            for (const auto* c : mine) {
+                if (c->verdict == lang::ast::Verdict::skip) {
+                    Row r{shown, v, c->property, "skip", "skipped", c->reason};
+                    r.skipped = true;
+                    print_row(r, wf, wv, wp);
+                    ++skipped;
+                    continue;
+                }
+                auto id = ts->find_property(c->property);
+                if (!id) {
+                    std::string list;
+                    for (const auto& p : ts->properties()) list += (list.empty() ? "" : ", ") + p.name;
+                    Row r{shown, v, c->property, verdict_word(*c), "error",
+                          fmt::format("unknown property; available: {}", list)};
+                    print_row(r, wf, wv, wp);
+                    ++failed;
+                    continue;
+                }
+                eo.properties.push_back(*id);
+                run.push_back(c);
+            }
+            if (run.empty()) continue;
+            const auto res = explore::check(*ts, eo);
+            for (const auto* c : run) {
+                const auto id = *ts->find_property(c->property);
+                explore::Verdict got = explore::Verdict::incomplete;
+                std::size_t steps = 0;
+                for (const auto& p : res.properties)
+                    if (p.property == id) {
+                        got = p.verdict;
+                        if (p.counterexample) steps = p.counterexample->trace.steps.size();
+                    }
+                Row r{shown, v, c->property, verdict_word(*c), explore::to_string(got)};
+                r.states = res.stats.states;
+                r.seconds = res.stats.seconds;
+                const bool want_violated = c->verdict == lang::ast::Verdict::violates;
+                r.pass = got == (want_violated ? explore::Verdict::violated : explore::Verdict::holds);
+                if (got == explore::Verdict::violated) r.note = fmt::format("{} steps", steps);
+                if (got == explore::Verdict::incomplete) r.note = res.incomplete_reason;
+                print_row(r, wf, wv, wp);
+                (r.pass ? passed : failed)++;
+            }
+        }
+    }
+    if (!without.empty()) {
+        std::printf("\nfiles without expectations (libraries): %zu\n", without.size());
+        for (const auto& f : without) std::printf("  %s\n", f.c_str());
+    }
+    std::printf("\n%d passed, %d failed, %d skipped", passed, failed, skipped);
+    if (errors) std::printf(", %d file%s with errors", errors, errors == 1 ? "" : "s");
+    std::printf("\n");
+    if (errors) return exit_error;
+    return failed ? exit_violated : exit_holds;
+}
+
+}  // namespace iomc::cli

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+/// @file Loading and compiling a model for a subcommand, printing diagnostics on stderr.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/ir/transition_system.hpp"
+#include "checker/lang/frontend.hpp"
+
+namespace iomc::cli {
+
+/// Loads a model; prints diagnostics and returns null on errors.
+std::unique_ptr<lang::Model> load_model(const std::string& path);
+
+/// Compiles one variant; prints diagnostics (warnings too) and returns null on errors.
+std::unique_ptr<ir::TransitionSystem> compile_model(const lang::Model& m, const std::string& variant,
+                                                    const std::vector<std::string>& defines);
+
+/// Maps property names to ids; prints "unknown property" with the alternatives on error.
+bool resolve_properties(const ir::TransitionSystem& ts, const std::vector<std::string>& names,
+                        std::vector<ir::PropertyId>& out);
+
+}  // namespace iomc::cli

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#include "checker/cli/options.hpp"
+
+#include <csignal>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+namespace iomc::cli {
+
+std::atomic<bool> interrupted{false};
+
+namespace {
+extern "C" void on_sigint(int) {
+    interrupted.store(true);
+    std::signal(SIGINT, SIG_DFL);
+}
+}  // namespace
+
+void install_interrupt_handler() { std::signal(SIGINT, on_sigint); }
+
+bool parse_size(const std::string& text, std::uint64_t& out) {
+    if (text.empty()) return false;
+    std::size_t i = 0;
+    std::uint64_t v = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+        v = v * 10 + static_cast<std::uint64_t>(text[i] - '0');
+        if (v > (std::uint64_t{1} << 50)) return false;
+        ++i;
+    }
+    if (i == 0) return false;
+    std::uint64_t mul = 1;
+    if (i < text.size()) {
+        const std::string suf = text.substr(i);
+        if (suf == "K" || suf == "k" || suf == "KiB") mul = 1ULL << 10;
+        else if (suf == "M" || suf == "MiB") mul = 1ULL << 20;
+        else if (suf == "G" || suf == "GiB") mul = 1ULL << 30;
+        else return false;
+    }
+    out = v * mul;
+    return true;
+}
+
+bool explorer_options(const CommonOptions& c, explore::Options& out) {
+    if (c.strategy == "bfs") {
+        out.strategy = explore::Strategy::bfs;
+    } else if (c.strategy == "dfs") {
+        out.strategy = explore::Strategy::dfs;
+    } else {
+        std::fprintf(stderr, "iomc: error: unknown strategy '%s'; available: bfs, dfs\n", c.strategy.c_str());
+        return false;
+    }
+    out.limits.max_states = c.max_states;
+    out.limits.time_limit = c.time_limit;
+    if (c.time_limit < 0) {
+        std::fprintf(stderr, "iomc: error: --time-limit must not be negative\n");
+        return false;
+    }
+    if (!c.max_memory.empty() && !parse_size(c.max_memory, out.limits.max_memory)) {
+        std::fprintf(stderr, "iomc: error: --max-memory '%s': expected a size such as 512M or 2G\n",
+                     c.max_memory.c_str());
+        return false;
+    }
+    out.cancel = &interrupted;
+    return true;
+}
+
+}  // namespace iomc::cli

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/// @file Options of the subcommands, filled by CLI11 in main.cpp and read by the cmd_* files.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checker/explore/search.hpp"
+
+namespace iomc::cli {
+
+struct CommonOptions {
+    std::vector<std::string> defines;     ///< -D NAME=VALUE
+    std::string max_memory;               ///< "512M", "2G", bytes without suffix
+    std::uint64_t max_states = 0;
+    double time_limit = 0;
+    std::string strategy = "bfs";
+};
+
+struct CheckOptions {
+    CommonOptions common;
+    std::string model;
+    std::string variant;
+    std::vector<std::string> properties;
+    bool json = false;
+    bool all_properties = false;          ///< go on after the first violation
+    std::string trace_format = "steps";
+};
+
+struct TestOptions {
+    CommonOptions common;
+    std::vector<std::string> paths;
+    bool json = false;
+};
+
+struct ListOptions {
+    std::string model;
+    std::string variant;
+    std::vector<std::string> defines;
+};
+
+struct LintOptions {
+    std::vector<std::string> models;
+    std::vector<std::string> defines;
+};
+
+/// Parses "512M", "2G", "1048576"; returns false on bad text.
+bool parse_size(const std::string& text, std::uint64_t& out);
+
+/// Turns common options into explorer options; prints an error and returns false on bad input.
+bool explorer_options(const CommonOptions& c, explore::Options& out);
+
+/// Ctrl-C sets this; the explorer polls it.
+extern std::atomic<bool> interrupted;
+/// Installs the SIGINT handler (a second Ctrl-C kills the process).
+void install_interrupt_handler();
+
+int run_check(const CheckOptions& o);
+int run_test(const TestOptions& o);
+int run_list(const ListOptions& o);
+int run_lint(const LintOptions& o);
+
+}  // namespace iomc::cli

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+#include "checker/explore/search.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "checker/explore/state_store.hpp"
+#include "checker/ir/interp.hpp"
+#include "checker/support/check.hpp"
+
+namespace iomc::explore {
+
+const char* to_string(Verdict v) {
+    switch (v) {
+        case Verdict::holds: return "holds";
+        case Verdict::violated: return "violated";
+        case Verdict::incomplete: return "incomplete";
+    }
+    return "incomplete";
+}
+
+namespace {
+
+constexpr std::uint32_t no_parent = UINT32_MAX;
+
+class Search {
+public:
+    Search(const ir::TransitionSystem& ts, const Options& o)
+        : ts_(ts), o_(o), store_(ts.layout().bytes()), interp_(ts), start_(Clock::now()) {
+        const auto nprops = ts.properties().size();
+        selected_.assign(nprops, o.properties.empty());
+        for (const auto p : o.properties) selected_[ir::idx(p)] = true;
+        selected_[ir::idx(ir::prop_runtime_error)] = true;
+        found_.assign(nprops, false);
+        for (const auto& p : ts.properties())
+            if (selected_[ir::idx(p.id)] && p.kind == ir::PropertyKind::invariant) invariants_.push_back(&p);
+        check_deadlock_ = selected_[ir::idx(ir::prop_deadlock)];
+        for (std::size_t i = 0; i < nprops; ++i) remaining_ += selected_[i] ? 1 : 0;
+        scratch_.resize(ts.state_buffer_size());
+    }
+
+    Result run() {
+        Result r;
+        ts_.initial_state(scratch_.data());
+        add_state(scratch_.data(), no_parent, ir::Step{}, 0);
+        bool stopped = done_;
+        if (!stopped) stopped = o_.strategy == Strategy::bfs ? bfs() : dfs();
+        r.complete = !stopped;
+        finish_stats(r.stats);
+        for (std::uint32_t i = 0; i < ts_.properties().size(); ++i) {
+            if (!selected_[i]) continue;
+            PropertyResult pr;
+            pr.property = ir::PropertyId{i};
+            if (found_[i]) {
+                pr.verdict = Verdict::violated;
+                for (const auto& cx : violations_)
+                    if (ir::idx(cx.violation.property) == i) pr.counterexample = cx;
+            } else {
+                pr.verdict = r.complete ? Verdict::holds : Verdict::incomplete;
+            }
+            r.properties.push_back(std::move(pr));
+        }
+        if (!violations_.empty()) {
+            r.verdict = Verdict::violated;
+            r.counterexample = violations_.front();
+        } else {
+            r.verdict = r.complete ? Verdict::holds : Verdict::incomplete;
+        }
+        r.incomplete_reason = reason_;
+        return r;
+    }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    const ir::TransitionSystem& ts_;
+    const Options& o_;
+    StateStore store_;
+    ir::Interpreter interp_;
+    Clock::time_point start_;
+    Clock::time_point last_progress_ = Clock::now();
+    std::vector<std::uint8_t> scratch_;
+    std::vector<char> selected_, found_;
+    std::vector<const ir::Property*> invariants_;
+    bool check_deadlock_ = false;
+    std::size_t remaining_ = 0;
+    std::vector<std::uint32_t> parent_;
+    std::vector<ir::Step> step_;
+    std::vector<std::uint32_t> depth_;
+    std::vector<traces::Counterexample> violations_;
+    std::uint64_t transitions_ = 0;
+    std::uint64_t max_depth_ = 0;
+    bool done_ = false;        ///< every checked property violated, or stop_at_first hit
+    std::string reason_;
+
+    std::uint64_t memory() const {
+        return store_.memory_bytes() + parent_.capacity() * sizeof(std::uint32_t) +
+               step_.capacity() * sizeof(ir::Step) + depth_.capacity() * sizeof(std::uint32_t);
+    }
+
+    traces::Trace path_to(std::uint32_t i) const {
+        traces::Trace t;
+        t.model_id = ts_.model_id();
+        for (std::uint32_t x = i; parent_[x] != no_parent; x = parent_[x]) t.steps.push_back(step_[x]);
+        std::reverse(t.steps.begin(), t.steps.end());
+        return t;
+    }
+
+    void record(traces::Counterexample cx) {
+        const auto p = ir::idx(cx.violation.property);
+        if (!selected_[p] || found_[p]) return;
+        found_[p] = true;
+        violations_.push_back(std::move(cx));
+        --remaining_;
+        if (o_.stop_at_first || remaining_ == 0) done_ = true;
+    }
+
+    /// Stores a state if new; checks invariants on it. Returns its index and whether it was new.
+    std::pair<std::uint32_t, bool> add_state(const std::uint8_t* s, std::uint32_t parent, ir::Step st,
+                                             std::uint32_t depth) {
+        auto [i, fresh] = store_.insert(s);
+        if (!fresh) return {i, false};
+        parent_.push_back(parent);
+        step_.push_back(st);
+        depth_.push_back(depth);
+        max_depth_ = std::max<std::uint64_t>(max_depth_, depth);
+        for (const auto* p : invariants_) {
+            if (found_[ir::idx(p->id)]) continue;
+            for (std::uint32_t c = 0; c < p->checks.size(); ++c) {
+                const auto res = interp_.eval(p->checks[c].program, s);
+                if (!res.ok) {
+                    traces::Counterexample cx{path_to(i), {ir::prop_runtime_error, traces::ViolationKind::in_state}};
+                    // An invariant that cannot be evaluated is a model bug: report it as such.
+                    cx.violation.kind = traces::ViolationKind::in_state;
+                    cx.violation.property = p->id;
+                    cx.violation.check = c;
+                    record(std::move(cx));
+                    break;
+                }
+                if (res.value == 0) {
+                    traces::Counterexample cx{path_to(i), {p->id, traces::ViolationKind::in_state}};
+                    cx.violation.check = c;
+                    record(std::move(cx));
+                    break;
+                }
+            }
+        }
+        return {i, true};
+    }
+
+    /// Checks limits; returns true (and sets the reason) when the search must stop.
+    bool limited() {
+        if (o_.cancel && o_.cancel->load(std::memory_order_relaxed)) {
+            reason_ = "interrupted";
+            return true;
+        }
+        const auto& l = o_.limits;
+        if (l.max_states && store_.size() >= l.max_states) {
+            reason_ = fmt::format("state limit {} reached", l.max_states);
+            return true;
+        }
+        if (store_.size() >= StateStore::max_states - 1024) {
+            reason_ = "the state store is full (2^32 states)";
+            return true;
+        }
+        if ((store_.size() & 1023U) == 0 || l.max_memory || l.time_limit || o_.progress) {
+            const auto now = Clock::now();
+            const double secs = std::chrono::duration<double>(now - start_).count();
+            if (l.time_limit && secs >= l.time_limit) {
+                reason_ = fmt::format("time limit {}s reached", l.time_limit);
+                return true;
+            }
+            if (l.max_memory && memory() >= l.max_memory) {
+                reason_ = fmt::format("memory limit {} bytes reached", l.max_memory);
+                return true;
+            }
+            if (o_.progress && std::chrono::duration<double>(now - last_progress_).count() >= 0.5) {
+                last_progress_ = now;
+                Progress p;
+                p.states = store_.size();
+                p.transitions = transitions_;
+                p.depth = max_depth_;
+                p.memory = memory();
+                p.seconds = secs;
+                p.queue = queue_hint_;
+                o_.progress(p);
+            }
+        }
+        return false;
+    }
+
+    std::uint64_t queue_hint_ = 0;
+
+    /// Expands state i: stores successors, records violations; calls on_new(index) for new ones.
+    template <class OnNew>
+    void expand(std::uint32_t i, OnNew&& on_new) {
+        // Copy: the store may not move states, but the callback writes into scratch.
+        std::memcpy(scratch_.data(), store_.get(i), ts_.layout().bytes());
+        const std::uint32_t d = depth_[i];
+        bool any = false;
+        const auto n = interp_.successors(scratch_.data(), [&](ir::GroupId g, const ir::Emission& e) {
+            if (done_) return;
+            const ir::Step st{g, e.index};
+            if (e.next == nullptr) {
+                if (!selected_[ir::idx(e.prop)] || found_[ir::idx(e.prop)]) return;
+                traces::Counterexample cx{path_to(i), {e.prop, traces::ViolationKind::on_step}};
+                cx.trace.steps.push_back(st);
+                cx.violation.message = e.message;
+                cx.violation.value = e.value;
+                record(std::move(cx));
+                return;
+            }
+            any = true;
+            ++transitions_;
+            auto [j, fresh] = add_state(e.next, i, st, d + 1);
+            if (fresh) on_new(j);
+        });
+        (void)n;
+        if (!any && check_deadlock_ && !done_ && !found_[ir::idx(ir::prop_deadlock)] &&
+            !ts_.all_at_valid_end(scratch_.data())) {
+            traces::Counterexample cx{path_to(i), {ir::prop_deadlock, traces::ViolationKind::deadlock}};
+            record(std::move(cx));
+        }
+    }
+
+    /// Returns true if stopped early (limit or done).
+    bool bfs() {
+        for (std::uint32_t head = 0; head < store_.size(); ++head) {
+            if (done_) return true;
+            if (limited()) return true;
+            queue_hint_ = store_.size() - head;
+            expand(head, [](std::uint32_t) {});
+        }
+        return done_;
+    }
+
+    bool dfs() {
+        std::vector<std::uint32_t> stack{0};
+        std::vector<std::uint32_t> fresh;
+        while (!stack.empty()) {
+            if (done_) return true;
+            if (limited()) return true;
+            queue_hint_ = stack.size();
+            const std::uint32_t i = stack.back();
+            stack.pop_back();
+            fresh.clear();
+            expand(i, [&](std::uint32_t j) { fresh.push_back(j); });
+            // Push in reverse so the first successor is explored first.
+            for (auto it = fresh.rbegin(); it != fresh.rend(); ++it) stack.push_back(*it);
+        }
+        return done_;
+    }
+
+    void finish_stats(Stats& s) const {
+        s.states = store_.size();
+        s.transitions = transitions_;
+        s.depth = max_depth_;
+        s.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+        s.memory = memory();
+        s.state_bytes = ts_.layout().bytes();
+    }
+};
+
+}  // namespace
+
+Result check(const ir::TransitionSystem& ts, const Options& options) {
+    Search s(ts, options);
+    return s.run();
+}
+
+}  // namespace iomc::explore

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+/// @file Exhaustive explicit-state search (BFS or DFS) over an ir::TransitionSystem, with exact
+/// state storage, parent links for counterexamples, limits, and per-property verdicts.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/ir/transition_system.hpp"
+#include "traces/trace.hpp"
+
+namespace iomc::explore {
+
+enum class Strategy : std::uint8_t { bfs, dfs };
+
+enum class Verdict : std::uint8_t { holds, violated, incomplete };
+
+/// "holds", "violated", "incomplete": as JSON and the CLI print it.
+const char* to_string(Verdict v);
+
+/// When to give up. Zero means no limit.
+struct Limits {
+    std::uint64_t max_states = 0;
+    std::uint64_t max_memory = 0;   ///< bytes of states, hash table and parent links
+    double time_limit = 0;          ///< seconds
+};
+
+/// Figures for a progress line; passed to Options::progress about twice a second.
+struct Progress {
+    std::uint64_t states = 0;
+    std::uint64_t transitions = 0;
+    std::uint64_t queue = 0;
+    std::uint64_t depth = 0;
+    std::uint64_t memory = 0;
+    double seconds = 0;
+};
+
+struct Options {
+    Strategy strategy = Strategy::bfs;
+    Limits limits;
+    /// Properties to check; empty means all of them. runtime_errors is always checked.
+    std::vector<ir::PropertyId> properties;
+    /// Stop at the first violation (iomc check). When false, keep going until every checked
+    /// property has a counterexample or the state space is exhausted (iomc test).
+    bool stop_at_first = true;
+    /// Set from another thread or a signal handler to stop the search (verdict incomplete).
+    const std::atomic<bool>* cancel = nullptr;
+    std::function<void(const Progress&)> progress;
+};
+
+struct Stats {
+    std::uint64_t states = 0;       ///< distinct states stored
+    std::uint64_t transitions = 0;  ///< successors generated (including already seen ones)
+    std::uint64_t depth = 0;        ///< longest shortest path (BFS) or deepest path (DFS)
+    double seconds = 0;
+    std::uint64_t memory = 0;       ///< bytes of states, hash table and parent links
+    std::uint64_t state_bytes = 0;  ///< bytes of one packed state
+};
+
+/// The outcome for one property.
+struct PropertyResult {
+    ir::PropertyId property{0};
+    Verdict verdict = Verdict::incomplete;
+    std::optional<traces::Counterexample> counterexample;
+};
+
+struct Result {
+    /// violated if any checked property is; holds only if the search finished; else incomplete.
+    Verdict verdict = Verdict::incomplete;
+    std::vector<PropertyResult> properties;  ///< one per checked property, in id order
+    /// The first violation found (shortest for BFS), when verdict is violated.
+    std::optional<traces::Counterexample> counterexample;
+    Stats stats;
+    std::string incomplete_reason;  ///< "state limit 1000 reached", "interrupted", ...
+    bool complete = false;          ///< the whole reachable state space was explored
+};
+
+/// Explores `ts`. Not thread-safe with respect to `ts` mutation (there is none: ts is const).
+Result check(const ir::TransitionSystem& ts, const Options& options);
+
+}  // namespace iomc::explore

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+#include "checker/ir/interp.hpp"
+
+#include <cstring>
+
+#include "checker/support/check.hpp"
+
+namespace iomc::ir {
+
+namespace {
+/// Instructions one path may run before we call it non-terminating (loops in atomic blocks).
+constexpr std::uint64_t max_path_instructions = 10'000'000;
+}  // namespace
+
+Interpreter::Interpreter(const TransitionSystem& ts)
+    : ts_(ts), bytes_(ts.state_buffer_size()), state_(bytes_), stack_(1024) {}
+
+EvalResult Interpreter::eval(const Program& p, const std::uint8_t* s) {
+    std::int64_t* st = stack_.data();
+    std::uint32_t sp = 0;
+    std::uint32_t ip = 0;
+    const BInstr* code = p.code.data();
+    for (;;) {
+        const BInstr& in = code[ip++];
+        switch (in.op) {
+            case Bc::push: st[sp++] = in.a; break;
+            case Bc::load: st[sp++] = static_cast<std::int64_t>(load_bits(s, static_cast<std::uint32_t>(in.a), in.w)) + in.b; break;
+            case Bc::index: {
+                const std::int64_t i = st[--sp];
+                if (i < 0 || i >= in.a) return EvalResult{false, 0, static_cast<std::uint32_t>(in.d), i};
+                st[sp - 1] += i * in.b;
+                break;
+            }
+            case Bc::load_at:
+                st[sp - 1] = static_cast<std::int64_t>(load_bits(s, static_cast<std::uint32_t>(st[sp - 1]), in.w)) + in.b;
+                break;
+            case Bc::neg: st[sp - 1] = -st[sp - 1]; break;
+            case Bc::not_: st[sp - 1] = st[sp - 1] == 0; break;
+#define IOMC_BIN(OP, EXPR)                         \
+    case Bc::OP: {                                 \
+        const std::int64_t b = st[--sp];           \
+        const std::int64_t a = st[sp - 1];         \
+        st[sp - 1] = (EXPR);                       \
+        break;                                     \
+    }
+            IOMC_BIN(add, a + b)
+            IOMC_BIN(sub, a - b)
+            IOMC_BIN(mul, a * b)
+            IOMC_BIN(eq, a == b)
+            IOMC_BIN(ne, a != b)
+            IOMC_BIN(lt, a < b)
+            IOMC_BIN(le, a <= b)
+            IOMC_BIN(gt, a > b)
+            IOMC_BIN(ge, a >= b)
+            case Bc::div:
+            case Bc::mod: {
+                const std::int64_t b = st[--sp];
+                if (b == 0) return EvalResult{false, 0, static_cast<std::uint32_t>(in.a), 0};
+                st[sp - 1] = in.op == Bc::div ? st[sp - 1] / b : st[sp - 1] % b;
+                break;
+            }
+            case Bc::jmp: ip = static_cast<std::uint32_t>(in.a); break;
+            case Bc::jz: if (st[--sp] == 0) ip = static_cast<std::uint32_t>(in.a); break;
+            case Bc::jnz: if (st[--sp] != 0) ip = static_cast<std::uint32_t>(in.a); break;
+            case Bc::in_set: {
+                const auto v = static_cast<std::uint64_t>(st[sp - 1]);
+                const auto& set = p.sets[static_cast<std::size_t>(in.a)];
+                st[sp - 1] = v / 64 < set.size() ? static_cast<std::int64_t>(set[v / 64] >> (v % 64) & 1U) : 0;
+                break;
+            }
+            case Bc::halt: return EvalResult{true, st[sp - 1], 0, 0};
+            default: IOMC_UNREACHABLE("statement bytecode in an expression program");
+        }
+    }
+}
+
+void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* ctx) {
+    const std::size_t bytes = bytes_;
+    std::uint8_t* cur = state_.data();
+    std::memcpy(cur, s, bytes);
+    if (stack_.size() < p.max_stack + 8) stack_.resize(p.max_stack + 8);
+    std::int64_t* st = stack_.data();
+    std::uint32_t sp = 0;
+    std::uint32_t ip = 0;
+    std::uint32_t stmt = UINT32_MAX;
+    std::uint32_t emitted = 0;
+    std::uint64_t budget = max_path_instructions;
+    const BInstr* code = p.code.data();
+    pending_.clear();
+    saved_states_.clear();
+    saved_stacks_.clear();
+
+    auto report = [&](PropertyId prop, std::uint32_t msg, std::int64_t value, bool stops) {
+        Emission e;
+        e.index = emitted++;
+        e.prop = prop;
+        e.message = msg;
+        e.value = value;
+        e.stmt = stmt;
+        e.stops = stops;
+        fn(ctx, e);
+    };
+
+    // Ends the current path; returns false when no pending path is left.
+    auto next_path = [&]() -> bool {
+        if (pending_.empty()) return false;
+        const Pending pd = pending_.back();
+        pending_.pop_back();
+        std::memcpy(cur, saved_states_.data() + pd.state_at, bytes);
+        saved_states_.resize(pd.state_at);
+        std::memcpy(st, saved_stacks_.data() + pd.stack_at, pd.stack_size * sizeof(std::int64_t));
+        saved_stacks_.resize(pd.stack_at);
+        sp = pd.stack_size;
+        ip = pd.ip;
+        stmt = pd.stmt;
+        if (pd.store_off >= 0)
+            store_bits(cur, static_cast<std::uint32_t>(pd.store_off), pd.store_width,
+                       static_cast<std::uint64_t>(pd.push_value - pd.store_lo));
+        if (pd.push) st[sp++] = pd.push_value;
+        budget = max_path_instructions;
+        return true;
+    };
+
+    // Saves alternatives in reverse so they pop in order.
+    auto save = [&](std::uint32_t at_ip, std::int64_t value, bool push, std::int32_t store_off,
+                    std::uint8_t store_width, std::int32_t store_lo) {
+        Pending pd{};
+        pd.ip = at_ip;
+        pd.stack_size = sp;
+        pd.stmt = stmt;
+        pd.state_at = saved_states_.size();
+        saved_states_.insert(saved_states_.end(), cur, cur + bytes);
+        pd.stack_at = saved_stacks_.size();
+        saved_stacks_.insert(saved_stacks_.end(), st, st + sp);
+        pd.push_value = value;
+        pd.push = push;
+        pd.store_off = store_off;
+        pd.store_width = store_width;
+        pd.store_lo = store_lo;
+        pending_.push_back(pd);
+    };
+
+    for (;;) {
+        if (--budget == 0) [[unlikely]] {
+            report(prop_runtime_error,
+                   static_cast<std::uint32_t>(0), static_cast<std::int64_t>(max_path_instructions), true);
+            if (!next_path()) return;
+            continue;
+        }
+        const BInstr& in = code[ip++];
+        switch (in.op) {
+            case Bc::push: st[sp++] = in.a; break;
+            case Bc::load:
+                st[sp++] = static_cast<std::int64_t>(load_bits(cur, static_cast<std::uint32_t>(in.a), in.w)) + in.b;
+                break;
+            case Bc::index: {
+                const std::int64_t i = st[--sp];
+                if (i < 0 || i >= in.a) [[unlikely]] {
+                    report(prop_runtime_error, static_cast<std::uint32_t>(in.d), i, true);
+                    if (!next_path()) return;
+                    break;
+                }
+                st[sp - 1] += i * in.b;
+                break;
+            }
+            case Bc::load_at:
+                st[sp - 1] = static_cast<std::int64_t>(load_bits(cur, static_cast<std::uint32_t>(st[sp - 1]), in.w)) + in.b;
+                break;
+            case Bc::store: {
+                const std::int64_t v = st[--sp];
+                if (v < in.b || v > in.c) [[unlikely]] {
+                    report(prop_runtime_error, static_cast<std::uint32_t>(in.d), v, true);
+                    if (!next_path()) return;
+                    break;
+                }
+                store_bits(cur, static_cast<std::uint32_t>(in.a), in.w, static_cast<std::uint64_t>(v - in.b));
+                break;
+            }
+            case Bc::store_at: {
+                const auto off = static_cast<std::uint32_t>(st[--sp]);
+                const std::int64_t v = st[--sp];
+                if (v < in.b || v > in.c) [[unlikely]] {
+                    report(prop_runtime_error, static_cast<std::uint32_t>(in.d), v, true);
+                    if (!next_path()) return;
+                    break;
+                }
+                store_bits(cur, off, in.w, static_cast<std::uint64_t>(v - in.b));
+                break;
+            }
+            case Bc::neg: st[sp - 1] = -st[sp - 1]; break;
+            case Bc::not_: st[sp - 1] = st[sp - 1] == 0; break;
+            IOMC_BIN(add, a + b)
+            IOMC_BIN(sub, a - b)
+            IOMC_BIN(mul, a * b)
+            IOMC_BIN(eq, a == b)
+            IOMC_BIN(ne, a != b)
+            IOMC_BIN(lt, a < b)
+            IOMC_BIN(le, a <= b)
+            IOMC_BIN(gt, a > b)
+            IOMC_BIN(ge, a >= b)
+#undef IOMC_BIN
+            case Bc::div:
+            case Bc::mod: {
+                const std::int64_t b = st[--sp];
+                if (b == 0) [[unlikely]] {
+                    report(prop_runtime_error, static_cast<std::uint32_t>(in.a), 0, true);
+                    if (!next_path()) return;
+                    break;
+                }
+                st[sp - 1] = in.op == Bc::div ? st[sp - 1] / b : st[sp - 1] % b;
+                break;
+            }
+            case Bc::jmp: ip = static_cast<std::uint32_t>(in.a); break;
+            case Bc::jz: if (st[--sp] == 0) ip = static_cast<std::uint32_t>(in.a); break;
+            case Bc::jnz: if (st[--sp] != 0) ip = static_cast<std::uint32_t>(in.a); break;
+            case Bc::guard:
+                if (st[--sp] == 0) {
+                    if (!next_path()) return;
+                }
+                break;
+            case Bc::in_set: {
+                const auto v = static_cast<std::uint64_t>(st[sp - 1]);
+                const auto& set = p.sets[static_cast<std::size_t>(in.a)];
+                st[sp - 1] = v / 64 < set.size() ? static_cast<std::int64_t>(set[v / 64] >> (v % 64) & 1U) : 0;
+                break;
+            }
+            case Bc::fork: {
+                const auto& targets = p.fork_tables[static_cast<std::size_t>(in.a)];
+                for (std::size_t k = targets.size(); k-- > 1;) save(targets[k], 0, false, -1, 0, 0);
+                ip = targets[0];
+                break;
+            }
+            case Bc::choose: {
+                const auto off = static_cast<std::int32_t>(st[--sp]);
+                for (std::int64_t v = in.c; v > in.b; --v) save(ip, v, false, off, in.w, in.b);
+                store_bits(cur, static_cast<std::uint32_t>(off), in.w, 0);
+                break;
+            }
+            case Bc::check:
+                if (st[--sp] != 0) {
+                    report(PropertyId{static_cast<std::uint32_t>(in.a)}, static_cast<std::uint32_t>(in.b), 0, in.w != 0);
+                    if (in.w != 0 && !next_path()) return;
+                }
+                break;
+            case Bc::lock: {
+                const auto off = static_cast<std::uint32_t>(st[--sp]);
+                const std::int64_t owner = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
+                if (owner == in.a) {
+                    // Recursive lock: the kernel would hang here; report and end the path.
+                    report(prop_mutex, static_cast<std::uint32_t>(in.d), 0, true);
+                    if (!next_path()) return;
+                } else if (owner != -1) {
+                    if (!next_path()) return;  // blocks while another process holds it
+                } else {
+                    store_bits(cur, off, in.w, static_cast<std::uint64_t>(in.a - in.b));
+                }
+                break;
+            }
+            case Bc::unlock: {
+                const auto off = static_cast<std::uint32_t>(st[--sp]);
+                const std::int64_t owner = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
+                if (owner != in.a) report(prop_mutex, static_cast<std::uint32_t>(in.d), 0, false);
+                store_bits(cur, off, in.w, static_cast<std::uint64_t>(-1 - in.b));
+                break;
+            }
+            case Bc::kref_init: {
+                const auto off = static_cast<std::uint32_t>(st[--sp]);
+                store_bits(cur, off, in.w, static_cast<std::uint64_t>(1 - in.b));
+                break;
+            }
+            case Bc::kref_get: {
+                const auto off = static_cast<std::uint32_t>(st[--sp]);
+                const std::int64_t v = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
+                if (v == 0) report(prop_kref, static_cast<std::uint32_t>(in.d), 0, false);
+                if (v + 1 > in.c) [[unlikely]] {
+                    report(prop_runtime_error, static_cast<std::uint32_t>(in.a), v + 1, true);
+                    if (!next_path()) return;
+                    break;
+                }
+                store_bits(cur, off, in.w, static_cast<std::uint64_t>(v + 1 - in.b));
+                break;
+            }
+            case Bc::kref_put: {
+                const auto off = static_cast<std::uint32_t>(st[--sp]);
+                const std::int64_t v = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
+                if (v == 0) {
+                    // Underflow: report; the count stays at zero (refcount_t saturates).
+                    report(prop_kref, static_cast<std::uint32_t>(in.d), 0, false);
+                    st[sp++] = 0;
+                } else {
+                    store_bits(cur, off, in.w, static_cast<std::uint64_t>(v - 1 - in.b));
+                    st[sp++] = v == 1;
+                }
+                break;
+            }
+            case Bc::pop: --sp; break;
+            case Bc::note:
+                if (stmt == UINT32_MAX) stmt = static_cast<std::uint32_t>(in.a);
+                break;
+            case Bc::finish: {
+                store_bits(cur, static_cast<std::uint32_t>(in.a), in.w, static_cast<std::uint64_t>(in.b));
+                Emission e;
+                e.index = emitted++;
+                e.next = cur;
+                e.stmt = stmt;
+                fn(ctx, e);
+                if (!next_path()) return;
+                break;
+            }
+            case Bc::halt: IOMC_UNREACHABLE("halt in a fragment");
+        }
+    }
+}
+
+}  // namespace iomc::ir

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/// @file The successor function: runs a group's bytecode on a packed state and reports each
+/// outcome in a fixed order. Same inputs, same calls: replay and the differential tests rely on it.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "checker/ir/transition_system.hpp"
+
+namespace iomc::ir {
+
+/// One outcome of firing a group.
+struct Emission {
+    std::uint32_t index = 0;            ///< position in fire order: the Step's outcome
+    const std::uint8_t* next = nullptr; ///< the successor, or null for a violation report
+    PropertyId prop = no_property;      ///< set for violation reports
+    std::uint32_t message = 0;          ///< message template (see format_message)
+    std::int64_t value = 0;             ///< the value the message mentions
+    std::uint32_t stmt = UINT32_MAX;    ///< the statement that ran (first note on the path)
+    bool stops = false;                 ///< the violating path had no successor
+};
+
+/// Outcome of evaluating an invariant check.
+struct EvalResult {
+    bool ok = true;                     ///< false: a runtime error (index out of range, none)
+    std::int64_t value = 0;
+    std::uint32_t message = 0;
+    std::int64_t detail = 0;
+};
+
+/// Runs groups and expressions. Holds scratch buffers: not thread-safe, one per thread.
+/// The `next` buffer of an emission is valid only during the callback.
+class Interpreter {
+public:
+    explicit Interpreter(const TransitionSystem& ts);
+
+    /// Calls f(const Emission&) once per outcome of `g` in `s`, in a fixed order; nothing if the
+    /// process is not at the group's location or every path blocks.
+    template <class F>
+    void fire(GroupId g, const std::uint8_t* s, F&& f) {
+        const auto& grp = ts_.group(g);
+        const auto& proc = ts_.process(grp.process);
+        if (static_cast<std::uint32_t>(ts_.layout().read(s, proc.pc)) != grp.location) return;
+        run(grp.program, s, &call<F>, &f);
+    }
+
+    /// Calls f(GroupId, const Emission&) for every outcome of every process in `s`, processes in
+    /// id order. Returns the number of emissions with a successor.
+    template <class F>
+    std::uint32_t successors(const std::uint8_t* s, F&& f) {
+        std::uint32_t n = 0;
+        for (const auto& p : ts_.processes()) {
+            const auto loc = static_cast<std::uint32_t>(ts_.layout().read(s, p.pc));
+            const GroupId g = p.group_at[loc];
+            if (g == no_group) continue;
+            current_group_ = g;
+            auto wrap = [&](const Emission& e) {
+                if (e.next) ++n;
+                f(current_group_, e);
+            };
+            run(ts_.group(g).program, s, &call<decltype(wrap)>, &wrap);
+        }
+        return n;
+    }
+
+    /// Evaluates an expression program (an invariant check) in `s`.
+    EvalResult eval(const Program& p, const std::uint8_t* s);
+
+private:
+    using EmitFn = void (*)(void*, const Emission&);
+    template <class F>
+    static void call(void* f, const Emission& e) { (*static_cast<std::remove_reference_t<F>*>(f))(e); }
+    void run(const Program& p, const std::uint8_t* s, EmitFn fn, void* ctx);
+
+    struct Pending {
+        std::uint32_t ip;
+        std::uint32_t stack_size;
+        std::uint32_t stmt;
+        std::size_t state_at;
+        std::size_t stack_at;
+        std::int64_t push_value;
+        std::int32_t store_off;   ///< >= 0: store push_value at this bit offset (choose)
+        std::uint8_t store_width;
+        std::int32_t store_lo;
+        bool push;
+    };
+
+    const TransitionSystem& ts_;
+    std::size_t bytes_;
+    std::vector<std::uint8_t> state_;
+    std::vector<std::int64_t> stack_;
+    std::vector<Pending> pending_;
+    std::vector<std::uint8_t> saved_states_;
+    std::vector<std::int64_t> saved_stacks_;
+    GroupId current_group_{0};
+};
+
+}  // namespace iomc::ir

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/// @file The one interface between the language and the engines (in the spirit of LTSmin's
+/// PINS): a fixed-size packed state vector, transition groups with footprints and source
+/// locations, properties, and a deterministic successor function (ir::Interpreter).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "checker/ir/bytecode.hpp"
+#include "checker/ir/expr.hpp"
+#include "checker/ir/ids.hpp"
+#include "checker/ir/state_layout.hpp"
+#include "checker/support/source.hpp"
+
+namespace iomc::ir {
+
+/// One step of a run: a group, and which of its outcomes (in fire order) happened.
+struct Step {
+    GroupId group{0};
+    std::uint32_t outcome = 0;
+    friend bool operator==(const Step&, const Step&) = default;
+};
+
+/// A control location of a process instance.
+struct Location {
+    support::SourceRange where;   ///< the statement that starts here
+    std::string label;            ///< the .mc label naming it, if any
+    bool valid_end = false;       ///< deadlock here is fine (process end, or an `end*` label)
+    bool terminal = false;        ///< the process has finished
+};
+
+/// One process instance: `client(1)`.
+struct Process {
+    std::string name;             ///< instance name as traces print it
+    std::string decl;             ///< the process declaration's name
+    support::SourceRange where;
+    SlotId pc{0};
+    std::vector<Location> locations;
+    std::vector<GroupId> group_at;  ///< per location; no_group where nothing can happen
+};
+
+/// A statement of the model, as traces name it.
+struct Statement {
+    support::SourceRange where;
+    std::string text;             ///< "dev->iommu_group = group", one line
+    std::string function;         ///< the enclosing procedure or process declaration
+};
+
+enum class PropertyKind : std::uint8_t {
+    runtime_error,  ///< out-of-range value or index, null dereference: always checked
+    deadlock,       ///< no step is possible and some process is not at a valid end
+    assertion,      ///< `assert` statements (the unnamed ones together; named ones alone)
+    mutex_misuse,   ///< recursive lock, unlock by a non-owner
+    kref_misuse,    ///< get at zero (use after free), put at zero (underflow)
+    invariant,      ///< `invariant` declarations
+};
+
+/// Fixed ids of the built-in properties; user properties follow.
+inline constexpr PropertyId prop_runtime_error{0};
+inline constexpr PropertyId prop_deadlock{1};
+inline constexpr PropertyId prop_assertions{2};
+inline constexpr PropertyId prop_mutex{3};
+inline constexpr PropertyId prop_kref{4};
+inline constexpr std::uint32_t builtin_property_count = 5;
+
+/// One quantifier instance of an invariant: `forall d: Dev. p(d)` gives one per device.
+struct InvariantCheck {
+    std::string binding;          ///< "d = 1", empty without quantifiers
+    Expr expr;
+    Program program;
+    SlotSet reads;
+};
+
+struct Property {
+    PropertyId id{0};
+    std::string name;
+    PropertyKind kind = PropertyKind::invariant;
+    std::optional<support::SourceRange> where;
+    std::vector<InvariantCheck> checks;  ///< invariants only
+};
+
+/// One transition group: one location of one process instance.
+struct TransitionGroup {
+    GroupId id{0};
+    ProcessId process{0};
+    std::uint32_t location = 0;
+    support::SourceRange where;
+    std::string text;             ///< the statement at this location, as traces print it
+    Footprint footprint;
+    bool visible = false;         ///< writes a slot that some invariant reads
+    Fragment code;
+    Program program;
+};
+
+/// What was chosen to build this system: file, variant, constants.
+struct ModelInfo {
+    std::string file;             ///< the root .mc file as the user named it
+    std::string variant;          ///< empty when the model declares none
+    std::vector<std::pair<std::string, std::int64_t>> constants;  ///< after -D and the variant
+};
+
+/// An immutable transition system. Build it by filling Data and calling the constructor, which
+/// compiles every fragment and invariant, computes footprints and visibility and the model id.
+/// Thread-safe for reading; firing needs an ir::Interpreter per thread.
+class TransitionSystem {
+public:
+    struct Data {
+        std::shared_ptr<const support::SourceManager> sources;
+        ModelInfo info;
+        StateLayout layout;
+        std::vector<Process> processes;
+        std::vector<TransitionGroup> groups;   ///< code filled; program/footprint computed
+        std::vector<Property> properties;      ///< builtins first; invariant exprs filled
+        std::vector<Statement> statements;
+        std::vector<std::string> messages;
+    };
+    explicit TransitionSystem(Data d);
+
+    [[nodiscard]] const StateLayout& layout() const { return d_.layout; }
+    [[nodiscard]] std::span<const TransitionGroup> groups() const { return d_.groups; }
+    [[nodiscard]] const TransitionGroup& group(GroupId g) const { return d_.groups[idx(g)]; }
+    [[nodiscard]] std::span<const Property> properties() const { return d_.properties; }
+    [[nodiscard]] const Property& property(PropertyId p) const { return d_.properties[idx(p)]; }
+    [[nodiscard]] std::optional<PropertyId> find_property(std::string_view name) const;
+    [[nodiscard]] std::span<const Process> processes() const { return d_.processes; }
+    [[nodiscard]] const Process& process(ProcessId p) const { return d_.processes[idx(p)]; }
+    [[nodiscard]] const Statement& statement(std::uint32_t s) const { return d_.statements[s]; }
+    [[nodiscard]] const std::string& message(std::uint32_t m) const { return d_.messages[m]; }
+    [[nodiscard]] const support::SourceManager& sources() const { return *d_.sources; }
+    [[nodiscard]] std::shared_ptr<const support::SourceManager> sources_ptr() const { return d_.sources; }
+    [[nodiscard]] const ModelInfo& info() const { return d_.info; }
+    /// Hash of the IR, the variant and the constants: a trace replays only on the same id.
+    [[nodiscard]] std::uint64_t model_id() const { return model_id_; }
+    /// Bytes a state buffer needs: layout().bytes() plus slack for the packed accessors.
+    [[nodiscard]] std::size_t state_buffer_size() const { return d_.layout.bytes() + StateLayout::slack; }
+    /// Writes the initial state into `out` (state_buffer_size() bytes).
+    void initial_state(std::uint8_t* out) const;
+    /// True when every process is at a valid end location in `s`.
+    [[nodiscard]] bool all_at_valid_end(const std::uint8_t* s) const;
+
+private:
+    Data d_;
+    std::uint64_t model_id_ = 0;
+};
+
+/// Formats a runtime message template ("{value}" is replaced by `value`).
+std::string format_message(const std::string& tmpl, std::int64_t value);
+
+}  // namespace iomc::ir

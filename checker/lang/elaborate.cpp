@@ -1,0 +1,2347 @@
+// SPDX-License-Identifier: MIT
+#include "checker/lang/elaborate.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "checker/graph/dominators.hpp"
+#include "checker/lang/module.hpp"
+#include "checker/lang/types.hpp"
+#include "checker/support/check.hpp"
+
+namespace iomc::lang {
+
+namespace {
+
+using support::SourceRange;
+
+/// Thrown after an error was reported, to abandon the current statement or declaration.
+struct Abandon {};
+
+struct Value {
+    std::int64_t v = 0;
+    const Type* t = nullptr;
+};
+
+enum class SymKind : std::uint8_t { constant, type, enumerator, var, proc, process, invariant };
+
+struct Symbol {
+    SymKind kind;
+    const ast::Decl* decl = nullptr;
+    std::size_t module = 0;
+    std::int64_t enum_index = 0;
+    const Type* type = nullptr;  ///< enumerator: its enum type
+};
+
+/// A typed, lowered expression.
+struct TExpr {
+    ir::Expr e;
+    const Type* t = nullptr;
+    bool lvalue = false;
+    [[nodiscard]] bool is_const() const { return e.is_constant(); }
+};
+
+/// A name bound in a local scope: a constant (process parameter, loop or quantifier variable,
+/// constant-argument procedure parameter) or a storage location (local variable).
+struct Binding {
+    bool is_value = true;
+    Value val;
+    TExpr lv;
+};
+
+using Scope = std::map<std::string, Binding>;
+
+/// A CFG node while a process body is being built.
+struct Node {
+    std::vector<ir::Fragment> alts;   ///< alternative steps; each ends in finish(node)
+    std::vector<std::uint32_t> eps;   ///< epsilon successors (no step)
+    std::vector<std::string> labels;
+    SourceRange where;
+    bool terminal = false;
+};
+
+struct LoopFrame {
+    std::uint32_t brk, cont;          ///< CFG mode: nodes
+    std::vector<std::size_t>* brk_fix = nullptr;   ///< fragment mode: jump instrs to patch
+    std::vector<std::size_t>* cont_fix = nullptr;
+};
+
+struct ProcFrame {
+    const ast::Decl* decl = nullptr;
+    std::size_t module = 0;
+    std::uint32_t exit = 0;                       ///< CFG mode
+    std::optional<TExpr> target;                  ///< where the return value goes
+    std::vector<std::pair<TExpr, std::int64_t>> resets;  ///< locals and params to reset on return
+    std::map<std::string, std::uint32_t> labels;  ///< CFG mode label nodes
+    std::vector<std::size_t>* ret_fix = nullptr;  ///< fragment mode
+    std::size_t scope_depth = 0;
+};
+
+/// Per-statement context shared by the CFG and fragment lowering.
+struct Ctx {
+    std::size_t module = 0;
+    std::vector<Scope> scopes;
+    bool const_only = false;
+    bool in_invariant = false;
+    std::int64_t self = -1;          ///< process instance, -1 outside processes
+    std::map<const ast::Expr*, TExpr> hoisted;  ///< calls already executed into temporaries
+};
+
+std::string collapse(std::string_view s) {
+    std::string out;
+    bool space = false;
+    for (char c : s) {
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+class Elaborator {
+public:
+    Elaborator(const Model& m, const CompileOptions& o, support::DiagnosticSink& sink)
+        : m_(m), opt_(o), sink_(sink), sm_(m.sources()) {}
+
+    std::unique_ptr<ir::TransitionSystem> run();
+
+private:
+    const Model& m_;
+    const CompileOptions& opt_;
+    support::DiagnosticSink& sink_;
+    const support::SourceManager& sm_;
+    TypeArena types_;
+    std::vector<std::map<std::string, Symbol>> syms_;
+    std::string variant_;
+    const ast::Decl* variant_decl_ = nullptr;
+    std::size_t variant_module_ = 0;
+
+    // constants
+    enum class CState : std::uint8_t { todo, busy, done };
+    std::map<const ast::Decl*, std::pair<CState, Value>> consts_;
+    std::map<const ast::Decl*, std::pair<const ast::Expr*, std::size_t>> variant_settings_;
+    std::map<const ast::Decl*, Value> define_values_;
+    std::map<const ast::Decl*, const Type*> type_cache_;
+
+    // state
+    ir::TransitionSystem::Data data_;
+    std::map<const ast::Decl*, TExpr> globals_;
+    std::int64_t instance_count_ = 0;
+    std::vector<std::tuple<const ast::Decl*, std::vector<Value>, std::string>> instances_;
+
+    // per process instance
+    std::vector<Node> nodes_;
+    std::vector<LoopFrame> loops_;
+    std::vector<ProcFrame> frames_;
+    std::map<const void*, TExpr> locals_;  ///< keyed by declaration, per instance
+    std::uint32_t instance_ = 0;
+    std::string instance_name_;
+    const ast::Decl* process_decl_ = nullptr;
+    std::map<std::string, std::uint32_t> process_labels_;
+    std::uint32_t temp_counter_ = 0;
+    std::vector<std::pair<TExpr, std::int64_t>> pending_resets_;
+    std::vector<std::string> locals_in_order_;
+
+    // results of process compilation used by invariants
+    struct InstanceInfo {
+        const ast::Decl* decl;
+        std::vector<Value> params;
+        ir::ProcessId id;
+        std::map<std::string, std::vector<std::uint32_t>> label_locs;
+        std::vector<std::uint32_t> idom;
+    };
+    std::vector<InstanceInfo> inst_info_;
+    std::map<std::string, ir::PropertyId> named_asserts_;
+    std::set<const ast::Decl*> called_;
+
+    void check_uncalled_procs() {
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
+            for (const auto& d : mod(mi).ast.decls)
+                if (d.kind == ast::DeclKind::proc && !called_.count(&d) && mod(mi).is_root)
+                    sink_.warning(d.name_where, fmt::format("procedure '{}' is never called; its body was not checked",
+                                                            d.name));
+    }
+
+    // ------------------------------------------------------------------ helpers
+    [[noreturn]] void fail(SourceRange where, std::string msg) {
+        sink_.error(where, std::move(msg));
+        throw Abandon{};
+    }
+
+    const Module& mod(std::size_t i) const { return *m_.modules()[i]; }
+
+    std::string text(SourceRange r) const { return collapse(sm_.text(r)); }
+
+    std::vector<std::string> visible_names(const Ctx& c) const {
+        std::vector<std::string> out;
+        for (const auto& s : c.scopes)
+            for (const auto& [n, _] : s) out.push_back(n);
+        for (const auto& [n, _] : syms_[c.module]) out.push_back(n);
+        for (const auto& [n, _] : mod(c.module).imports) out.push_back(n);
+        return out;
+    }
+
+    void unknown(const std::string& what, const std::string& name, SourceRange where,
+                 const std::vector<std::string>& candidates) {
+        auto& d = sink_.error(where, fmt::format("unknown {} '{}'", what, name));
+        if (auto best = support::closest_name(name, candidates))
+            d.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
+        throw Abandon{};
+    }
+
+    /// Resolves the module a qualified name lives in; returns (module, last part).
+    std::size_t resolve_module(std::size_t module, const ast::Name& n) {
+        std::size_t m = module;
+        for (std::size_t i = 0; i + 1 < n.parts.size(); ++i) {
+            const auto& imps = mod(m).imports;
+            auto it = imps.find(n.parts[i]);
+            if (it == imps.end()) {
+                std::vector<std::string> cands;
+                for (const auto& [a, _] : imps) cands.push_back(a);
+                unknown("namespace", n.parts[i], n.where, cands);
+            }
+            m = it->second;
+        }
+        return m;
+    }
+
+    const Symbol* find_symbol(std::size_t module, const ast::Name& n) {
+        const std::size_t m = resolve_module(module, n);
+        auto it = syms_[m].find(n.last());
+        return it == syms_[m].end() ? nullptr : &it->second;
+    }
+
+    // ------------------------------------------------------------------ symbols
+    void declare_symbols() {
+        syms_.resize(m_.modules().size());
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
+            auto& table = syms_[mi];
+            auto add = [&](const std::string& name, SourceRange where, Symbol s) {
+                auto [it, ok] = table.emplace(name, s);
+                if (!ok) {
+                    auto& d = sink_.error(where, fmt::format("'{}' is already declared", name));
+                    d.notes.push_back({it->second.decl ? std::optional(it->second.decl->name_where) : std::nullopt,
+                                       "previous declaration is here"});
+                }
+            };
+            for (const auto& d : mod(mi).ast.decls) {
+                switch (d.kind) {
+                    case ast::DeclKind::const_: add(d.name, d.name_where, {SymKind::constant, &d, mi}); break;
+                    case ast::DeclKind::type:
+                    case ast::DeclKind::struct_: add(d.name, d.name_where, {SymKind::type, &d, mi}); break;
+                    case ast::DeclKind::enum_: {
+                        add(d.name, d.name_where, {SymKind::type, &d, mi});
+                        for (std::size_t k = 0; k < d.enumerators.size(); ++k)
+                            add(d.enumerators[k].first, d.enumerators[k].second,
+                                {SymKind::enumerator, &d, mi, static_cast<std::int64_t>(k)});
+                        break;
+                    }
+                    case ast::DeclKind::var: add(d.name, d.name_where, {SymKind::var, &d, mi}); break;
+                    case ast::DeclKind::proc: add(d.name, d.name_where, {SymKind::proc, &d, mi}); break;
+                    case ast::DeclKind::process: add(d.name, d.name_where, {SymKind::process, &d, mi}); break;
+                    case ast::DeclKind::invariant: add(d.name, d.name_where, {SymKind::invariant, &d, mi}); break;
+                    default: break;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ constants and types
+    Value const_value(const ast::Decl* d, std::size_t module) {
+        auto& [state, val] = consts_[d];
+        if (state == CState::done) return val;
+        if (state == CState::busy) fail(d->name_where, fmt::format("constant '{}' depends on itself", d->name));
+        state = CState::busy;
+        Value v;
+        const Type* declared = d->type ? resolve_type(module, *d->type) : nullptr;
+        if (auto it = define_values_.find(d); it != define_values_.end()) {
+            v = it->second;
+        } else if (auto vs = variant_settings_.find(d); vs != variant_settings_.end()) {
+            v = eval_const(*vs->second.first, vs->second.second);
+        } else {
+            v = eval_const(*d->value, module);
+        }
+        if (declared) {
+            if (declared->kind == TypeKind::boolean && v.t->kind != TypeKind::boolean)
+                fail(d->name_where, fmt::format("constant '{}' is declared bool but its value is {}", d->name, v.v));
+            if (declared->kind == TypeKind::integer) {
+                if (v.t->kind != TypeKind::integer)
+                    fail(d->name_where, fmt::format("constant '{}' is declared {} but its value is not an integer",
+                                                    d->name, type_name(declared)));
+                if (v.v < declared->lo || v.v > declared->hi)
+                    fail(d->name_where, fmt::format("value {} of constant '{}' is outside its range {}",
+                                                    v.v, d->name, type_name(declared)));
+            }
+        }
+        state = CState::done;
+        val = v;
+        return v;
+    }
+
+    Value eval_const(const ast::Expr& e, std::size_t module) {
+        Ctx c;
+        c.module = module;
+        c.const_only = true;
+        TExpr t = expr(e, c);
+        if (!t.is_const()) fail(e.where, "expected a constant expression");
+        return Value{t.e.value, t.t};
+    }
+
+    std::int64_t const_int(const ast::Expr& e, std::size_t module, const char* what) {
+        Value v = eval_const(e, module);
+        if (v.t->kind != TypeKind::integer)
+            fail(e.where, fmt::format("{} must be an integer constant, found {}", what, type_name(v.t)));
+        return v.v;
+    }
+
+    const Type* resolve_type(std::size_t module, const ast::TypeExpr& te) {
+        const Type* base = nullptr;
+        switch (te.kind) {
+            case ast::TypeKind::bool_: base = types_.boolean(); break;
+            case ast::TypeKind::mutex: base = types_.make(Type{TypeKind::mutex}); break;
+            case ast::TypeKind::kref: {
+                const auto bound = const_int(*te.hi, module, "a kref bound");
+                if (bound < 1 || bound > 255) fail(te.hi->where, fmt::format("kref bound {} is outside 1..255", bound));
+                base = types_.make(Type{TypeKind::kref, 0, bound});
+                break;
+            }
+            case ast::TypeKind::scalarset:
+                fail(te.where, "a scalarset must be named: declare it as 'type Dev = scalarset(N);'");
+            case ast::TypeKind::range: {
+                const auto lo = const_int(*te.lo, module, "a range bound");
+                const auto hi = const_int(*te.hi, module, "a range bound");
+                if (hi < lo) fail(te.where, fmt::format("empty range {}..{}", lo, hi));
+                if (hi - lo > 65535) fail(te.where, fmt::format("range {}..{} is too large (at most 65536 values)", lo, hi));
+                base = types_.make(Type{TypeKind::integer, lo, hi});
+                break;
+            }
+            case ast::TypeKind::named: {
+                if (te.name.parts.size() == 1 && (te.name.last() == "int" || te.name.last() == "integer"))
+                    fail(te.where, "unbounded type 'int'; every value needs a bounded type, such as 0..7");
+                const Symbol* s = find_symbol(module, te.name);
+                if (!s || s->kind != SymKind::type) {
+                    std::vector<std::string> cands;
+                    const std::size_t m = resolve_module(module, te.name);
+                    for (const auto& [n, sym] : syms_[m])
+                        if (sym.kind == SymKind::type) cands.push_back(n);
+                    if (s) fail(te.name.where, fmt::format("'{}' is not a type", te.name.str()));
+                    unknown("type", te.name.str(), te.name.where, cands);
+                }
+                base = named_type(*s);
+                break;
+            }
+        }
+        if (te.optional) {
+            if (base->kind != TypeKind::scalarset && base->kind != TypeKind::enumeration)
+                fail(te.where, fmt::format("only scalarset and enum types can be optional ('?'), not {}", type_name(base)));
+            if (!base->optional) {
+                Type t = *base;
+                t.optional = true;
+                base = types_.make(t);
+            }
+        }
+        // Dims apply outermost first: T[A][B] is an array over A of arrays over B of T.
+        const Type* t = base;
+        for (std::size_t i = te.dims.size(); i-- > 0;) {
+            const Type* ix = resolve_type(module, *te.dims[i]);
+            const bool ok = (ix->kind == TypeKind::boolean || ix->kind == TypeKind::integer ||
+                             ix->kind == TypeKind::enumeration || ix->kind == TypeKind::scalarset) && !ix->optional;
+            if (!ok) fail(te.dims[i]->where, fmt::format("an array index type must be bool, a range, an enum or a "
+                                                         "scalarset, not {}", type_name(ix)));
+            Type a{TypeKind::array};
+            a.elem = t;
+            a.index = ix;
+            t = types_.make(a);
+        }
+        return t;
+    }
+
+    const Type* named_type(const Symbol& s) {
+        const ast::Decl* d = s.decl;
+        if (auto it = type_cache_.find(d); it != type_cache_.end()) {
+            if (!it->second) fail(d->name_where, fmt::format("type '{}' depends on itself", d->name));
+            return it->second;
+        }
+        type_cache_[d] = nullptr;
+        const Type* t = nullptr;
+        if (d->kind == ast::DeclKind::enum_) {
+            auto* en = types_.make_enum();
+            en->name = d->name;
+            for (const auto& [n, _] : d->enumerators) en->enumerators.push_back(n);
+            en->table = static_cast<std::uint32_t>(data_.layout.enum_names.size());
+            data_.layout.enum_names.push_back(en->enumerators);
+            Type ty{TypeKind::enumeration};
+            ty.en = en;
+            t = types_.make(ty);
+        } else if (d->kind == ast::DeclKind::struct_) {
+            auto* st = types_.make_struct();
+            st->name = d->name;
+            std::set<std::string> seen;
+            for (const auto& f : d->fields) {
+                if (!seen.insert(f.name).second) fail(f.where, fmt::format("field '{}' is declared twice", f.name));
+                const Type* ft = resolve_type(s.module, *f.type);
+                st->fields.push_back({f.name, ft});
+            }
+            Type ty{TypeKind::structure};
+            ty.st = st;
+            t = types_.make(ty);
+        } else if (d->type->kind == ast::TypeKind::scalarset) {
+            const auto n = const_int(*d->type->hi, s.module, "a scalarset size");
+            if (n < 1 || n > 64) fail(d->type->hi->where, fmt::format("scalarset size {} is outside 1..64", n));
+            auto* ss = types_.make_scalarset();
+            ss->name = d->name;
+            ss->size = n;
+            ss->table = static_cast<std::uint32_t>(data_.layout.scalarset_names.size());
+            data_.layout.scalarset_names.push_back(d->name);
+            Type ty{TypeKind::scalarset, 0, n - 1};
+            ty.ss = ss;
+            t = types_.make(ty);
+            if (d->type->optional || !d->type->dims.empty())
+                fail(d->type->where, "declare the scalarset alone; use 'Dev?' or 'T[Dev]' where it is used");
+        } else {
+            t = resolve_type(s.module, *d->type);
+        }
+        type_cache_[d] = t;
+        return t;
+    }
+
+    // ------------------------------------------------------------------ layout
+    struct Domain {
+        std::int64_t lo, hi;
+        ir::ValueKind kind;
+        std::uint32_t table = 0;
+    };
+
+    Domain scalar_domain(const Type* t) const {
+        switch (t->kind) {
+            case TypeKind::boolean: return {0, 1, ir::ValueKind::boolean};
+            case TypeKind::integer: return {t->lo, t->hi, ir::ValueKind::integer};
+            case TypeKind::enumeration:
+                return {t->optional ? -1 : 0, static_cast<std::int64_t>(t->en->enumerators.size()) - 1,
+                        ir::ValueKind::enumeration, t->en->table};
+            case TypeKind::scalarset: return {t->optional ? -1 : 0, t->ss->size - 1, ir::ValueKind::scalarset, t->ss->table};
+            case TypeKind::mutex: return {-1, std::max<std::int64_t>(instance_count_ - 1, 0), ir::ValueKind::mutex};
+            case TypeKind::kref: return {0, t->hi, ir::ValueKind::kref};
+            default: IOMC_UNREACHABLE("not a scalar type");
+        }
+    }
+
+    static std::int64_t default_value(const Domain& d) {
+        if (d.kind == ir::ValueKind::mutex || d.lo == -1) return -1;
+        return d.lo <= 0 && 0 <= d.hi ? 0 : d.lo;
+    }
+
+    std::string index_name(const Type* ix, std::int64_t i) const {
+        switch (ix->kind) {
+            case TypeKind::boolean: return i ? "true" : "false";
+            case TypeKind::integer: return fmt::format("{}", ix->lo + i);
+            case TypeKind::enumeration: return ix->en->enumerators[static_cast<std::size_t>(i)];
+            default: return fmt::format("{}", i);
+        }
+    }
+
+    std::uint32_t type_bits(const Type* t) const {
+        switch (t->kind) {
+            case TypeKind::structure: {
+                std::uint32_t n = 0;
+                for (const auto& f : t->st->fields) n += type_bits(f.type);
+                return n;
+            }
+            case TypeKind::array: return static_cast<std::uint32_t>(domain_size(t->index)) * type_bits(t->elem);
+            default: {
+                const auto d = scalar_domain(t);
+                return ir::bits_for(static_cast<std::uint64_t>(d.hi - d.lo));
+            }
+        }
+    }
+
+    /// Adds the slots of a value of type t; returns the first slot.
+    ir::SlotId alloc(const Type* t, const std::string& name, std::optional<Value> init, std::uint32_t process,
+                     SourceRange where) {
+        const auto first = ir::SlotId{static_cast<std::uint32_t>(data_.layout.slots().size())};
+        switch (t->kind) {
+            case TypeKind::structure:
+                if (init) fail(where, fmt::format("a struct variable cannot have an initializer; its fields start at "
+                                                  "their defaults"));
+                for (const auto& f : t->st->fields) alloc(f.type, name + "." + f.name, std::nullopt, process, where);
+                break;
+            case TypeKind::array:
+                for (std::int64_t i = 0; i < domain_size(t->index); ++i)
+                    alloc(t->elem, name + "[" + index_name(t->index, i) + "]", init, process, where);
+                break;
+            default: {
+                const auto d = scalar_domain(t);
+                ir::Slot s;
+                s.name = name;
+                s.kind = d.kind;
+                s.lo = static_cast<std::int32_t>(d.lo);
+                s.hi = static_cast<std::int32_t>(d.hi);
+                s.type_index = d.table;
+                s.process = process;
+                s.init = static_cast<std::int32_t>(default_value(d));
+                if (init) {
+                    if (t->kind == TypeKind::mutex || t->kind == TypeKind::kref) {
+                        if (t->kind == TypeKind::mutex)
+                            fail(where, "a mutex cannot have an initializer; it starts free");
+                        if (init->t->kind != TypeKind::integer)
+                            fail(where, fmt::format("a kref starts at an integer count, found {}", type_name(init->t)));
+                    } else if (!assignable(t, init->t)) {
+                        fail(where, fmt::format("cannot initialize {} '{}' with a value of type {}", type_name(t),
+                                                name, type_name(init->t)));
+                    }
+                    if (init->v < d.lo || init->v > d.hi)
+                        fail(where, fmt::format("initial value {} is outside the range {}..{} of '{}'", init->v, d.lo,
+                                                d.hi, name));
+                    s.init = static_cast<std::int32_t>(init->v);
+                }
+                data_.layout.add(std::move(s));
+            }
+        }
+        return first;
+    }
+
+    TExpr storage(const Type* t, ir::SlotId first) {
+        TExpr x;
+        x.e = ir::Expr::of_slot(first);
+        x.t = t;
+        x.lvalue = true;
+        return x;
+    }
+
+    void declare_globals() {
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
+            for (const auto& d : mod(mi).ast.decls) {
+                if (d.kind != ast::DeclKind::var) continue;
+                try {
+                    const Type* t = resolve_type(mi, *d.type);
+                    std::optional<Value> init;
+                    if (d.value) init = eval_const(*d.value, mi);
+                    const std::string name = qualified(mi, d.name);
+                    const auto first = alloc(t, name, init, UINT32_MAX, d.value ? d.value->where : d.name_where);
+                    globals_[&d] = storage(t, first);
+                } catch (const Abandon&) {
+                }
+            }
+        }
+    }
+
+    /// The name of a declaration as seen from the root module: "x" or "core::x".
+    std::string qualified(std::size_t module, const std::string& name) const {
+        if (mod(module).is_root) return name;
+        const std::size_t root = m_.modules().size() - 1;
+        std::function<std::optional<std::string>(std::size_t, int)> path = [&](std::size_t from, int depth)
+            -> std::optional<std::string> {
+            if (depth > 8) return std::nullopt;
+            for (const auto& [alias, target] : mod(from).imports) {
+                if (target == module) return alias;
+                if (auto p = path(target, depth + 1)) return alias + "::" + *p;
+            }
+            return std::nullopt;
+        };
+        if (auto p = path(root, 0)) return *p + "::" + name;
+        return name;
+    }
+
+    // ------------------------------------------------------------------ expressions
+    static ir::ExprOp to_ir(ast::Op op) {
+        switch (op) {
+            case ast::Op::neg: return ir::ExprOp::neg;
+            case ast::Op::not_: return ir::ExprOp::not_;
+            case ast::Op::add: return ir::ExprOp::add;
+            case ast::Op::sub: return ir::ExprOp::sub;
+            case ast::Op::mul: return ir::ExprOp::mul;
+            case ast::Op::div: return ir::ExprOp::div;
+            case ast::Op::mod: return ir::ExprOp::mod;
+            case ast::Op::eq: return ir::ExprOp::eq;
+            case ast::Op::ne: return ir::ExprOp::ne;
+            case ast::Op::lt: return ir::ExprOp::lt;
+            case ast::Op::le: return ir::ExprOp::le;
+            case ast::Op::gt: return ir::ExprOp::gt;
+            case ast::Op::ge: return ir::ExprOp::ge;
+            case ast::Op::and_: return ir::ExprOp::and_;
+            case ast::Op::or_: return ir::ExprOp::or_;
+            case ast::Op::implies: return ir::ExprOp::implies;
+        }
+        return ir::ExprOp::add;
+    }
+
+    static const char* op_text(ast::Op op) {
+        switch (op) {
+            case ast::Op::neg: return "-";
+            case ast::Op::not_: return "!";
+            case ast::Op::add: return "+";
+            case ast::Op::sub: return "-";
+            case ast::Op::mul: return "*";
+            case ast::Op::div: return "/";
+            case ast::Op::mod: return "%";
+            case ast::Op::eq: return "==";
+            case ast::Op::ne: return "!=";
+            case ast::Op::lt: return "<";
+            case ast::Op::le: return "<=";
+            case ast::Op::gt: return ">";
+            case ast::Op::ge: return ">=";
+            case ast::Op::and_: return "&&";
+            case ast::Op::or_: return "||";
+            case ast::Op::implies: return "=>";
+        }
+        return "?";
+    }
+
+    TExpr constant(std::int64_t v, const Type* t) {
+        TExpr x;
+        x.e = ir::Expr::constant(v);
+        x.t = t;
+        return x;
+    }
+
+    TExpr binary_fold(ir::ExprOp op, TExpr a, TExpr b, const Type* t, SourceRange where) {
+        if (a.is_const() && b.is_const()) {
+            const auto x = a.e.value, y = b.e.value;
+            std::int64_t r = 0;
+            switch (op) {
+                case ir::ExprOp::add: r = x + y; break;
+                case ir::ExprOp::sub: r = x - y; break;
+                case ir::ExprOp::mul: r = x * y; break;
+                case ir::ExprOp::div:
+                case ir::ExprOp::mod:
+                    if (y == 0) fail(where, "division by zero in a constant expression");
+                    r = op == ir::ExprOp::div ? x / y : x % y;
+                    break;
+                case ir::ExprOp::eq: r = x == y; break;
+                case ir::ExprOp::ne: r = x != y; break;
+                case ir::ExprOp::lt: r = x < y; break;
+                case ir::ExprOp::le: r = x <= y; break;
+                case ir::ExprOp::gt: r = x > y; break;
+                case ir::ExprOp::ge: r = x >= y; break;
+                case ir::ExprOp::and_: r = x && y; break;
+                case ir::ExprOp::or_: r = x || y; break;
+                case ir::ExprOp::implies: r = !x || y; break;
+                default: IOMC_UNREACHABLE("binary op");
+            }
+            if (r > INT32_MAX || r < INT32_MIN) fail(where, "constant expression overflows 32 bits");
+            return constant(r, t);
+        }
+        // Boolean short cuts with one constant side keep expressions small.
+        if (op == ir::ExprOp::and_ && a.is_const()) return a.e.value ? retype(std::move(b), t) : constant(0, t);
+        if (op == ir::ExprOp::or_ && a.is_const()) return a.e.value ? constant(1, t) : retype(std::move(b), t);
+        if (op == ir::ExprOp::implies && a.is_const()) return a.e.value ? retype(std::move(b), t) : constant(1, t);
+        TExpr out;
+        out.e = ir::Expr::binary(op, std::move(a.e), std::move(b.e));
+        out.t = t;
+        return out;
+    }
+
+    static TExpr retype(TExpr x, const Type* t) {
+        x.t = t;
+        x.lvalue = false;
+        return x;
+    }
+
+    TExpr expr(const ast::Expr& e, Ctx& c) {
+        if (auto it = c.hoisted.find(&e); it != c.hoisted.end()) return it->second;
+        switch (e.kind) {
+            case ast::ExprKind::int_lit: return constant(e.value, types_.integer());
+            case ast::ExprKind::bool_lit: return constant(e.value, types_.boolean());
+            case ast::ExprKind::none_lit: return constant(-1, types_.none());
+            case ast::ExprKind::self: fail(e.where, "'self' is reserved; use held(m) to test mutex ownership");
+            case ast::ExprKind::variant_test: {
+                bool known = false;
+                std::vector<std::string> names;
+                for (const auto& v : m_.variants()) {
+                    names.push_back(v.name);
+                    if (v.name == e.member) known = true;
+                }
+                if (!known) unknown("variant", e.member, e.member_where, names);
+                return constant(e.member == variant_ ? 1 : 0, types_.boolean());
+            }
+            case ast::ExprKind::name: return name_expr(e, c);
+            case ast::ExprKind::index: {
+                TExpr base = expr(*e.kids[0], c);
+                if (base.t->kind != TypeKind::array)
+                    fail(e.kids[0]->where, fmt::format("'{}' is not an array (its type is {})", text(e.kids[0]->where),
+                                                       type_name(base.t)));
+                TExpr ix = expr(*e.kids[1], c);
+                check_index(base.t->index, ix, *e.kids[1]);
+                return index_into(std::move(base), std::move(ix), e);
+            }
+            case ast::ExprKind::field: {
+                TExpr base = expr(*e.kids[0], c);
+                if (base.t->kind != TypeKind::structure)
+                    fail(e.kids[0]->where, fmt::format("'{}' is not a struct (its type is {}); it has no field '{}'",
+                                                       text(e.kids[0]->where), type_name(base.t), e.member));
+                std::uint32_t off = 0;
+                for (const auto& f : base.t->st->fields) {
+                    if (f.name == e.member) {
+                        base.e.slot = ir::SlotId{ir::idx(base.e.slot) + off};
+                        base.t = f.type;
+                        return base;
+                    }
+                    off += leaf_count(f.type);
+                }
+                std::vector<std::string> names;
+                for (const auto& f : base.t->st->fields) names.push_back(f.name);
+                unknown(fmt::format("field of {}", base.t->st->name), e.member, e.member_where, names);
+            }
+            case ast::ExprKind::unary: {
+                TExpr a = expr(*e.kids[0], c);
+                if (e.op == ast::Op::not_) {
+                    if (a.t->kind != TypeKind::boolean)
+                        fail(e.kids[0]->where, fmt::format("operator '!' needs bool, found {}", type_name(a.t)));
+                    if (a.is_const()) return constant(!a.e.value, types_.boolean());
+                    return TExpr{ir::Expr::unary(ir::ExprOp::not_, std::move(a.e)), types_.boolean()};
+                }
+                if (a.t->kind != TypeKind::integer)
+                    fail(e.kids[0]->where, fmt::format("operator '-' needs an integer, found {}", type_name(a.t)));
+                if (a.is_const()) return constant(-a.e.value, types_.integer());
+                return TExpr{ir::Expr::unary(ir::ExprOp::neg, std::move(a.e)), types_.integer()};
+            }
+            case ast::ExprKind::binary: return binary_expr(e, c);
+            case ast::ExprKind::ternary: {
+                TExpr cond = expr(*e.kids[0], c);
+                if (cond.t->kind != TypeKind::boolean)
+                    fail(e.kids[0]->where, fmt::format("condition must be bool, found {}", type_name(cond.t)));
+                TExpr a = expr(*e.kids[1], c);
+                TExpr b = expr(*e.kids[2], c);
+                if (!comparable(a.t, b.t))
+                    fail(e.where, fmt::format("branches of '?:' have different types {} and {}", type_name(a.t),
+                                              type_name(b.t)));
+                const Type* t = a.t->kind == TypeKind::none ? b.t : a.t;
+                if (t->kind == TypeKind::integer) t = types_.integer();
+                if (cond.is_const()) return retype(cond.e.value ? std::move(a) : std::move(b), t);
+                TExpr out;
+                out.e.op = ir::ExprOp::ite;
+                out.e.kids.push_back(std::move(cond.e));
+                out.e.kids.push_back(std::move(a.e));
+                out.e.kids.push_back(std::move(b.e));
+                out.t = t;
+                return out;
+            }
+            case ast::ExprKind::call: return call_expr(e, c);
+            case ast::ExprKind::quant: {
+                const Symbol* s = find_symbol(c.module, e.name);
+                if (!s || s->kind != SymKind::type) unknown("type", e.name.str(), e.name.where, {});
+                const Type* t = named_type(*s);
+                if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration && t->kind != TypeKind::integer &&
+                    t->kind != TypeKind::boolean)
+                    fail(e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
+                TExpr acc = constant(e.forall ? 1 : 0, types_.boolean());
+                for (std::int64_t i = 0; i < domain_size(t); ++i) {
+                    c.scopes.emplace_back();
+                    c.scopes.back()[e.member] = Binding{true, Value{t->kind == TypeKind::integer ? t->lo + i : i, t}, {}};
+                    TExpr body = expr(*e.kids[0], c);
+                    c.scopes.pop_back();
+                    if (body.t->kind != TypeKind::boolean)
+                        fail(e.kids[0]->where, fmt::format("a quantifier's body must be bool, found {}", type_name(body.t)));
+                    acc = binary_fold(e.forall ? ir::ExprOp::and_ : ir::ExprOp::or_, std::move(acc), std::move(body),
+                                      types_.boolean(), e.where);
+                }
+                return acc;
+            }
+            case ast::ExprKind::at_label:
+            case ast::ExprKind::past_label: return location_expr(e, c);
+        }
+        IOMC_UNREACHABLE("expression kind");
+    }
+
+    void check_index(const Type* ix_type, const TExpr& ix, const ast::Expr& where) {
+        bool ok = false;
+        switch (ix_type->kind) {
+            case TypeKind::integer: ok = ix.t->kind == TypeKind::integer; break;
+            case TypeKind::boolean: ok = ix.t->kind == TypeKind::boolean; break;
+            case TypeKind::enumeration: ok = ix.t->kind == TypeKind::enumeration && ix.t->en == ix_type->en; break;
+            case TypeKind::scalarset: ok = ix.t->kind == TypeKind::scalarset && ix.t->ss == ix_type->ss; break;
+            default: break;
+        }
+        if (!ok)
+            fail(where.where, fmt::format("index '{}' has type {}, but the array is indexed by {}", text(where.where),
+                                          type_name(ix.t), type_name(ix_type)));
+    }
+
+    TExpr index_into(TExpr base, TExpr ix, const ast::Expr& e) {
+        const Type* arr = base.t;
+        const std::uint32_t stride = leaf_count(arr->elem);
+        const std::int64_t n = domain_size(arr->index);
+        const std::int64_t lo = arr->index->kind == TypeKind::integer ? arr->index->lo : 0;
+        if (ix.is_const()) {
+            const std::int64_t i = ix.e.value - lo;
+            if (i < 0 || i >= n) {
+                if (ix.e.value == -1 && ix.t->optional)
+                    fail(e.kids[1]->where, fmt::format("'{}' indexes with none", text(e.kids[1]->where)));
+                fail(e.kids[1]->where, fmt::format("index {} is out of range {} of '{}'", ix.e.value,
+                                                   type_name(arr->index), text(e.kids[0]->where)));
+            }
+            if (base.e.op == ir::ExprOp::slot) {
+                base.e.slot = ir::SlotId{ir::idx(base.e.slot) + static_cast<std::uint32_t>(i) * stride};
+            } else {
+                // A constant index under a dynamic one: shift the base slot, keep the dims.
+                base.e.slot = ir::SlotId{ir::idx(base.e.slot) + static_cast<std::uint32_t>(i) * stride};
+            }
+            base.t = arr->elem;
+            return base;
+        }
+        if (!base.lvalue) fail(e.where, "only variables can be indexed");
+        if (base.e.op == ir::ExprOp::slot) {
+            base.e.op = ir::ExprOp::element;
+            base.e.name = text(e.kids[0]->where);
+        }
+        ir::Dim d;
+        d.count = static_cast<std::uint32_t>(n);
+        d.slot_stride = stride;
+        d.bit_stride = type_bits(arr->elem);
+        d.optional_index = ix.t->optional;
+        base.e.dims.push_back(d);
+        ir::Expr index = std::move(ix.e);
+        if (lo != 0) index = ir::Expr::binary(ir::ExprOp::sub, std::move(index), ir::Expr::constant(lo));
+        base.e.kids.push_back(std::move(index));
+        base.e.name = text(e.where);
+        base.t = arr->elem;
+        return base;
+    }
+
+    TExpr name_expr(const ast::Expr& e, Ctx& c) {
+        if (e.name.parts.size() == 1) {
+            for (std::size_t i = c.scopes.size(); i-- > 0;) {
+                auto it = c.scopes[i].find(e.name.last());
+                if (it == c.scopes[i].end()) continue;
+                if (it->second.is_value) return constant(it->second.val.v, it->second.val.t);
+                if (c.const_only) fail(e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
+                return it->second.lv;
+            }
+        }
+        const Symbol* s = find_symbol(c.module, e.name);
+        if (!s) unknown("name", e.name.str(), e.name.where, visible_names(c));
+        switch (s->kind) {
+            case SymKind::constant: {
+                Value v = const_value(s->decl, s->module);
+                return constant(v.v, v.t);
+            }
+            case SymKind::enumerator: return constant(s->enum_index, named_type(*s));
+            case SymKind::var: {
+                if (c.const_only) fail(e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
+                auto it = globals_.find(s->decl);
+                if (it == globals_.end()) throw Abandon{};  // its declaration had an error
+                return it->second;
+            }
+            case SymKind::type: fail(e.where, fmt::format("'{}' is a type, not a value", e.name.str()));
+            case SymKind::proc: fail(e.where, fmt::format("'{}' is a procedure; call it with ()", e.name.str()));
+            case SymKind::process:
+                fail(e.where, fmt::format("'{}' is a process; test its location with '{}@label'", e.name.str(), e.name.str()));
+            case SymKind::invariant: fail(e.where, fmt::format("'{}' is an invariant, not a value", e.name.str()));
+        }
+        IOMC_UNREACHABLE("symbol kind");
+    }
+
+    TExpr binary_expr(const ast::Expr& e, Ctx& c) {
+        TExpr a = expr(*e.kids[0], c);
+        TExpr b = expr(*e.kids[1], c);
+        const auto op = e.op;
+        auto need = [&](TypeKind k, const TExpr& x, const ast::Expr& ae) {
+            if (x.t->kind != k)
+                fail(ae.where, fmt::format("operator '{}' needs {}, found {}", op_text(op),
+                                           k == TypeKind::boolean ? "bool operands" : "integer operands", type_name(x.t)));
+        };
+        switch (op) {
+            case ast::Op::add: case ast::Op::sub: case ast::Op::mul: case ast::Op::div: case ast::Op::mod:
+            case ast::Op::lt: case ast::Op::le: case ast::Op::gt: case ast::Op::ge: {
+                need(TypeKind::integer, a, *e.kids[0]);
+                need(TypeKind::integer, b, *e.kids[1]);
+                const bool cmp = op == ast::Op::lt || op == ast::Op::le || op == ast::Op::gt || op == ast::Op::ge;
+                return binary_fold(to_ir(op), std::move(a), std::move(b), cmp ? types_.boolean() : types_.integer(), e.where);
+            }
+            case ast::Op::eq:
+            case ast::Op::ne:
+                if (!comparable(a.t, b.t))
+                    fail(e.where, fmt::format("cannot compare {} with {}", type_name(a.t), type_name(b.t)));
+                return binary_fold(to_ir(op), std::move(a), std::move(b), types_.boolean(), e.where);
+            case ast::Op::and_:
+            case ast::Op::or_:
+            case ast::Op::implies:
+                need(TypeKind::boolean, a, *e.kids[0]);
+                need(TypeKind::boolean, b, *e.kids[1]);
+                return binary_fold(to_ir(op), std::move(a), std::move(b), types_.boolean(), e.where);
+            default: IOMC_UNREACHABLE("binary operator");
+        }
+    }
+
+    bool is_builtin(const ast::Name& n) const {
+        static const std::set<std::string> b{"lock", "unlock", "kref_init", "kref_get", "kref_put", "locked", "held"};
+        return n.parts.size() == 1 && b.count(n.last()) > 0;
+    }
+
+    TExpr call_expr(const ast::Expr& e, Ctx& c) {
+        const auto& n = e.name;
+        if (is_builtin(n)) {
+            const auto& f = n.last();
+            if (f == "locked" || f == "held") {
+                if (e.kids.size() != 1) fail(e.where, fmt::format("{}() takes one mutex", f));
+                TExpr m = expr(*e.kids[0], c);
+                if (m.t->kind != TypeKind::mutex)
+                    fail(e.kids[0]->where, fmt::format("{}() needs a mutex, found {}", f, type_name(m.t)));
+                if (f == "held") {
+                    if (c.self < 0) fail(e.where, "held() can only be used inside a process or procedure");
+                    return binary_fold(ir::ExprOp::eq, std::move(m), constant(c.self, types_.integer()), types_.boolean(), e.where);
+                }
+                return binary_fold(ir::ExprOp::ne, std::move(m), constant(-1, types_.integer()), types_.boolean(), e.where);
+            }
+            if (f == "kref_put") fail(e.where, "kref_put() can be used in an expression only inside a process or procedure");
+            fail(e.where, fmt::format("{}() is a statement, not a value", f));
+        }
+        const Symbol* s = find_symbol(c.module, n);
+        if (s && s->kind == SymKind::type) {
+            const Type* t = named_type(*s);
+            if (t->kind != TypeKind::scalarset || e.kids.size() != 1)
+                fail(e.where, fmt::format("only scalarset types convert an integer: {}(0)", n.str()));
+            TExpr k = expr(*e.kids[0], c);
+            if (!k.is_const() || k.t->kind != TypeKind::integer)
+                fail(e.kids[0]->where, fmt::format("{}(...) needs an integer constant", n.str()));
+            if (k.e.value < 0 || k.e.value >= t->ss->size)
+                fail(e.kids[0]->where, fmt::format("{}({}) is out of range 0..{}", n.str(), k.e.value, t->ss->size - 1));
+            return constant(k.e.value, t);
+        }
+        if (!s) {
+            std::vector<std::string> cands{"lock", "unlock", "kref_init", "kref_get", "kref_put", "locked", "held"};
+            const std::size_t m = resolve_module(c.module, n);
+            for (const auto& [name, sym] : syms_[m])
+                if (sym.kind == SymKind::proc) cands.push_back(name);
+            unknown("procedure", n.str(), n.where, cands);
+        }
+        if (s->kind != SymKind::proc) fail(n.where, fmt::format("'{}' is not a procedure", n.str()));
+        if (c.in_invariant || c.const_only) fail(e.where, "procedure calls are not allowed here (invariants and constants "
+                                                          "must be side-effect free)");
+        fail(e.where, "internal: call not hoisted");
+    }
+
+    TExpr location_expr(const ast::Expr& e, Ctx& c) {
+        if (!c.in_invariant) fail(e.where, "process locations can be tested only in invariants");
+        const ast::Expr& p = *e.kids[0];
+        const ast::Name& pname = p.name;
+        if (p.kind != ast::ExprKind::name && p.kind != ast::ExprKind::call)
+            fail(p.where, "expected a process instance such as client(d) before '@' or 'past'");
+        const Symbol* s = find_symbol(c.module, pname);
+        if (!s || s->kind != SymKind::process) {
+            std::vector<std::string> cands;
+            for (const auto& [name, sym] : syms_[resolve_module(c.module, pname)])
+                if (sym.kind == SymKind::process) cands.push_back(name);
+            unknown("process", pname.str(), pname.where, cands);
+        }
+        const ast::Decl* d = s->decl;
+        if (p.kids.size() != d->params.size())
+            fail(p.where, fmt::format("process '{}' takes {} parameter{}, found {}", d->name, d->params.size(),
+                                      d->params.size() == 1 ? "" : "s", p.kids.size()));
+        std::vector<std::int64_t> args;
+        for (const auto& k : p.kids) {
+            TExpr a = expr(*k, c);
+            if (!a.is_const()) fail(k->where, "a process instance needs constant parameters (or quantified variables)");
+            args.push_back(a.e.value);
+        }
+        for (const auto& inst : inst_info_) {
+            if (inst.decl != d) continue;
+            bool same = true;
+            for (std::size_t i = 0; i < args.size(); ++i) same = same && inst.params[i].v == args[i];
+            if (!same) continue;
+            auto it = inst.label_locs.find(e.member);
+            if (it == inst.label_locs.end()) {
+                std::vector<std::string> cands;
+                for (const auto& [l, _] : inst.label_locs) cands.push_back(l);
+                unknown(fmt::format("label in process '{}'", d->name), e.member, e.member_where, cands);
+            }
+            std::vector<std::uint32_t> locs = it->second;
+            if (e.kind == ast::ExprKind::past_label) {
+                std::set<std::uint32_t> all;
+                for (auto l : it->second)
+                    for (auto v : graph::dominated_by(inst.idom, l)) all.insert(v);
+                locs.assign(all.begin(), all.end());
+            }
+            TExpr out;
+            out.e.op = ir::ExprOp::at_loc;
+            out.e.slot = data_.processes[ir::idx(inst.id)].pc;
+            out.e.locs = std::move(locs);
+            out.t = types_.boolean();
+            return out;
+        }
+        fail(p.where, "no such process instance");
+    }
+
+    // ------------------------------------------------------------------ statements
+    Ctx& ctx() { return ctx_stack_.back(); }
+    std::vector<Ctx> ctx_stack_;
+
+    std::uint32_t new_node(SourceRange where) {
+        nodes_.push_back(Node{});
+        nodes_.back().where = where;
+        return static_cast<std::uint32_t>(nodes_.size() - 1);
+    }
+
+    std::uint32_t statement(const ast::Stmt& s, std::string text_override = {}) {
+        ir::Statement st;
+        st.where = s.where;
+        st.text = text_override.empty() ? stmt_text(s) : text_override;
+        st.function = frames_.empty() ? process_decl_->name : frames_.back().decl->name;
+        data_.statements.push_back(std::move(st));
+        return static_cast<std::uint32_t>(data_.statements.size() - 1);
+    }
+
+    std::string stmt_text(const ast::Stmt& s) const {
+        std::string t = text(s.where);
+        if (t.size() > 1 && t.back() == ';') t.pop_back();
+        if (t.size() > 90) t = t.substr(0, 87) + "...";
+        return t;
+    }
+
+    ir::Instr note(std::uint32_t stmt) {
+        ir::Instr in;
+        in.kind = ir::InstrKind::note;
+        in.stmt = stmt;
+        return in;
+    }
+
+    ir::Instr finish_to(std::uint32_t node) {
+        ir::Instr in;
+        in.kind = ir::InstrKind::finish;
+        in.t1 = node;
+        return in;
+    }
+
+    void add_resets(std::vector<ir::Instr>& code) {
+        for (const auto& [lv, v] : pending_resets_) {
+            ir::Instr in;
+            in.kind = ir::InstrKind::assign;
+            in.target = lv.e;
+            in.a = ir::Expr::constant(v);
+            in.what = "temporary";
+            code.push_back(std::move(in));
+        }
+    }
+
+    /// Allocates a process-local slot (or reuses the one of an earlier call site).
+    TExpr local_slot(const void* key, const Type* t, const std::string& name, std::optional<Value> init, SourceRange where) {
+        if (auto it = locals_.find(key); it != locals_.end()) return it->second;
+        if (t->kind == TypeKind::mutex) fail(where, "a mutex must be a global variable (locals are private)");
+        const auto first = alloc(t, instance_name_ + "." + name, init, instance_, where);
+        TExpr x = storage(t, first);
+        locals_[key] = x;
+        return x;
+    }
+
+    std::int64_t slot_init(const TExpr& lv) const { return data_.layout.slot(lv.e.slot).init; }
+
+    void bind_local(const std::string& name, TExpr lv, SourceRange where) {
+        auto& sc = ctx().scopes.back();
+        if (sc.count(name)) fail(where, fmt::format("'{}' is already declared in this scope", name));
+        sc[name] = Binding{false, {}, std::move(lv)};
+    }
+
+    /// Collects calls (user procedures, kref_put) inside an expression, innermost first.
+    void find_calls(const ast::Expr& e, std::vector<const ast::Expr*>& out, const Ctx& c) {
+        for (const auto& k : e.kids) find_calls(*k, out, c);
+        if (e.kind != ast::ExprKind::call) return;
+        if (is_builtin(e.name)) {
+            if (e.name.last() == "kref_put") out.push_back(&e);
+            return;
+        }
+        const Symbol* s = nullptr;
+        try {
+            s = find_symbol(c.module, e.name);
+        } catch (const Abandon&) {
+            return;
+        }
+        if (s && s->kind == SymKind::proc) out.push_back(&e);
+    }
+
+    /// Lowers the calls inside `e` into temporaries, in CFG mode, from `entry`; returns the node
+    /// where the statement itself starts.
+    std::uint32_t hoist_cfg(const ast::Expr* e, std::uint32_t entry, const ast::Stmt& s) {
+        if (!e) return entry;
+        std::vector<const ast::Expr*> calls;
+        find_calls(*e, calls, ctx());
+        for (const ast::Expr* call : calls) {
+            if (call == e && s.kind == ast::StmtKind::assign) continue;
+            const Type* rt = call_result_type(*call);
+            TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), std::nullopt, call->where);
+            const std::uint32_t mid = new_node(call->where);
+            call_cfg(*call, tmp, entry, mid, s);
+            ctx().hoisted[call] = tmp;
+            pending_resets_.emplace_back(tmp, slot_init(tmp));
+            entry = mid;
+        }
+        return entry;
+    }
+
+    void hoist_frag(const ast::Expr* e, std::vector<ir::Instr>& code, const ast::Stmt& s) {
+        if (!e) return;
+        std::vector<const ast::Expr*> calls;
+        find_calls(*e, calls, ctx());
+        for (const ast::Expr* call : calls) {
+            if (call == e && s.kind == ast::StmtKind::assign) continue;
+            const Type* rt = call_result_type(*call);
+            TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), std::nullopt, call->where);
+            call_frag(*call, tmp, code);
+            ctx().hoisted[call] = tmp;
+            pending_resets_.emplace_back(tmp, slot_init(tmp));
+        }
+    }
+
+    const Type* call_result_type(const ast::Expr& call) {
+        if (is_builtin(call.name)) return types_.boolean();  // kref_put
+        const Symbol* s = find_symbol(ctx().module, call.name);
+        if (!s->decl->type) fail(call.where, fmt::format("procedure '{}' returns no value", call.name.str()));
+        return resolve_type(s->module, *s->decl->type);
+    }
+
+    const ast::Expr* stmt_expr(const ast::Stmt& s) const {
+        switch (s.kind) {
+            case ast::StmtKind::assign: return s.rhs.get();
+            case ast::StmtKind::if_:
+            case ast::StmtKind::while_:
+            case ast::StmtKind::assert_: return s.cond.get();
+            case ast::StmtKind::return_: return s.rhs.get();
+            default: return nullptr;
+        }
+    }
+
+    /// Lowers a simple statement (one step) into instructions. Returns false if `s` is not simple.
+    bool lower_simple(const ast::Stmt& s, std::vector<ir::Instr>& code) {
+        Ctx& c = ctx();
+        switch (s.kind) {
+            case ast::StmtKind::assign: {
+                TExpr lhs = expr(*s.lhs, c);
+                if (!lhs.lvalue) fail(s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
+                if (lhs.t->kind == TypeKind::mutex)
+                    fail(s.lhs->where, fmt::format("cannot assign to mutex '{}'; use lock() and unlock()", text(s.lhs->where)));
+                if (lhs.t->kind == TypeKind::kref)
+                    fail(s.lhs->where, fmt::format("cannot assign to kref '{}'; use kref_init, kref_get or kref_put",
+                                                   text(s.lhs->where)));
+                if (lhs.t->kind == TypeKind::structure || lhs.t->kind == TypeKind::array)
+                    fail(s.lhs->where, fmt::format("cannot assign a whole {}; assign its elements", type_name(lhs.t)));
+                if (s.rhs->kind == ast::ExprKind::call && is_builtin(s.rhs->name) && s.rhs->name.last() == "kref_put") {
+                    if (lhs.t->kind != TypeKind::boolean)
+                        fail(s.lhs->where, fmt::format("kref_put() gives a bool, but '{}' is {}", text(s.lhs->where),
+                                                       type_name(lhs.t)));
+                    kref_op(*s.rhs, code, &lhs);
+                    return true;
+                }
+                TExpr rhs = expr(*s.rhs, c);
+                if (s.assign_op != ast::AssignOp::set) {
+                    if (lhs.t->kind != TypeKind::integer || rhs.t->kind != TypeKind::integer)
+                        fail(s.where, fmt::format("'{}' needs integers", s.assign_op == ast::AssignOp::add ? "+=" : "-="));
+                    rhs = binary_fold(s.assign_op == ast::AssignOp::add ? ir::ExprOp::add : ir::ExprOp::sub, lhs, std::move(rhs),
+                                      types_.integer(), s.where);
+                } else if (!assignable(lhs.t, rhs.t)) {
+                    fail(s.rhs->where, fmt::format("cannot assign a value of type {} to '{}' of type {}", type_name(rhs.t),
+                                                   text(s.lhs->where), type_name(lhs.t)));
+                }
+                if (rhs.is_const()) {
+                    const auto d = scalar_domain(lhs.t);
+                    if (rhs.e.value < d.lo || rhs.e.value > d.hi)
+                        fail(s.rhs->where, fmt::format("value {} is out of range {} of '{}'", rhs.e.value,
+                                                       type_name(lhs.t), text(s.lhs->where)));
+                }
+                ir::Instr in;
+                in.kind = ir::InstrKind::assign;
+                in.target = std::move(lhs.e);
+                in.a = std::move(rhs.e);
+                in.what = text(s.lhs->where);
+                code.push_back(std::move(in));
+                return true;
+            }
+            case ast::StmtKind::await: {
+                TExpr cond = expr(*s.cond, c);
+                if (cond.t->kind != TypeKind::boolean)
+                    fail(s.cond->where, fmt::format("await needs a bool condition, found {}", type_name(cond.t)));
+                ir::Instr in;
+                in.kind = ir::InstrKind::guard;
+                in.a = std::move(cond.e);
+                code.push_back(std::move(in));
+                return true;
+            }
+            case ast::StmtKind::assert_: {
+                TExpr cond = expr(*s.cond, c);
+                if (cond.t->kind != TypeKind::boolean)
+                    fail(s.cond->where, fmt::format("assert needs a bool condition, found {}", type_name(cond.t)));
+                ir::Instr in;
+                in.kind = ir::InstrKind::check;
+                in.a = cond.is_const() ? ir::Expr::constant(!cond.e.value) : ir::Expr::unary(ir::ExprOp::not_, std::move(cond.e));
+                in.prop = assertion_property(s);
+                in.message = message(fmt::format("assertion '{}' failed", text(s.cond->where)));
+                code.push_back(std::move(in));
+                return true;
+            }
+            case ast::StmtKind::choose: {
+                TExpr lhs = expr(*s.lhs, c);
+                if (!lhs.lvalue) fail(s.lhs->where, fmt::format("cannot choose a value for '{}'", text(s.lhs->where)));
+                if (lhs.t->kind == TypeKind::mutex || lhs.t->kind == TypeKind::kref || lhs.t->kind == TypeKind::structure ||
+                    lhs.t->kind == TypeKind::array)
+                    fail(s.lhs->where, fmt::format("choose needs a scalar variable, found {}", type_name(lhs.t)));
+                ir::Instr in;
+                in.kind = ir::InstrKind::choose;
+                in.target = std::move(lhs.e);
+                in.what = text(s.lhs->where);
+                code.push_back(std::move(in));
+                return true;
+            }
+            case ast::StmtKind::call: {
+                if (!is_builtin(s.rhs->name)) return false;
+                kref_or_lock(*s.rhs, code);
+                return true;
+            }
+            case ast::StmtKind::skip: return true;
+            default: return false;
+        }
+    }
+
+    std::uint32_t message(std::string m) {
+        for (std::size_t i = 0; i < data_.messages.size(); ++i)
+            if (data_.messages[i] == m) return static_cast<std::uint32_t>(i);
+        data_.messages.push_back(std::move(m));
+        return static_cast<std::uint32_t>(data_.messages.size() - 1);
+    }
+
+    ir::PropertyId assertion_property(const ast::Stmt& s) {
+        if (s.label.empty()) return ir::prop_assertions;
+        if (auto it = named_asserts_.find(s.label); it != named_asserts_.end()) return it->second;
+        ir::Property p;
+        p.id = ir::PropertyId{static_cast<std::uint32_t>(data_.properties.size())};
+        p.name = s.label;
+        p.kind = ir::PropertyKind::assertion;
+        p.where = s.label_where;
+        data_.properties.push_back(p);
+        named_asserts_[s.label] = p.id;
+        return p.id;
+    }
+
+    void kref_or_lock(const ast::Expr& call, std::vector<ir::Instr>& code) {
+        const auto& f = call.name.last();
+        if (f == "locked" || f == "held") fail(call.where, fmt::format("{}() is a test; use it in a condition", f));
+        if (f == "kref_init" || f == "kref_get" || f == "kref_put") {
+            kref_op(call, code, nullptr);
+            return;
+        }
+        if (call.kids.size() != 1) fail(call.where, fmt::format("{}() takes one mutex", f));
+        TExpr m = expr(*call.kids[0], ctx());
+        if (m.t->kind != TypeKind::mutex)
+            fail(call.kids[0]->where, fmt::format("{}() needs a mutex, found '{}' of type {}", f, text(call.kids[0]->where),
+                                                  type_name(m.t)));
+        ir::Instr in;
+        in.kind = f == "lock" ? ir::InstrKind::lock : ir::InstrKind::unlock;
+        in.target = std::move(m.e);
+        in.self = ctx().self;
+        in.what = text(call.kids[0]->where);
+        code.push_back(std::move(in));
+    }
+
+    void kref_op(const ast::Expr& call, std::vector<ir::Instr>& code, const TExpr* result) {
+        const auto& f = call.name.last();
+        if (call.kids.size() != 1) fail(call.where, fmt::format("{}() takes one kref", f));
+        TExpr r = expr(*call.kids[0], ctx());
+        if (r.t->kind != TypeKind::kref)
+            fail(call.kids[0]->where, fmt::format("{}() needs a kref, found '{}' of type {}", f, text(call.kids[0]->where),
+                                                  type_name(r.t)));
+        ir::Instr in;
+        in.kind = f == "kref_init" ? ir::InstrKind::kref_init
+                  : f == "kref_get" ? ir::InstrKind::kref_get : ir::InstrKind::kref_put;
+        in.target = std::move(r.e);
+        in.what = text(call.kids[0]->where);
+        if (result) {
+            in.result = result->e;
+            in.has_result = true;
+        }
+        code.push_back(std::move(in));
+    }
+
+    // ---- CFG mode
+    void block_cfg(const std::vector<ast::StmtPtr>& body, std::uint32_t entry, std::uint32_t exit) {
+        ctx().scopes.emplace_back();
+        std::uint32_t cur = entry;
+        for (std::size_t i = 0; i < body.size(); ++i) {
+            const std::uint32_t next = i + 1 == body.size() ? exit : new_node(body[i + 1]->where);
+            stmt_cfg(*body[i], cur, next);
+            cur = next;
+        }
+        if (body.empty()) nodes_[entry].eps.push_back(exit);
+        ctx().scopes.pop_back();
+    }
+
+    void stmt_cfg(const ast::Stmt& s, std::uint32_t entry, std::uint32_t exit) {
+        try {
+            stmt_cfg_inner(s, entry, exit);
+        } catch (const Abandon&) {
+            nodes_[entry].eps.push_back(exit);  // keep the graph connected after an error
+        }
+        ctx().hoisted.clear();
+        pending_resets_.clear();
+    }
+
+    void simple_step(const ast::Stmt& s, std::uint32_t entry, std::uint32_t exit) {
+        ir::Fragment f;
+        f.code.push_back(note(statement(s)));
+        lower_simple(s, f.code);
+        add_resets(f.code);
+        f.code.push_back(finish_to(exit));
+        nodes_[entry].alts.push_back(std::move(f));
+    }
+
+    void stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, std::uint32_t exit) {
+        using K = ast::StmtKind;
+        if (nodes_[entry].where == SourceRange{}) nodes_[entry].where = s.where;
+        switch (s.kind) {
+            case K::block: block_cfg(s.body, entry, exit); return;
+            case K::var_decl: {
+                declare_local(*s.decl);
+                nodes_[entry].eps.push_back(exit);
+                return;
+            }
+            case K::assign:
+                if (s.rhs->kind == ast::ExprKind::call && !is_builtin(s.rhs->name)) {
+                    entry = hoist_cfg(s.rhs.get(), entry, s);
+                    TExpr lhs = expr(*s.lhs, ctx());
+                    if (!lhs.lvalue) fail(s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
+                    call_cfg(*s.rhs, lhs, entry, exit, s);
+                    return;
+                }
+                entry = hoist_cfg(s.rhs.get(), entry, s);
+                simple_step(s, entry, exit);
+                return;
+            case K::await:
+            case K::choose:
+            case K::skip:
+                simple_step(s, entry, exit);
+                return;
+            case K::assert_:
+                entry = hoist_cfg(s.cond.get(), entry, s);
+                simple_step(s, entry, exit);
+                return;
+            case K::call:
+                if (is_builtin(s.rhs->name)) {
+                    simple_step(s, entry, exit);
+                    return;
+                }
+                call_cfg(*s.rhs, std::nullopt, entry, exit, s);
+                return;
+            case K::if_: {
+                entry = hoist_cfg(s.cond.get(), entry, s);
+                TExpr cond = expr(*s.cond, ctx());
+                if (cond.t->kind != TypeKind::boolean)
+                    fail(s.cond->where, fmt::format("if needs a bool condition, found {}", type_name(cond.t)));
+                if (cond.is_const()) {
+                    if (cond.e.value) stmt_cfg(*s.body[0], entry, exit);
+                    else if (s.else_part) stmt_cfg(*s.else_part, entry, exit);
+                    else nodes_[entry].eps.push_back(exit);
+                    return;
+                }
+                const std::uint32_t t = new_node(s.body[0]->where);
+                const std::uint32_t f = s.else_part ? new_node(s.else_part->where) : exit;
+                const std::string ct = fmt::format("if ({})", text(s.cond->where));
+                branch_step(s, std::move(cond), ct, entry, t, f);
+                stmt_cfg(*s.body[0], t, exit);
+                if (s.else_part) stmt_cfg(*s.else_part, f, exit);
+                return;
+            }
+            case K::when: {
+                TExpr cond = expr(*s.cond, ctx());
+                if (!cond.is_const() || cond.t->kind != TypeKind::boolean)
+                    fail(s.cond->where, "'when' needs a constant bool condition (such as variant(x) or a constant)");
+                if (cond.e.value) stmt_cfg(*s.body[0], entry, exit);
+                else if (s.else_part) stmt_cfg(*s.else_part, entry, exit);
+                else nodes_[entry].eps.push_back(exit);
+                return;
+            }
+            case K::while_: {
+                const std::uint32_t head = entry;
+                const std::uint32_t test = hoist_cfg(s.cond.get(), head, s);
+                TExpr cond = expr(*s.cond, ctx());
+                if (cond.t->kind != TypeKind::boolean)
+                    fail(s.cond->where, fmt::format("while needs a bool condition, found {}", type_name(cond.t)));
+                if (cond.is_const() && !cond.e.value) {
+                    nodes_[test].eps.push_back(exit);
+                    return;
+                }
+                const std::uint32_t body = cond.is_const() ? test : new_node(s.body[0]->where);
+                if (!cond.is_const()) {
+                    branch_step(s, std::move(cond), fmt::format("while ({})", text(s.cond->where)), test, body, exit);
+                }
+                pending_resets_.clear();
+                ctx().hoisted.clear();
+                loops_.push_back(LoopFrame{exit, head});
+                stmt_cfg(*s.body[0], body, head);
+                loops_.pop_back();
+                return;
+            }
+            case K::for_: {
+                const Symbol* sym = find_symbol(ctx().module, s.for_type);
+                if (!sym || sym->kind != SymKind::type) unknown("type", s.for_type.str(), s.for_type.where, {});
+                const Type* t = named_type(*sym);
+                const auto n = domain_size(t);
+                if (n <= 0 || t->kind == TypeKind::mutex || t->kind == TypeKind::kref)
+                    fail(s.for_type.where, fmt::format("cannot loop over {}", type_name(t)));
+                std::uint32_t cur = entry;
+                for (std::int64_t i = 0; i < n; ++i) {
+                    const std::uint32_t next = i + 1 == n ? exit : new_node(s.body[0]->where);
+                    ctx().scopes.emplace_back();
+                    ctx().scopes.back()[s.label] = Binding{true, Value{t->kind == TypeKind::integer ? t->lo + i : i, t}, {}};
+                    loops_.push_back(LoopFrame{exit, next});
+                    stmt_cfg(*s.body[0], cur, next);
+                    loops_.pop_back();
+                    ctx().scopes.pop_back();
+                    cur = next;
+                }
+                return;
+            }
+            case K::either: {
+                for (const auto& br : s.branches) {
+                    const std::uint32_t b = new_node(br.empty() ? s.where : br.front()->where);
+                    nodes_[entry].eps.push_back(b);
+                    block_cfg(br, b, exit);
+                }
+                return;
+            }
+            case K::atomic: {
+                ir::Fragment f;
+                f.code.push_back(note(statement(s, atomic_text(s))));
+                atomic_body(s.body, f.code);
+                f.code.push_back(finish_to(exit));
+                nodes_[entry].alts.push_back(std::move(f));
+                return;
+            }
+            case K::return_: {
+                if (frames_.empty()) {
+                    if (s.rhs) fail(s.rhs->where, "a process cannot return a value");
+                    nodes_[entry].eps.push_back(process_end_);
+                    return;
+                }
+                entry = hoist_cfg(s.rhs.get(), entry, s);
+                ProcFrame& fr = frames_.back();
+                std::vector<ir::Instr> code;
+                return_code(s, fr, code);
+                add_resets(code);
+                if (code.empty()) {
+                    nodes_[entry].eps.push_back(fr.exit);
+                    return;
+                }
+                ir::Fragment f;
+                f.code.push_back(note(statement(s)));
+                for (auto& in : code) f.code.push_back(std::move(in));
+                f.code.push_back(finish_to(fr.exit));
+                nodes_[entry].alts.push_back(std::move(f));
+                return;
+            }
+            case K::goto_: {
+                auto& labels = frames_.empty() ? process_labels_ : frames_.back().labels;
+                auto it = labels.find(s.label);
+                if (it == labels.end()) {
+                    std::vector<std::string> cands;
+                    for (const auto& [l, _] : labels) cands.push_back(l);
+                    unknown("label", s.label, s.label_where, cands);
+                }
+                nodes_[entry].eps.push_back(it->second);
+                return;
+            }
+            case K::break_:
+            case K::continue_: {
+                if (loops_.empty()) fail(s.where, fmt::format("'{}' outside a loop", s.kind == K::break_ ? "break" : "continue"));
+                nodes_[entry].eps.push_back(s.kind == K::break_ ? loops_.back().brk : loops_.back().cont);
+                return;
+            }
+            case K::labeled: {
+                auto& labels = frames_.empty() ? process_labels_ : frames_.back().labels;
+                const std::uint32_t l = labels.at(s.label);
+                nodes_[entry].eps.push_back(l);
+                if (nodes_[l].where == SourceRange{}) nodes_[l].where = s.body[0]->where;
+                stmt_cfg(*s.body[0], l, exit);
+                return;
+            }
+        }
+    }
+
+    std::string atomic_text(const ast::Stmt& s) const {
+        std::string t = "atomic { ";
+        for (std::size_t i = 0; i < s.body.size(); ++i) {
+            std::string part = text(s.body[i]->where);
+            if (t.size() + part.size() > 80) {
+                t += "... ";
+                break;
+            }
+            t += part + " ";
+        }
+        return t + "}";
+    }
+
+    void branch_step(const ast::Stmt& s, TExpr cond, const std::string& ct, std::uint32_t entry, std::uint32_t t,
+                     std::uint32_t f) {
+        ir::Fragment fr;
+        ir::Instr br;
+        br.kind = ir::InstrKind::branch;
+        br.a = std::move(cond.e);
+        fr.code.push_back(std::move(br));
+        // then-path
+        fr.code[0].t1 = static_cast<std::uint32_t>(fr.code.size());
+        fr.code.push_back(note(statement(s, ct + ": true")));
+        add_resets(fr.code);
+        fr.code.push_back(finish_to(t));
+        fr.code[0].t2 = static_cast<std::uint32_t>(fr.code.size());
+        fr.code.push_back(note(statement(s, ct + ": false")));
+        add_resets(fr.code);
+        fr.code.push_back(finish_to(f));
+        nodes_[entry].alts.push_back(std::move(fr));
+    }
+
+    void declare_local(const ast::VarDecl& d) {
+        const Type* t = resolve_type(ctx().module, *d.type);
+        std::optional<Value> init;
+        if (d.init) init = eval_const(*d.init, ctx().module);
+        const std::string name = frames_.empty() ? d.name : frames_.back().decl->name + "." + d.name;
+        TExpr lv = local_slot(&d, t, name, init, d.where);
+        bind_local(d.name, lv, d.where);
+        if (!frames_.empty()) {
+            if (t->kind == TypeKind::structure || t->kind == TypeKind::array) {
+                // Reset every leaf of an aggregate local.
+                for (std::uint32_t k = 0; k < leaf_count(t); ++k) {
+                    TExpr leaf = lv;
+                    leaf.e.slot = ir::SlotId{ir::idx(lv.e.slot) + k};
+                    frames_.back().resets.emplace_back(leaf, data_.layout.slot(leaf.e.slot).init);
+                }
+            } else {
+                frames_.back().resets.emplace_back(lv, slot_init(lv));
+            }
+        }
+    }
+
+    void return_code(const ast::Stmt& s, ProcFrame& fr, std::vector<ir::Instr>& code) {
+        const ast::Decl* d = fr.decl;
+        if (s.rhs && !d->type) fail(s.rhs->where, fmt::format("procedure '{}' returns no value", d->name));
+        if (!s.rhs && d->type) fail(s.where, fmt::format("procedure '{}' must return a value", d->name));
+        if (s.rhs && fr.target) {
+            TExpr v = expr(*s.rhs, ctx());
+            const Type* rt = resolve_type(fr.module, *d->type);
+            if (!assignable(rt, v.t))
+                fail(s.rhs->where, fmt::format("returns {} from procedure '{}' declared to return {}", type_name(v.t),
+                                               d->name, type_name(rt)));
+            if (!assignable(fr.target->t, v.t))
+                fail(s.rhs->where, fmt::format("the caller stores the result in a variable of type {}",
+                                               type_name(fr.target->t)));
+            ir::Instr in;
+            in.kind = ir::InstrKind::assign;
+            in.target = fr.target->e;
+            in.a = std::move(v.e);
+            in.what = "return value";
+            code.push_back(std::move(in));
+        } else if (s.rhs) {
+            TExpr v = expr(*s.rhs, ctx());  // type-check even when the caller ignores it
+            (void)v;
+        }
+        for (const auto& [lv, init] : fr.resets) {
+            ir::Instr in;
+            in.kind = ir::InstrKind::assign;
+            in.target = lv.e;
+            in.a = ir::Expr::constant(init);
+            in.what = "local";
+            code.push_back(std::move(in));
+        }
+    }
+
+    void collect_labels(const std::vector<ast::StmtPtr>& body, std::map<std::string, std::uint32_t>& out) {
+        std::function<void(const ast::Stmt&)> walk = [&](const ast::Stmt& s) {
+            if (s.kind == ast::StmtKind::labeled) {
+                if (out.count(s.label)) {
+                    sink_.error(s.label_where, fmt::format("label '{}' is declared twice", s.label));
+                } else {
+                    out[s.label] = new_node(s.where);
+                    nodes_[out[s.label]].labels.push_back(s.label);
+                }
+            }
+            if (s.kind == ast::StmtKind::atomic) return;  // labels inside atomic are not locations
+            for (const auto& b : s.body) walk(*b);
+            for (const auto& br : s.branches)
+                for (const auto& b : br) walk(*b);
+            if (s.else_part) walk(*s.else_part);
+        };
+        for (const auto& s : body) walk(*s);
+    }
+
+    /// Checks arguments and binds parameters of a call; returns the assignments for
+    /// non-constant arguments.
+    const Symbol& bind_call(const ast::Expr& call, ProcFrame& fr, Scope& scope, std::vector<ir::Instr>& assigns) {
+        const Symbol* s = find_symbol(ctx().module, call.name);
+        if (!s || s->kind != SymKind::proc) {
+            std::vector<std::string> cands;
+            for (const auto& [name, sym] : syms_[resolve_module(ctx().module, call.name)])
+                if (sym.kind == SymKind::proc) cands.push_back(name);
+            unknown("procedure", call.name.str(), call.name.where, cands);
+        }
+        const ast::Decl* d = s->decl;
+        called_.insert(d);
+        for (const auto& f : frames_)
+            if (f.decl == d)
+                fail(call.where, fmt::format("recursive call to '{}' (procedures are inlined; recursion is not supported)",
+                                             d->name));
+        if (call.kids.size() != d->params.size())
+            fail(call.where, fmt::format("'{}' takes {} argument{}, found {}", d->name, d->params.size(),
+                                         d->params.size() == 1 ? "" : "s", call.kids.size()));
+        for (std::size_t i = 0; i < d->params.size(); ++i) {
+            const Type* pt = resolve_type(s->module, *d->params[i].type);
+            TExpr a = expr(*call.kids[i], ctx());
+            if (pt->kind == TypeKind::integer ? a.t->kind != TypeKind::integer : !assignable(pt, a.t))
+                fail(call.kids[i]->where, fmt::format("argument {} of '{}' must be {}, found {}", i + 1, d->name,
+                                                      type_name(pt), type_name(a.t)));
+            if (a.is_const()) {
+                const auto dom = scalar_domain(pt);
+                if (a.e.value < dom.lo || a.e.value > dom.hi)
+                    fail(call.kids[i]->where, fmt::format("argument {} of '{}' is {}, outside {}", i + 1, d->name,
+                                                          a.e.value, type_name(pt)));
+                scope[d->params[i].name] = Binding{true, Value{a.e.value, pt}, {}};
+            } else {
+                TExpr p = local_slot(&d->params[i], pt, d->name + "." + d->params[i].name, std::nullopt, d->params[i].where);
+                ir::Instr in;
+                in.kind = ir::InstrKind::assign;
+                in.target = p.e;
+                in.a = std::move(a.e);
+                in.what = d->params[i].name;
+                assigns.push_back(std::move(in));
+                scope[d->params[i].name] = Binding{false, {}, p};
+                fr.resets.emplace_back(p, slot_init(p));
+            }
+        }
+        fr.decl = d;
+        fr.module = s->module;
+        return *s;
+    }
+
+    void call_cfg(const ast::Expr& call, std::optional<TExpr> target, std::uint32_t entry, std::uint32_t exit,
+                  const ast::Stmt& s) {
+        ProcFrame fr;
+        Scope scope;
+        std::vector<ir::Instr> assigns;
+        bind_call(call, fr, scope, assigns);
+        if (target && !fr.decl->type)
+            fail(call.where, fmt::format("procedure '{}' returns no value", fr.decl->name));
+        if (target) {
+            const Type* rt = resolve_type(fr.module, *fr.decl->type);
+            if (!assignable(target->t, rt))
+                fail(call.where, fmt::format("'{}' returns {}, which cannot be stored in {}", fr.decl->name,
+                                             type_name(rt), type_name(target->t)));
+        }
+        fr.target = std::move(target);
+        fr.exit = exit;
+        std::uint32_t body_entry = entry;
+        if (!assigns.empty()) {
+            body_entry = new_node(call.where);
+            ir::Fragment f;
+            f.code.push_back(note(statement(s, text(call.where))));
+            for (auto& in : assigns) f.code.push_back(std::move(in));
+            f.code.push_back(finish_to(body_entry));
+            nodes_[entry].alts.push_back(std::move(f));
+        }
+        // The body runs in the procedure's own module, with only its parameters in scope.
+        Ctx inner;
+        inner.module = fr.module;
+        inner.self = ctx().self;
+        inner.scopes.push_back(std::move(scope));
+        ctx_stack_.push_back(std::move(inner));
+        auto saved_resets = std::move(pending_resets_);
+        pending_resets_.clear();
+        auto saved_loops = std::move(loops_);
+        loops_.clear();
+        frames_.push_back(std::move(fr));
+        collect_labels(frames_.back().decl->body, frames_.back().labels);
+        try {
+            block_cfg(frames_.back().decl->body, body_entry, exit);
+        } catch (...) {
+            frames_.pop_back();
+            ctx_stack_.pop_back();
+            loops_ = std::move(saved_loops);
+            throw;
+        }
+        frames_.pop_back();
+        ctx_stack_.pop_back();
+        loops_ = std::move(saved_loops);
+        pending_resets_ = std::move(saved_resets);
+    }
+
+    // ---- fragment mode (atomic blocks)
+    struct FragLabels {
+        std::map<std::string, std::size_t> at;
+        std::vector<std::pair<std::size_t, const ast::Stmt*>> gotos;
+    };
+    std::vector<FragLabels> frag_labels_;
+
+    void atomic_body(const std::vector<ast::StmtPtr>& body, std::vector<ir::Instr>& code) {
+        frag_labels_.emplace_back();
+        auto saved_loops = std::move(loops_);
+        loops_.clear();
+        ctx().scopes.emplace_back();
+        for (const auto& s : body) stmt_frag(*s, code);
+        ctx().scopes.pop_back();
+        loops_ = std::move(saved_loops);
+        auto labels = std::move(frag_labels_.back());
+        frag_labels_.pop_back();
+        for (const auto& [at, s] : labels.gotos) {
+            auto it = labels.at.find(s->label);
+            if (it == labels.at.end()) {
+                std::vector<std::string> cands;
+                for (const auto& [l, _] : labels.at) cands.push_back(l);
+                auto& d = sink_.error(s->label_where, fmt::format("unknown label '{}' in this atomic block", s->label));
+                d.notes.push_back({std::nullopt, "goto inside an atomic block can only reach labels in the same block"});
+                continue;
+            }
+            code[at].t1 = static_cast<std::uint32_t>(it->second);
+        }
+    }
+
+    static std::size_t emit_jump(std::vector<ir::Instr>& code) {
+        ir::Instr j;
+        j.kind = ir::InstrKind::jump;
+        code.push_back(std::move(j));
+        return code.size() - 1;
+    }
+
+    void stmt_frag(const ast::Stmt& s, std::vector<ir::Instr>& code) {
+        using K = ast::StmtKind;
+        auto here = [&] { return static_cast<std::uint32_t>(code.size()); };
+        switch (s.kind) {
+            case K::block:
+                ctx().scopes.emplace_back();
+                for (const auto& b : s.body) stmt_frag(*b, code);
+                ctx().scopes.pop_back();
+                return;
+            case K::var_decl: declare_local(*s.decl); return;
+            case K::assign:
+                if (s.rhs->kind == ast::ExprKind::call && !is_builtin(s.rhs->name)) {
+                    hoist_frag(s.rhs.get(), code, s);
+                    TExpr lhs = expr(*s.lhs, ctx());
+                    if (!lhs.lvalue) fail(s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
+                    call_frag(*s.rhs, lhs, code);
+                    return;
+                }
+                hoist_frag(s.rhs.get(), code, s);
+                lower_simple(s, code);
+                return;
+            case K::assert_:
+                hoist_frag(s.cond.get(), code, s);
+                lower_simple(s, code);
+                return;
+            case K::await:
+            case K::choose:
+            case K::skip:
+                lower_simple(s, code);
+                return;
+            case K::call:
+                if (is_builtin(s.rhs->name)) {
+                    lower_simple(s, code);
+                    return;
+                }
+                call_frag(*s.rhs, std::nullopt, code);
+                return;
+            case K::if_:
+            case K::when: {
+                hoist_frag(s.cond.get(), code, s);
+                TExpr cond = expr(*s.cond, ctx());
+                if (cond.t->kind != TypeKind::boolean)
+                    fail(s.cond->where, fmt::format("condition must be bool, found {}", type_name(cond.t)));
+                if (s.kind == K::when && !cond.is_const())
+                    fail(s.cond->where, "'when' needs a constant bool condition (such as variant(x) or a constant)");
+                if (cond.is_const()) {
+                    if (cond.e.value) stmt_frag(*s.body[0], code);
+                    else if (s.else_part) stmt_frag(*s.else_part, code);
+                    return;
+                }
+                ir::Instr br;
+                br.kind = ir::InstrKind::branch;
+                br.a = std::move(cond.e);
+                code.push_back(std::move(br));
+                const std::size_t b = code.size() - 1;
+                code[b].t1 = here();
+                stmt_frag(*s.body[0], code);
+                const std::size_t j = emit_jump(code);
+                code[b].t2 = here();
+                if (s.else_part) stmt_frag(*s.else_part, code);
+                code[j].t1 = here();
+                return;
+            }
+            case K::while_: {
+                const std::uint32_t head = here();
+                hoist_frag(s.cond.get(), code, s);
+                TExpr cond = expr(*s.cond, ctx());
+                if (cond.t->kind != TypeKind::boolean)
+                    fail(s.cond->where, fmt::format("while needs a bool condition, found {}", type_name(cond.t)));
+                std::vector<std::size_t> brk, cont;
+                std::size_t b = SIZE_MAX;
+                if (!cond.is_const() || !cond.e.value) {
+                    ir::Instr br;
+                    br.kind = ir::InstrKind::branch;
+                    br.a = std::move(cond.e);
+                    code.push_back(std::move(br));
+                    b = code.size() - 1;
+                    code[b].t1 = here();
+                }
+                loops_.push_back(LoopFrame{0, 0, &brk, &cont});
+                stmt_frag(*s.body[0], code);
+                loops_.pop_back();
+                const std::size_t back = emit_jump(code);
+                code[back].t1 = head;
+                if (b != SIZE_MAX) code[b].t2 = here();
+                for (auto x : brk) code[x].t1 = here();
+                for (auto x : cont) code[x].t1 = head;
+                return;
+            }
+            case K::for_: {
+                const Symbol* sym = find_symbol(ctx().module, s.for_type);
+                if (!sym || sym->kind != SymKind::type) unknown("type", s.for_type.str(), s.for_type.where, {});
+                const Type* t = named_type(*sym);
+                std::vector<std::size_t> brk;
+                for (std::int64_t i = 0; i < domain_size(t); ++i) {
+                    std::vector<std::size_t> cont;
+                    ctx().scopes.emplace_back();
+                    ctx().scopes.back()[s.label] = Binding{true, Value{t->kind == TypeKind::integer ? t->lo + i : i, t}, {}};
+                    loops_.push_back(LoopFrame{0, 0, &brk, &cont});
+                    stmt_frag(*s.body[0], code);
+                    loops_.pop_back();
+                    ctx().scopes.pop_back();
+                    for (auto x : cont) code[x].t1 = here();
+                }
+                for (auto x : brk) code[x].t1 = here();
+                return;
+            }
+            case K::either: {
+                ir::Instr fk;
+                fk.kind = ir::InstrKind::fork;
+                code.push_back(std::move(fk));
+                const std::size_t f = code.size() - 1;
+                std::vector<std::size_t> ends;
+                for (const auto& br : s.branches) {
+                    code[f].targets.push_back(here());
+                    ctx().scopes.emplace_back();
+                    for (const auto& b : br) stmt_frag(*b, code);
+                    ctx().scopes.pop_back();
+                    ends.push_back(emit_jump(code));
+                }
+                for (auto x : ends) code[x].t1 = here();
+                return;
+            }
+            case K::atomic:
+                ctx().scopes.emplace_back();
+                for (const auto& b : s.body) stmt_frag(*b, code);
+                ctx().scopes.pop_back();
+                return;
+            case K::return_: {
+                if (frames_.empty() || !frames_.back().ret_fix)
+                    fail(s.where, "return inside an atomic block must be inside a procedure called from that block");
+                hoist_frag(s.rhs.get(), code, s);
+                return_code(s, frames_.back(), code);
+                frames_.back().ret_fix->push_back(emit_jump(code));
+                return;
+            }
+            case K::goto_:
+                frag_labels_.back().gotos.emplace_back(emit_jump(code), &s);
+                return;
+            case K::break_:
+            case K::continue_:
+                if (loops_.empty() || !loops_.back().brk_fix)
+                    fail(s.where, fmt::format("'{}' outside a loop", s.kind == K::break_ ? "break" : "continue"));
+                (s.kind == K::break_ ? loops_.back().brk_fix : loops_.back().cont_fix)->push_back(emit_jump(code));
+                return;
+            case K::labeled:
+                if (!frag_labels_.back().at.emplace(s.label, code.size()).second)
+                    sink_.error(s.label_where, fmt::format("label '{}' is declared twice", s.label));
+                stmt_frag(*s.body[0], code);
+                return;
+        }
+    }
+
+    void call_frag(const ast::Expr& call, std::optional<TExpr> target, std::vector<ir::Instr>& code) {
+        ProcFrame fr;
+        Scope scope;
+        std::vector<ir::Instr> assigns;
+        bind_call(call, fr, scope, assigns);
+        if (target && !fr.decl->type) fail(call.where, fmt::format("procedure '{}' returns no value", fr.decl->name));
+        fr.target = std::move(target);
+        for (auto& in : assigns) code.push_back(std::move(in));
+        std::vector<std::size_t> rets;
+        fr.ret_fix = &rets;
+        Ctx inner;
+        inner.module = fr.module;
+        inner.self = ctx().self;
+        inner.scopes.push_back(std::move(scope));
+        ctx_stack_.push_back(std::move(inner));
+        frames_.push_back(std::move(fr));
+        frag_labels_.emplace_back();
+        auto saved_loops = std::move(loops_);
+        loops_.clear();
+        try {
+            for (const auto& s : frames_.back().decl->body) stmt_frag(*s, code);
+        } catch (...) {
+            loops_ = std::move(saved_loops);
+            frag_labels_.pop_back();
+            frames_.pop_back();
+            ctx_stack_.pop_back();
+            throw;
+        }
+        loops_ = std::move(saved_loops);
+        auto labels = std::move(frag_labels_.back());
+        frag_labels_.pop_back();
+        for (const auto& [at, s] : labels.gotos) {
+            auto it = labels.at.find(s->label);
+            if (it == labels.at.end()) {
+                sink_.error(s->label_where, fmt::format("unknown label '{}'", s->label));
+                continue;
+            }
+            code[at].t1 = static_cast<std::uint32_t>(it->second);
+        }
+        for (auto x : rets) code[x].t1 = static_cast<std::uint32_t>(code.size());
+        frames_.pop_back();
+        ctx_stack_.pop_back();
+    }
+
+    // ------------------------------------------------------------------ processes
+    std::uint32_t process_end_ = 0;
+
+    void count_instances() {
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
+            for (const auto& d : mod(mi).ast.decls) {
+                if (d.kind != ast::DeclKind::process) continue;
+                try {
+                    std::vector<std::vector<Value>> combos{{}};
+                    for (const auto& p : d.params) {
+                        const Type* t = resolve_type(mi, *p.type);
+                        if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration &&
+                            t->kind != TypeKind::integer && t->kind != TypeKind::boolean)
+                            fail(p.where, fmt::format("a process parameter must be a scalarset, an enum, a range or "
+                                                      "bool, not {}", type_name(t)));
+                        if (t->optional) fail(p.where, "a process parameter cannot be optional");
+                        std::vector<std::vector<Value>> next;
+                        for (const auto& c : combos)
+                            for (std::int64_t i = 0; i < domain_size(t); ++i) {
+                                auto x = c;
+                                x.push_back(Value{t->kind == TypeKind::integer ? t->lo + i : i, t});
+                                next.push_back(std::move(x));
+                            }
+                        combos = std::move(next);
+                    }
+                    for (auto& c : combos) {
+                        std::string name = qualified(mi, d.name);
+                        if (!d.params.empty()) {
+                            name += "(";
+                            for (std::size_t i = 0; i < c.size(); ++i) {
+                                if (i) name += ",";
+                                name += index_name(c[i].t, c[i].t->kind == TypeKind::integer ? c[i].v - c[i].t->lo : c[i].v);
+                            }
+                            name += ")";
+                        }
+                        instances_.emplace_back(&d, std::move(c), std::move(name));
+                    }
+                } catch (const Abandon&) {
+                }
+            }
+        }
+        instance_count_ = static_cast<std::int64_t>(instances_.size());
+        for (const auto& [d, p, name] : instances_) data_.layout.process_names.push_back(name);
+    }
+
+    std::size_t module_of(const ast::Decl* d) const {
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
+            for (const auto& x : mod(mi).ast.decls)
+                if (&x == d) return mi;
+        IOMC_UNREACHABLE("declaration without module");
+    }
+
+    void compile_process(std::uint32_t inst) {
+        const auto& [d, params, name] = instances_[inst];
+        process_decl_ = d;
+        instance_ = inst;
+        instance_name_ = name;
+        nodes_.clear();
+        locals_.clear();
+        loops_.clear();
+        frames_.clear();
+        process_labels_.clear();
+        temp_counter_ = 0;
+        Ctx c;
+        c.module = module_of(d);
+        c.self = inst;
+        c.scopes.emplace_back();
+        for (std::size_t i = 0; i < params.size(); ++i) c.scopes.back()[d->params[i].name] = Binding{true, params[i], {}};
+        ctx_stack_.clear();
+        ctx_stack_.push_back(std::move(c));
+        const std::uint32_t entry = new_node(d->where);
+        process_end_ = new_node(d->where);
+        nodes_[process_end_].terminal = true;
+        collect_labels(d->body, process_labels_);
+        block_cfg(d->body, entry, process_end_);
+        finish_process(inst, name, d);
+    }
+
+    /// Follows pure forwarding nodes (no steps, one epsilon edge).
+    std::uint32_t canonical(std::uint32_t n) {
+        std::uint32_t x = n;
+        std::size_t guard = 0;
+        while (nodes_[x].alts.empty() && nodes_[x].eps.size() == 1 && !nodes_[x].terminal) {
+            x = nodes_[x].eps[0];
+            if (++guard > nodes_.size())
+                fail(nodes_[n].where, "this loop has no step (an empty loop body, or gotos in a cycle with nothing between)");
+        }
+        return x;
+    }
+
+    std::vector<const ir::Fragment*> closure(std::uint32_t n) {
+        std::vector<const ir::Fragment*> out;
+        std::vector<char> seen(nodes_.size(), 0);
+        std::function<void(std::uint32_t)> go = [&](std::uint32_t x) {
+            if (seen[x]) return;
+            seen[x] = 1;
+            for (const auto& f : nodes_[x].alts) out.push_back(&f);
+            for (auto e : nodes_[x].eps) go(e);
+        };
+        go(n);
+        return out;
+    }
+
+    void finish_process(std::uint32_t inst, const std::string& name, const ast::Decl* d) {
+        // Reachable canonical nodes, numbered in BFS order from the entry.
+        std::map<std::uint32_t, std::uint32_t> loc_of;
+        std::vector<std::uint32_t> order;
+        auto visit = [&](std::uint32_t n) {
+            const std::uint32_t cn = canonical(n);
+            if (!loc_of.count(cn)) {
+                loc_of[cn] = static_cast<std::uint32_t>(order.size());
+                order.push_back(cn);
+            }
+            return loc_of[cn];
+        };
+        visit(0);
+        std::vector<std::vector<const ir::Fragment*>> alts;
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            alts.push_back(closure(order[i]));
+            for (const auto* f : alts.back())
+                for (const auto& in : f->code)
+                    if (in.kind == ir::InstrKind::finish) visit(in.t1);
+        }
+        const std::uint32_t nlocs = static_cast<std::uint32_t>(order.size());
+        ir::Process p;
+        p.name = name;
+        p.decl = d->name;
+        p.where = d->where;
+        ir::Slot pcs;
+        pcs.name = name + ".pc";
+        pcs.kind = ir::ValueKind::pc;
+        pcs.lo = 0;
+        pcs.hi = static_cast<std::int32_t>(std::max<std::uint32_t>(nlocs, 1) - 1);
+        pcs.process = inst;
+        p.pc = data_.layout.add(pcs);
+        std::vector<std::vector<std::uint32_t>> succ(nlocs);
+        InstanceInfo info;
+        info.decl = d;
+        info.params = std::get<1>(instances_[inst]);
+        info.id = ir::ProcessId{inst};
+        for (std::uint32_t l = 0; l < nlocs; ++l) {
+            const Node& node = nodes_[order[l]];
+            ir::Location loc;
+            loc.where = node.where;
+            loc.terminal = node.terminal;
+            loc.valid_end = node.terminal;
+            p.locations.push_back(loc);
+        }
+        // Labels: every label node maps to the location of its canonical node.
+        for (std::uint32_t n = 0; n < nodes_.size(); ++n) {
+            for (const auto& l : nodes_[n].labels) {
+                const std::uint32_t cn = canonical(n);
+                auto it = loc_of.find(cn);
+                if (it == loc_of.end()) continue;  // unreachable label
+                info.label_locs[l].push_back(it->second);
+                auto& loc = p.locations[it->second];
+                if (loc.label.empty()) loc.label = l;
+                if (l.rfind("end", 0) == 0) loc.valid_end = true;
+            }
+        }
+        for (std::uint32_t l = 0; l < nlocs; ++l) {
+            if (alts[l].empty()) {
+                p.group_at.push_back(ir::no_group);
+                continue;
+            }
+            ir::TransitionGroup g;
+            g.id = ir::GroupId{static_cast<std::uint32_t>(data_.groups.size())};
+            g.process = ir::ProcessId{inst};
+            g.location = l;
+            // Merge alternatives: fork to each, then their code with shifted jump targets.
+            if (alts[l].size() > 1) {
+                ir::Instr fk;
+                fk.kind = ir::InstrKind::fork;
+                g.code.code.push_back(fk);
+            }
+            for (const auto* f : alts[l]) {
+                const auto base = static_cast<std::uint32_t>(g.code.code.size());
+                if (alts[l].size() > 1) g.code.code[0].targets.push_back(base);
+                for (auto in : f->code) {
+                    switch (in.kind) {
+                        case ir::InstrKind::branch: in.t1 += base; in.t2 += base; break;
+                        case ir::InstrKind::jump: in.t1 += base; break;
+                        case ir::InstrKind::fork: for (auto& t : in.targets) t += base; break;
+                        case ir::InstrKind::finish:
+                            in.t1 = loc_of.at(canonical(in.t1));
+                            succ[l].push_back(in.t1);
+                            break;
+                        default: break;
+                    }
+                    g.code.code.push_back(std::move(in));
+                }
+            }
+            for (const auto& in : g.code.code)
+                if (in.kind == ir::InstrKind::note) {
+                    const auto& st = data_.statements[in.stmt];
+                    g.where = st.where;
+                    g.text = st.text;
+                    break;
+                }
+            p.locations[l].where = g.where;
+            p.group_at.push_back(g.id);
+            data_.groups.push_back(std::move(g));
+        }
+        info.idom = graph::immediate_dominators(succ);
+        inst_info_.push_back(std::move(info));
+        data_.processes.push_back(std::move(p));
+    }
+
+    // ------------------------------------------------------------------ invariants
+    void compile_invariants() {
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
+            for (const auto& d : mod(mi).ast.decls) {
+                if (d.kind != ast::DeclKind::invariant) continue;
+                try {
+                    if (named_asserts_.count(d.name))
+                        fail(d.name_where, fmt::format("invariant '{}' has the name of an assertion", d.name));
+                    ir::Property p;
+                    p.id = ir::PropertyId{static_cast<std::uint32_t>(data_.properties.size())};
+                    p.name = qualified(mi, d.name);
+                    p.kind = ir::PropertyKind::invariant;
+                    p.where = d.name_where;
+                    Ctx c;
+                    c.module = mi;
+                    c.in_invariant = true;
+                    c.scopes.emplace_back();
+                    split_invariant(*d.value, c, "", p);
+                    data_.properties.push_back(std::move(p));
+                } catch (const Abandon&) {
+                }
+            }
+        }
+    }
+
+    /// Splits top-level foralls into one check per binding, so a violation names the instance.
+    void split_invariant(const ast::Expr& e, Ctx& c, const std::string& binding, ir::Property& p) {
+        if (e.kind == ast::ExprKind::quant && e.forall) {
+            const Symbol* s = find_symbol(c.module, e.name);
+            if (!s || s->kind != SymKind::type) unknown("type", e.name.str(), e.name.where, {});
+            const Type* t = named_type(*s);
+            for (std::int64_t i = 0; i < domain_size(t); ++i) {
+                const std::int64_t v = t->kind == TypeKind::integer ? t->lo + i : i;
+                c.scopes.back()[e.member] = Binding{true, Value{v, t}, {}};
+                const std::string b = (binding.empty() ? "" : binding + ", ") + e.member + " = " + index_name(t, i);
+                split_invariant(*e.kids[0], c, b, p);
+            }
+            c.scopes.back().erase(e.member);
+            return;
+        }
+        TExpr x = expr(e, c);
+        if (x.t->kind != TypeKind::boolean)
+            fail(e.where, fmt::format("an invariant must be bool, found {}", type_name(x.t)));
+        ir::InvariantCheck chk;
+        chk.binding = binding;
+        chk.expr = std::move(x.e);
+        p.checks.push_back(std::move(chk));
+    }
+
+    // ------------------------------------------------------------------ driver
+    void apply_options() {
+        // Variant.
+        if (!opt_.variant.empty()) {
+            bool found = false;
+            std::vector<std::string> names;
+            for (const auto& v : m_.variants()) {
+                names.push_back(v.name);
+                if (v.name == opt_.variant) found = true;
+            }
+            if (!found) {
+                if (names.empty()) {
+                    sink_.error(std::nullopt, fmt::format("unknown variant '{}'; the model declares no variants", opt_.variant));
+                } else {
+                    std::string list;
+                    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+                    sink_.error(std::nullopt, fmt::format("unknown variant '{}'; available: {}", opt_.variant, list));
+                }
+                throw Abandon{};
+            }
+            variant_ = opt_.variant;
+        } else if (!m_.variants().empty()) {
+            variant_ = m_.variants().front().name;
+        }
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
+            for (const auto& d : mod(mi).ast.decls)
+                if (d.kind == ast::DeclKind::variant && d.name == variant_) {
+                    variant_decl_ = &d;
+                    variant_module_ = mi;
+                }
+        if (variant_decl_) {
+            for (const auto& [name, value] : variant_decl_->settings) {
+                try {
+                    const Symbol* s = find_symbol(variant_module_, name);
+                    if (!s || s->kind != SymKind::constant) {
+                        std::vector<std::string> cands;
+                        for (const auto& [n, sym] : syms_[resolve_module(variant_module_, name)])
+                            if (sym.kind == SymKind::constant) cands.push_back(n);
+                        unknown("constant", name.str(), name.where, cands);
+                    }
+                    variant_settings_[s->decl] = {value.get(), variant_module_};
+                } catch (const Abandon&) {
+                }
+            }
+        }
+        // -D NAME=VALUE, names relative to the root module.
+        const std::size_t root = m_.modules().size() - 1;
+        for (const auto& def : opt_.defines) {
+            const auto eq = def.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == def.size()) {
+                sink_.error(std::nullopt, fmt::format("-D '{}': expected NAME=VALUE", def));
+                continue;
+            }
+            const std::string name = def.substr(0, eq);
+            const std::string val = def.substr(eq + 1);
+            ast::Name n;
+            std::size_t pos = 0;
+            while (true) {
+                const auto c = name.find("::", pos);
+                n.parts.push_back(name.substr(pos, c == std::string::npos ? std::string::npos : c - pos));
+                if (c == std::string::npos) break;
+                pos = c + 2;
+            }
+            const Symbol* s = nullptr;
+            try {
+                s = find_symbol(root, n);
+            } catch (const Abandon&) {
+                continue;
+            }
+            if (!s || s->kind != SymKind::constant) {
+                std::vector<std::string> cands;
+                for (const auto& [k, sym] : syms_[root])
+                    if (sym.kind == SymKind::constant) cands.push_back(k);
+                auto& d = sink_.error(std::nullopt, fmt::format("-D {}: no constant '{}'", def, name));
+                if (auto best = support::closest_name(n.last(), cands))
+                    d.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
+                continue;
+            }
+            Value v;
+            if (val == "true" || val == "false") {
+                v = Value{val == "true" ? 1 : 0, types_.boolean()};
+            } else {
+                char* end = nullptr;
+                errno = 0;
+                const long long x = std::strtoll(val.c_str(), &end, 10);
+                if (*end != '\0' || errno != 0 || x > INT32_MAX || x < INT32_MIN) {
+                    sink_.error(std::nullopt, fmt::format("-D {}: '{}' is not an integer or true/false", def, val));
+                    continue;
+                }
+                v = Value{x, types_.integer()};
+            }
+            // The default's type decides: a bool constant takes true/false, an integer one a number.
+            try {
+                const Value dflt = eval_const(*s->decl->value, s->module);
+                if ((dflt.t->kind == TypeKind::boolean) != (v.t->kind == TypeKind::boolean)) {
+                    auto& d = sink_.error(std::nullopt, fmt::format("-D {}: constant '{}' is {}, not {}", def, name,
+                                                                    dflt.t->kind == TypeKind::boolean ? "bool" : "an integer",
+                                                                    v.t->kind == TypeKind::boolean ? "bool" : "an integer"));
+                    d.notes.push_back({s->decl->name_where, "declared here"});
+                    continue;
+                }
+                consts_.clear();
+            } catch (const Abandon&) {
+                continue;
+            }
+            define_values_[s->decl] = v;
+        }
+    }
+};
+
+std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
+    try {
+        declare_symbols();
+        if (sink_.has_errors()) return nullptr;
+        apply_options();
+        if (sink_.has_errors()) return nullptr;
+        // Evaluate every constant once, so that errors show even in unused ones.
+        data_.info.file = m_.path();
+        data_.info.variant = variant_;
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
+            for (const auto& d : mod(mi).ast.decls) {
+                if (d.kind != ast::DeclKind::const_) continue;
+                try {
+                    const Value v = const_value(&d, mi);
+                    data_.info.constants.emplace_back(qualified(mi, d.name), v.v);
+                } catch (const Abandon&) {
+                }
+            }
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
+            for (const auto& d : mod(mi).ast.decls)
+                if (d.kind == ast::DeclKind::type || d.kind == ast::DeclKind::enum_ || d.kind == ast::DeclKind::struct_) {
+                    try {
+                        named_type(syms_[mi].at(d.name));
+                    } catch (const Abandon&) {
+                    }
+                }
+        data_.messages.push_back("a path ran more than {value} instructions (a loop in an atomic block that never ends?)");
+        // Built-in properties first, at their fixed ids.
+        const char* builtin[] = {"runtime_errors", "deadlock", "assertions", "mutex_misuse", "kref_misuse"};
+        const ir::PropertyKind kinds[] = {ir::PropertyKind::runtime_error, ir::PropertyKind::deadlock,
+                                          ir::PropertyKind::assertion, ir::PropertyKind::mutex_misuse,
+                                          ir::PropertyKind::kref_misuse};
+        for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i) {
+            ir::Property p;
+            p.id = ir::PropertyId{i};
+            p.name = builtin[i];
+            p.kind = kinds[i];
+            data_.properties.push_back(p);
+        }
+        count_instances();
+        declare_globals();
+        if (instances_.empty() && !sink_.has_errors())
+            sink_.error(support::SourceRange{mod(m_.modules().size() - 1).ast.file, 0, 0},
+                        "the model declares no process; there is nothing to run");
+        for (std::uint32_t i = 0; i < instances_.size(); ++i) {
+            try {
+                compile_process(i);
+            } catch (const Abandon&) {
+                return nullptr;
+            }
+        }
+        // Procedures never called are still type-checked, once, with parameters as locals.
+        check_uncalled_procs();
+        compile_invariants();
+        if (sink_.has_errors()) return nullptr;
+        data_.layout.finish();
+        if (data_.layout.bytes() > 4096) {
+            sink_.error(std::nullopt, fmt::format("the state vector needs {} bytes; the limit is 4096", data_.layout.bytes()));
+            return nullptr;
+        }
+        data_.sources = m_.sources_ptr();
+        return std::make_unique<ir::TransitionSystem>(std::move(data_));
+    } catch (const Abandon&) {
+        return nullptr;
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<ir::TransitionSystem> elaborate(const Model& model, const CompileOptions& options,
+                                                support::DiagnosticSink& sink) {
+    try {
+        Elaborator e(model, options, sink);
+        return e.run();
+    } catch (const support::TooManyErrors&) {
+        return nullptr;
+    }
+}
+
+}  // namespace iomc::lang

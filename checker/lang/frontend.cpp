@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#include "checker/lang/frontend.hpp"
+
+#include <fmt/format.h>
+
+#include "checker/lang/elaborate.hpp"
+#include "checker/lang/module.hpp"
+
+namespace iomc::lang {
+
+std::vector<Expectation> Model::expectations(support::DiagnosticSink& sink) const {
+    std::vector<Expectation> out;
+    const Module& root = *modules_.back();
+    for (const auto& d : root.ast.decls) {
+        if (d.kind != ast::DeclKind::expect) continue;
+        std::vector<std::string> vs;
+        if (d.variants.empty()) {
+            for (const auto& v : variants_) vs.push_back(v.name);
+            if (vs.empty()) vs.emplace_back();
+        } else {
+            for (const auto& [name, where] : d.variants) {
+                bool known = false;
+                for (const auto& v : variants_) known = known || v.name == name;
+                if (!known) {
+                    std::string list;
+                    for (const auto& v : variants_) list += (list.empty() ? "" : ", ") + v.name;
+                    sink.error(where, variants_.empty()
+                                          ? fmt::format("unknown variant '{}'; the model declares no variants", name)
+                                          : fmt::format("unknown variant '{}'; available: {}", name, list));
+                    continue;
+                }
+                vs.push_back(name);
+            }
+        }
+        for (const auto& v : vs)
+            for (const auto& [p, where] : d.properties)
+                out.push_back(Expectation{v, d.verdict, p, d.path, where});
+    }
+    // A (variant, property) pair named twice is an error: which line would win?
+    for (std::size_t i = 0; i < out.size(); ++i)
+        for (std::size_t j = i + 1; j < out.size(); ++j)
+            if (out[i].variant == out[j].variant && out[i].property == out[j].property) {
+                auto& diag = sink.error(out[j].where,
+                                        out[j].variant.empty()
+                                            ? fmt::format("property '{}' already has an expectation", out[j].property)
+                                            : fmt::format("property '{}' already has an expectation for variant '{}'",
+                                                          out[j].property, out[j].variant));
+                diag.notes.push_back({out[i].where, "the earlier expectation is here"});
+            }
+    return out;
+}
+
+std::vector<ConstantInfo> Model::constants() const {
+    std::vector<ConstantInfo> out;
+    for (const auto& m : modules_)
+        for (const auto& d : m->ast.decls)
+            if (d.kind == ast::DeclKind::const_) {
+                std::string name = d.name;
+                if (!m->is_root)
+                    for (const auto& [alias, idx] : modules_.back()->imports)
+                        if (modules_[idx].get() == m.get()) name = alias + "::" + d.name;
+                out.push_back({name, std::string(sources_->text(d.value->where)), d.name_where});
+            }
+    return out;
+}
+
+std::vector<ProcessInfo> Model::processes() const {
+    std::vector<ProcessInfo> out;
+    for (const auto& m : modules_)
+        for (const auto& d : m->ast.decls)
+            if (d.kind == ast::DeclKind::process) {
+                std::string params;
+                for (const auto& p : d.params)
+                    params += (params.empty() ? "" : ", ") + p.name + ": " + std::string(sources_->text(p.type->where));
+                out.push_back({d.name, params.empty() ? "" : "(" + params + ")", d.name_where});
+            }
+    return out;
+}
+
+std::vector<PropertyInfo> Model::properties() const {
+    std::vector<PropertyInfo> out;
+    for (const auto& m : modules_)
+        for (const auto& d : m->ast.decls)
+            if (d.kind == ast::DeclKind::invariant) out.push_back({d.name, "invariant", d.name_where});
+    return out;
+}
+
+std::unique_ptr<ir::TransitionSystem> compile(const Model& model, const CompileOptions& options,
+                                              support::DiagnosticSink& sink) {
+    return elaborate(model, options, sink);
+}
+
+}  // namespace iomc::lang

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "checker/lang/frontend.hpp"
+#include "checker/lang/module.hpp"
+#include "checker/lang/parser.hpp"
+
+namespace iomc::lang {
+
+namespace fs = std::filesystem;
+
+Model::~Model() = default;
+
+/// Loads modules depth-first, imports before importers, detecting cycles.
+class Loader {
+public:
+    Loader(Model& m, support::DiagnosticSink& sink) : m_(m), sink_(sink) {}
+
+    std::optional<std::size_t> load_file(const std::string& display, std::optional<support::SourceRange> from) {
+        std::error_code ec;
+        fs::path canon = fs::weakly_canonical(fs::path(display), ec);
+        const std::string key = ec ? display : canon.string();
+        for (std::size_t i = 0; i < m_.modules_.size(); ++i)
+            if (m_.modules_[i]->canonical == key) return i;
+        for (std::size_t i = 0; i < stack_.size(); ++i) {
+            if (stack_[i].first == key) {
+                std::string chain;
+                for (std::size_t j = i; j < stack_.size(); ++j) chain += stack_[j].second + " -> ";
+                chain += display;
+                sink_.error(from, fmt::format("import cycle: {}", chain));
+                return std::nullopt;
+            }
+        }
+        std::ifstream in(display, std::ios::binary);
+        if (!in || fs::is_directory(display, ec)) {
+            const std::string why = fs::is_directory(display, ec) ? "is a directory" : std::strerror(errno);
+            sink_.error(from, fmt::format("cannot open '{}': {}", display, why));
+            return std::nullopt;
+        }
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return add_text(key, display, ss.str());
+    }
+
+    std::optional<std::size_t> add_text(const std::string& key, const std::string& display, std::string text) {
+        const auto file = m_.sources_->add(display, std::move(text));
+        auto mod = std::make_unique<Module>();
+        mod->canonical = key;
+        mod->display = display;
+        mod->ast = parse(*m_.sources_, file, sink_);
+        stack_.emplace_back(key, display);
+        const fs::path dir = fs::path(display).parent_path();
+        for (const auto& d : mod->ast.decls) {
+            if (d.kind != ast::DeclKind::import) continue;
+            if (mod->imports.count(d.name)) {
+                sink_.error(d.name_where, fmt::format("namespace '{}' is already used by another import", d.name));
+                continue;
+            }
+            const fs::path p = fs::path(d.path).is_absolute() ? fs::path(d.path) : (dir / d.path).lexically_normal();
+            auto idx = load_file(p.string(), d.name_where);
+            if (idx) mod->imports[d.name] = *idx;
+        }
+        stack_.pop_back();
+        m_.modules_.push_back(std::move(mod));
+        return m_.modules_.size() - 1;
+    }
+
+private:
+    Model& m_;
+    support::DiagnosticSink& sink_;
+    std::vector<std::pair<std::string, std::string>> stack_;
+};
+
+namespace {
+
+void collect_variants(Model& m, std::vector<VariantInfo>& out, support::DiagnosticSink& sink) {
+    for (const auto& mod : m.modules()) {
+        for (const auto& d : mod->ast.decls) {
+            if (d.kind != ast::DeclKind::variant) continue;
+            bool dup = false;
+            for (const auto& v : out)
+                if (v.name == d.name) {
+                    auto& diag = sink.error(d.name_where, fmt::format("variant '{}' is declared twice", d.name));
+                    diag.notes.push_back({v.where, "first declared here"});
+                    dup = true;
+                }
+            if (!dup) out.push_back(VariantInfo{d.name, d.path, d.name_where});
+        }
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<Model> Model::load(const std::string& path, support::DiagnosticSink& sink) {
+    std::unique_ptr<Model> m(new Model());
+    m->path_ = path;
+    m->sources_ = std::make_shared<support::SourceManager>();
+    Loader loader(*m, sink);
+    try {
+        if (!loader.load_file(path, std::nullopt) || m->modules_.empty()) return nullptr;
+        m->modules_.back()->is_root = true;
+        collect_variants(*m, m->variants_, sink);
+    } catch (const support::TooManyErrors&) {
+    }
+    return m;
+}
+
+std::unique_ptr<Model> Model::from_text(const std::string& name, const std::string& text,
+                                        support::DiagnosticSink& sink) {
+    std::unique_ptr<Model> m(new Model());
+    m->path_ = name;
+    m->sources_ = std::make_shared<support::SourceManager>();
+    Loader loader(*m, sink);
+    try {
+        if (!loader.add_text(name, name, text)) return nullptr;
+        m->modules_.back()->is_root = true;
+        collect_variants(*m, m->variants_, sink);
+    } catch (const support::TooManyErrors&) {
+    }
+    return m;
+}
+
+}  // namespace iomc::lang

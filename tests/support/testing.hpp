@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+/// @file Helpers for tests: compile a model from text, render diagnostics, run the explorer.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/explore/search.hpp"
+#include "checker/ir/transition_system.hpp"
+#include "checker/lang/frontend.hpp"
+
+namespace iomc::testing {
+
+/// The result of compiling model text: the system (null on errors) and the rendered diagnostics.
+struct Compiled {
+    std::unique_ptr<lang::Model> model;
+    std::shared_ptr<const ir::TransitionSystem> ts;
+    std::string diagnostics;   ///< exactly as iomc prints them (with the summary line)
+};
+
+/// Compiles `text` as a file named `name` (default "test.mc"), with a variant and -D defines.
+Compiled compile_text(const std::string& text, const std::string& variant = "",
+                      const std::vector<std::string>& defines = {}, const std::string& name = "test.mc");
+
+/// Compiles text that must compile; fails the current test with the diagnostics otherwise.
+std::shared_ptr<const ir::TransitionSystem> compile(const std::string& text, const std::string& variant = "",
+                                                    const std::vector<std::string>& defines = {});
+
+/// Compiles text that must not compile and returns the diagnostics.
+std::string diagnostics(const std::string& text, const std::vector<std::string>& defines = {},
+                        const std::string& variant = "");
+
+/// Path of a file in the source tree (for fixtures).
+std::string source_path(const std::string& relative);
+
+}  // namespace iomc::testing

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+#include "traces/trace.hpp"
+
+#include <fmt/format.h>
+
+namespace iomc::traces {
+
+std::string describe(const ir::TransitionSystem& ts, const Violation& v) {
+    const auto& p = ts.property(v.property);
+    switch (v.kind) {
+        case ViolationKind::deadlock: return "deadlock: no process can take a step";
+        case ViolationKind::in_state: {
+            const auto& chk = p.checks.at(v.check);
+            return chk.binding.empty() ? fmt::format("invariant {}", p.name)
+                                       : fmt::format("invariant {} ({})", p.name, chk.binding);
+        }
+        case ViolationKind::on_step: {
+            const std::string msg = ir::format_message(ts.message(v.message), v.value);
+            if (p.kind == ir::PropertyKind::assertion && p.name != "assertions")
+                return fmt::format("{}: {}", p.name, msg);
+            return msg;
+        }
+    }
+    return p.name;
+}
+
+}  // namespace iomc::traces

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+/// @file The counterexample model: the model's identity and the steps from the initial state,
+/// plus what was violated at the end. Renderers and replay re-run it through ir::Interpreter.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checker/ir/transition_system.hpp"
+
+namespace iomc::traces {
+
+/// A run from the initial state, as (group, outcome) pairs.
+struct Trace {
+    std::uint64_t model_id = 0;
+    std::vector<ir::Step> steps;
+};
+
+/// How the run ends in a violation.
+enum class ViolationKind : std::uint8_t {
+    on_step,    ///< the last step reported the property (assertion, mutex, kref, runtime error)
+    in_state,   ///< the state after the last step breaks an invariant
+    deadlock,   ///< no step is possible in the state after the last step
+};
+
+struct Violation {
+    ir::PropertyId property{0};
+    ViolationKind kind = ViolationKind::in_state;
+    std::uint32_t message = 0;    ///< on_step: message template
+    std::int64_t value = 0;       ///< on_step: the value the message mentions
+    std::uint32_t check = 0;      ///< in_state: which quantifier instance of the invariant
+};
+
+/// A trace that ends in a violation.
+struct Counterexample {
+    Trace trace;
+    Violation violation;
+};
+
+/// "deadlock", "assertion 'x == 1' failed", "invariant p (d = 1)": one line, no location.
+std::string describe(const ir::TransitionSystem& ts, const Violation& v);
+
+}  // namespace iomc::traces
