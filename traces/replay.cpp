@@ -91,7 +91,11 @@ std::optional<std::string> confirm(const ir::TransitionSystem& ts, const Counter
             if (v.check >= p.checks.size()) return std::string("the trace names an invariant instance this model does not have");
             ir::Interpreter in(ts);
             const auto res = in.eval(p.checks[v.check].program, last);
-            if (res.ok && res.value != 0) return fmt::format("invariant {} holds at the end of the trace", p.name);
+            if (v.eval_error) {
+                if (res.ok) return fmt::format("invariant {} can be evaluated at the end of the trace", p.name);
+                return std::nullopt;
+            }
+            if (!res.ok || res.value != 0) return fmt::format("invariant {} holds at the end of the trace", p.name);
             return std::nullopt;
         }
         case ViolationKind::deadlock: {

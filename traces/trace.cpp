@@ -11,8 +11,11 @@ std::string describe(const ir::TransitionSystem& ts, const Violation& v) {
         case ViolationKind::deadlock: return "deadlock: no process can take a step";
         case ViolationKind::in_state: {
             const auto& chk = p.checks.at(v.check);
-            return chk.binding.empty() ? fmt::format("invariant {}", p.name)
-                                       : fmt::format("invariant {} ({})", p.name, chk.binding);
+            std::string s = chk.binding.empty() ? fmt::format("invariant {}", p.name)
+                                                : fmt::format("invariant {} ({})", p.name, chk.binding);
+            if (v.eval_error)
+                s += fmt::format(" cannot be evaluated: {}", ir::format_message(ts.message(v.message), v.value));
+            return s;
         }
         case ViolationKind::on_step: {
             const std::string msg = ir::format_message(ts.message(v.message), v.value);

@@ -30,6 +30,7 @@ struct Violation {
     std::uint32_t message = 0;    ///< on_step: message template
     std::int64_t value = 0;       ///< on_step: the value the message mentions
     std::uint32_t check = 0;      ///< in_state: which quantifier instance of the invariant
+    bool eval_error = false;      ///< in_state: the invariant could not be evaluated (message, value)
 };
 
 /// A trace that ends in a violation.

@@ -85,8 +85,9 @@ int run_check(const CheckOptions& o) {
     for (const auto& p : r.properties) checked += (checked.empty() ? "" : ", ") + ts->property(p.property).name;
     out += fmt::format("checked: {}\n", checked);
     const double rate = r.stats.seconds > 0 ? static_cast<double>(r.stats.states) / r.stats.seconds : 0;
-    const std::string figures = fmt::format("{} states, {} transitions, depth {}, {:.2f} s ({} states/s), {} stored",
-                                            r.stats.states, r.stats.transitions, r.stats.depth, r.stats.seconds,
+    const std::string figures = fmt::format("{} state{}, {} transition{}, depth {}, {:.2f} s ({} states/s), {} stored",
+                                            r.stats.states, r.stats.states == 1 ? "" : "s", r.stats.transitions,
+                                            r.stats.transitions == 1 ? "" : "s", r.stats.depth, r.stats.seconds,
                                             human_count(static_cast<std::uint64_t>(rate)), human_bytes(r.stats.memory));
     switch (r.verdict) {
         case explore::Verdict::holds:

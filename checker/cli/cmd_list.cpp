@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -23,11 +24,12 @@ int run_list(const ListOptions& o) {
         out += fmt::format("  {}{}{}\n", v.name, v.description.empty() ? "" : "  ", v.description);
     out += "constants (value in this build, default in the file):\n";
     const auto consts = model->constants();
-    for (const auto& [name, value] : ts->info().constants) {
+    for (std::size_t i = 0; i < ts->info().constants.size(); ++i) {
+        const auto& name = ts->info().constants[i].first;
         std::string dflt;
         for (const auto& c : consts)
             if (c.name == name) dflt = c.default_text;
-        out += fmt::format("  {} = {}   (default {})\n", name, value, dflt);
+        out += fmt::format("  {} = {}   (default {})\n", name, ts->info().constant_text(i), dflt);
     }
     out += "processes:\n";
     for (const auto& p : ts->processes()) {
@@ -53,6 +55,11 @@ int run_list(const ListOptions& o) {
     support::DiagnosticSink sink;
     const auto cells = model->expectations(sink);
     out += fmt::format("expectations: {}\n", cells.size());
+    if (sink.has_errors()) {
+        std::fputs(out.c_str(), stdout);
+        std::fputs(sink.render(model->sources()).c_str(), stderr);
+        return exit_error;
+    }
     out += fmt::format("state vector: {} bytes ({} bits, {} slots)\n", ts->layout().bytes(), ts->layout().bits(),
                        ts->layout().slots().size());
     std::fputs(out.c_str(), stdout);
@@ -71,18 +78,33 @@ int run_lint(const LintOptions& o) {
         std::vector<std::string> variants;
         for (const auto& v : model->variants()) variants.push_back(v.name);
         if (variants.empty()) variants.emplace_back();
+        // Print each distinct diagnostic once: most are the same in every variant.
         bool ok = true;
+        std::vector<std::string> seen;
+        std::size_t errors = 0;
         for (const auto& v : variants) {
-            if (!compile_model(*model, v, o.defines)) ok = false;
+            support::DiagnosticSink vs;
+            if (!lang::compile(*model, lang::CompileOptions{v, o.defines}, vs)) ok = false;
+            for (const auto& d : vs.all()) {
+                std::string text = support::render_diagnostic(d, model->sources());
+                if (std::find(seen.begin(), seen.end(), text) != seen.end()) continue;
+                if (d.severity == support::Severity::error) ++errors;
+                std::fputs(text.c_str(), stderr);
+                seen.push_back(std::move(text));
+            }
         }
+        if (errors) std::fprintf(stderr, "%zu error%s\n", errors, errors == 1 ? "" : "s");
         support::DiagnosticSink sink;
-        model->expectations(sink);
+        (void)model->expectations(sink);
         if (!sink.all().empty()) {
             std::fputs(sink.render(model->sources()).c_str(), stderr);
             ok = ok && !sink.has_errors();
         }
         if (ok) {
-            std::printf("%s: ok (%zu variant%s)\n", path.c_str(), variants.size(), variants.size() == 1 ? "" : "s");
+            if (model->variants().empty())
+                std::printf("%s: ok (no variants)\n", path.c_str());
+            else
+                std::printf("%s: ok (%zu variant%s)\n", path.c_str(), variants.size(), variants.size() == 1 ? "" : "s");
         } else {
             code = exit_error;
         }

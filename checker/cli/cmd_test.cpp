@@ -25,6 +25,7 @@ struct Row {
     double seconds = 0;
     bool pass = false;
     bool skipped = false;
+    bool incomplete = false;
 };
 
 const char* verdict_word(lang::Expectation const& e) {
@@ -37,7 +38,7 @@ const char* verdict_word(lang::Expectation const& e) {
 }
 
 void print_row(const Row& r, std::size_t wf, std::size_t wv, std::size_t wp) {
-    const char* status = r.skipped ? "SKIP" : r.pass ? "ok" : "FAIL";
+    const char* status = r.skipped ? "SKIP" : r.pass ? "ok" : r.incomplete ? "INC" : "FAIL";
     std::string line = fmt::format("{:<4}  {:<{}}  {:<{}}  {:<{}}  {:<10}  {:<10}  {:>9}  {:>7.2f}s", status, r.file, wf,
                                    r.variant.empty() ? "-" : r.variant, wv, r.property, wp, r.expected, r.got, r.states,
                                    r.seconds);
@@ -73,7 +74,7 @@ int run_test(const TestOptions& o) {
     const std::size_t wf = 28, wv = 14, wp = 34;
     std::printf("%-4s  %-*s  %-*s  %-*s  %-10s  %-10s  %9s  %8s\n", "", static_cast<int>(wf), "file", static_cast<int>(wv),
                 "variant", static_cast<int>(wp), "property", "expected", "got", "states", "time");
-    int passed = 0, failed = 0, skipped = 0, errors = 0;
+    int passed = 0, failed = 0, skipped = 0, errors = 0, incomplete = 0;
     std::vector<std::string> without;
     for (const auto& [file, explicit_file] : files) {
         support::DiagnosticSink sink;
@@ -120,11 +121,13 @@ int run_test(const TestOptions& o) {
             }
             explore::Options eo = base;
             std::vector<const lang::Expectation*> run;
+            // Rows come out in the order of the expect lines, once the search is done.
+            std::map<const lang::Expectation*, Row> rows;
             for (const auto* c : mine) {
                 if (c->verdict == lang::ast::Verdict::skip) {
                     Row r{shown, v, c->property, "skip", "skipped", c->reason};
                     r.skipped = true;
-                    print_row(r, wf, wv, wp);
+                    rows[c] = r;
                     ++skipped;
                     continue;
                 }
@@ -134,14 +137,21 @@ int run_test(const TestOptions& o) {
                     for (const auto& p : ts->properties()) list += (list.empty() ? "" : ", ") + p.name;
                     Row r{shown, v, c->property, verdict_word(*c), "error",
                           fmt::format("unknown property; available: {}", list)};
-                    print_row(r, wf, wv, wp);
+                    rows[c] = r;
                     ++failed;
                     continue;
                 }
                 eo.properties.push_back(*id);
                 run.push_back(c);
             }
-            if (run.empty()) continue;
+            auto flush = [&] {
+                for (const auto* c : mine)
+                    if (auto it = rows.find(c); it != rows.end()) print_row(it->second, wf, wv, wp);
+            };
+            if (run.empty()) {
+                flush();
+                continue;
+            }
             const auto res = explore::check(*ts, eo);
             for (const auto* c : run) {
                 const auto id = *ts->find_property(c->property);
@@ -158,21 +168,26 @@ int run_test(const TestOptions& o) {
                 const bool want_violated = c->verdict == lang::ast::Verdict::violates;
                 r.pass = got == (want_violated ? explore::Verdict::violated : explore::Verdict::holds);
                 if (got == explore::Verdict::violated) r.note = fmt::format("{} steps", steps);
-                if (got == explore::Verdict::incomplete) r.note = res.incomplete_reason;
-                print_row(r, wf, wv, wp);
-                (r.pass ? passed : failed)++;
+                if (got == explore::Verdict::incomplete) {
+                    r.note = res.incomplete_reason;
+                    r.incomplete = true;  // neither a pass nor a refutation
+                }
+                (r.pass ? passed : r.incomplete ? incomplete : failed)++;
+                rows[c] = r;
             }
+            flush();
         }
     }
     if (!without.empty()) {
         std::printf("\nfiles without expectations (libraries): %zu\n", without.size());
         for (const auto& f : without) std::printf("  %s\n", f.c_str());
     }
-    std::printf("\n%d passed, %d failed, %d skipped", passed, failed, skipped);
+    std::printf("\n%d passed, %d failed, %d skipped, %d incomplete", passed, failed, skipped, incomplete);
     if (errors) std::printf(", %d file%s with errors", errors, errors == 1 ? "" : "s");
     std::printf("\n");
     if (errors) return exit_error;
-    return failed ? exit_violated : exit_holds;
+    if (failed) return exit_violated;
+    return incomplete ? exit_incomplete : exit_holds;
 }
 
 }  // namespace iomc::cli

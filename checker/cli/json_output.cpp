@@ -45,7 +45,13 @@ std::string check_report_json(const ir::TransitionSystem& ts, const explore::Res
     j["model_id"] = fmt::format("{:016x}", ts.model_id());
     j["variant"] = ts.info().variant.empty() ? nlohmann::json(nullptr) : nlohmann::json(ts.info().variant);
     nlohmann::json consts = nlohmann::json::object();
-    for (const auto& [n, v] : ts.info().constants) consts[n] = v;
+    for (std::size_t i = 0; i < ts.info().constants.size(); ++i) {
+        const auto& [n, v] = ts.info().constants[i];
+        if (i < ts.info().constant_is_bool.size() && ts.info().constant_is_bool[i])
+            consts[n] = v != 0;
+        else
+            consts[n] = v;
+    }
     j["constants"] = consts;
     j["verdict"] = explore::to_string(r.verdict);
     if (r.counterexample) {

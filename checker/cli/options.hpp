@@ -32,7 +32,6 @@ struct CheckOptions {
 struct TestOptions {
     CommonOptions common;
     std::vector<std::string> paths;
-    bool json = false;
 };
 
 struct ListOptions {

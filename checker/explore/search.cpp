@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -26,6 +27,24 @@ namespace {
 
 constexpr std::uint32_t no_parent = UINT32_MAX;
 
+/// A growable array of uint32 in fixed 64K-entry chunks: no 2x slack or copying on growth.
+class ChunkedVector {
+public:
+    void push_back(std::uint32_t v) {
+        if ((size_ >> shift) == chunks_.size()) chunks_.push_back(std::make_unique<std::uint32_t[]>(std::size_t{1} << shift));
+        chunks_[size_ >> shift][size_ & mask] = v;
+        ++size_;
+    }
+    std::uint32_t operator[](std::uint32_t i) const { return chunks_[i >> shift][i & mask]; }
+    [[nodiscard]] std::uint64_t memory_bytes() const { return chunks_.size() * (std::size_t{1} << shift) * 4; }
+
+private:
+    static constexpr std::uint32_t shift = 16;
+    static constexpr std::uint32_t mask = (1U << shift) - 1;
+    std::vector<std::unique_ptr<std::uint32_t[]>> chunks_;
+    std::uint32_t size_ = 0;
+};
+
 class Search {
 public:
     Search(const ir::TransitionSystem& ts, const Options& o)
@@ -45,7 +64,7 @@ public:
     Result run() {
         Result r;
         ts_.initial_state(scratch_.data());
-        add_state(scratch_.data(), no_parent, ir::Step{}, 0);
+        add_state(scratch_.data(), no_parent, 0);
         bool stopped = done_;
         if (!stopped) stopped = o_.strategy == Strategy::bfs ? bfs() : dfs();
         r.complete = !stopped;
@@ -86,25 +105,46 @@ private:
     std::vector<const ir::Property*> invariants_;
     bool check_deadlock_ = false;
     std::size_t remaining_ = 0;
-    std::vector<std::uint32_t> parent_;
-    std::vector<ir::Step> step_;
-    std::vector<std::uint32_t> depth_;
+    /// Parent of each state (no_parent for the initial one). The step between parent and child
+    /// is not stored: path_to() finds it again by firing the parent, which keeps 4 bytes per
+    /// state instead of 12.
+    ChunkedVector parent_;
+    /// DFS only: depth of each state along the DFS tree. BFS depth is the level, counted.
+    ChunkedVector depth_;
+    std::uint32_t level_end_ = 1;   ///< BFS: index one past the last state of the current level
+    std::uint32_t level_ = 0;
     std::vector<traces::Counterexample> violations_;
     std::uint64_t transitions_ = 0;
     std::uint64_t max_depth_ = 0;
     bool done_ = false;        ///< every checked property violated, or stop_at_first hit
+    bool full_ = false;        ///< the state limit is reached: successors are no longer stored
+    bool overflow_ = false;    ///< a new state was found past the limit
     std::string reason_;
 
-    std::uint64_t memory() const {
-        return store_.memory_bytes() + parent_.capacity() * sizeof(std::uint32_t) +
-               step_.capacity() * sizeof(ir::Step) + depth_.capacity() * sizeof(std::uint32_t);
-    }
+    std::uint64_t memory() const { return store_.memory_bytes() + parent_.memory_bytes() + depth_.memory_bytes(); }
 
-    traces::Trace path_to(std::uint32_t i) const {
+    /// The run from the initial state to state i: the chain of parents, and for each link the
+    /// first (group, outcome) in fire order that leads from parent to child.
+    traces::Trace path_to(std::uint32_t i) {
+        std::vector<std::uint32_t> chain;
+        for (std::uint32_t x = i; x != no_parent; x = parent_[x]) chain.push_back(x);
+        std::reverse(chain.begin(), chain.end());
         traces::Trace t;
         t.model_id = ts_.model_id();
-        for (std::uint32_t x = i; parent_[x] != no_parent; x = parent_[x]) t.steps.push_back(step_[x]);
-        std::reverse(t.steps.begin(), t.steps.end());
+        ir::Interpreter in(ts_);
+        const std::size_t bytes = ts_.layout().bytes();
+        std::vector<std::uint8_t> from(ts_.state_buffer_size());
+        for (std::size_t k = 1; k < chain.size(); ++k) {
+            std::memcpy(from.data(), store_.get(chain[k - 1]), bytes);
+            const std::uint8_t* to = store_.get(chain[k]);
+            bool found = false;
+            in.successors(from.data(), [&](ir::GroupId g, const ir::Emission& e) {
+                if (found || !e.next || std::memcmp(e.next, to, bytes) != 0) return;
+                t.steps.push_back(ir::Step{g, e.index});
+                found = true;
+            });
+            IOMC_CHECK(found);
+        }
         return t;
     }
 
@@ -118,24 +158,24 @@ private:
     }
 
     /// Stores a state if new; checks invariants on it. Returns its index and whether it was new.
-    std::pair<std::uint32_t, bool> add_state(const std::uint8_t* s, std::uint32_t parent, ir::Step st,
-                                             std::uint32_t depth) {
+    std::pair<std::uint32_t, bool> add_state(const std::uint8_t* s, std::uint32_t parent, std::uint32_t depth) {
         auto [i, fresh] = store_.insert(s);
         if (!fresh) return {i, false};
         parent_.push_back(parent);
-        step_.push_back(st);
-        depth_.push_back(depth);
+        if (o_.strategy == Strategy::dfs) depth_.push_back(depth);
         max_depth_ = std::max<std::uint64_t>(max_depth_, depth);
         for (const auto* p : invariants_) {
             if (found_[ir::idx(p->id)]) continue;
             for (std::uint32_t c = 0; c < p->checks.size(); ++c) {
                 const auto res = interp_.eval(p->checks[c].program, s);
                 if (!res.ok) {
-                    traces::Counterexample cx{path_to(i), {ir::prop_runtime_error, traces::ViolationKind::in_state}};
-                    // An invariant that cannot be evaluated is a model bug: report it as such.
-                    cx.violation.kind = traces::ViolationKind::in_state;
-                    cx.violation.property = p->id;
+                    // An invariant that cannot be evaluated (say it indexes with none) is a model
+                    // bug; it counts against the invariant, with the runtime message.
+                    traces::Counterexample cx{path_to(i), {p->id, traces::ViolationKind::in_state}};
                     cx.violation.check = c;
+                    cx.violation.eval_error = true;
+                    cx.violation.message = res.message;
+                    cx.violation.value = res.detail;
                     record(std::move(cx));
                     break;
                 }
@@ -157,7 +197,7 @@ private:
             return true;
         }
         const auto& l = o_.limits;
-        if (l.max_states && store_.size() >= l.max_states) {
+        if (overflow_) {
             reason_ = fmt::format("state limit {} reached", l.max_states);
             return true;
         }
@@ -165,7 +205,7 @@ private:
             reason_ = "the state store is full (2^32 states)";
             return true;
         }
-        if ((store_.size() & 1023U) == 0 || l.max_memory || l.time_limit || o_.progress) {
+        {
             const auto now = Clock::now();
             const double secs = std::chrono::duration<double>(now - start_).count();
             if (l.time_limit && secs >= l.time_limit) {
@@ -192,18 +232,21 @@ private:
     }
 
     std::uint64_t queue_hint_ = 0;
+    std::uint64_t expanded_ = 0;
 
     /// Expands state i: stores successors, records violations; calls on_new(index) for new ones.
     template <class OnNew>
     void expand(std::uint32_t i, OnNew&& on_new) {
         // Copy: the store may not move states, but the callback writes into scratch.
         std::memcpy(scratch_.data(), store_.get(i), ts_.layout().bytes());
-        const std::uint32_t d = depth_[i];
+        const std::uint32_t d = o_.strategy == Strategy::dfs ? depth_[i] : level_;
         bool any = false;
+        bool crashed = false;  // a path ended in a runtime error or a hang: not a deadlock
         const auto n = interp_.successors(scratch_.data(), [&](ir::GroupId g, const ir::Emission& e) {
             if (done_) return;
             const ir::Step st{g, e.index};
             if (e.next == nullptr) {
+                crashed = crashed || e.stops;
                 if (!selected_[ir::idx(e.prop)] || found_[ir::idx(e.prop)]) return;
                 traces::Counterexample cx{path_to(i), {e.prop, traces::ViolationKind::on_step}};
                 cx.trace.steps.push_back(st);
@@ -213,12 +256,19 @@ private:
                 return;
             }
             any = true;
+            if (full_) {
+                // At the state limit: a successor already stored is fine; a new one means the
+                // space is larger than the limit, and the run is incomplete.
+                if (!store_.contains(e.next)) overflow_ = true;
+                return;
+            }
             ++transitions_;
-            auto [j, fresh] = add_state(e.next, i, st, d + 1);
+            auto [j, fresh] = add_state(e.next, i, d + 1);
             if (fresh) on_new(j);
+            if (fresh && o_.limits.max_states && store_.size() >= o_.limits.max_states) full_ = true;
         });
         (void)n;
-        if (!any && check_deadlock_ && !done_ && !found_[ir::idx(ir::prop_deadlock)] &&
+        if (!any && !crashed && check_deadlock_ && !done_ && !found_[ir::idx(ir::prop_deadlock)] &&
             !ts_.all_at_valid_end(scratch_.data())) {
             traces::Counterexample cx{path_to(i), {ir::prop_deadlock, traces::ViolationKind::deadlock}};
             record(std::move(cx));
@@ -228,11 +278,17 @@ private:
     /// Returns true if stopped early (limit or done).
     bool bfs() {
         for (std::uint32_t head = 0; head < store_.size(); ++head) {
+            if (head == level_end_) {
+                ++level_;
+                level_end_ = store_.size();
+            }
             if (done_) return true;
-            if (limited()) return true;
+            if ((head & 255U) == 0 && limited()) return true;
+            if (overflow_ && limited()) return true;
             queue_hint_ = store_.size() - head;
             expand(head, [](std::uint32_t) {});
         }
+        if (overflow_) return limited();
         return done_;
     }
 
@@ -241,7 +297,7 @@ private:
         std::vector<std::uint32_t> fresh;
         while (!stack.empty()) {
             if (done_) return true;
-            if (limited()) return true;
+            if (((++expanded_ & 255U) == 0 || overflow_) && limited()) return true;
             queue_hint_ = stack.size();
             const std::uint32_t i = stack.back();
             stack.pop_back();
@@ -250,6 +306,7 @@ private:
             // Push in reverse so the first successor is explored first.
             for (auto it = fresh.rbegin(); it != fresh.rend(); ++it) stack.push_back(*it);
         }
+        if (overflow_) return limited();
         return done_;
     }
 

@@ -20,6 +20,9 @@ public:
     /// Returns its index and whether it was new.
     std::pair<std::uint32_t, bool> insert(const std::uint8_t* s);
 
+    /// True if `s` is stored (same buffer requirements as insert).
+    [[nodiscard]] bool contains(const std::uint8_t* s) const;
+
     /// The stored state `i`; valid while the store lives (chunks never move). Followed by 8
     /// readable bytes, as the packed accessors need.
     [[nodiscard]] const std::uint8_t* get(std::uint32_t i) const {

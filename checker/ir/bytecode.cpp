@@ -18,7 +18,7 @@ namespace {
 
 class Compiler {
 public:
-    Compiler(CompileContext& ctx, Program& p) : ctx_(ctx), p_(p) {}
+    Compiler(CompileContext& ctx, Program& p, bool with_notes = true) : ctx_(ctx), p_(p), with_notes_(with_notes) {}
 
     std::uint32_t here() const { return static_cast<std::uint32_t>(p_.code.size()); }
 
@@ -41,12 +41,14 @@ public:
         for (std::size_t i = 0; i < lv.dims.size(); ++i) {
             expr(lv.kids[i]);
             const auto& d = lv.dims[i];
-            const auto msg = ctx_.message(
-                d.optional_index ? fmt::format("index {{value}} in '{}' (none is a null dereference; "
-                                               "valid 0..{})", what, d.count - 1)
-                                 : fmt::format("index {{value}} out of range 0..{} in '{}'", d.count - 1, what));
-            emit(Bc::index, static_cast<std::int32_t>(d.count), static_cast<std::int32_t>(d.bit_stride),
-                 d.optional_index ? 1 : 0, 0, static_cast<std::int32_t>(msg));
+            const auto msg = ctx_.message(fmt::format("index {{value}} out of range 0..{} in '{}'", d.count - 1, what));
+            // c: for an optional index, 1 + the message for none (a null dereference).
+            std::int32_t none_msg = 0;
+            if (d.optional_index)
+                none_msg = 1 + static_cast<std::int32_t>(
+                                   ctx_.message(fmt::format("'{}' is indexed with none (a null dereference)", what)));
+            emit(Bc::index, static_cast<std::int32_t>(d.count), static_cast<std::int32_t>(d.bit_stride), none_msg,
+                 0, static_cast<std::int32_t>(msg));
             depth(-1);
         }
         return base;
@@ -115,6 +117,26 @@ public:
             default: break;
         }
         expr(e.kids[0]);
+        if (e.kids[1].is_constant() && e.kids[1].value >= INT32_MIN && e.kids[1].value <= INT32_MAX &&
+            !((e.op == ExprOp::div || e.op == ExprOp::mod) && e.kids[1].value == 0)) {
+            Bc iop = Bc::add_i;
+            switch (e.op) {
+                case ExprOp::add: iop = Bc::add_i; break;
+                case ExprOp::sub: iop = Bc::sub_i; break;
+                case ExprOp::mul: iop = Bc::mul_i; break;
+                case ExprOp::div: iop = Bc::div_i; break;
+                case ExprOp::mod: iop = Bc::mod_i; break;
+                case ExprOp::eq: iop = Bc::eq_i; break;
+                case ExprOp::ne: iop = Bc::ne_i; break;
+                case ExprOp::lt: iop = Bc::lt_i; break;
+                case ExprOp::le: iop = Bc::le_i; break;
+                case ExprOp::gt: iop = Bc::gt_i; break;
+                case ExprOp::ge: iop = Bc::ge_i; break;
+                default: IOMC_UNREACHABLE("binary operator");
+            }
+            emit(iop, static_cast<std::int32_t>(e.kids[1].value));
+            return;
+        }
         expr(e.kids[1]);
         Bc op = Bc::add;
         switch (e.op) {
@@ -186,7 +208,7 @@ public:
             cur_ = 0;
             switch (in.kind) {
                 case InstrKind::note:
-                    emit(Bc::note, static_cast<std::int32_t>(in.stmt));
+                    if (with_notes_) emit(Bc::note, static_cast<std::int32_t>(in.stmt));
                     break;
                 case InstrKind::guard:
                     expr(in.a);
@@ -281,14 +303,15 @@ public:
 private:
     CompileContext& ctx_;
     Program& p_;
+    bool with_notes_;
     int cur_ = 0;
 };
 
 }  // namespace
 
-Program compile_fragment(const Fragment& f, SlotId pc, CompileContext& ctx) {
+Program compile_fragment(const Fragment& f, SlotId pc, CompileContext& ctx, bool with_notes) {
     Program p;
-    Compiler c(ctx, p);
+    Compiler c(ctx, p, with_notes);
     c.fragment(f, pc);
     p.max_stack += 4;
     return p;

@@ -14,11 +14,14 @@ namespace iomc::ir {
 enum class Bc : std::uint8_t {
     push,      ///< push a
     load,      ///< push slot value: bit offset a, width w, lo b
-    index,     ///< pop i, pop off; check 0 <= i < a (message d); push off + i*b. c: 1 if none possible
+    index,     ///< pop i, pop off; check 0 <= i < a (message d; if c, message c-1 for none);
+               ///< push off + i*b
     load_at,   ///< pop off; push value (width w, lo b)
     store,     ///< pop v; check b <= v <= c (message d); store at bit a (width w, lo b)
     store_at,  ///< pop off, pop v; as store
     neg, not_, add, sub, mul, div, mod, eq, ne, lt, le, gt, ge,
+    /// The same with the right operand an immediate `a` (div/mod by a non-zero immediate).
+    add_i, sub_i, mul_i, div_i, mod_i, eq_i, ne_i, lt_i, le_i, gt_i, ge_i,
     jmp,       ///< goto a
     jz,        ///< pop; goto a if zero
     jnz,       ///< pop; goto a if non-zero
@@ -61,8 +64,10 @@ struct CompileContext {
     std::uint32_t message(std::string text);
 };
 
-/// Compiles a fragment; `pc` is the slot of the acting process's program counter.
-Program compile_fragment(const Fragment& f, SlotId pc, CompileContext& ctx);
+/// Compiles a fragment; `pc` is the slot of the acting process's program counter. Without
+/// notes the program is the explorer's fast form; with them it also names each path's
+/// statement (for traces). Both fork identically, so outcome indices agree.
+Program compile_fragment(const Fragment& f, SlotId pc, CompileContext& ctx, bool with_notes = true);
 
 /// Compiles an expression to a program that leaves its value on the stack and halts.
 Program compile_expr(const Expr& e, CompileContext& ctx);

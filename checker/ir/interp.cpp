@@ -8,6 +8,19 @@
 namespace iomc::ir {
 
 namespace {
+
+/// Copies a packed state; small states (the common case) without a call. Both buffers have
+/// the 8 bytes of slack every state buffer has, so whole words may be copied.
+inline void copy_state(std::uint8_t* dst, const std::uint8_t* src, std::size_t n) {
+    if (n <= 8) {
+        std::memcpy(dst, src, 8);
+    } else if (n <= 16) {
+        std::memcpy(dst, src, 16);
+    } else {
+        std::memcpy(dst, src, n);
+    }
+}
+
 /// Instructions one path may run before we call it non-terminating (loops in atomic blocks).
 constexpr std::uint64_t max_path_instructions = 10'000'000;
 }  // namespace
@@ -27,7 +40,8 @@ EvalResult Interpreter::eval(const Program& p, const std::uint8_t* s) {
             case Bc::load: st[sp++] = static_cast<std::int64_t>(load_bits(s, static_cast<std::uint32_t>(in.a), in.w)) + in.b; break;
             case Bc::index: {
                 const std::int64_t i = st[--sp];
-                if (i < 0 || i >= in.a) return EvalResult{false, 0, static_cast<std::uint32_t>(in.d), i};
+                if (i < 0 || i >= in.a)
+                    return EvalResult{false, 0, static_cast<std::uint32_t>(i == -1 && in.c ? in.c - 1 : in.d), i};
                 st[sp - 1] += i * in.b;
                 break;
             }
@@ -52,6 +66,24 @@ EvalResult Interpreter::eval(const Program& p, const std::uint8_t* s) {
             IOMC_BIN(le, a <= b)
             IOMC_BIN(gt, a > b)
             IOMC_BIN(ge, a >= b)
+#define IOMC_BIN_I(OP, EXPR)                       \
+    case Bc::OP: {                                 \
+        const std::int64_t b = in.a;               \
+        const std::int64_t a = st[sp - 1];         \
+        st[sp - 1] = (EXPR);                       \
+        break;                                     \
+    }
+            IOMC_BIN_I(add_i, a + b)
+            IOMC_BIN_I(sub_i, a - b)
+            IOMC_BIN_I(mul_i, a * b)
+            IOMC_BIN_I(div_i, a / b)
+            IOMC_BIN_I(mod_i, a % b)
+            IOMC_BIN_I(eq_i, a == b)
+            IOMC_BIN_I(ne_i, a != b)
+            IOMC_BIN_I(lt_i, a < b)
+            IOMC_BIN_I(le_i, a <= b)
+            IOMC_BIN_I(gt_i, a > b)
+            IOMC_BIN_I(ge_i, a >= b)
             case Bc::div:
             case Bc::mod: {
                 const std::int64_t b = st[--sp];
@@ -77,7 +109,7 @@ EvalResult Interpreter::eval(const Program& p, const std::uint8_t* s) {
 void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* ctx) {
     const std::size_t bytes = bytes_;
     std::uint8_t* cur = state_.data();
-    std::memcpy(cur, s, bytes);
+    copy_state(cur, s, bytes);
     if (stack_.size() < p.max_stack + 8) stack_.resize(p.max_stack + 8);
     std::int64_t* st = stack_.data();
     std::uint32_t sp = 0;
@@ -106,7 +138,7 @@ void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* 
         if (pending_.empty()) return false;
         const Pending pd = pending_.back();
         pending_.pop_back();
-        std::memcpy(cur, saved_states_.data() + pd.state_at, bytes);
+        std::memcpy(cur, saved_states_.data() + pd.state_at, bytes);  // saved copies have no slack
         saved_states_.resize(pd.state_at);
         std::memcpy(st, saved_stacks_.data() + pd.stack_at, pd.stack_size * sizeof(std::int64_t));
         saved_stacks_.resize(pd.stack_at);
@@ -156,7 +188,7 @@ void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* 
             case Bc::index: {
                 const std::int64_t i = st[--sp];
                 if (i < 0 || i >= in.a) [[unlikely]] {
-                    report(prop_runtime_error, static_cast<std::uint32_t>(in.d), i, true);
+                    report(prop_runtime_error, static_cast<std::uint32_t>(i == -1 && in.c ? in.c - 1 : in.d), i, true);
                     if (!next_path()) return;
                     break;
                 }
@@ -198,7 +230,26 @@ void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* 
             IOMC_BIN(le, a <= b)
             IOMC_BIN(gt, a > b)
             IOMC_BIN(ge, a >= b)
+#define IOMC_BIN_I(OP, EXPR)                       \
+    case Bc::OP: {                                 \
+        const std::int64_t b = in.a;               \
+        const std::int64_t a = st[sp - 1];         \
+        st[sp - 1] = (EXPR);                       \
+        break;                                     \
+    }
+            IOMC_BIN_I(add_i, a + b)
+            IOMC_BIN_I(sub_i, a - b)
+            IOMC_BIN_I(mul_i, a * b)
+            IOMC_BIN_I(div_i, a / b)
+            IOMC_BIN_I(mod_i, a % b)
+            IOMC_BIN_I(eq_i, a == b)
+            IOMC_BIN_I(ne_i, a != b)
+            IOMC_BIN_I(lt_i, a < b)
+            IOMC_BIN_I(le_i, a <= b)
+            IOMC_BIN_I(gt_i, a > b)
+            IOMC_BIN_I(ge_i, a >= b)
 #undef IOMC_BIN
+#undef IOMC_BIN_I
             case Bc::div:
             case Bc::mod: {
                 const std::int64_t b = st[--sp];

@@ -36,17 +36,19 @@ public:
     explicit Interpreter(const TransitionSystem& ts);
 
     /// Calls f(const Emission&) once per outcome of `g` in `s`, in a fixed order; nothing if the
-    /// process is not at the group's location or every path blocks.
+    /// process is not at the group's location or every path blocks. Emissions name the statement
+    /// that ran (Emission::stmt).
     template <class F>
     void fire(GroupId g, const std::uint8_t* s, F&& f) {
         const auto& grp = ts_.group(g);
         const auto& proc = ts_.process(grp.process);
         if (static_cast<std::uint32_t>(ts_.layout().read(s, proc.pc)) != grp.location) return;
-        run(grp.program, s, &call<F>, &f);
+        run(grp.traced, s, &call<F>, &f);
     }
 
     /// Calls f(GroupId, const Emission&) for every outcome of every process in `s`, processes in
-    /// id order. Returns the number of emissions with a successor.
+    /// id order. Returns the number of emissions with a successor. The explorer's fast path:
+    /// Emission::stmt is not set. Outcome indices are the same as fire()'s.
     template <class F>
     std::uint32_t successors(const std::uint8_t* s, F&& f) {
         std::uint32_t n = 0;

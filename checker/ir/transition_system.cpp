@@ -23,7 +23,8 @@ TransitionSystem::TransitionSystem(Data d) : d_(std::move(d)) {
     }
     for (auto& g : d_.groups) {
         const SlotId pc = d_.processes[idx(g.process)].pc;
-        g.program = compile_fragment(g.code, pc, ctx);
+        g.program = compile_fragment(g.code, pc, ctx, false);
+        g.traced = compile_fragment(g.code, pc, ctx, true);
         g.footprint = fragment_footprint(g.code, pc);
         g.visible = g.footprint.may_write.intersects(visible_slots);
     }
@@ -74,6 +75,11 @@ bool TransitionSystem::all_at_valid_end(const std::uint8_t* s) const {
         if (!p.locations[loc].valid_end) return false;
     }
     return true;
+}
+
+std::string ModelInfo::constant_text(std::size_t i) const {
+    if (i < constant_is_bool.size() && constant_is_bool[i]) return constants[i].second ? "true" : "false";
+    return fmt::format("{}", constants[i].second);
 }
 
 std::string format_message(const std::string& tmpl, std::int64_t value) {

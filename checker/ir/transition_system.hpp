@@ -94,7 +94,8 @@ struct TransitionGroup {
     Footprint footprint;
     bool visible = false;         ///< writes a slot that some invariant reads
     Fragment code;
-    Program program;
+    Program program;              ///< the explorer's form (no statement notes)
+    Program traced;               ///< the same with statement notes, for replay and traces
 };
 
 /// What was chosen to build this system: file, variant, constants.
@@ -102,6 +103,9 @@ struct ModelInfo {
     std::string file;             ///< the root .mc file as the user named it
     std::string variant;          ///< empty when the model declares none
     std::vector<std::pair<std::string, std::int64_t>> constants;  ///< after -D and the variant
+    std::vector<char> constant_is_bool;  ///< parallel to constants: prints true/false
+    /// "3", "true": how constant i prints.
+    [[nodiscard]] std::string constant_text(std::size_t i) const;
 };
 
 /// An immutable transition system. Build it by filling Data and calling the constructor, which

@@ -130,6 +130,7 @@ private:
     std::map<const ast::Decl*, std::pair<const ast::Expr*, std::size_t>> variant_settings_;
     std::map<const ast::Decl*, Value> define_values_;
     std::map<const ast::Decl*, const Type*> type_cache_;
+    std::set<const ast::Decl*> bad_types_;  ///< declarations whose error was already reported
 
     // state
     ir::TransitionSystem::Data data_;
@@ -163,6 +164,7 @@ private:
     std::set<const ast::Decl*> called_;
 
     void check_uncalled_procs() {
+        if (sink_.has_errors()) return;  // an error may have stopped before the call
         for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
             for (const auto& d : mod(mi).ast.decls)
                 if (d.kind == ast::DeclKind::proc && !called_.count(&d) && mod(mi).is_root)
@@ -184,12 +186,13 @@ private:
         std::vector<std::string> out;
         for (const auto& s : c.scopes)
             for (const auto& [n, _] : s) out.push_back(n);
-        for (const auto& [n, _] : syms_[c.module]) out.push_back(n);
-        for (const auto& [n, _] : mod(c.module).imports) out.push_back(n);
+        for (const auto& [n, sym] : syms_[c.module])
+            if (sym.kind == SymKind::constant || sym.kind == SymKind::enumerator || sym.kind == SymKind::var)
+                out.push_back(n);
         return out;
     }
 
-    void unknown(const std::string& what, const std::string& name, SourceRange where,
+    [[noreturn]] void unknown(const std::string& what, const std::string& name, SourceRange where,
                  const std::vector<std::string>& candidates) {
         auto& d = sink_.error(where, fmt::format("unknown {} '{}'", what, name));
         if (auto best = support::closest_name(name, candidates))
@@ -257,9 +260,21 @@ private:
     // ------------------------------------------------------------------ constants and types
     Value const_value(const ast::Decl* d, std::size_t module) {
         auto& [state, val] = consts_[d];
-        if (state == CState::done) return val;
+        if (state == CState::done) {
+            if (!val.t) throw Abandon{};  // its own error was reported already
+            return val;
+        }
         if (state == CState::busy) fail(d->name_where, fmt::format("constant '{}' depends on itself", d->name));
         state = CState::busy;
+        // On an error, leave the constant evaluated (to a placeholder) so that later uses do not
+        // report it again as "depends on itself".
+        struct Poison {
+            std::pair<CState, Value>& slot;
+            bool armed = true;
+            ~Poison() {
+                if (armed) slot = {CState::done, Value{0, nullptr}};
+            }
+        } poison{consts_[d]};
         Value v;
         const Type* declared = d->type ? resolve_type(module, *d->type) : nullptr;
         if (auto it = define_values_.find(d); it != define_values_.end()) {
@@ -276,11 +291,20 @@ private:
                 if (v.t->kind != TypeKind::integer)
                     fail(d->name_where, fmt::format("constant '{}' is declared {} but its value is not an integer",
                                                     d->name, type_name(declared)));
-                if (v.v < declared->lo || v.v > declared->hi)
+                if (v.v < declared->lo || v.v > declared->hi) {
+                    if (define_values_.count(d)) {
+                        auto& diag = sink_.error(std::nullopt, fmt::format("-D {}={}: the value is outside the range {} "
+                                                                           "of constant '{}'", d->name, v.v,
+                                                                           type_name(declared), d->name));
+                        diag.notes.push_back({d->name_where, "declared here"});
+                        throw Abandon{};
+                    }
                     fail(d->name_where, fmt::format("value {} of constant '{}' is outside its range {}",
                                                     v.v, d->name, type_name(declared)));
+                }
             }
         }
+        poison.armed = false;
         state = CState::done;
         val = v;
         return v;
@@ -324,9 +348,9 @@ private:
                 break;
             }
             case ast::TypeKind::named: {
-                if (te.name.parts.size() == 1 && (te.name.last() == "int" || te.name.last() == "integer"))
-                    fail(te.where, "unbounded type 'int'; every value needs a bounded type, such as 0..7");
                 const Symbol* s = find_symbol(module, te.name);
+                if (!s && te.name.parts.size() == 1 && (te.name.last() == "int" || te.name.last() == "integer"))
+                    fail(te.where, "unbounded type 'int'; every value needs a bounded type, such as 0..7");
                 if (!s || s->kind != SymKind::type) {
                     std::vector<std::string> cands;
                     const std::size_t m = resolve_module(module, te.name);
@@ -366,11 +390,23 @@ private:
 
     const Type* named_type(const Symbol& s) {
         const ast::Decl* d = s.decl;
+        if (bad_types_.count(d)) throw Abandon{};  // its own error was reported already
         if (auto it = type_cache_.find(d); it != type_cache_.end()) {
-            if (!it->second) fail(d->name_where, fmt::format("type '{}' depends on itself", d->name));
+            if (!it->second) {
+                bad_types_.insert(d);
+                fail(d->name_where, fmt::format("type '{}' depends on itself", d->name));
+            }
             return it->second;
         }
         type_cache_[d] = nullptr;
+        struct Poison {
+            std::set<const ast::Decl*>& bad;
+            const ast::Decl* d;
+            bool armed = true;
+            ~Poison() {
+                if (armed) bad.insert(d);
+            }
+        } poison{bad_types_, d};
         const Type* t = nullptr;
         if (d->kind == ast::DeclKind::enum_) {
             auto* en = types_.make_enum();
@@ -409,6 +445,7 @@ private:
         } else {
             t = resolve_type(s.module, *d->type);
         }
+        poison.armed = false;
         type_cache_[d] = t;
         return t;
     }
@@ -688,7 +725,11 @@ private:
                 }
                 std::vector<std::string> names;
                 for (const auto& f : base.t->st->fields) names.push_back(f.name);
-                unknown(fmt::format("field of {}", base.t->st->name), e.member, e.member_where, names);
+                auto& diag = sink_.error(e.member_where, fmt::format("unknown field '{}' of {}", e.member,
+                                                                     base.t->st->name));
+                if (auto best = support::closest_name(e.member, names))
+                    diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
+                throw Abandon{};
             }
             case ast::ExprKind::unary: {
                 TExpr a = expr(*e.kids[0], c);
@@ -710,10 +751,21 @@ private:
                     fail(e.kids[0]->where, fmt::format("condition must be bool, found {}", type_name(cond.t)));
                 TExpr a = expr(*e.kids[1], c);
                 TExpr b = expr(*e.kids[2], c);
-                if (!comparable(a.t, b.t))
+                const Type* t = a.t->kind == TypeKind::none ? b.t : a.t;
+                const bool with_none = a.t->kind == TypeKind::none || b.t->kind == TypeKind::none;
+                if (with_none && (t->kind == TypeKind::enumeration || t->kind == TypeKind::scalarset)) {
+                    // `c ? dma : none` has the optional type Dom?.
+                    if (!t->optional) {
+                        Type o = *t;
+                        o.optional = true;
+                        t = types_.make(o);
+                    }
+                } else if (t->kind == TypeKind::array || t->kind == TypeKind::structure || t->kind == TypeKind::mutex) {
+                    fail(e.where, fmt::format("'?:' cannot choose between values of type {}", type_name(t)));
+                } else if (!comparable(rvalue(a).t, rvalue(b).t)) {
                     fail(e.where, fmt::format("branches of '?:' have different types {} and {}", type_name(a.t),
                                               type_name(b.t)));
-                const Type* t = a.t->kind == TypeKind::none ? b.t : a.t;
+                }
                 if (t->kind == TypeKind::integer) t = types_.integer();
                 if (cond.is_const()) return retype(cond.e.value ? std::move(a) : std::move(b), t);
                 TExpr out;
@@ -817,7 +869,17 @@ private:
             }
         }
         const Symbol* s = find_symbol(c.module, e.name);
-        if (!s) unknown("name", e.name.str(), e.name.where, visible_names(c));
+        if (!s) {
+            if (e.name.parts.size() == 1) unknown("name", e.name.str(), e.name.where, visible_names(c));
+            // A qualified name: suggest the values of that namespace, qualified the same way.
+            std::string prefix;
+            for (std::size_t i = 0; i + 1 < e.name.parts.size(); ++i) prefix += e.name.parts[i] + "::";
+            std::vector<std::string> cands;
+            for (const auto& [n, sym] : syms_[resolve_module(c.module, e.name)])
+                if (sym.kind == SymKind::constant || sym.kind == SymKind::enumerator || sym.kind == SymKind::var)
+                    cands.push_back(prefix + n);
+            unknown("name", e.name.str(), e.name.where, cands);
+        }
         switch (s->kind) {
             case SymKind::constant: {
                 Value v = const_value(s->decl, s->module);
@@ -839,9 +901,18 @@ private:
         IOMC_UNREACHABLE("symbol kind");
     }
 
+    /// A kref's count reads as an integer.
+    TExpr rvalue(TExpr x) {
+        if (x.t->kind == TypeKind::kref) {
+            x.t = types_.integer();
+            x.lvalue = false;
+        }
+        return x;
+    }
+
     TExpr binary_expr(const ast::Expr& e, Ctx& c) {
-        TExpr a = expr(*e.kids[0], c);
-        TExpr b = expr(*e.kids[1], c);
+        TExpr a = rvalue(expr(*e.kids[0], c));
+        TExpr b = rvalue(expr(*e.kids[1], c));
         const auto op = e.op;
         auto need = [&](TypeKind k, const TExpr& x, const ast::Expr& ae) {
             if (x.t->kind != k)
@@ -916,7 +987,9 @@ private:
         if (s->kind != SymKind::proc) fail(n.where, fmt::format("'{}' is not a procedure", n.str()));
         if (c.in_invariant || c.const_only) fail(e.where, "procedure calls are not allowed here (invariants and constants "
                                                           "must be side-effect free)");
-        fail(e.where, "internal: call not hoisted");
+        // Every call in a statement is lowered before the statement; this one is in a place
+        // that has no statement around it.
+        fail(e.where, "a procedure call cannot appear here; store its result in a variable first");
     }
 
     TExpr location_expr(const ast::Expr& e, Ctx& c) {
@@ -951,7 +1024,11 @@ private:
             if (it == inst.label_locs.end()) {
                 std::vector<std::string> cands;
                 for (const auto& [l, _] : inst.label_locs) cands.push_back(l);
-                unknown(fmt::format("label in process '{}'", d->name), e.member, e.member_where, cands);
+                auto& diag = sink_.error(e.member_where, fmt::format("unknown label '{}' in process '{}'", e.member,
+                                                                     d->name));
+                if (auto best = support::closest_name(e.member, cands))
+                    diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
+                throw Abandon{};
             }
             std::vector<std::uint32_t> locs = it->second;
             if (e.kind == ast::ExprKind::past_label) {
@@ -987,6 +1064,39 @@ private:
         st.function = frames_.empty() ? process_decl_->name : frames_.back().decl->name;
         data_.statements.push_back(std::move(st));
         return static_cast<std::uint32_t>(data_.statements.size() - 1);
+    }
+
+    std::uint32_t synthetic_statement(SourceRange where, std::string text) {
+        ir::Statement st;
+        st.where = where;
+        st.text = std::move(text);
+        st.function = frames_.empty() ? process_decl_->name : frames_.back().decl->name;
+        data_.statements.push_back(std::move(st));
+        return static_cast<std::uint32_t>(data_.statements.size() - 1);
+    }
+
+    /// What happens when a procedure body runs off its end: a procedure with a result reports a
+    /// runtime error; one with locals or parameters to reset takes a step to reset them.
+    void fall_off_code(const ProcFrame& fr, std::vector<ir::Instr>& code) {
+        if (fr.decl->type) {
+            ir::Instr chk;
+            chk.kind = ir::InstrKind::check;
+            chk.a = ir::Expr::constant(1);
+            chk.prop = ir::prop_runtime_error;
+            chk.message = message(fmt::format("procedure '{}' reached its end without returning a value",
+                                              fr.decl->name));
+            chk.stop = true;
+            code.push_back(std::move(chk));
+            return;
+        }
+        for (const auto& [lv, init] : fr.resets) {
+            ir::Instr in;
+            in.kind = ir::InstrKind::assign;
+            in.target = lv.e;
+            in.a = ir::Expr::constant(init);
+            in.what = "local";
+            code.push_back(std::move(in));
+        }
     }
 
     std::string stmt_text(const ast::Stmt& s) const {
@@ -1058,12 +1168,12 @@ private:
 
     /// Lowers the calls inside `e` into temporaries, in CFG mode, from `entry`; returns the node
     /// where the statement itself starts.
-    std::uint32_t hoist_cfg(const ast::Expr* e, std::uint32_t entry, const ast::Stmt& s) {
+    std::uint32_t hoist_cfg(const ast::Expr* e, std::uint32_t entry, const ast::Stmt& s, bool skip_top = false) {
         if (!e) return entry;
         std::vector<const ast::Expr*> calls;
         find_calls(*e, calls, ctx());
         for (const ast::Expr* call : calls) {
-            if (call == e && s.kind == ast::StmtKind::assign) continue;
+            if (skip_top && call == e) continue;
             const Type* rt = call_result_type(*call);
             TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), std::nullopt, call->where);
             const std::uint32_t mid = new_node(call->where);
@@ -1075,18 +1185,39 @@ private:
         return entry;
     }
 
-    void hoist_frag(const ast::Expr* e, std::vector<ir::Instr>& code, const ast::Stmt& s) {
+    void hoist_frag(const ast::Expr* e, std::vector<ir::Instr>& code, const ast::Stmt& s, bool skip_top = false) {
         if (!e) return;
+        (void)s;
         std::vector<const ast::Expr*> calls;
         find_calls(*e, calls, ctx());
         for (const ast::Expr* call : calls) {
-            if (call == e && s.kind == ast::StmtKind::assign) continue;
+            if (skip_top && call == e) continue;
             const Type* rt = call_result_type(*call);
             TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), std::nullopt, call->where);
             call_frag(*call, tmp, code);
             ctx().hoisted[call] = tmp;
             pending_resets_.emplace_back(tmp, slot_init(tmp));
         }
+    }
+
+    /// A call to a user procedure (not a built-in, not a scalarset conversion like Dev(0)).
+    bool is_proc_call(const ast::Expr& e) {
+        if (e.kind != ast::ExprKind::call || is_builtin(e.name)) return false;
+        const Symbol* sym = find_symbol(ctx().module, e.name);
+        return !sym || sym->kind == SymKind::proc;  // unknown names are reported by bind_call
+    }
+
+    /// A call the statement itself performs: a procedure call or kref_put as the whole right side.
+    bool handles_top_call(const ast::Expr& e) {
+        return is_proc_call(e) || (e.kind == ast::ExprKind::call && is_builtin(e.name) && e.name.last() == "kref_put");
+    }
+
+    void reject_calls_in_await(const ast::Stmt& s) {
+        std::vector<const ast::Expr*> calls;
+        find_calls(*s.cond, calls, ctx());
+        if (!calls.empty())
+            fail(calls.front()->where, "await cannot call a procedure or kref_put (await re-evaluates its condition "
+                                       "until it holds); call it before the await and test the result");
     }
 
     const Type* call_result_type(const ast::Expr& call) {
@@ -1206,14 +1337,19 @@ private:
 
     ir::PropertyId assertion_property(const ast::Stmt& s) {
         if (s.label.empty()) return ir::prop_assertions;
-        if (auto it = named_asserts_.find(s.label); it != named_asserts_.end()) return it->second;
+        for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i)
+            if (data_.properties[i].name == s.label)
+                fail(s.label_where, fmt::format("'{}' is the name of a built-in property; name the assertion "
+                                                "differently", s.label));
+        const std::string name = qualified(ctx().module, s.label);
+        if (auto it = named_asserts_.find(name); it != named_asserts_.end()) return it->second;
         ir::Property p;
         p.id = ir::PropertyId{static_cast<std::uint32_t>(data_.properties.size())};
-        p.name = s.label;
+        p.name = name;
         p.kind = ir::PropertyKind::assertion;
         p.where = s.label_where;
         data_.properties.push_back(p);
-        named_asserts_[s.label] = p.id;
+        named_asserts_[name] = p.id;
         return p.id;
     }
 
@@ -1299,18 +1435,24 @@ private:
                 return;
             }
             case K::assign:
-                if (s.rhs->kind == ast::ExprKind::call && !is_builtin(s.rhs->name)) {
-                    entry = hoist_cfg(s.rhs.get(), entry, s);
+                entry = hoist_cfg(s.rhs.get(), entry, s, handles_top_call(*s.rhs));
+                entry = hoist_cfg(s.lhs.get(), entry, s);
+                if (is_proc_call(*s.rhs)) {
                     TExpr lhs = expr(*s.lhs, ctx());
                     if (!lhs.lvalue) fail(s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
                     call_cfg(*s.rhs, lhs, entry, exit, s);
                     return;
                 }
-                entry = hoist_cfg(s.rhs.get(), entry, s);
                 simple_step(s, entry, exit);
                 return;
             case K::await:
+                reject_calls_in_await(s);
+                simple_step(s, entry, exit);
+                return;
             case K::choose:
+                entry = hoist_cfg(s.lhs.get(), entry, s);
+                simple_step(s, entry, exit);
+                return;
             case K::skip:
                 simple_step(s, entry, exit);
                 return;
@@ -1319,6 +1461,7 @@ private:
                 simple_step(s, entry, exit);
                 return;
             case K::call:
+                entry = hoist_cfg(s.rhs.get(), entry, s, true);
                 if (is_builtin(s.rhs->name)) {
                     simple_step(s, entry, exit);
                     return;
@@ -1451,7 +1594,9 @@ private:
             }
             case K::labeled: {
                 auto& labels = frames_.empty() ? process_labels_ : frames_.back().labels;
-                const std::uint32_t l = labels.at(s.label);
+                auto found = labels.find(s.label);
+                if (found == labels.end()) throw Abandon{};  // reported by collect_labels
+                const std::uint32_t l = found->second;
                 nodes_[entry].eps.push_back(l);
                 if (nodes_[l].where == SourceRange{}) nodes_[l].where = s.body[0]->where;
                 stmt_cfg(*s.body[0], l, exit);
@@ -1493,6 +1638,10 @@ private:
     }
 
     void declare_local(const ast::VarDecl& d) {
+        if (!loops_.empty())
+            fail(d.where, fmt::format("'{}' is declared inside a loop; locals are initialized once (when the process "
+                                      "starts, or when the procedure is entered) so declare it before the loop",
+                                      d.name));
         const Type* t = resolve_type(ctx().module, *d.type);
         std::optional<Value> init;
         if (d.init) init = eval_const(*d.init, ctx().module);
@@ -1557,6 +1706,21 @@ private:
                 }
             }
             if (s.kind == ast::StmtKind::atomic) return;  // labels inside atomic are not locations
+            if (s.kind == ast::StmtKind::for_) {
+                // The body is unrolled once per value: one label would name several places.
+                std::function<void(const ast::Stmt&)> reject = [&](const ast::Stmt& x) {
+                    if (x.kind == ast::StmtKind::labeled)
+                        sink_.error(x.label_where, fmt::format("label '{}' is inside a 'for' body, which is unrolled "
+                                                               "once per value; move the label out of the loop",
+                                                               x.label));
+                    for (const auto& b : x.body) reject(*b);
+                    for (const auto& br : x.branches)
+                        for (const auto& b : br) reject(*b);
+                    if (x.else_part) reject(*x.else_part);
+                };
+                for (const auto& b : s.body) reject(*b);
+                return;
+            }
             for (const auto& b : s.body) walk(*b);
             for (const auto& br : s.branches)
                 for (const auto& b : br) walk(*b);
@@ -1635,6 +1799,7 @@ private:
             ir::Fragment f;
             f.code.push_back(note(statement(s, text(call.where))));
             for (auto& in : assigns) f.code.push_back(std::move(in));
+            add_resets(f.code);  // temporaries of nested calls are consumed here
             f.code.push_back(finish_to(body_entry));
             nodes_[entry].alts.push_back(std::move(f));
         }
@@ -1651,7 +1816,20 @@ private:
         frames_.push_back(std::move(fr));
         collect_labels(frames_.back().decl->body, frames_.back().labels);
         try {
-            block_cfg(frames_.back().decl->body, body_entry, exit);
+            const std::uint32_t fall = new_node(frames_.back().decl->where);
+            block_cfg(frames_.back().decl->body, body_entry, fall);
+            std::vector<ir::Instr> code;
+            fall_off_code(frames_.back(), code);
+            if (code.empty()) {
+                nodes_[fall].eps.push_back(exit);
+            } else {
+                ir::Fragment f;
+                f.code.push_back(note(synthetic_statement(frames_.back().decl->where,
+                                                          fmt::format("end of {}", frames_.back().decl->name))));
+                for (auto& in : code) f.code.push_back(std::move(in));
+                f.code.push_back(finish_to(exit));
+                nodes_[fall].alts.push_back(std::move(f));
+            }
         } catch (...) {
             frames_.pop_back();
             ctx_stack_.pop_back();
@@ -1712,14 +1890,14 @@ private:
                 return;
             case K::var_decl: declare_local(*s.decl); return;
             case K::assign:
-                if (s.rhs->kind == ast::ExprKind::call && !is_builtin(s.rhs->name)) {
-                    hoist_frag(s.rhs.get(), code, s);
+                hoist_frag(s.rhs.get(), code, s, handles_top_call(*s.rhs));
+                hoist_frag(s.lhs.get(), code, s);
+                if (is_proc_call(*s.rhs)) {
                     TExpr lhs = expr(*s.lhs, ctx());
                     if (!lhs.lvalue) fail(s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
                     call_frag(*s.rhs, lhs, code);
                     return;
                 }
-                hoist_frag(s.rhs.get(), code, s);
                 lower_simple(s, code);
                 return;
             case K::assert_:
@@ -1727,11 +1905,18 @@ private:
                 lower_simple(s, code);
                 return;
             case K::await:
+                reject_calls_in_await(s);
+                lower_simple(s, code);
+                return;
             case K::choose:
+                hoist_frag(s.lhs.get(), code, s);
+                lower_simple(s, code);
+                return;
             case K::skip:
                 lower_simple(s, code);
                 return;
             case K::call:
+                hoist_frag(s.rhs.get(), code, s, true);
                 if (is_builtin(s.rhs->name)) {
                     lower_simple(s, code);
                     return;
@@ -1875,6 +2060,7 @@ private:
         loops_.clear();
         try {
             for (const auto& s : frames_.back().decl->body) stmt_frag(*s, code);
+            fall_off_code(frames_.back(), code);
         } catch (...) {
             loops_ = std::move(saved_loops);
             frag_labels_.pop_back();
@@ -1968,7 +2154,7 @@ private:
         for (std::size_t i = 0; i < params.size(); ++i) c.scopes.back()[d->params[i].name] = Binding{true, params[i], {}};
         ctx_stack_.clear();
         ctx_stack_.push_back(std::move(c));
-        const std::uint32_t entry = new_node(d->where);
+        const std::uint32_t entry = new_node(SourceRange{});  // takes the first statement's place
         process_end_ = new_node(d->where);
         nodes_[process_end_].terminal = true;
         collect_labels(d->body, process_labels_);
@@ -2041,7 +2227,7 @@ private:
         for (std::uint32_t l = 0; l < nlocs; ++l) {
             const Node& node = nodes_[order[l]];
             ir::Location loc;
-            loc.where = node.where;
+            loc.where = node.where == SourceRange{} ? d->where : node.where;
             loc.terminal = node.terminal;
             loc.valid_end = node.terminal;
             p.locations.push_back(loc);
@@ -2112,8 +2298,12 @@ private:
             for (const auto& d : mod(mi).ast.decls) {
                 if (d.kind != ast::DeclKind::invariant) continue;
                 try {
-                    if (named_asserts_.count(d.name))
+                    if (named_asserts_.count(qualified(mi, d.name)))
                         fail(d.name_where, fmt::format("invariant '{}' has the name of an assertion", d.name));
+                    for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i)
+                        if (data_.properties[i].name == d.name)
+                            fail(d.name_where, fmt::format("'{}' is the name of a built-in property; name the "
+                                                           "invariant differently", d.name));
                     ir::Property p;
                     p.id = ir::PropertyId{static_cast<std::uint32_t>(data_.properties.size())};
                     p.name = qualified(mi, d.name);
@@ -2137,6 +2327,9 @@ private:
             const Symbol* s = find_symbol(c.module, e.name);
             if (!s || s->kind != SymKind::type) unknown("type", e.name.str(), e.name.where, {});
             const Type* t = named_type(*s);
+            if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration && t->kind != TypeKind::integer &&
+                t->kind != TypeKind::boolean)
+                fail(e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
             for (std::int64_t i = 0; i < domain_size(t); ++i) {
                 const std::int64_t v = t->kind == TypeKind::integer ? t->lo + i : i;
                 c.scopes.back()[e.member] = Binding{true, Value{v, t}, {}};
@@ -2219,10 +2412,19 @@ private:
                 pos = c + 2;
             }
             const Symbol* s = nullptr;
-            try {
-                s = find_symbol(root, n);
-            } catch (const Abandon&) {
-                continue;
+            {
+                // Resolve the namespace by hand: an unknown one is a usage error, not a file error.
+                std::size_t m = root;
+                bool ok = true;
+                for (std::size_t i = 0; i + 1 < n.parts.size() && ok; ++i) {
+                    auto it = mod(m).imports.find(n.parts[i]);
+                    if (it == mod(m).imports.end()) ok = false;
+                    else m = it->second;
+                }
+                if (ok) {
+                    auto it = syms_[m].find(n.last());
+                    if (it != syms_[m].end()) s = &it->second;
+                }
             }
             if (!s || s->kind != SymKind::constant) {
                 std::vector<std::string> cands;
@@ -2240,8 +2442,12 @@ private:
                 char* end = nullptr;
                 errno = 0;
                 const long long x = std::strtoll(val.c_str(), &end, 10);
-                if (*end != '\0' || errno != 0 || x > INT32_MAX || x < INT32_MIN) {
+                if (*end != '\0' || end == val.c_str()) {
                     sink_.error(std::nullopt, fmt::format("-D {}: '{}' is not an integer or true/false", def, val));
+                    continue;
+                }
+                if (errno != 0 || x > INT32_MAX || x < INT32_MIN) {
+                    sink_.error(std::nullopt, fmt::format("-D {}: {} is outside the 32-bit range", def, val));
                     continue;
                 }
                 v = Value{x, types_.integer()};
@@ -2280,6 +2486,7 @@ std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
                 try {
                     const Value v = const_value(&d, mi);
                     data_.info.constants.emplace_back(qualified(mi, d.name), v.v);
+                    data_.info.constant_is_bool.push_back(v.t->kind == TypeKind::boolean ? 1 : 0);
                 } catch (const Abandon&) {
                 }
             }
@@ -2316,7 +2523,7 @@ std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
                 return nullptr;
             }
         }
-        // Procedures never called are still type-checked, once, with parameters as locals.
+        // Procedures are checked where they are inlined; warn about those never called.
         check_uncalled_procs();
         compile_invariants();
         if (sink_.has_errors()) return nullptr;

@@ -12,14 +12,14 @@ namespace iomc::lang {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Tok>, 42> keywords{{
+constexpr std::array<std::pair<std::string_view, Tok>, 41> keywords{{
     {"import", Tok::kw_import}, {"as", Tok::kw_as}, {"const", Tok::kw_const},
     {"type", Tok::kw_type}, {"enum", Tok::kw_enum}, {"struct", Tok::kw_struct},
     {"var", Tok::kw_var}, {"proc", Tok::kw_proc}, {"process", Tok::kw_process},
     {"invariant", Tok::kw_invariant}, {"variant", Tok::kw_variant}, {"expect", Tok::kw_expect},
     {"holds", Tok::kw_holds}, {"violates", Tok::kw_violates}, {"skip", Tok::kw_skip},
     {"when", Tok::kw_when}, {"if", Tok::kw_if}, {"else", Tok::kw_else},
-    {"while", Tok::kw_while}, {"for", Tok::kw_for}, {"in", Tok::kw_in},
+    {"while", Tok::kw_while}, {"for", Tok::kw_for},
     {"either", Tok::kw_either}, {"or", Tok::kw_or}, {"atomic", Tok::kw_atomic},
     {"await", Tok::kw_await}, {"assert", Tok::kw_assert}, {"return", Tok::kw_return},
     {"goto", Tok::kw_goto}, {"break", Tok::kw_break}, {"continue", Tok::kw_continue},
@@ -131,7 +131,7 @@ std::vector<Token> lex(const support::SourceManager& sm, support::FileId file,
             std::int64_t v = 0;
             bool overflow = false;
             while (i < n && std::isdigit(static_cast<unsigned char>(src[i]))) {
-                v = v * 10 + (src[i] - '0');
+                if (!overflow) v = v * 10 + (src[i] - '0');
                 if (v > std::numeric_limits<std::int32_t>::max()) overflow = true;
                 ++i;
             }
@@ -208,11 +208,19 @@ std::vector<Token> lex(const support::SourceManager& sm, support::FileId file,
         }
         if (k == Tok::error) {
             const unsigned char uc = static_cast<unsigned char>(c);
-            if (uc >= 0x20 && uc < 0x7f)
+            if (uc >= 0x20 && uc < 0x7f) {
                 sink.error(range(b, b + 1), fmt::format("unexpected character '{}'", c));
-            else
+                ++i;
+            } else if (uc < 0x80) {
                 sink.error(range(b, b + 1), fmt::format("unexpected byte 0x{:02x}", uc));
-            ++i;
+                ++i;
+            } else {
+                // One message per character, not per byte: skip UTF-8 continuation bytes.
+                ++i;
+                while (i < n && (static_cast<unsigned char>(src[i]) & 0xC0U) == 0x80U) ++i;
+                sink.error(range(b, i), fmt::format("unexpected character '{}' (only ASCII is allowed outside "
+                                                    "comments and strings)", src.substr(b, i - b)));
+            }
             continue;
         }
         i += len;

@@ -83,6 +83,11 @@ void collect_variants(Model& m, std::vector<VariantInfo>& out, support::Diagnost
     for (const auto& mod : m.modules()) {
         for (const auto& d : mod->ast.decls) {
             if (d.kind != ast::DeclKind::variant) continue;
+            if (!mod->is_root) {
+                sink.error(d.name_where, fmt::format("variant '{}' is declared in an imported file; variants belong "
+                                                     "to the scenario (the file named on the command line)", d.name));
+                continue;
+            }
             bool dup = false;
             for (const auto& v : out)
                 if (v.name == d.name) {

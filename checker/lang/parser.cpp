@@ -38,6 +38,7 @@ private:
     support::DiagnosticSink& sink_;
     std::vector<Token> toks_;
     std::size_t pos_ = 0;
+    bool in_type_ = false;   ///< parsing range bounds: '[' starts array dims, not an index
 
     [[nodiscard]] const Token& peek(std::size_t k = 0) const {
         return toks_[std::min(pos_ + k, toks_.size() - 1)];
@@ -54,7 +55,9 @@ private:
         return true;
     }
     [[noreturn]] void fail(const std::string& expected) {
-        sink_.error(peek().where, fmt::format("expected {}, found {}", expected, describe(peek())));
+        // The lexer already reported an invalid token; one message per problem is enough.
+        if (peek().kind != Tok::error)
+            sink_.error(peek().where, fmt::format("expected {}, found {}", expected, describe(peek())));
         throw ParseError{};
     }
     const Token& expect(Tok k, const char* context = nullptr) {
@@ -335,9 +338,9 @@ private:
                 if (peek(1).kind == Tok::dotdot || (peek(1).kind != Tok::coloncolon &&
                                                     is_binary_arith(peek(1).kind))) {
                     t->kind = TypeKind::range;
-                    t->lo = parse_additive();
+                    t->lo = bound();
                     expect(Tok::dotdot);
-                    t->hi = parse_additive();
+                    t->hi = bound();
                 } else {
                     t->kind = TypeKind::named;
                     t->name = parse_name();
@@ -348,9 +351,9 @@ private:
             case Tok::minus:
             case Tok::lparen:
                 t->kind = TypeKind::range;
-                t->lo = parse_additive();
+                t->lo = bound();
                 expect(Tok::dotdot, "in a range type such as 0..3");
-                t->hi = parse_additive();
+                t->hi = bound();
                 break;
             default:
                 fail("a type (bool, a range lo..hi, mutex, kref(N), scalarset(N) or a type name)");
@@ -363,6 +366,15 @@ private:
         }
         t->where = from(begin);
         return t;
+    }
+
+    /// A range bound: an additive expression in which '[' ends the bound (T[Index] follows).
+    ExprPtr bound() {
+        const bool saved = in_type_;
+        in_type_ = true;
+        auto e = parse_additive();
+        in_type_ = saved;
+        return e;
     }
 
     static bool is_binary_arith(Tok k) {
@@ -701,7 +713,7 @@ private:
         const auto begin = peek().where;
         auto e = parse_primary();
         for (;;) {
-            if (at(Tok::lbracket)) {
+            if (at(Tok::lbracket) && !in_type_) {
                 advance();
                 auto x = node(ExprKind::index, begin);
                 x->kids.push_back(std::move(e));
@@ -778,7 +790,10 @@ private:
             }
             case Tok::lparen: {
                 advance();
+                const bool saved = in_type_;
+                in_type_ = false;
                 auto e = parse_expr();
+                in_type_ = saved;
                 expect(Tok::rparen);
                 return e;
             }

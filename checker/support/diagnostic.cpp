@@ -14,7 +14,10 @@ Diagnostic& DiagnosticSink::add(Severity s, std::optional<SourceRange> where, st
             return scratch_;
         }
     if (s == Severity::error) {
-        if (errors_ >= limit_) throw TooManyErrors();
+        if (errors_ >= limit_) {
+            dropped_ = true;
+            throw TooManyErrors();
+        }
         ++errors_;
     }
     diags_.push_back(Diagnostic{s, where, std::move(message), {}});
@@ -43,7 +46,11 @@ const char* severity_name(Severity s) {
 void render_one(std::string& out, Severity sev, const std::optional<SourceRange>& where,
                 const std::string& message, const SourceManager& sm) {
     if (!where) {
-        out += fmt::format("iomc: {}: {}\n", severity_name(sev), message);
+        // A note without a place (a hint) belongs to the message above it.
+        if (sev == Severity::note)
+            out += fmt::format("note: {}\n", message);
+        else
+            out += fmt::format("iomc: {}: {}\n", severity_name(sev), message);
         return;
     }
     const auto& f = sm.file(where->file);
@@ -76,11 +83,21 @@ std::string render_diagnostic(const Diagnostic& d, const SourceManager& sm) {
 }
 
 std::string DiagnosticSink::render(const SourceManager& sm) const {
+    // Sorted: diagnostics without a place (command line) first, then by file and offset. The
+    // front end's passes run in their own order; the reader wants the file's.
+    std::vector<const Diagnostic*> order;
+    for (const auto& d : diags_) order.push_back(&d);
+    std::stable_sort(order.begin(), order.end(), [](const Diagnostic* a, const Diagnostic* b) {
+        if (a->where.has_value() != b->where.has_value()) return !a->where.has_value();
+        if (!a->where) return false;
+        if (a->where->file != b->where->file) return a->where->file < b->where->file;
+        return a->where->begin < b->where->begin;
+    });
     std::string out;
-    for (const auto& d : diags_) out += render_diagnostic(d, sm);
+    for (const auto* d : order) out += render_diagnostic(*d, sm);
     if (errors_ > 0) {
         out += fmt::format("{} error{}{}\n", errors_, errors_ == 1 ? "" : "s",
-                           errors_ >= limit_ ? " (stopped at the limit)" : "");
+                           dropped_ ? " (stopped at the limit)" : "");
     }
     return out;
 }

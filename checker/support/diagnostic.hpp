@@ -52,6 +52,7 @@ private:
     Diagnostic& add(Severity s, std::optional<SourceRange> where, std::string message);
     std::size_t limit_;
     std::size_t errors_ = 0;
+    bool dropped_ = false;  ///< an error beyond the limit arrived and was not kept
     std::vector<Diagnostic> diags_;
     Diagnostic scratch_;  ///< returned for duplicates so callers can still add notes
 };

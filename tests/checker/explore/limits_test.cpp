@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// Limits of checker/explore/search: a state, memory or time limit or a cancel flag gives
+// `incomplete` with how far the search got, never `holds`.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <string>
+
+#include "tests/support/testing.hpp"
+
+using namespace iomc;
+using explore::Strategy;
+using explore::Verdict;
+
+namespace {
+
+/// x = 1; x = 2; x = 3; x = 4 in one process: 5 states in a line, 4 transitions.
+constexpr const char* line5 = R"(
+    var x: 0..4 = 0;
+    process p { x = 1; x = 2; x = 3; x = 4; })";
+
+/// A counter: locations 0 (the test), 1 (x += 1), 2 (end). States: x = 0..1000 at the test
+/// (1001), x = 0..999 at the increment (1000), the end (1): 2002; each but the end has one
+/// successor: 2001 transitions.
+constexpr const char* counter = R"(
+    var x: 0..1000 = 0;
+    process p { while (x < 1000) { x += 1; } })";
+
+}  // namespace
+
+TEST_SUITE("explore") {
+
+TEST_CASE("the counter model has 2002 states without limits") {
+    const auto ts = testing::compile(counter);
+    for (auto strategy : {Strategy::bfs, Strategy::dfs}) {
+        const auto r = explore::check(*ts, {.strategy = strategy});
+        CHECK(r.verdict == Verdict::holds);
+        CHECK(r.stats.states == 2002);
+        CHECK(r.stats.transitions == 2001);
+        CHECK(r.stats.depth == 2001);
+    }
+}
+
+TEST_CASE("a state limit below the state count gives incomplete with the count reached") {
+    // Each expansion of the line adds one state. States 0, 1, 2 are stored (2 transitions);
+    // expanding state 2 finds a new state 3 past the limit, so the search is incomplete.
+    const auto ts = testing::compile(line5);
+    for (auto strategy : {Strategy::bfs, Strategy::dfs}) {
+        CAPTURE(static_cast<int>(strategy));
+        const auto r = explore::check(*ts, {.strategy = strategy, .limits = {.max_states = 3}});
+        CHECK(r.verdict == Verdict::incomplete);
+        CHECK_FALSE(r.complete);
+        CHECK(r.stats.states == 3);
+        CHECK(r.stats.transitions == 2);
+        CHECK(r.incomplete_reason == "state limit 3 reached");
+        CHECK_FALSE(r.counterexample.has_value());
+        for (const auto& p : r.properties) CHECK(p.verdict == Verdict::incomplete);
+    }
+}
+
+TEST_CASE("a state limit equal to the state count still lets the search finish") {
+    // All 5 states are stored; the limit stops storing new states, but every state is still
+    // expanded and none has a successor that is not stored already, so the search is complete.
+    const auto ts = testing::compile(line5);
+    for (auto strategy : {Strategy::bfs, Strategy::dfs}) {
+        const auto r = explore::check(*ts, {.strategy = strategy, .limits = {.max_states = 5}});
+        CHECK(r.verdict == Verdict::holds);
+        CHECK(r.complete);
+        CHECK(r.stats.states == 5);
+        CHECK(r.incomplete_reason.empty());
+    }
+}
+
+TEST_CASE("a state limit above the state count lets the search finish") {
+    const auto ts = testing::compile(line5);
+    for (auto strategy : {Strategy::bfs, Strategy::dfs}) {
+        const auto r = explore::check(*ts, {.strategy = strategy, .limits = {.max_states = 6}});
+        CHECK(r.verdict == Verdict::holds);
+        CHECK(r.complete);
+        CHECK(r.stats.states == 5);
+        CHECK(r.incomplete_reason.empty());
+    }
+}
+
+TEST_CASE("a violation found before the state limit is violated not incomplete") {
+    // The assertion fails on step 2, before 4 states are stored.
+    const auto ts = testing::compile(R"(
+        var x: 0..4 = 0;
+        process p { x = 1; assert x == 0; x = 2; x = 3; x = 4; })");
+    for (auto strategy : {Strategy::bfs, Strategy::dfs}) {
+        const auto r = explore::check(*ts, {.strategy = strategy, .limits = {.max_states = 4}});
+        CHECK(r.verdict == Verdict::violated);
+        REQUIRE(r.counterexample.has_value());
+        CHECK(r.counterexample->trace.steps.size() == 2);
+    }
+}
+
+TEST_CASE(
+    "a state limit with stop_at_first false keeps found violations and marks the rest "
+    "incomplete") {
+    // b's unlock is misuse at depth 0; the limit of 2 states stops before the rest.
+    const auto ts = testing::compile(R"(
+        var m: mutex;  var x: 0..4 = 0;
+        process a { x = 1; x = 2; x = 3; x = 4; }
+        process b { unlock(m); })");
+    explore::Options o;
+    o.stop_at_first = false;
+    o.limits.max_states = 2;
+    const auto r = explore::check(*ts, o);
+    CHECK(r.verdict == Verdict::violated);
+    CHECK_FALSE(r.complete);
+    CHECK(r.properties[ir::idx(ir::prop_mutex)].verdict == Verdict::violated);
+    CHECK(r.properties[ir::idx(ir::prop_deadlock)].verdict == Verdict::incomplete);
+    CHECK(r.properties[ir::idx(ir::prop_assertions)].verdict == Verdict::incomplete);
+}
+
+TEST_CASE("a time limit of zero means no time limit") {
+    const auto ts = testing::compile(counter);
+    for (auto strategy : {Strategy::bfs, Strategy::dfs}) {
+        const auto r = explore::check(*ts, {.strategy = strategy, .limits = {.time_limit = 0}});
+        CHECK(r.verdict == Verdict::holds);
+        CHECK(r.stats.states == 2002);
+    }
+}
+
+TEST_CASE("a state limit of zero means no state limit") {
+    const auto ts = testing::compile(counter);
+    const auto r = explore::check(*ts, {.limits = {.max_states = 0, .max_memory = 0}});
+    CHECK(r.verdict == Verdict::holds);
+    CHECK(r.stats.states == 2002);
+}
+
+TEST_CASE("a tiny memory limit gives incomplete") {
+    const auto ts = testing::compile(counter);
+    for (auto strategy : {Strategy::bfs, Strategy::dfs}) {
+        const auto r = explore::check(*ts, {.strategy = strategy, .limits = {.max_memory = 1}});
+        CHECK(r.verdict == Verdict::incomplete);
+        CHECK(r.stats.states < 2002);
+        CHECK(r.incomplete_reason == "memory limit 1 bytes reached");
+    }
+}
+
+TEST_CASE("the cancel flag stops the search with incomplete") {
+    const auto ts = testing::compile(counter);
+    const std::atomic<bool> cancel{true};
+    for (auto strategy : {Strategy::bfs, Strategy::dfs}) {
+        CAPTURE(static_cast<int>(strategy));
+        const auto r = explore::check(*ts, {.strategy = strategy, .cancel = &cancel});
+        CHECK(r.verdict == Verdict::incomplete);
+        CHECK_FALSE(r.complete);
+        CHECK(r.stats.states < 2002);
+        CHECK(r.incomplete_reason == "interrupted");
+    }
+}
+
+TEST_CASE("a cancel flag that stays false changes nothing") {
+    const auto ts = testing::compile(counter);
+    const std::atomic<bool> cancel{false};
+    const auto r = explore::check(*ts, {.cancel = &cancel});
+    CHECK(r.verdict == Verdict::holds);
+    CHECK(r.stats.states == 2002);
+}
+
+TEST_CASE("verdicts print as the JSON does") {
+    CHECK(std::string(explore::to_string(Verdict::holds)) == "holds");
+    CHECK(std::string(explore::to_string(Verdict::violated)) == "violated");
+    CHECK(std::string(explore::to_string(Verdict::incomplete)) == "incomplete");
+}
+
+}  // TEST_SUITE

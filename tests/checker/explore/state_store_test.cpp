@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+// Unit tests of checker/explore/state_store: exact deduplication, dense indices in insertion
+// order, growth of the hash table and the arena past one 65536-state chunk, stable pointers.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "checker/explore/state_store.hpp"
+
+using namespace iomc;
+using explore::StateStore;
+
+namespace {
+
+/// A 4-byte state holding `v`, followed by the 8 bytes of slack the store may read.
+std::array<std::uint8_t, 12> state_of(std::uint32_t v) {
+    std::array<std::uint8_t, 12> s{};
+    std::memcpy(s.data(), &v, sizeof v);
+    return s;
+}
+
+std::uint32_t value_at(const StateStore& store, std::uint32_t i) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, store.get(i), sizeof v);
+    return v;
+}
+
+}  // namespace
+
+TEST_SUITE("explore") {
+
+TEST_CASE("the store gives dense indices in insertion order and finds duplicates") {
+    StateStore store(4);
+    CHECK(store.size() == 0);
+    const auto a = state_of(7);
+    const auto b = state_of(3);
+    CHECK(store.insert(a.data()) == std::pair<std::uint32_t, bool>{0, true});
+    CHECK(store.insert(b.data()) == std::pair<std::uint32_t, bool>{1, true});
+    CHECK(store.insert(a.data()) == std::pair<std::uint32_t, bool>{0, false});
+    CHECK(store.insert(b.data()) == std::pair<std::uint32_t, bool>{1, false});
+    CHECK(store.size() == 2);
+    CHECK(value_at(store, 0) == 7);
+    CHECK(value_at(store, 1) == 3);
+}
+
+TEST_CASE("states that differ in one bit are different states") {
+    StateStore store(4);
+    for (std::uint32_t bit = 0; bit < 32; ++bit) {
+        const auto s = state_of(std::uint32_t{1} << bit);
+        CHECK(store.insert(s.data()).second);
+    }
+    const auto zero = state_of(0);
+    CHECK(store.insert(zero.data()) == std::pair<std::uint32_t, bool>{32, true});
+    CHECK(store.size() == 33);
+}
+
+TEST_CASE("the store grows past one chunk and keeps indices and pointers stable") {
+    // 200000 states: 4 chunks of 65536 states. The table starts with 65536 slots and doubles
+    // when 3/4 full: at 49152, 98304 and 196608 states, ending at 524288 slots.
+    // memory = 4 chunks * (65536 * 4 + 8) + 524288 * 8 = 1048608 + 4194304 = 5242912 bytes.
+    constexpr std::uint32_t n = 200000;
+    StateStore store(4);
+    const auto first = state_of(0x9E3779B9U);
+    REQUIRE(store.insert(first.data()).first == 0);
+    const std::uint8_t* p0 = store.get(0);
+    std::uint32_t misplaced = 0;
+    for (std::uint32_t i = 1; i < n; ++i) {
+        const auto s = state_of(i * 2654435761U);  // distinct: the multiplier is odd
+        const auto [index, fresh] = store.insert(s.data());
+        if (!fresh || index != i)
+            ++misplaced;
+    }
+    CHECK(misplaced == 0);
+    CHECK(store.size() == n);
+    CHECK(store.get(0) == p0);  // chunks never move
+    CHECK(value_at(store, 0) == 0x9E3779B9U);
+    CHECK(store.memory_bytes() == 5242912);
+    // Every state is found again at its index after all the growth.
+    std::uint32_t wrong = 0;
+    for (std::uint32_t i = 1; i < n; ++i) {
+        const auto s = state_of(i * 2654435761U);
+        const auto [index, fresh] = store.insert(s.data());
+        if (fresh || index != i || value_at(store, i) != i * 2654435761U)
+            ++wrong;
+    }
+    CHECK(wrong == 0);
+    CHECK(store.size() == n);
+}
+
+TEST_CASE("states of odd sizes are compared on every byte") {
+    // 3-byte states straddle the 4-byte words a hash might read: 0x010203 and 0x010204 differ
+    // only in the last byte.
+    StateStore store(3);
+    std::array<std::uint8_t, 11> a{1, 2, 3};
+    std::array<std::uint8_t, 11> b{1, 2, 4};
+    std::array<std::uint8_t, 11> a_with_other_slack{1, 2, 3, 99, 99};
+    CHECK(store.insert(a.data()).second);
+    CHECK(store.insert(b.data()).second);
+    // The slack after the state is not part of it.
+    CHECK(store.insert(a_with_other_slack.data()) == std::pair<std::uint32_t, bool>{0, false});
+    CHECK(store.get(1)[2] == 4);
+}
+
+TEST_CASE("a fresh store holds only its first hash table") {
+    // 65536 slots of 8 bytes, no chunk yet.
+    StateStore store(16);
+    CHECK(store.memory_bytes() == 65536 * 8);
+}
+
+}  // TEST_SUITE
