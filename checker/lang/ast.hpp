@@ -99,7 +99,7 @@ struct Param {
 };
 
 enum class DeclKind : std::uint8_t {
-    import, const_, type, enum_, struct_, var, proc, process, invariant, variant, expect,
+    import, const_, const_override, type, enum_, struct_, var, proc, process, invariant, variant, expect,
 };
 
 enum class Verdict : std::uint8_t { holds, violates, skip };
@@ -127,7 +127,7 @@ struct Decl {
     // proc, process
     std::vector<Param> params;
     std::vector<StmtPtr> body;
-    // variant: constant settings `NAME = expr;`
+    // variant: constant settings `NAME = expr;`; const_override: its one `ns::NAME = expr`
     std::vector<std::pair<Name, ExprPtr>> settings;
     // expect
     std::vector<std::pair<std::string, SourceRange>> variants;  ///< empty: every variant

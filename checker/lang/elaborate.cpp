@@ -129,6 +129,7 @@ private:
     std::map<const ast::Decl*, std::pair<CState, Value>> consts_;
     std::map<const ast::Decl*, std::pair<const ast::Expr*, std::size_t>> variant_settings_;
     std::map<const ast::Decl*, Value> define_values_;
+    std::map<const ast::Decl*, std::pair<const ast::Expr*, std::size_t>> root_overrides_;
     std::map<const ast::Decl*, const Type*> type_cache_;
     std::set<const ast::Decl*> bad_types_;  ///< declarations whose error was already reported
 
@@ -281,6 +282,8 @@ private:
             v = it->second;
         } else if (auto vs = variant_settings_.find(d); vs != variant_settings_.end()) {
             v = eval_const(*vs->second.first, vs->second.second);
+        } else if (auto ro = root_overrides_.find(d); ro != root_overrides_.end()) {
+            v = eval_const(*ro->second.first, ro->second.second);
         } else {
             v = eval_const(*d->value, module);
         }
@@ -2393,8 +2396,31 @@ private:
                 }
             }
         }
-        // -D NAME=VALUE, names relative to the root module.
+        // `const ns::NAME = value;` in the scenario: below variant settings and -D.
         const std::size_t root = m_.modules().size() - 1;
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
+            for (const auto& d : mod(mi).ast.decls) {
+                if (d.kind != ast::DeclKind::const_override) continue;
+                try {
+                    if (mi != root)
+                        fail(d.name_where, "only the scenario (the file named on the command line) can set an imported "
+                                           "constant");
+                    const auto& name = d.settings.front().first;
+                    const Symbol* s = find_symbol(mi, name);
+                    if (!s || s->kind != SymKind::constant) {
+                        std::vector<std::string> cands;
+                        for (const auto& [n, sym] : syms_[resolve_module(mi, name)])
+                            if (sym.kind == SymKind::constant) cands.push_back(n);
+                        unknown("constant", name.str(), name.where, cands);
+                    }
+                    if (root_overrides_.count(s->decl))
+                        fail(d.name_where, fmt::format("constant '{}' is set twice", name.str()));
+                    root_overrides_[s->decl] = {d.settings.front().second.get(), mi};
+                } catch (const Abandon&) {
+                }
+            }
+        }
+        // -D NAME=VALUE, names relative to the root module.
         for (const auto& def : opt_.defines) {
             const auto eq = def.find('=');
             if (eq == std::string::npos || eq == 0 || eq + 1 == def.size()) {

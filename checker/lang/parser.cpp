@@ -155,6 +155,17 @@ private:
             }
             case Tok::kw_const: {
                 advance();
+                if (at(Tok::ident) && peek(1).kind == Tok::coloncolon) {
+                    // `const ns::NAME = expr;` sets an imported constant for this scenario.
+                    d.kind = DeclKind::const_override;
+                    d.name_where = peek().where;
+                    Name n = parse_name();
+                    d.name = n.str();
+                    expect(Tok::assign, "(const ns::NAME = value; sets an imported constant)");
+                    d.settings.emplace_back(std::move(n), parse_expr());
+                    expect(Tok::semi);
+                    break;
+                }
                 d.kind = DeclKind::const_;
                 d.name_where = peek().where;
                 d.name = ident("a constant name");

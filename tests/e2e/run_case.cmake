@@ -1,11 +1,17 @@
 # Runs one end-to-end case: CASE_DIR/cmd holds the arguments to iomc (one line, run from the
-# source tree); CASE_DIR/exit_code the expected exit code; CASE_DIR/stdout.expected the exact
-# expected standard output. A missing expected file is a failure, not a pass.
-foreach(f cmd exit_code stdout.expected)
+# source tree); CASE_DIR/exit_code the expected exit code; and either CASE_DIR/stdout.expected,
+# the exact expected standard output, or CASE_DIR/contains.expected, lines (one pattern per
+# line, matched literally) that must appear in standard output in that order, with anything
+# between them: for counterexamples whose key steps matter more than every line. A missing
+# expected file is a failure, not a pass.
+foreach(f cmd exit_code)
   if(NOT EXISTS ${CASE_DIR}/${f})
     message(FATAL_ERROR "${CASE_DIR}/${f} is missing")
   endif()
 endforeach()
+if(NOT EXISTS ${CASE_DIR}/stdout.expected AND NOT EXISTS ${CASE_DIR}/contains.expected)
+  message(FATAL_ERROR "${CASE_DIR} has neither stdout.expected nor contains.expected")
+endif()
 file(READ ${CASE_DIR}/cmd args)
 string(STRIP "${args}" args)
 separate_arguments(arg_list UNIX_COMMAND "${args}")
@@ -26,7 +32,6 @@ string(REGEX REPLACE "\"peak_memory_bytes\": [0-9]+" "\"peak_memory_bytes\": <me
 # moves it, and no e2e case is about its value.
 string(REGEX REPLACE "\"model_id\": \"[0-9a-f]+\"" "\"model_id\": \"<model_id>\"" out "${out}")
 string(REGEX REPLACE "  +[0-9]+\\.[0-9]+s" "  <time>" out "${out}")
-file(READ ${CASE_DIR}/stdout.expected want)
 if(NOT code STREQUAL want_code)
   message(FATAL_ERROR "exit code ${code}, expected ${want_code}\nstdout:\n${out}\nstderr:\n${err}")
 endif()
@@ -36,6 +41,30 @@ if(EXISTS ${CASE_DIR}/stderr.expected)
     message(FATAL_ERROR "stderr differs from stderr.expected:\n--- got ---\n${err}--- expected ---\n${want_err}")
   endif()
 endif()
+if(EXISTS ${CASE_DIR}/contains.expected)
+  file(STRINGS ${CASE_DIR}/contains.expected patterns)
+  set(rest "${out}")
+  set(n 0)
+  foreach(p IN LISTS patterns)
+    if(p STREQUAL "")
+      continue()
+    endif()
+    math(EXPR n "${n} + 1")
+    string(FIND "${rest}" "${p}" at)
+    if(at EQUAL -1)
+      file(WRITE ${WORK_DIR}/stdout.normalized "${out}")
+      message(FATAL_ERROR "pattern ${n} not found (in order) in stdout: '${p}'\n--- stdout ---\n${out}")
+    endif()
+    string(LENGTH "${p}" len)
+    math(EXPR from "${at} + ${len}")
+    string(SUBSTRING "${rest}" ${from} -1 rest)
+  endforeach()
+  if(n EQUAL 0)
+    message(FATAL_ERROR "${CASE_DIR}/contains.expected has no pattern")
+  endif()
+  return()
+endif()
+file(READ ${CASE_DIR}/stdout.expected want)
 if(NOT out STREQUAL want)
   file(WRITE ${WORK_DIR}/stdout.normalized "${out}")
   message(FATAL_ERROR "stdout differs from stdout.expected (normalized output in ${WORK_DIR}/stdout.normalized):\n"
