@@ -89,14 +89,27 @@ int run_check(const CheckOptions& o) {
                                             r.stats.states, r.stats.states == 1 ? "" : "s", r.stats.transitions,
                                             r.stats.transitions == 1 ? "" : "s", r.stats.depth, r.stats.seconds,
                                             human_count(static_cast<std::uint64_t>(rate)), human_bytes(r.stats.memory));
+    std::string metrics;
+    for (const auto& m : r.metrics) {
+        if (m.end_states == 0) {
+            metrics += fmt::format("metric {}: no end state{}\n", m.name,
+                                   m.undefined ? " where it is defined" : " reached");
+            continue;
+        }
+        metrics += fmt::format("metric {}: min {}, max {} over {} end state{}{}\n", m.name, explore::format_ratio(m.min),
+                               explore::format_ratio(m.max), m.end_states, m.end_states == 1 ? "" : "s",
+                               r.complete ? "" : " (of the states explored)");
+    }
     switch (r.verdict) {
         case explore::Verdict::holds:
             out += fmt::format("result: holds: every checked property holds in every interleaving\n{}\n", figures);
+            out += metrics;
             break;
         case explore::Verdict::incomplete:
             out += fmt::format("result: incomplete: {} before a verdict; no violation found in the {} states explored "
                                "(this is not a proof)\n{}\n",
                                r.incomplete_reason, r.stats.states, figures);
+            out += metrics;
             break;
         case explore::Verdict::violated: {
             const auto& cx = *r.counterexample;

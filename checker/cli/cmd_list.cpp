@@ -35,7 +35,8 @@ int run_list(const ListOptions& o) {
     for (const auto& p : ts->processes()) {
         std::size_t groups = 0;
         for (auto g : p.group_at) groups += g != ir::no_group ? 1 : 0;
-        out += fmt::format("  {:<24} {} locations, {} steps  ({})\n", p.name, p.locations.size(), groups,
+        out += fmt::format("  {:<24} {} location{}, {} step{}  ({})\n", p.name, p.locations.size(),
+                           p.locations.size() == 1 ? "" : "s", groups, groups == 1 ? "" : "s",
                            ts->sources().file_line(p.where));
     }
     out += "properties:\n";
@@ -80,20 +81,21 @@ int run_lint(const LintOptions& o) {
         if (variants.empty()) variants.emplace_back();
         // Print each distinct diagnostic once: most are the same in every variant.
         bool ok = true;
+        support::DiagnosticSink all(1000);
         std::vector<std::string> seen;
-        std::size_t errors = 0;
         for (const auto& v : variants) {
             support::DiagnosticSink vs;
-            if (!lang::compile(*model, lang::CompileOptions{v, o.defines}, vs)) ok = false;
+            if (!lang::compile(*model, lang::CompileOptions{v, o.defines, true}, vs)) ok = false;
             for (const auto& d : vs.all()) {
                 std::string text = support::render_diagnostic(d, model->sources());
                 if (std::find(seen.begin(), seen.end(), text) != seen.end()) continue;
-                if (d.severity == support::Severity::error) ++errors;
-                std::fputs(text.c_str(), stderr);
                 seen.push_back(std::move(text));
+                auto& copy = d.severity == support::Severity::error ? all.error(d.where, d.message)
+                                                                     : all.warning(d.where, d.message);
+                copy.notes = d.notes;
             }
         }
-        if (errors) std::fprintf(stderr, "%zu error%s\n", errors, errors == 1 ? "" : "s");
+        if (!all.all().empty()) std::fputs(all.render(model->sources()).c_str(), stderr);
         support::DiagnosticSink sink;
         (void)model->expectations(sink);
         if (!sink.all().empty()) {

@@ -71,6 +71,15 @@ std::string check_report_json(const ir::TransitionSystem& ts, const explore::Res
     j["peak_memory_bytes"] = peak_memory;
     j["state_bytes"] = r.stats.state_bytes;
     j["reductions"] = nlohmann::json::array();
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& m : r.metrics) {
+        nlohmann::json x;
+        x["end_states"] = m.end_states;
+        x["min"] = m.end_states ? nlohmann::json(m.min.value()) : nlohmann::json(nullptr);
+        x["max"] = m.end_states ? nlohmann::json(m.max.value()) : nlohmann::json(nullptr);
+        metrics[m.name] = x;
+    }
+    j["metrics"] = metrics;
     j["incomplete_reason"] = r.incomplete_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.incomplete_reason);
     j["trace"] = r.counterexample ? trace_json(ts, *r.counterexample) : nlohmann::json::array();
     return j.dump(2) + "\n";

@@ -11,7 +11,8 @@ namespace {
 
 void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
     cmd->add_option("-D,--define", c.defines, "override a constant: -D N_DEVS=3 (repeatable)")->type_name("NAME=VALUE");
-    cmd->add_option("--max-states", c.max_states, "stop after this many states (verdict incomplete, exit 3)");
+    cmd->add_option("--max-states", c.max_states,
+                    "store at most this many states; a larger state space gives incomplete (exit 3)");
     cmd->add_option("--max-memory", c.max_memory, "stop when state storage reaches this size: 512M, 2G")
         ->type_name("SIZE");
     cmd->add_option("--time-limit", c.time_limit, "stop after this many seconds")->type_name("SECONDS");
@@ -61,6 +62,18 @@ int main(int argc, char** argv) {
     l->add_option("-D,--define", list.defines, "override a constant")->type_name("NAME=VALUE");
     l->footer("Example:\n  iomc list models/scenarios/probe_iommu_group_race.mc");
 
+    SimulateOptions sim;
+    auto* s = app.add_subcommand("simulate", "random walks for models too big to exhaust: check the properties on "
+                                             "the way and average the metrics over the runs that end");
+    s->add_option("MODEL", sim.model, "the .mc file")->required();
+    s->add_option("--variant", sim.variant, "variant to build (default: the first declared)");
+    s->add_option("-D,--define", sim.defines, "override a constant")->type_name("NAME=VALUE");
+    s->add_option("--property", sim.properties, "check only this property (repeatable; default: all)");
+    s->add_option("--runs", sim.runs, "number of random runs (default 1000)");
+    s->add_option("--depth", sim.depth, "steps per run at most (default 10000)");
+    s->add_option("--seed", sim.seed, "random seed; the same seed gives the same runs (default 1)");
+    s->footer("Example:\n  iomc simulate models/scenarios/iotlb_flush_policy.mc --variant fq_percpu --runs 10000");
+
     LintOptions lint;
     auto* n = app.add_subcommand("lint", "parse and type-check every variant of each model; run nothing");
     n->add_option("MODEL", lint.models, "the .mc files")->required();
@@ -81,5 +94,6 @@ int main(int argc, char** argv) {
     if (t->parsed()) return run_test(test);
     if (l->parsed()) return run_list(list);
     if (n->parsed()) return run_lint(lint);
+    if (s->parsed()) return run_simulate(sim);
     return exit_error;
 }

@@ -34,6 +34,16 @@ struct TestOptions {
     std::vector<std::string> paths;
 };
 
+struct SimulateOptions {
+    std::string model;
+    std::string variant;
+    std::vector<std::string> defines;
+    std::vector<std::string> properties;
+    std::uint64_t runs = 1000;
+    std::uint64_t depth = 10000;
+    std::uint64_t seed = 1;
+};
+
 struct ListOptions {
     std::string model;
     std::string variant;
@@ -60,5 +70,6 @@ int run_check(const CheckOptions& o);
 int run_test(const TestOptions& o);
 int run_list(const ListOptions& o);
 int run_lint(const LintOptions& o);
+int run_simulate(const SimulateOptions& o);
 
 }  // namespace iomc::cli

@@ -23,6 +23,29 @@ const char* to_string(Verdict v) {
     return "incomplete";
 }
 
+std::string format_ratio(const Ratio& r) {
+    if (r.num % r.den == 0) return fmt::format("{}", r.num / r.den);
+    std::string s = fmt::format("{:.3f}", r.value());
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    return s;
+}
+
+std::optional<Ratio> evaluate_metric(ir::Interpreter& in, const ir::Metric& m, const std::uint8_t* s) {
+    const auto v = in.eval(m.value_program, s);
+    if (!v.ok) return std::nullopt;
+    Ratio r{v.value, 1};
+    if (m.per) {
+        const auto d = in.eval(m.per_program, s);
+        if (!d.ok || d.value == 0) return std::nullopt;
+        r.den = d.value;
+        if (r.den < 0) {
+            r.den = -r.den;
+            r.num = -r.num;
+        }
+    }
+    return r;
+}
+
 namespace {
 
 constexpr std::uint32_t no_parent = UINT32_MAX;
@@ -57,6 +80,7 @@ public:
         for (const auto& p : ts.properties())
             if (selected_[ir::idx(p.id)] && p.kind == ir::PropertyKind::invariant) invariants_.push_back(&p);
         check_deadlock_ = selected_[ir::idx(ir::prop_deadlock)];
+        for (const auto& m : ts.metrics()) metrics_.push_back(MetricResult{m.name});
         for (std::size_t i = 0; i < nprops; ++i) remaining_ += selected_[i] ? 1 : 0;
         scratch_.resize(ts.state_buffer_size());
     }
@@ -89,6 +113,7 @@ public:
             r.verdict = r.complete ? Verdict::holds : Verdict::incomplete;
         }
         r.incomplete_reason = reason_;
+        r.metrics = metrics_;
         return r;
     }
 
@@ -233,6 +258,22 @@ private:
 
     std::uint64_t queue_hint_ = 0;
     std::uint64_t expanded_ = 0;
+    std::vector<MetricResult> metrics_;
+
+    void measure(const std::uint8_t* s) {
+        const auto ms = ts_.metrics();
+        for (std::size_t k = 0; k < ms.size(); ++k) {
+            auto& mr = metrics_[k];
+            const auto r = evaluate_metric(interp_, ms[k], s);
+            if (!r) {
+                ++mr.undefined;
+                continue;
+            }
+            if (mr.end_states == 0 || r->less(mr.min)) mr.min = *r;
+            if (mr.end_states == 0 || mr.max.less(*r)) mr.max = *r;
+            ++mr.end_states;
+        }
+    }
 
     /// Expands state i: stores successors, records violations; calls on_new(index) for new ones.
     template <class OnNew>
@@ -268,6 +309,7 @@ private:
             if (fresh && o_.limits.max_states && store_.size() >= o_.limits.max_states) full_ = true;
         });
         (void)n;
+        if (!any && !crashed && !metrics_.empty() && ts_.all_at_valid_end(scratch_.data())) measure(scratch_.data());
         if (!any && !crashed && check_deadlock_ && !done_ && !found_[ir::idx(ir::prop_deadlock)] &&
             !ts_.all_at_valid_end(scratch_.data())) {
             traces::Counterexample cx{path_to(i), {ir::prop_deadlock, traces::ViolationKind::deadlock}};

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/ir/interp.hpp"
 #include "checker/ir/transition_system.hpp"
 #include "traces/trace.hpp"
 
@@ -68,6 +69,29 @@ struct PropertyResult {
     std::optional<traces::Counterexample> counterexample;
 };
 
+/// A rational figure: num / den with den > 0.
+struct Ratio {
+    std::int64_t num = 0;
+    std::int64_t den = 1;
+    [[nodiscard]] double value() const { return static_cast<double>(num) / static_cast<double>(den); }
+    [[nodiscard]] bool less(const Ratio& o) const { return num * o.den < o.num * den; }
+};
+
+/// "3", "0.5", "1.333": how a ratio prints.
+std::string format_ratio(const Ratio& r);
+
+/// A metric over the end states (no step possible, every process at a valid end) of the runs
+/// explored: their minimum and maximum.
+struct MetricResult {
+    std::string name;
+    std::uint64_t end_states = 0;   ///< end states where the metric is defined
+    std::uint64_t undefined = 0;    ///< end states where its `per` part is zero
+    Ratio min, max;
+};
+
+/// Evaluates metric `m` in state `s`; nothing when its denominator is zero or evaluation fails.
+std::optional<Ratio> evaluate_metric(ir::Interpreter& in, const ir::Metric& m, const std::uint8_t* s);
+
 struct Result {
     /// violated if any checked property is; holds only if the search finished; else incomplete.
     Verdict verdict = Verdict::incomplete;
@@ -77,6 +101,7 @@ struct Result {
     Stats stats;
     std::string incomplete_reason;  ///< "state limit 1000 reached", "interrupted", ...
     bool complete = false;          ///< the whole reachable state space was explored
+    std::vector<MetricResult> metrics;  ///< one per metric of the model, in declaration order
 };
 
 /// Explores `ts`. Not thread-safe with respect to `ts` mutation (there is none: ts is const).

@@ -26,7 +26,7 @@ constexpr std::uint64_t max_path_instructions = 10'000'000;
 }  // namespace
 
 Interpreter::Interpreter(const TransitionSystem& ts)
-    : ts_(ts), bytes_(ts.state_buffer_size()), state_(bytes_), stack_(1024) {}
+    : ts_(ts), bytes_(ts.layout().bytes()), state_(ts.state_buffer_size()), stack_(1024) {}
 
 EvalResult Interpreter::eval(const Program& p, const std::uint8_t* s) {
     std::int64_t* st = stack_.data();
@@ -140,7 +140,8 @@ void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* 
         pending_.pop_back();
         std::memcpy(cur, saved_states_.data() + pd.state_at, bytes);  // saved copies have no slack
         saved_states_.resize(pd.state_at);
-        std::memcpy(st, saved_stacks_.data() + pd.stack_at, pd.stack_size * sizeof(std::int64_t));
+        if (pd.stack_size != 0)  // an empty vector's data() may be null
+            std::memcpy(st, saved_stacks_.data() + pd.stack_at, pd.stack_size * sizeof(std::int64_t));
         saved_stacks_.resize(pd.stack_at);
         sp = pd.stack_size;
         ip = pd.ip;

@@ -89,7 +89,7 @@ private:
     };
 
     const TransitionSystem& ts_;
-    std::size_t bytes_;
+    std::size_t bytes_;  ///< packed state size (buffers have StateLayout::slack more)
     std::vector<std::uint8_t> state_;
     std::vector<std::int64_t> stack_;
     std::vector<Pending> pending_;

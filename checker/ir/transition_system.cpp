@@ -21,6 +21,10 @@ TransitionSystem::TransitionSystem(Data d) : d_(std::move(d)) {
             visible_slots.merge(c.reads);
         }
     }
+    for (auto& m : d_.metrics) {
+        m.value_program = compile_expr(m.value, ctx);
+        if (m.per) m.per_program = compile_expr(*m.per, ctx);
+    }
     for (auto& g : d_.groups) {
         const SlotId pc = d_.processes[idx(g.process)].pc;
         g.program = compile_fragment(g.code, pc, ctx, false);
@@ -54,6 +58,7 @@ TransitionSystem::TransitionSystem(Data d) : d_(std::move(d)) {
         }
     }
     for (const auto& p : d_.properties) h.add_string(p.name);
+    for (const auto& m : d_.metrics) h.add_string(m.name);
     model_id_ = h.digest();
 }
 

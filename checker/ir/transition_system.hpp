@@ -84,6 +84,16 @@ struct Property {
     std::vector<InvariantCheck> checks;  ///< invariants only
 };
 
+/// A figure measured at the end states of complete runs: value, or value per denominator.
+struct Metric {
+    std::string name;
+    std::optional<support::SourceRange> where;
+    Expr value;
+    std::optional<Expr> per;
+    Program value_program;
+    Program per_program;
+};
+
 /// One transition group: one location of one process instance.
 struct TransitionGroup {
     GroupId id{0};
@@ -122,6 +132,7 @@ public:
         std::vector<Property> properties;      ///< builtins first; invariant exprs filled
         std::vector<Statement> statements;
         std::vector<std::string> messages;
+        std::vector<Metric> metrics;           ///< value exprs filled; programs compiled here
     };
     explicit TransitionSystem(Data d);
 
@@ -135,6 +146,7 @@ public:
     [[nodiscard]] const Process& process(ProcessId p) const { return d_.processes[idx(p)]; }
     [[nodiscard]] const Statement& statement(std::uint32_t s) const { return d_.statements[s]; }
     [[nodiscard]] const std::string& message(std::uint32_t m) const { return d_.messages[m]; }
+    [[nodiscard]] std::span<const Metric> metrics() const { return d_.metrics; }
     [[nodiscard]] const support::SourceManager& sources() const { return *d_.sources; }
     [[nodiscard]] std::shared_ptr<const support::SourceManager> sources_ptr() const { return d_.sources; }
     [[nodiscard]] const ModelInfo& info() const { return d_.info; }

@@ -100,6 +100,7 @@ struct Param {
 
 enum class DeclKind : std::uint8_t {
     import, const_, const_override, type, enum_, struct_, var, proc, process, invariant, variant, expect,
+    metric,
 };
 
 enum class Verdict : std::uint8_t { holds, violates, skip };
@@ -119,7 +120,8 @@ struct Decl {
     std::string path;        ///< import path (unquoted); variant and expect description
     // const
     TypePtr type;            ///< const (optional), type alias, var, proc return (optional)
-    ExprPtr value;           ///< const value, var initializer, invariant body
+    ExprPtr value;           ///< const value, var initializer, invariant body, metric value
+    ExprPtr per;             ///< metric: the denominator after `per` (may be null)
     // enum
     std::vector<std::pair<std::string, SourceRange>> enumerators;
     // struct

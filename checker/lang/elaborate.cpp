@@ -252,6 +252,7 @@ private:
                     case ast::DeclKind::proc: add(d.name, d.name_where, {SymKind::proc, &d, mi}); break;
                     case ast::DeclKind::process: add(d.name, d.name_where, {SymKind::process, &d, mi}); break;
                     case ast::DeclKind::invariant: add(d.name, d.name_where, {SymKind::invariant, &d, mi}); break;
+                    case ast::DeclKind::metric: add(d.name, d.name_where, {SymKind::invariant, &d, mi}); break;
                     default: break;
                 }
             }
@@ -899,7 +900,7 @@ private:
             case SymKind::proc: fail(e.where, fmt::format("'{}' is a procedure; call it with ()", e.name.str()));
             case SymKind::process:
                 fail(e.where, fmt::format("'{}' is a process; test its location with '{}@label'", e.name.str(), e.name.str()));
-            case SymKind::invariant: fail(e.where, fmt::format("'{}' is an invariant, not a value", e.name.str()));
+            case SymKind::invariant: fail(e.where, fmt::format("'{}' is a property or metric, not a value", e.name.str()));
         }
         IOMC_UNREACHABLE("symbol kind");
     }
@@ -1076,6 +1077,14 @@ private:
         st.function = frames_.empty() ? process_decl_->name : frames_.back().decl->name;
         data_.statements.push_back(std::move(st));
         return static_cast<std::uint32_t>(data_.statements.size() - 1);
+    }
+
+    /// The nodes of a procedure body: its entry and every node created while compiling it.
+    std::vector<std::uint32_t> body_nodes(std::uint32_t entry, std::uint32_t first) const {
+        std::vector<std::uint32_t> out{entry};
+        for (auto n = first; n < nodes_.size(); ++n)
+            if (n != entry) out.push_back(n);
+        return out;
     }
 
     /// What happens when a procedure body runs off its end: a procedure with a result reports a
@@ -1642,9 +1651,10 @@ private:
 
     void declare_local(const ast::VarDecl& d) {
         if (!loops_.empty())
-            fail(d.where, fmt::format("'{}' is declared inside a loop; locals are initialized once (when the process "
-                                      "starts, or when the procedure is entered) so declare it before the loop",
-                                      d.name));
+            // Reported, and the variable is still declared so its uses do not cascade.
+            sink_.error(d.where, fmt::format("'{}' is declared inside a loop; locals are initialized once (when the "
+                                             "process starts, or when the procedure is entered) so declare it before "
+                                             "the loop", d.name));
         const Type* t = resolve_type(ctx().module, *d.type);
         std::optional<Value> init;
         if (d.init) init = eval_const(*d.init, ctx().module);
@@ -1820,9 +1830,31 @@ private:
         collect_labels(frames_.back().decl->body, frames_.back().labels);
         try {
             const std::uint32_t fall = new_node(frames_.back().decl->where);
+            const auto first_body_node = static_cast<std::uint32_t>(nodes_.size());
             block_cfg(frames_.back().decl->body, body_entry, fall);
             std::vector<ir::Instr> code;
             fall_off_code(frames_.back(), code);
+            // A procedure without a result resets its locals in the steps that leave its body,
+            // so running off the end costs no step of its own unless something jumps there
+            // without a step (an epsilon edge).
+            bool eps_to_fall = body_entry == fall;
+            for (std::uint32_t n = first_body_node; n < nodes_.size(); ++n)
+                for (auto e : nodes_[n].eps) eps_to_fall = eps_to_fall || e == fall;
+            for (auto e : nodes_[body_entry].eps) eps_to_fall = eps_to_fall || e == fall;
+            if (!frames_.back().decl->type && !code.empty() && !eps_to_fall) {
+                for (std::uint32_t n : body_nodes(body_entry, first_body_node)) {
+                    for (auto& alt : nodes_[n].alts) {
+                        std::vector<ir::Instr> out;
+                        for (auto& in : alt.code) {
+                            if (in.kind == ir::InstrKind::finish && in.t1 == fall)
+                                for (const auto& r : code) out.push_back(r);
+                            out.push_back(std::move(in));
+                        }
+                        alt.code = std::move(out);
+                    }
+                }
+                code.clear();
+            }
             if (code.empty()) {
                 nodes_[fall].eps.push_back(exit);
             } else {
@@ -2324,6 +2356,34 @@ private:
         }
     }
 
+    void compile_metrics() {
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
+            for (const auto& d : mod(mi).ast.decls) {
+                if (d.kind != ast::DeclKind::metric) continue;
+                try {
+                    Ctx c;
+                    c.module = mi;
+                    c.in_invariant = true;
+                    ir::Metric m;
+                    m.name = qualified(mi, d.name);
+                    m.where = d.name_where;
+                    TExpr v = rvalue(expr(*d.value, c));
+                    if (v.t->kind != TypeKind::integer)
+                        fail(d.value->where, fmt::format("a metric must be an integer, found {}", type_name(v.t)));
+                    m.value = std::move(v.e);
+                    if (d.per) {
+                        TExpr p = rvalue(expr(*d.per, c));
+                        if (p.t->kind != TypeKind::integer)
+                            fail(d.per->where, fmt::format("'per' needs an integer, found {}", type_name(p.t)));
+                        m.per = std::move(p.e);
+                    }
+                    data_.metrics.push_back(std::move(m));
+                } catch (const Abandon&) {
+                }
+            }
+        }
+    }
+
     /// Splits top-level foralls into one check per binding, so a violation names the instance.
     void split_invariant(const ast::Expr& e, Ctx& c, const std::string& binding, ir::Property& p) {
         if (e.kind == ast::ExprKind::quant && e.forall) {
@@ -2539,7 +2599,7 @@ std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
         }
         count_instances();
         declare_globals();
-        if (instances_.empty() && !sink_.has_errors())
+        if (instances_.empty() && !sink_.has_errors() && !opt_.library)
             sink_.error(support::SourceRange{mod(m_.modules().size() - 1).ast.file, 0, 0},
                         "the model declares no process; there is nothing to run");
         for (std::uint32_t i = 0; i < instances_.size(); ++i) {
@@ -2552,6 +2612,7 @@ std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
         // Procedures are checked where they are inlined; warn about those never called.
         check_uncalled_procs();
         compile_invariants();
+        compile_metrics();
         if (sink_.has_errors()) return nullptr;
         data_.layout.finish();
         if (data_.layout.bytes() > 4096) {

@@ -91,6 +91,7 @@ private:
 struct CompileOptions {
     std::string variant;
     std::vector<std::string> defines;
+    bool library = false;  ///< a file without processes is fine (iomc lint of a library file)
 };
 
 /// Compiles one variant. Errors (unknown variant, bad -D, type errors, ...) go to `sink`.

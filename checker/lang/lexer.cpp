@@ -12,7 +12,7 @@ namespace iomc::lang {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Tok>, 41> keywords{{
+constexpr std::array<std::pair<std::string_view, Tok>, 42> keywords{{
     {"import", Tok::kw_import}, {"as", Tok::kw_as}, {"const", Tok::kw_const},
     {"type", Tok::kw_type}, {"enum", Tok::kw_enum}, {"struct", Tok::kw_struct},
     {"var", Tok::kw_var}, {"proc", Tok::kw_proc}, {"process", Tok::kw_process},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<std::string_view, Tok>, 41> keywords{{
     {"scalarset", Tok::kw_scalarset}, {"bool", Tok::kw_bool}, {"mutex", Tok::kw_mutex},
     {"kref", Tok::kw_kref}, {"forall", Tok::kw_forall}, {"exists", Tok::kw_exists},
     {"past", Tok::kw_past}, {"choose", Tok::kw_choose}, {"self", Tok::kw_self},
+    {"metric", Tok::kw_metric},
 }};
 
 }  // namespace

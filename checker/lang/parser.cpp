@@ -82,7 +82,7 @@ private:
         switch (k) {
             case Tok::kw_import: case Tok::kw_const: case Tok::kw_type: case Tok::kw_enum:
             case Tok::kw_struct: case Tok::kw_var: case Tok::kw_proc: case Tok::kw_process:
-            case Tok::kw_invariant: case Tok::kw_variant: case Tok::kw_expect:
+            case Tok::kw_invariant: case Tok::kw_variant: case Tok::kw_expect: case Tok::kw_metric:
                 return true;
             default: return false;
         }
@@ -256,6 +256,21 @@ private:
                 d.body = parse_block_body();
                 break;
             }
+            case Tok::kw_metric: {
+                // metric NAME: expr [per expr];  a figure measured at every end state.
+                advance();
+                d.kind = DeclKind::metric;
+                d.name_where = peek().where;
+                d.name = ident("a metric name");
+                expect(Tok::colon);
+                d.value = parse_expr();
+                if (at(Tok::ident) && peek().text == "per") {
+                    advance();
+                    d.per = parse_expr();
+                }
+                expect(Tok::semi);
+                break;
+            }
             case Tok::kw_invariant: {
                 advance();
                 d.kind = DeclKind::invariant;
@@ -308,8 +323,9 @@ private:
                 else if (accept(Tok::kw_skip)) d.verdict = Verdict::skip;
                 else fail("'holds', 'violates' or 'skip'");
                 do {
-                    const auto w = peek().where;
-                    d.properties.emplace_back(ident("a property name"), w);
+                    // Properties of imported files are named with their namespace: lib::p.
+                    Name n = parse_name();
+                    d.properties.emplace_back(n.str(), n.where);
                 } while (accept(Tok::comma));
                 if (at(Tok::string)) {
                     const auto& s = advance();
@@ -322,7 +338,7 @@ private:
             }
             default:
                 fail("a declaration (import, const, type, enum, struct, var, proc, process, "
-                     "invariant, variant or expect)");
+                     "invariant, metric, variant or expect)");
         }
         d.where = from(begin);
         return d;

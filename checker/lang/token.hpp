@@ -21,7 +21,7 @@ enum class Tok : std::uint8_t {
     kw_invariant, kw_variant, kw_expect, kw_holds, kw_violates, kw_skip, kw_when, kw_if, kw_else,
     kw_while, kw_for, kw_either, kw_or, kw_atomic, kw_await, kw_assert, kw_return,
     kw_goto, kw_break, kw_continue, kw_true, kw_false, kw_none, kw_scalarset, kw_bool, kw_mutex,
-    kw_kref, kw_forall, kw_exists, kw_past, kw_choose, kw_self,
+    kw_kref, kw_forall, kw_exists, kw_past, kw_choose, kw_self, kw_metric,
 };
 
 struct Token {
