@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for the README's two commands and for CI.
-#   scripts/dev.sh run    install what is missing, build, check the default scenario
+#   scripts/dev.sh run    install what is missing, build, check the default scenario (seed 004:
+#                         every variant's verdict table, then the a_66 counterexample)
 #   scripts/dev.sh test   install what is missing, build, run the whole test suite
 #   scripts/dev.sh asan   the same as test, with AddressSanitizer + UBSan
 # CI=true selects the ci preset (Release, warnings are errors).
@@ -31,7 +32,16 @@ cmake --build --preset "$preset"
 
 case "$mode" in
   run)
-    exec "build/$preset/iomc" check "${IOMC_DEFAULT_MODEL:-tests/fixtures/peterson.mc}" ;;
+    scenario=models/scenarios/probe_iommu_group_race.mc
+    "build/$preset/iomc" test "$scenario"
+    echo
+    # a_66 is expected to be violated (exit 1): that is the race the scenario reproduces.
+    set +e
+    "build/$preset/iomc" check "$scenario" --variant a_66 --property dma_iommu_before_probe_complete
+    code=$?
+    set -e
+    [ "$code" -eq 1 ] || { echo "expected a violation (exit 1), got exit $code" >&2; exit 1; }
+    ;;
   test|asan)
     exec ctest --preset "$preset" ;;
   *)

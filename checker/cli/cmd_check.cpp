@@ -27,10 +27,10 @@ std::unique_ptr<lang::Model> load_model(const std::string& path) {
 }
 
 std::unique_ptr<ir::TransitionSystem> compile_model(const lang::Model& m, const std::string& variant,
-                                                    const std::vector<std::string>& defines) {
+                                                    const std::vector<std::string>& defines, bool warnings) {
     support::DiagnosticSink sink;
     auto ts = lang::compile(m, lang::CompileOptions{variant, defines}, sink);
-    if (!sink.all().empty()) std::fputs(sink.render(m.sources()).c_str(), stderr);
+    if (sink.has_errors() || (warnings && !sink.all().empty())) std::fputs(sink.render(m.sources()).c_str(), stderr);
     return ts;
 }
 

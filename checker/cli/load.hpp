@@ -14,9 +14,10 @@ namespace iomc::cli {
 /// Loads a model; prints diagnostics and returns null on errors.
 std::unique_ptr<lang::Model> load_model(const std::string& path);
 
-/// Compiles one variant; prints diagnostics (warnings too) and returns null on errors.
+/// Compiles one variant; prints diagnostics (warnings too, unless `warnings` is false) and
+/// returns null on errors.
 std::unique_ptr<ir::TransitionSystem> compile_model(const lang::Model& m, const std::string& variant,
-                                                    const std::vector<std::string>& defines);
+                                                    const std::vector<std::string>& defines, bool warnings = true);
 
 /// Maps property names to ids; prints "unknown property" with the alternatives on error.
 bool resolve_properties(const ir::TransitionSystem& ts, const std::vector<std::string>& names,

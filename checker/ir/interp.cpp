@@ -29,7 +29,10 @@ Interpreter::Interpreter(const TransitionSystem& ts)
     : ts_(ts), bytes_(ts.layout().bytes()), state_(ts.state_buffer_size()), stack_(1024) {}
 
 EvalResult Interpreter::eval(const Program& p, const std::uint8_t* s) {
-    std::int64_t* st = stack_.data();
+    // Its own stack: eval runs from inside run()'s callbacks (invariants of a new successor),
+    // so it must not touch (or reallocate) the stack of the program being run.
+    if (eval_stack_.size() < p.max_stack + 8) eval_stack_.resize(p.max_stack + 8);
+    std::int64_t* st = eval_stack_.data();
     std::uint32_t sp = 0;
     std::uint32_t ip = 0;
     const BInstr* code = p.code.data();

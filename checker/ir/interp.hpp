@@ -30,7 +30,9 @@ struct EvalResult {
 };
 
 /// Runs groups and expressions. Holds scratch buffers: not thread-safe, one per thread.
-/// The `next` buffer of an emission is valid only during the callback.
+/// The `next` buffer of an emission is valid only during the callback. A callback may call
+/// eval() (it has its own stack) but must not call fire() or successors() on the same
+/// interpreter.
 class Interpreter {
 public:
     explicit Interpreter(const TransitionSystem& ts);
@@ -92,6 +94,7 @@ private:
     std::size_t bytes_;  ///< packed state size (buffers have StateLayout::slack more)
     std::vector<std::uint8_t> state_;
     std::vector<std::int64_t> stack_;
+    std::vector<std::int64_t> eval_stack_;
     std::vector<Pending> pending_;
     std::vector<std::uint8_t> saved_states_;
     std::vector<std::int64_t> saved_stacks_;

@@ -164,6 +164,31 @@ private:
     std::map<std::string, ir::PropertyId> named_asserts_;
     std::set<const ast::Decl*> called_;
 
+    /// Every named assertion of every file is a property, whether or not a process reaches it
+    /// in this variant (one that no process reaches holds), so expect lines can name it.
+    void declare_named_assertions() {
+        std::function<void(const ast::Stmt&, std::size_t)> walk = [&](const ast::Stmt& s, std::size_t mi) {
+            if (s.kind == ast::StmtKind::assert_ && !s.label.empty()) {
+                Ctx c;
+                c.module = mi;
+                ctx_stack_.push_back(std::move(c));
+                try {
+                    assertion_property(s);
+                } catch (const Abandon&) {
+                }
+                ctx_stack_.pop_back();
+            }
+            for (const auto& b : s.body) walk(*b, mi);
+            for (const auto& br : s.branches)
+                for (const auto& b : br) walk(*b, mi);
+            if (s.else_part) walk(*s.else_part, mi);
+        };
+        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
+            for (const auto& d : mod(mi).ast.decls)
+                if (d.kind == ast::DeclKind::proc || d.kind == ast::DeclKind::process)
+                    for (const auto& s : d.body) walk(*s, mi);
+    }
+
     void check_uncalled_procs() {
         if (sink_.has_errors()) return;  // an error may have stopped before the call
         for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
@@ -574,21 +599,27 @@ private:
         }
     }
 
-    /// The name of a declaration as seen from the root module: "x" or "core::x".
+    /// The name of a declaration as seen from the root module: "x" or "core::x". The prefix is
+    /// the shortest chain of import aliases from the root (breadth first, imports in the order
+    /// they are written), so adding an import elsewhere never renames a declaration that the
+    /// root reaches more directly.
     std::string qualified(std::size_t module, const std::string& name) const {
         if (mod(module).is_root) return name;
         const std::size_t root = m_.modules().size() - 1;
-        std::function<std::optional<std::string>(std::size_t, int)> path = [&](std::size_t from, int depth)
-            -> std::optional<std::string> {
-            if (depth > 8) return std::nullopt;
-            for (const auto& [alias, target] : mod(from).imports) {
-                if (target == module) return alias;
-                if (auto p = path(target, depth + 1)) return alias + "::" + *p;
+        std::vector<std::optional<std::string>> prefix(m_.modules().size());
+        prefix[root] = "";
+        std::vector<std::size_t> queue{root};
+        for (std::size_t q = 0; q < queue.size(); ++q) {
+            const std::size_t from = queue[q];
+            for (const auto& d : mod(from).ast.decls) {
+                if (d.kind != ast::DeclKind::import) continue;
+                auto it = mod(from).imports.find(d.name);
+                if (it == mod(from).imports.end() || prefix[it->second]) continue;
+                prefix[it->second] = *prefix[from] + d.name + "::";
+                queue.push_back(it->second);
             }
-            return std::nullopt;
-        };
-        if (auto p = path(root, 0)) return *p + "::" + name;
-        return name;
+        }
+        return prefix[module] ? *prefix[module] + name : name;
     }
 
     // ------------------------------------------------------------------ expressions
@@ -2597,6 +2628,7 @@ std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
             p.kind = kinds[i];
             data_.properties.push_back(p);
         }
+        declare_named_assertions();
         count_instances();
         declare_globals();
         if (instances_.empty() && !sink_.has_errors() && !opt_.library)
