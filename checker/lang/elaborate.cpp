@@ -1132,14 +1132,7 @@ private:
             code.push_back(std::move(chk));
             return;
         }
-        for (const auto& [lv, init] : fr.resets) {
-            ir::Instr in;
-            in.kind = ir::InstrKind::assign;
-            in.target = lv.e;
-            in.a = ir::Expr::constant(init);
-            in.what = "local";
-            code.push_back(std::move(in));
-        }
+        emit_resets(fr.resets, "local", code);
     }
 
     std::string stmt_text(const ast::Stmt& s) const {
@@ -1163,16 +1156,21 @@ private:
         return in;
     }
 
-    void add_resets(std::vector<ir::Instr>& code) {
-        for (const auto& [lv, v] : pending_resets_) {
+    /// Appends `lv = initial value` for each (lvalue, value) pair: dead locals and temporaries
+    /// go back to their initial values so that states do not differ by them.
+    static void emit_resets(const std::vector<std::pair<TExpr, std::int64_t>>& resets, const char* what,
+                            std::vector<ir::Instr>& code) {
+        for (const auto& [lv, v] : resets) {
             ir::Instr in;
             in.kind = ir::InstrKind::assign;
             in.target = lv.e;
             in.a = ir::Expr::constant(v);
-            in.what = "temporary";
+            in.what = what;
             code.push_back(std::move(in));
         }
     }
+
+    void add_resets(std::vector<ir::Instr>& code) { emit_resets(pending_resets_, "temporary", code); }
 
     /// Allocates a process-local slot (or reuses the one of an earlier call site).
     TExpr local_slot(const void* key, const Type* t, const std::string& name, std::optional<Value> init, SourceRange where) {
@@ -1729,14 +1727,7 @@ private:
             TExpr v = expr(*s.rhs, ctx());  // type-check even when the caller ignores it
             (void)v;
         }
-        for (const auto& [lv, init] : fr.resets) {
-            ir::Instr in;
-            in.kind = ir::InstrKind::assign;
-            in.target = lv.e;
-            in.a = ir::Expr::constant(init);
-            in.what = "local";
-            code.push_back(std::move(in));
-        }
+        emit_resets(fr.resets, "local", code);
     }
 
     void collect_labels(const std::vector<ast::StmtPtr>& body, std::map<std::string, std::uint32_t>& out) {
