@@ -57,10 +57,14 @@ int run_check(const CheckOptions& o) {
     explore::Options eo;
     if (!explorer_options(o.common, eo)) return exit_error;
     if (!resolve_properties(*ts, o.properties, eo.properties)) return exit_error;
-    if (o.trace_format != "steps") {
-        std::fprintf(stderr, "iomc: error: unknown trace format '%s'; available: steps\n", o.trace_format.c_str());
+    if (o.trace_format != "steps" && o.trace_format != "json" && o.trace_format != "dot") {
+        std::fprintf(stderr, "iomc: error: unknown trace format '%s'; available: steps, json, dot\n",
+                     o.trace_format.c_str());
         return exit_error;
     }
+    // json and dot on stdout are for pipes: stdout then holds only the trace, the report goes to
+    // stderr. With --trace-out the trace goes to the file and the report stays on stdout.
+    const bool trace_only = o.trace_format != "steps" && o.trace_out.empty() && !o.json;
     eo.stop_at_first = !o.all_properties;
     if (!o.json) eo.progress = terminal_progress();
     install_interrupt_handler();
@@ -120,10 +124,27 @@ int run_check(const CheckOptions& o) {
                 std::fputs(out.c_str(), stdout);
                 return exit_error;
             }
-            out += fmt::format("\ncounterexample ({} step{}{}):\n", cx.trace.steps.size(),
-                               cx.trace.steps.size() == 1 ? "" : "s",
-                               eo.strategy == explore::Strategy::bfs ? ", shortest" : "");
-            out += traces::render_steps(*ts, cx, rep);
+            const std::string rendered = *render_trace(*ts, cx, rep, o.trace_format);
+            if (!o.trace_out.empty()) {
+                std::FILE* f = std::fopen(o.trace_out.c_str(), "w");
+                if (!f || std::fputs(rendered.c_str(), f) < 0 || std::fclose(f) != 0) {
+                    std::fprintf(stderr, "iomc: error: cannot write '%s'\n", o.trace_out.c_str());
+                    return exit_error;
+                }
+                out += fmt::format("\ncounterexample ({} step{}{}) written to {} ({})\n", cx.trace.steps.size(),
+                                   cx.trace.steps.size() == 1 ? "" : "s",
+                                   eo.strategy == explore::Strategy::bfs ? ", shortest" : "", o.trace_out,
+                                   o.trace_format);
+            } else if (trace_only) {
+                std::fputs(out.c_str(), stderr);
+                std::fputs(rendered.c_str(), stdout);
+                return code;
+            } else {
+                out += fmt::format("\ncounterexample ({} step{}{}):\n", cx.trace.steps.size(),
+                                   cx.trace.steps.size() == 1 ? "" : "s",
+                                   eo.strategy == explore::Strategy::bfs ? ", shortest" : "");
+                out += rendered;
+            }
             if (o.all_properties) {
                 for (const auto& p : r.properties)
                     if (p.verdict == explore::Verdict::violated && p.counterexample &&
@@ -134,7 +155,7 @@ int run_check(const CheckOptions& o) {
             break;
         }
     }
-    std::fputs(out.c_str(), stdout);
+    std::fputs(out.c_str(), trace_only ? stderr : stdout);
     return code;
 }
 

@@ -8,6 +8,8 @@
 
 #include "checker/ir/transition_system.hpp"
 #include "checker/lang/frontend.hpp"
+#include "traces/replay.hpp"
+#include "traces/trace.hpp"
 
 namespace iomc::cli {
 
@@ -18,6 +20,10 @@ std::unique_ptr<lang::Model> load_model(const std::string& path);
 /// returns null on errors.
 std::unique_ptr<ir::TransitionSystem> compile_model(const lang::Model& m, const std::string& variant,
                                                     const std::vector<std::string>& defines, bool warnings = true);
+
+/// Renders a replayed counterexample as steps, json or dot; nothing for an unknown format.
+std::optional<std::string> render_trace(const ir::TransitionSystem& ts, const traces::Counterexample& cx,
+                                        const traces::Replay& r, const std::string& format);
 
 /// Maps property names to ids; prints "unknown property" with the alternatives on error.
 bool resolve_properties(const ir::TransitionSystem& ts, const std::vector<std::string>& names,

@@ -43,7 +43,10 @@ int main(int argc, char** argv) {
     c->add_flag("--json", check.json, "print one JSON object on stdout (fields: docs/cli.md)");
     c->add_flag("--all-properties", check.all_properties,
                 "do not stop at the first violation; report every property's verdict");
-    c->add_option("--trace-format", check.trace_format, "counterexample format: steps")->type_name("FORMAT");
+    c->add_option("--trace-format", check.trace_format,
+                  "counterexample format: steps (default), json (for iomc replay; docs/traces.md), dot")
+        ->type_name("FORMAT");
+    c->add_option("--trace-out", check.trace_out, "write the counterexample to this file")->type_name("FILE");
     add_common(c, check.common);
     c->footer("Example:\n  iomc check models/scenarios/probe_iommu_group_race.mc --variant a_66\n"
               "  iomc check bench/locks/locks.mc -D N=4 --max-states 1000000 --json");
@@ -74,6 +77,17 @@ int main(int argc, char** argv) {
     s->add_option("--seed", sim.seed, "random seed; the same seed gives the same runs (default 1)");
     s->footer("Example:\n  iomc simulate models/scenarios/iotlb_flush_policy.mc --variant fq_percpu --runs 10000");
 
+    ReplayOptions replay;
+    auto* r = app.add_subcommand("replay", "re-run a saved JSON trace against its model and confirm the violation; "
+                                           "with --variant, replay it on another variant");
+    r->add_option("TRACE", replay.trace, "a trace written by iomc check --trace-format json")->required();
+    r->add_option("--variant", replay.variant,
+                  "replay on this variant instead of the trace's: does the old interleaving still break it?");
+    r->add_option("--trace-format", replay.trace_format, "print the trace as steps (default), json, dot, or none")
+        ->type_name("FORMAT");
+    r->footer("Example:\n  iomc check models/scenarios/probe_iommu_group_race.mc --variant a_66 --trace-format json "
+              "--trace-out a66.json\n  iomc replay a66.json\n  iomc replay a66.json --variant a_66_fix");
+
     LintOptions lint;
     auto* n = app.add_subcommand("lint", "parse and type-check every variant of each model; run nothing");
     n->add_option("MODEL", lint.models, "the .mc files")->required();
@@ -95,5 +109,6 @@ int main(int argc, char** argv) {
     if (l->parsed()) return run_list(list);
     if (n->parsed()) return run_lint(lint);
     if (s->parsed()) return run_simulate(sim);
+    if (r->parsed()) return run_replay(replay);
     return exit_error;
 }

@@ -27,6 +27,7 @@ struct CheckOptions {
     bool json = false;
     bool all_properties = false;          ///< go on after the first violation
     std::string trace_format = "steps";
+    std::string trace_out;                ///< write the trace there instead of stdout
 };
 
 struct TestOptions {
@@ -42,6 +43,12 @@ struct SimulateOptions {
     std::uint64_t runs = 1000;
     std::uint64_t depth = 10000;
     std::uint64_t seed = 1;
+};
+
+struct ReplayOptions {
+    std::string trace;
+    std::string variant;          ///< empty: the trace's own
+    std::string trace_format;     ///< steps (default), json, dot
 };
 
 struct ListOptions {
@@ -71,5 +78,6 @@ int run_test(const TestOptions& o);
 int run_list(const ListOptions& o);
 int run_lint(const LintOptions& o);
 int run_simulate(const SimulateOptions& o);
+int run_replay(const ReplayOptions& o);
 
 }  // namespace iomc::cli

@@ -114,6 +114,7 @@ struct ModelInfo {
     std::string variant;          ///< empty when the model declares none
     std::vector<std::pair<std::string, std::int64_t>> constants;  ///< after -D and the variant
     std::vector<char> constant_is_bool;  ///< parallel to constants: prints true/false
+    std::vector<std::string> defines;    ///< the -D NAME=VALUE texts it was built with
     /// "3", "true": how constant i prints.
     [[nodiscard]] std::string constant_text(std::size_t i) const;
 };

@@ -2338,6 +2338,9 @@ private:
                     const auto& st = data_.statements[in.stmt];
                     g.where = st.where;
                     g.text = st.text;
+                    // A condition's group is the test itself, not its then-branch outcome.
+                    const bool is_branch = g.code.code.front().kind == ir::InstrKind::branch;
+                    if (is_branch && g.text.size() > 6 && g.text.ends_with(": true")) g.text.resize(g.text.size() - 6);
                     break;
                 }
             p.locations[l].where = g.where;
@@ -2588,6 +2591,7 @@ std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
         // Evaluate every constant once, so that errors show even in unused ones.
         data_.info.file = m_.path();
         data_.info.variant = variant_;
+        data_.info.defines = opt_.defines;
         for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
             for (const auto& d : mod(mi).ast.decls) {
                 if (d.kind != ast::DeclKind::const_) continue;

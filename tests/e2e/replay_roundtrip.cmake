@@ -1,0 +1,46 @@
+# Round trip of JSON traces through iomc replay (tests/CMakeLists.txt registers it): a trace
+# written by check replays and reproduces; on the fixed variant it stops at the first step that
+# cannot fire; a tampered, a foreign and a truncated trace are errors (exit 2) with the reason.
+file(MAKE_DIRECTORY ${WORK_DIR})
+set(trace ${WORK_DIR}/racy.json)
+
+function(run expect_code expect_out)
+  execute_process(COMMAND ${IOMC} ${ARGN} WORKING_DIRECTORY ${SOURCE_DIR}
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE code)
+  if(NOT code STREQUAL expect_code)
+    message(FATAL_ERROR "iomc ${ARGN}: exit ${code}, expected ${expect_code}\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+  string(FIND "${out}${err}" "${expect_out}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "iomc ${ARGN}: output lacks '${expect_out}'\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+endfunction()
+
+run(1 "counterexample (4 steps, shortest) written to"
+    check tests/fixtures/lost_update.mc --variant racy --trace-format json --trace-out ${trace})
+run(1 "replayed 4 steps on tests/fixtures/lost_update.mc (variant racy): the violation reproduces: invariant counted"
+    replay ${trace} --trace-format none)
+run(1 "violated: invariant counted" replay ${trace})
+run(0 "the trace of variant racy does not replay on variant fixed: step 1: worker(0) 't = x' (tests/fixtures/lost_update.mc:48) cannot fire here; worker(0) is at tests/fixtures/lost_update.mc:46: atomic { t = x; x = t + 1; }"
+    replay ${trace} --variant fixed)
+run(2 "unknown variant 'fast'; available: racy, fixed" replay ${trace} --variant fast)
+
+file(READ ${trace} text)
+# A step that names a group the model does not have.
+string(REPLACE "\"group\": 0," "\"group\": 999," tampered "${text}")
+file(WRITE ${WORK_DIR}/tampered.json "${tampered}")
+run(2 "tampered.json: step 1: there is no transition group 999 in this model" replay ${WORK_DIR}/tampered.json)
+# A step whose outcome does not exist there.
+string(REGEX REPLACE "\"outcome\": 0" "\"outcome\": 7" outcome "${text}")
+file(WRITE ${WORK_DIR}/outcome.json "${outcome}")
+run(2 "outcome.json: step 1: worker(0) 't = x' has 1 outcome here, not 8" replay ${WORK_DIR}/outcome.json)
+# A trace of another model (its id differs).
+string(REGEX REPLACE "\"model_id\": \"[0-9a-f]+\"" "\"model_id\": \"0123456789abcdef\"" foreign "${text}")
+file(WRITE ${WORK_DIR}/foreign.json "${foreign}")
+run(2 "foreign.json was made from another model: its model id is 0123456789abcdef" replay ${WORK_DIR}/foreign.json)
+# A file cut short.
+string(SUBSTRING "${text}" 0 200 cut)
+file(WRITE ${WORK_DIR}/cut.json "${cut}")
+run(2 "cut.json: " replay ${WORK_DIR}/cut.json)
+run(2 "not valid JSON" replay ${WORK_DIR}/cut.json)
+run(2 "cannot open" replay ${WORK_DIR}/missing.json)
