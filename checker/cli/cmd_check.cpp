@@ -8,12 +8,36 @@
 #include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/cli/progress.hpp"
+#include "checker/explore/fewest_switches.hpp"
 #include "checker/explore/memory.hpp"
 #include "checker/support/diagnostic.hpp"
 #include "traces/render_steps.hpp"
 #include "traces/replay.hpp"
 
 namespace iomc::cli {
+
+namespace {
+
+/// Context switches of a trace: steps whose process differs from the previous step's.
+std::size_t switches(const ir::TransitionSystem& ts, const traces::Trace& t) {
+    std::size_t n = 0;
+    for (std::size_t i = 1; i < t.steps.size(); ++i)
+        n += ts.group(t.steps[i].group).process != ts.group(t.steps[i - 1].group).process ? 1 : 0;
+    return n;
+}
+
+/// ", shortest", ", 3 context switches, fewest (the shortest has 12 steps)" and the like.
+std::string trace_label(const ir::TransitionSystem& ts, const traces::Counterexample& cx, std::size_t shortest_steps,
+                        const explore::Options& eo) {
+    const std::size_t sw = switches(ts, cx.trace);
+    if (shortest_steps)
+        return fmt::format(", {} context switch{}, the fewest; the shortest run has {} steps", sw, sw == 1 ? "" : "es",
+                           shortest_steps);
+    return fmt::format("{}, {} context switch{}", eo.strategy == explore::Strategy::bfs ? ", shortest" : "", sw,
+                       sw == 1 ? "" : "es");
+}
+
+}  // namespace
 
 std::unique_ptr<lang::Model> load_model(const std::string& path) {
     support::DiagnosticSink sink;
@@ -65,11 +89,31 @@ int run_check(const CheckOptions& o) {
     // json and dot on stdout are for pipes: stdout then holds only the trace, the report goes to
     // stderr. With --trace-out the trace goes to the file and the report stays on stdout.
     const bool trace_only = o.trace_format != "steps" && o.trace_out.empty() && !o.json;
+    if (o.trace_kind != "shortest" && o.trace_kind != "fewest-switches") {
+        std::fprintf(stderr, "iomc: error: unknown trace kind '%s'; available: shortest, fewest-switches\n",
+                     o.trace_kind.c_str());
+        return exit_error;
+    }
     eo.stop_at_first = !o.all_properties;
     if (!o.json) eo.progress = terminal_progress();
     install_interrupt_handler();
-    const auto r = explore::check(*ts, eo);
+    auto r = explore::check(*ts, eo);
     clear_progress();
+    std::size_t shortest_steps = 0;
+    if (o.trace_kind == "fewest-switches" && r.counterexample) {
+        // The search found which property breaks; a second search over (state, last process)
+        // finds the run of that property with the fewest context switches.
+        shortest_steps = r.counterexample->trace.steps.size();
+        std::string reason;
+        auto few = explore::fewest_switches(*ts, r.counterexample->violation.property, eo.limits, &reason);
+        if (few) {
+            r.counterexample = *few;
+        } else if (!reason.empty()) {
+            std::fprintf(stderr, "iomc: note: the fewest-switches search stopped (%s); showing the shortest trace\n",
+                         reason.c_str());
+            shortest_steps = 0;
+        }
+    }
     const auto peak = explore::peak_rss_bytes();
     const int code = r.verdict == explore::Verdict::holds      ? exit_holds
                      : r.verdict == explore::Verdict::violated ? exit_violated
@@ -141,8 +185,7 @@ int run_check(const CheckOptions& o) {
                 return code;
             } else {
                 out += fmt::format("\ncounterexample ({} step{}{}):\n", cx.trace.steps.size(),
-                                   cx.trace.steps.size() == 1 ? "" : "s",
-                                   eo.strategy == explore::Strategy::bfs ? ", shortest" : "");
+                                   cx.trace.steps.size() == 1 ? "" : "s", trace_label(*ts, cx, shortest_steps, eo));
                 out += rendered;
             }
             if (o.all_properties) {

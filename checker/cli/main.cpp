@@ -47,6 +47,10 @@ int main(int argc, char** argv) {
                   "counterexample format: steps (default), json (for iomc replay; docs/traces.md), dot")
         ->type_name("FORMAT");
     c->add_option("--trace-out", check.trace_out, "write the counterexample to this file")->type_name("FILE");
+    c->add_option("--trace", check.trace_kind,
+                  "which counterexample: shortest (fewest steps, default) or fewest-switches (fewest context "
+                  "switches between processes, then fewest steps)")
+        ->type_name("KIND");
     add_common(c, check.common);
     c->footer("Example:\n  iomc check models/scenarios/probe_iommu_group_race.mc --variant a_66\n"
               "  iomc check bench/locks/locks.mc -D N=4 --max-states 1000000 --json");

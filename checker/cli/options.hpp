@@ -28,6 +28,7 @@ struct CheckOptions {
     bool all_properties = false;          ///< go on after the first violation
     std::string trace_format = "steps";
     std::string trace_out;                ///< write the trace there instead of stdout
+    std::string trace_kind = "shortest";  ///< shortest (BFS) or fewest-switches
 };
 
 struct TestOptions {

@@ -14,6 +14,7 @@
 
 #include "checker/explore/state_store.hpp"
 #include "checker/ir/interp.hpp"
+#include "checker/support/check.hpp"
 
 namespace iomc::explore {
 
@@ -58,6 +59,7 @@ public:
     FewestSwitches(const ir::TransitionSystem& ts, ir::PropertyId property, const Limits& limits)
         : ts_(ts), property_(property), limits_(limits), store_(ts.layout().bytes()), interp_(ts),
           start_(Clock::now()) {
+        IOMC_CHECK(ir::idx(property) < ts.properties().size());
         const auto& p = ts.property(property);
         if (p.kind == ir::PropertyKind::invariant) invariant_ = &p;
         scratch_.resize(ts.state_buffer_size());

@@ -323,6 +323,29 @@ TEST_CASE("a named assertion that BFS breaks with 3 switches breaks with none in
     CHECK(traces::describe(*ts, cx.violation) == "calm: assertion 'x != 0' failed");
 }
 
+TEST_CASE("a report found early costing a switch is not kept when a run without switches exists") {
+    // While the search expands a's first node (0 switches, 1 step) it sees b's assertion fail
+    // at (1 switch, 2 steps): the shortest run, which BFS returns.
+    //     a              b
+    //     x = 1
+    //                    assert early: x == 0   (reports)     <- switch
+    // It must not stop there: the heap still holds nodes of 0 switches, and a alone fails its
+    // own assertion at its 5th step. b alone passes its assertion (x == 0) and finishes.
+    //     a: x = 1, skip, skip, skip, assert early: x == 0   (reports)
+    const auto ts = testing::compile(R"(
+        var x: 0..1;
+        process a { x = 1; skip; skip; skip; assert early: x == 0; }
+        process b { assert early: x == 0; })");
+    const auto p = property(*ts, "early");
+    const auto bfs = shortest(*ts, p);
+    CHECK(who(*ts, bfs.trace) == "a b");
+    CHECK(cost_of(*ts, bfs.trace) == Cost{1, 2});
+    const auto cx = fewest(*ts, p);
+    CHECK(who(*ts, cx.trace) == "a a a a a");
+    CHECK(cost_of(*ts, cx.trace) == Cost{0, 5});
+    check_against_oracle(*ts, p, 7);
+}
+
 TEST_CASE("an unlock by a non owner is found with no switch by a process unlocking a free mutex") {
     // Shortest (BFS), 4 steps, 1 switch; slow needs 5 steps.
     //     owner          thief          slow
@@ -385,14 +408,19 @@ TEST_CASE("properties that hold in Peterson's algorithm give no counterexample")
 }
 
 TEST_CASE("the node limit and the time limit stop the search with a reason") {
-    // The cheapest violation of ping_pong is c's 9 steps: 10 nodes at least, more than 5.
+    // The nodes of ping_pong the search creates: every successor of a node popped before the
+    // violation (0 switches, 9 steps), since none of them costs (0, 9) or more, is created.
+    // A node is (state, last process); a1 is a after one step.
+    //   0 switches: the initial node, a1, a2 (then a blocks), c1 ... c9 (c9 breaks it)   12
+    //   1 switch, from the 0-switch nodes popped before c9:
+    //     a1 -> c1 (c's skip); a2 -> b's await, c's skip; c1 ... c8 -> a's await        11
+    // 23 nodes: a limit of 22 stops the search, 23 lets it finish.
     const auto ts = testing::compile(ping_pong);
     const auto p = property(*ts, "below_four");
     std::string reason;
-    CHECK_FALSE(explore::fewest_switches(*ts, p, {.max_states = 5}, &reason).has_value());
-    CHECK(reason == "state limit 5 reached");
-    // Enough nodes: every node reached at a cost below (0, 9) plus c's run fits in 200.
-    CHECK(explore::fewest_switches(*ts, p, {.max_states = 200}, &reason).has_value());
+    CHECK_FALSE(explore::fewest_switches(*ts, p, {.max_states = 22}, &reason).has_value());
+    CHECK(reason == "state limit 22 reached");
+    CHECK(explore::fewest_switches(*ts, p, {.max_states = 23}, &reason).has_value());
     CHECK(reason.empty());
     // The limits are polled at the first node already.
     CHECK_FALSE(explore::fewest_switches(*ts, p, {.time_limit = 1e-9}, &reason).has_value());
