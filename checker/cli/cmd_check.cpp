@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <unistd.h>
+
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -81,14 +83,21 @@ int run_check(const CheckOptions& o) {
     explore::Options eo;
     if (!explorer_options(o.common, eo)) return exit_error;
     if (!resolve_properties(*ts, o.properties, eo.properties)) return exit_error;
-    if (o.trace_format != "steps" && o.trace_format != "json" && o.trace_format != "dot") {
-        std::fprintf(stderr, "iomc: error: unknown trace format '%s'; available: steps, json, dot\n",
-                     o.trace_format.c_str());
+    // The column diagram on a terminal, the step list otherwise (pipes, files, tests).
+    const std::string format = !o.trace_format.empty() ? o.trace_format : isatty(STDOUT_FILENO) ? "columns" : "steps";
+    if (format != "steps" && format != "columns" && format != "json" && format != "dot") {
+        std::fprintf(stderr, "iomc: error: unknown trace format '%s'; available: steps, columns, json, dot\n",
+                     format.c_str());
         return exit_error;
     }
+    if (o.width < 40) {
+        std::fprintf(stderr, "iomc: error: --width must be at least 40\n");
+        return exit_error;
+    }
+    trace_width = o.width;
     // json and dot on stdout are for pipes: stdout then holds only the trace, the report goes to
     // stderr. With --trace-out the trace goes to the file and the report stays on stdout.
-    const bool trace_only = o.trace_format != "steps" && o.trace_out.empty() && !o.json;
+    const bool trace_only = (format == "json" || format == "dot") && o.trace_out.empty() && !o.json;
     if (o.trace_kind != "shortest" && o.trace_kind != "fewest-switches") {
         std::fprintf(stderr, "iomc: error: unknown trace kind '%s'; available: shortest, fewest-switches\n",
                      o.trace_kind.c_str());
@@ -168,7 +177,7 @@ int run_check(const CheckOptions& o) {
                 std::fputs(out.c_str(), stdout);
                 return exit_error;
             }
-            const std::string rendered = *render_trace(*ts, cx, rep, o.trace_format);
+            const std::string rendered = *render_trace(*ts, cx, rep, format);
             if (!o.trace_out.empty()) {
                 std::FILE* f = std::fopen(o.trace_out.c_str(), "w");
                 if (!f || std::fputs(rendered.c_str(), f) < 0 || std::fclose(f) != 0) {
@@ -178,7 +187,7 @@ int run_check(const CheckOptions& o) {
                 out += fmt::format("\ncounterexample ({} step{}{}) written to {} ({})\n", cx.trace.steps.size(),
                                    cx.trace.steps.size() == 1 ? "" : "s",
                                    eo.strategy == explore::Strategy::bfs ? ", shortest" : "", o.trace_out,
-                                   o.trace_format);
+                                   format);
             } else if (trace_only) {
                 std::fputs(out.c_str(), stderr);
                 std::fputs(rendered.c_str(), stdout);

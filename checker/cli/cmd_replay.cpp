@@ -9,6 +9,7 @@
 #include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/ir/interp.hpp"
+#include "traces/render_columns.hpp"
 #include "traces/render_dot.hpp"
 #include "traces/render_steps.hpp"
 #include "traces/replay.hpp"
@@ -16,11 +17,14 @@
 
 namespace iomc::cli {
 
+std::size_t trace_width = 100;
+
 std::optional<std::string> render_trace(const ir::TransitionSystem& ts, const traces::Counterexample& cx,
                                         const traces::Replay& r, const std::string& format) {
     if (format == "steps") return traces::render_steps(ts, cx, r);
     if (format == "json") return traces::render_json(ts, cx, r);
     if (format == "dot") return traces::render_dot(ts, cx, r);
+    if (format == "columns") return traces::render_columns(ts, cx, r, trace_width);
     return std::nullopt;
 }
 
@@ -102,6 +106,7 @@ std::optional<traces::Trace> translate(const ir::TransitionSystem& ts, const tra
 }  // namespace
 
 int run_replay(const ReplayOptions& o) {
+    trace_width = o.width;
     std::ifstream in(o.trace, std::ios::binary);
     if (!in) {
         std::fprintf(stderr, "iomc: error: cannot open '%s'\n", o.trace.c_str());
@@ -116,8 +121,8 @@ int run_replay(const ReplayOptions& o) {
         return exit_error;
     }
     if (!o.trace_format.empty() && o.trace_format != "steps" && o.trace_format != "json" && o.trace_format != "dot" &&
-        o.trace_format != "none") {
-        std::fprintf(stderr, "iomc: error: unknown trace format '%s'; available: steps, json, dot, none\n",
+        o.trace_format != "columns" && o.trace_format != "none") {
+        std::fprintf(stderr, "iomc: error: unknown trace format '%s'; available: steps, columns, json, dot, none\n",
                      o.trace_format.c_str());
         return exit_error;
     }

@@ -21,7 +21,10 @@ std::unique_ptr<lang::Model> load_model(const std::string& path);
 std::unique_ptr<ir::TransitionSystem> compile_model(const lang::Model& m, const std::string& variant,
                                                     const std::vector<std::string>& defines, bool warnings = true);
 
-/// Renders a replayed counterexample as steps, json or dot; nothing for an unknown format.
+/// Width of column diagrams (--width).
+extern std::size_t trace_width;
+
+/// Renders a replayed counterexample as steps, columns, json or dot; nothing for an unknown format.
 std::optional<std::string> render_trace(const ir::TransitionSystem& ts, const traces::Counterexample& cx,
                                         const traces::Replay& r, const std::string& format);
 

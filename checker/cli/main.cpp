@@ -44,8 +44,10 @@ int main(int argc, char** argv) {
     c->add_flag("--all-properties", check.all_properties,
                 "do not stop at the first violation; report every property's verdict");
     c->add_option("--trace-format", check.trace_format,
-                  "counterexample format: steps (default), json (for iomc replay; docs/traces.md), dot")
+                  "counterexample format: columns (default on a terminal), steps (default otherwise), json (for "
+                  "iomc replay; docs/traces.md), dot")
         ->type_name("FORMAT");
+    c->add_option("--width", check.width, "width of the column diagram (default 100)");
     c->add_option("--trace-out", check.trace_out, "write the counterexample to this file")->type_name("FILE");
     c->add_option("--trace", check.trace_kind,
                   "which counterexample: shortest (fewest steps, default) or fewest-switches (fewest context "
@@ -87,8 +89,10 @@ int main(int argc, char** argv) {
     r->add_option("TRACE", replay.trace, "a trace written by iomc check --trace-format json")->required();
     r->add_option("--variant", replay.variant,
                   "replay on this variant instead of the trace's: does the old interleaving still break it?");
-    r->add_option("--trace-format", replay.trace_format, "print the trace as steps (default), json, dot, or none")
+    r->add_option("--trace-format", replay.trace_format,
+                  "print the trace as steps (default), columns, json, dot, or none")
         ->type_name("FORMAT");
+    r->add_option("--width", replay.width, "width of the column diagram (default 100)");
     r->footer("Example:\n  iomc check models/scenarios/probe_iommu_group_race.mc --variant a_66 --trace-format json "
               "--trace-out a66.json\n  iomc replay a66.json\n  iomc replay a66.json --variant a_66_fix");
 

@@ -26,8 +26,9 @@ struct CheckOptions {
     std::vector<std::string> properties;
     bool json = false;
     bool all_properties = false;          ///< go on after the first violation
-    std::string trace_format = "steps";
+    std::string trace_format;             ///< empty: columns on a terminal, steps otherwise
     std::string trace_out;                ///< write the trace there instead of stdout
+    std::size_t width = 100;              ///< column diagrams wrap to this width
     std::string trace_kind = "shortest";  ///< shortest (BFS) or fewest-switches
 };
 
@@ -49,7 +50,8 @@ struct SimulateOptions {
 struct ReplayOptions {
     std::string trace;
     std::string variant;          ///< empty: the trace's own
-    std::string trace_format;     ///< steps (default), json, dot
+    std::string trace_format;     ///< steps (default), columns, json, dot, none
+    std::size_t width = 100;
 };
 
 struct ListOptions {
