@@ -45,15 +45,7 @@ std::string render_json(const ir::TransitionSystem& ts, const Counterexample& cx
     model["model_id"] = fmt::format("{:016x}", ts.model_id());
     model["variant"] = ts.info().variant.empty() ? json(nullptr) : json(ts.info().variant);
     model["defines"] = ts.info().defines;
-    json consts = json::object();
-    for (std::size_t i = 0; i < ts.info().constants.size(); ++i) {
-        const auto& [n, v] = ts.info().constants[i];
-        if (i < ts.info().constant_is_bool.size() && ts.info().constant_is_bool[i])
-            consts[n] = v != 0;
-        else
-            consts[n] = v;
-    }
-    model["constants"] = consts;
+    model["constants"] = constants_json<json>(ts.info());
     j["model"] = model;
     const auto& v = cx.violation;
     json vio;
@@ -71,27 +63,7 @@ std::string render_json(const ir::TransitionSystem& ts, const Counterexample& cx
     }
     j["violation"] = vio;
     json steps = json::array();
-    for (std::size_t i = 0; i < r.steps.size(); ++i) {
-        const auto& s = r.steps[i];
-        const auto& g = ts.group(s.step.group);
-        const ir::Statement st = s.stmt != UINT32_MAX ? ts.statement(s.stmt) : ir::Statement{g.where, g.text, ""};
-        json js;
-        js["process"] = ts.process(s.process).name;
-        js["group"] = ir::idx(s.step.group);
-        js["outcome"] = s.step.outcome;
-        js["location"] = ts.sources().file_line(st.where);
-        js["function"] = st.function;
-        js["statement"] = st.text;
-        json changed = json::object();
-        if (s.reports) {
-            js["reports"] = ir::format_message(ts.message(s.message), s.value);
-        } else {
-            for (const auto slot : changed_slots(ts, r.states[i].data(), r.states[i + 1].data()))
-                changed[ts.layout().slot(slot).name] = slot_value(ts, slot, r.states[i + 1].data());
-        }
-        js["changed"] = changed;
-        steps.push_back(std::move(js));
-    }
+    for (std::size_t i = 0; i < r.steps.size(); ++i) steps.push_back(step_json<json>(ts, r, i, true));
     j["steps"] = steps;
     return j.dump(2) + "\n";
 }

@@ -7,11 +7,53 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "checker/ir/transition_system.hpp"
 #include "traces/replay.hpp"
 #include "traces/trace.hpp"
 
 namespace iomc::traces {
+
+/// Every constant of the build as a JSON object (bool constants as true/false). `Json` is
+/// nlohmann::json or nlohmann::ordered_json: the check report and the trace format share this.
+template <class Json>
+Json constants_json(const ir::ModelInfo& info) {
+    Json consts = Json::object();
+    for (std::size_t i = 0; i < info.constants.size(); ++i) {
+        const auto& [n, v] = info.constants[i];
+        if (i < info.constant_is_bool.size() && info.constant_is_bool[i])
+            consts[n] = v != 0;
+        else
+            consts[n] = v;
+    }
+    return consts;
+}
+
+/// Step i of a replayed run as JSON: process, group, outcome, location, (function,) statement,
+/// and either what it reported or the variables it changed.
+template <class Json>
+Json step_json(const ir::TransitionSystem& ts, const Replay& r, std::size_t i, bool with_function) {
+    const auto& s = r.steps[i];
+    const auto& g = ts.group(s.step.group);
+    const ir::Statement st = s.stmt != UINT32_MAX ? ts.statement(s.stmt) : ir::Statement{g.where, g.text, ""};
+    Json js;
+    js["process"] = ts.process(s.process).name;
+    js["group"] = ir::idx(s.step.group);
+    js["outcome"] = s.step.outcome;
+    js["location"] = ts.sources().file_line(st.where);
+    if (with_function) js["function"] = st.function;
+    js["statement"] = st.text;
+    Json changed = Json::object();
+    if (s.reports) {
+        js["reports"] = ir::format_message(ts.message(s.message), s.value);
+    } else {
+        for (const auto slot : changed_slots(ts, r.states[i].data(), r.states[i + 1].data()))
+            changed[ts.layout().slot(slot).name] = slot_value(ts, slot, r.states[i + 1].data());
+    }
+    js["changed"] = changed;
+    return js;
+}
 
 /// The JSON text of a counterexample that `r` replayed (pretty-printed, ending with a newline).
 std::string render_json(const ir::TransitionSystem& ts, const Counterexample& cx, const Replay& r);

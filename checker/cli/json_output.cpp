@@ -5,35 +5,19 @@
 #include <nlohmann/json.hpp>
 
 #include "traces/replay.hpp"
+#include "traces/trace_json.hpp"
 
 namespace iomc::cli {
 
 namespace {
 
+/// The steps of a counterexample, as traces/trace_json.hpp renders them (without `function`).
 nlohmann::json trace_json(const ir::TransitionSystem& ts, const traces::Counterexample& cx) {
     nlohmann::json steps = nlohmann::json::array();
     traces::Replay r;
     if (auto err = traces::confirm(ts, cx, r)) return steps;  // cannot happen for our own traces
-    for (std::size_t i = 0; i < r.steps.size(); ++i) {
-        const auto& s = r.steps[i];
-        const auto& st = s.stmt != UINT32_MAX ? ts.statement(s.stmt) : ir::Statement{ts.group(s.step.group).where,
-                                                                                       ts.group(s.step.group).text, ""};
-        nlohmann::json j;
-        j["process"] = ts.process(s.process).name;
-        j["location"] = ts.sources().file_line(st.where);
-        j["statement"] = st.text;
-        j["group"] = ir::idx(s.step.group);
-        j["outcome"] = s.step.outcome;
-        nlohmann::json changed = nlohmann::json::object();
-        if (!s.reports) {
-            for (const auto slot : traces::changed_slots(ts, r.states[i].data(), r.states[i + 1].data()))
-                changed[ts.layout().slot(slot).name] = traces::slot_value(ts, slot, r.states[i + 1].data());
-        } else {
-            j["reports"] = ir::format_message(ts.message(s.message), s.value);
-        }
-        j["changed"] = changed;
-        steps.push_back(std::move(j));
-    }
+    for (std::size_t i = 0; i < r.steps.size(); ++i)
+        steps.push_back(traces::step_json<nlohmann::json>(ts, r, i, false));
     return steps;
 }
 
@@ -44,15 +28,7 @@ std::string check_report_json(const ir::TransitionSystem& ts, const explore::Res
     j["model"] = ts.info().file;
     j["model_id"] = fmt::format("{:016x}", ts.model_id());
     j["variant"] = ts.info().variant.empty() ? nlohmann::json(nullptr) : nlohmann::json(ts.info().variant);
-    nlohmann::json consts = nlohmann::json::object();
-    for (std::size_t i = 0; i < ts.info().constants.size(); ++i) {
-        const auto& [n, v] = ts.info().constants[i];
-        if (i < ts.info().constant_is_bool.size() && ts.info().constant_is_bool[i])
-            consts[n] = v != 0;
-        else
-            consts[n] = v;
-    }
-    j["constants"] = consts;
+    j["constants"] = traces::constants_json<nlohmann::json>(ts.info());
     j["verdict"] = explore::to_string(r.verdict);
     if (r.counterexample) {
         j["property"] = ts.property(r.counterexample->violation.property).name;
