@@ -2,6 +2,8 @@
 #include "traces/render_columns.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string>
 #include <vector>
 
 #include <fmt/format.h>
@@ -53,10 +55,49 @@ std::string short_name(const std::string& slot) {
     return colons == std::string::npos ? slot : slot.substr(colons + 2);
 }
 
+/// Per slot: a local (or parameter) of an inlined procedure. The elaborator names those
+/// "<instance>.<procedure>.<name>" and resets them when the procedure returns; process locals
+/// are "<instance>.<name>" ("<instance>.<name>.<field>" for a struct) and globals belong to no
+/// instance. A slot of that shape is a procedure's when <procedure> is the function of some
+/// statement (the groups' notes name them all) that is not a process declaration, or when a
+/// return resets it. The IR does not say it directly: ir::Slot has no field for it.
+std::vector<bool> procedure_locals(const ir::TransitionSystem& ts) {
+    std::set<std::string> decls;
+    for (const auto& p : ts.processes()) decls.insert(p.decl);
+    std::set<std::string> procs;
+    for (const auto& g : ts.groups())
+        for (const auto& in : g.code.code) {
+            if (in.kind != ir::InstrKind::note) continue;
+            const auto& f = ts.statement(in.stmt).function;
+            if (!f.empty() && !decls.count(f)) procs.insert(f);
+        }
+    const auto& layout = ts.layout();
+    // The slots a procedure's return resets (the elaborator tags those assignments "local"):
+    // this also catches the parameters of a procedure that has no statement of its own.
+    std::vector<bool> reset(layout.slots().size(), false);
+    for (const auto& g : ts.groups())
+        for (const auto& in : g.code.code)
+            if (in.kind == ir::InstrKind::assign && in.what == "local" && in.target.op == ir::ExprOp::slot &&
+                ir::idx(in.target.slot) < reset.size())
+                reset[ir::idx(in.target.slot)] = true;
+    std::vector<bool> out(layout.slots().size(), false);
+    for (std::uint32_t x = 0; x < layout.slots().size(); ++x) {
+        const auto& sl = layout.slot(ir::SlotId{x});
+        if (sl.process == UINT32_MAX || sl.kind == ir::ValueKind::pc || sl.process >= ts.processes().size()) continue;
+        const std::string prefix = ts.process(ir::ProcessId{sl.process}).name + ".";
+        if (sl.name.compare(0, prefix.size(), prefix) != 0) continue;
+        const auto dot = sl.name.find('.', prefix.size());
+        if (dot == std::string::npos) continue;
+        out[x] = reset[x] || procs.count(sl.name.substr(prefix.size(), dot - prefix.size())) > 0;
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string render_columns(const ir::TransitionSystem& ts, const Counterexample& cx, const Replay& r,
-                           std::size_t width) {
+                           const ColumnOptions& options) {
+    const std::size_t width = options.width;
     // Columns in order of first action.
     std::vector<std::uint32_t> lanes;
     for (const auto& s : r.steps)
@@ -91,19 +132,38 @@ std::string render_columns(const ir::TransitionSystem& ts, const Counterexample&
         out += names + "\n" + rules + "\n";
     }
     const auto& layout = ts.layout();
-    for (std::size_t i = 0; i < r.steps.size(); ++i) {
-        const auto& s = r.steps[i];
-        const std::size_t col = column_of(s.process);
+    // Folded, the changes of procedure locals are left out: returns reset them.
+    const std::vector<bool> hidden =
+        options.fold ? procedure_locals(ts) : std::vector<bool>(layout.slots().size(), false);
+    auto statement_of = [&](const ReplayedStep& s) {
+        if (s.stmt != UINT32_MAX) return ts.statement(s.stmt);
         const auto& g = ts.group(s.step.group);
-        const ir::Statement st = s.stmt != UINT32_MAX ? ts.statement(s.stmt) : ir::Statement{g.where, g.text, ""};
+        return ir::Statement{g.where, g.text, ""};
+    };
+    // Step j + 1 continues the run step j is in: same process, same procedure, and j no report.
+    auto continues = [&](std::size_t j) {
+        const auto& a = r.steps[j];
+        const auto& b = r.steps[j + 1];
+        return !a.reports && a.process == b.process && a.stmt != UINT32_MAX && b.stmt != UINT32_MAX &&
+               ts.statement(a.stmt).function == ts.statement(b.stmt).function;
+    };
+    for (std::size_t first = 0; first < r.steps.size();) {
+        std::size_t last = first;
+        if (options.fold)
+            while (last + 1 < r.steps.size() && continues(last)) ++last;
+        const auto& s = r.steps[first];
+        const std::size_t col = column_of(s.process);
+        const ir::Statement st = statement_of(s);
         const auto& proc = ts.process(s.process);
-        // The procedure the step is in, unless it is the process body itself.
-        std::string head = fmt::format("{}) ", i + 1);
+        // "5) " or "5-9) ", the procedure the run is in (unless it is the process body), the
+        // statements.
+        std::string head = last == first ? fmt::format("{}) ", first + 1) : fmt::format("{}-{}) ", first + 1, last + 1);
         if (!st.function.empty() && st.function != proc.decl) head += st.function + "(): ";
-        head += st.text;
-        // Locks this process holds after the step.
+        for (std::size_t i = first; i <= last; ++i) head += (i == first ? "" : "; ") + statement_of(r.steps[i]).text;
+        // Locks this process holds after the run.
+        const std::uint8_t* before = r.states[first].data();
+        const std::uint8_t* after = r.states[last + 1].data();
         std::vector<std::string> held;
-        const std::uint8_t* after = r.states[i + 1].data();
         for (std::uint32_t x = 0; x < layout.slots().size(); ++x) {
             const ir::SlotId slot{x};
             if (layout.slot(slot).kind == ir::ValueKind::mutex && layout.read(after, slot) == ir::idx(s.process))
@@ -115,18 +175,24 @@ std::string render_columns(const ir::TransitionSystem& ts, const Counterexample&
             head += " [" + h + "]";
         }
         for (const auto& line : wrap(head, colw, 3)) emit(out, col, line);
-        if (s.reports) {
-            for (const auto& line : wrap("! " + ir::format_message(ts.message(s.message), s.value), colw, 5))
-                emit(out, col, "   " + line);
-            continue;
-        }
-        // Mutexes are shown as [held] above; the other changes follow.
-        for (const auto slot : changed_slots(ts, r.states[i].data(), after)) {
-            if (layout.slot(slot).kind == ir::ValueKind::mutex) continue;
-            const std::string c = fmt::format("{}: {} -> {}", layout.slot(slot).name,
-                                              slot_value(ts, slot, r.states[i].data()), slot_value(ts, slot, after));
+        // The run's net changes (a report changes nothing); mutexes are shown as [held] above.
+        for (const auto slot : changed_slots(ts, before, after)) {
+            if (layout.slot(slot).kind == ir::ValueKind::mutex || hidden[ir::idx(slot)]) continue;
+            const std::string c = fmt::format("{}: {} -> {}", layout.slot(slot).name, slot_value(ts, slot, before),
+                                              slot_value(ts, slot, after));
             for (const auto& line : wrap(c, colw - 3, 3)) emit(out, col, "   " + line);
         }
+        const auto& end = r.steps[last];
+        if (end.reports)
+            for (const auto& line : wrap("! " + ir::format_message(ts.message(end.message), end.value), colw, 5))
+                emit(out, col, "   " + line);
+        for (std::size_t i = first; i <= last && i < options.marks.size(); ++i) {
+            if (options.marks[i].empty()) continue;
+            const std::string m = last == first ? "<- " + options.marks[i]
+                                                : fmt::format("<- {} (step {})", options.marks[i], i + 1);
+            for (const auto& line : wrap(m, colw - 3, 3)) emit(out, col, "   " + line);
+        }
+        first = last + 1;
     }
     out += "\n";
     out += render_violation(ts, cx, r);

@@ -24,7 +24,7 @@ std::optional<std::string> render_trace(const ir::TransitionSystem& ts, const tr
     if (format == "steps") return traces::render_steps(ts, cx, r);
     if (format == "json") return traces::render_json(ts, cx, r);
     if (format == "dot") return traces::render_dot(ts, cx, r);
-    if (format == "columns") return traces::render_columns(ts, cx, r, trace_width);
+    if (format == "columns") return traces::render_columns(ts, cx, r, traces::ColumnOptions{trace_width});
     return std::nullopt;
 }
 
