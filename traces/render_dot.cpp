@@ -62,8 +62,11 @@ std::string render_dot(const ir::TransitionSystem& ts, const Counterexample& cx,
     }
     // Time runs down: one edge per consecutive pair of steps.
     for (std::size_t i = 1; i < r.steps.size(); ++i) out += fmt::format("  s{} -> s{};\n", i, i + 1);
-    out += fmt::format("  violation [shape=note, color=red, label=\"{}\"];\n", esc("violated: " + describe(ts, cx.violation)));
-    if (!r.steps.empty()) out += fmt::format("  s{} -> violation [style=dashed];\n", r.steps.size());
+    if (cx.violation.property != ir::no_property) {
+        out += fmt::format("  violation [shape=note, color=red, label=\"{}\"];\n",
+                           esc("violated: " + describe(ts, cx.violation)));
+        if (!r.steps.empty()) out += fmt::format("  s{} -> violation [style=dashed];\n", r.steps.size());
+    }
     out += "}\n";
     return out;
 }

@@ -26,6 +26,7 @@ std::string step_text(const ir::TransitionSystem& ts, const ReplayedStep& s) {
 std::string render_violation(const ir::TransitionSystem& ts, const Counterexample& cx, const Replay& r) {
     std::string out;
     const auto& v = cx.violation;
+    if (v.property == ir::no_property) return out;
     const auto& p = ts.property(v.property);
     const std::uint8_t* last = r.states.back().data();
     switch (v.kind) {
@@ -70,7 +71,8 @@ std::string render_violation(const ir::TransitionSystem& ts, const Counterexampl
     return out;
 }
 
-std::string render_steps(const ir::TransitionSystem& ts, const Counterexample& cx, const Replay& r) {
+std::string render_steps(const ir::TransitionSystem& ts, const Counterexample& cx, const Replay& r,
+                         const std::vector<std::string>& marks) {
     std::string out;
     std::size_t wproc = 7;
     std::size_t wloc = 8;
@@ -84,6 +86,7 @@ std::string render_steps(const ir::TransitionSystem& ts, const Counterexample& c
         out += fmt::format("{:>4}  {:<{}}  {:<{}}  {}\n", i + 1, ts.process(s.process).name, wproc,
                            step_location(ts, s), wloc, step_text(ts, s));
         const std::string indent(6 + wproc + 2 + wloc + 2, ' ');
+        if (i < marks.size() && !marks[i].empty()) out += fmt::format("{}<- {}\n", indent, marks[i]);
         if (s.reports) {
             out += fmt::format("{}! {}\n", indent,
                                ir::format_message(ts.message(s.message), s.value));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "checker/ir/transition_system.hpp"
 #include "traces/replay.hpp"
@@ -11,10 +12,14 @@
 
 namespace iomc::traces {
 
-/// Renders a counterexample that `r` replayed. Plain ASCII, one step per entry.
-std::string render_steps(const ir::TransitionSystem& ts, const Counterexample& cx, const Replay& r);
+/// Renders a counterexample that `r` replayed. Plain ASCII, one step per entry. `marks`, when
+/// not empty, has one string per step; a non-empty one is printed under its step as "<- mark"
+/// (a schedule query marks the steps that matched its entries).
+std::string render_steps(const ir::TransitionSystem& ts, const Counterexample& cx, const Replay& r,
+                         const std::vector<std::string>& marks = {});
 
-/// The closing lines about the violation: what broke and the values involved.
+/// The closing lines about the violation: what broke and the values involved. Nothing when
+/// the run claims no violation (cx.violation.property is ir::no_property: a schedule's run).
 std::string render_violation(const ir::TransitionSystem& ts, const Counterexample& cx, const Replay& r);
 
 }  // namespace iomc::traces

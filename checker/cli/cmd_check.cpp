@@ -95,6 +95,7 @@ int run_check(const CheckOptions& o) {
         return exit_error;
     }
     trace_width = o.width;
+    trace_fold = !o.every_step;
     // json and dot on stdout are for pipes: stdout then holds only the trace, the report goes to
     // stderr. With --trace-out the trace goes to the file and the report stays on stdout.
     const bool trace_only = (format == "json" || format == "dot") && o.trace_out.empty() && !o.json;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -35,9 +37,17 @@ int run_list(const ListOptions& o) {
     for (const auto& p : ts->processes()) {
         std::size_t groups = 0;
         for (auto g : p.group_at) groups += g != ir::no_group ? 1 : 0;
-        out += fmt::format("  {:<24} {} location{}, {} step{}  ({})\n", p.name, p.locations.size(),
+        // Labels, for `iomc query` schedules (`client(0): @probe_complete`).
+        std::vector<std::string> seen;
+        std::string labels;
+        for (const auto& l : p.locations) {
+            if (l.label.empty() || std::find(seen.begin(), seen.end(), l.label) != seen.end()) continue;
+            seen.push_back(l.label);
+            labels += (labels.empty() ? "  labels: " : ", ") + l.label;
+        }
+        out += fmt::format("  {:<24} {} location{}, {} step{}  ({}){}\n", p.name, p.locations.size(),
                            p.locations.size() == 1 ? "" : "s", groups, groups == 1 ? "" : "s",
-                           ts->sources().file_line(p.where));
+                           ts->sources().file_line(p.where), labels);
     }
     out += "properties:\n";
     for (const auto& p : ts->properties()) {

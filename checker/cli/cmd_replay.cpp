@@ -18,13 +18,14 @@
 namespace iomc::cli {
 
 std::size_t trace_width = 100;
+bool trace_fold = true;
 
 std::optional<std::string> render_trace(const ir::TransitionSystem& ts, const traces::Counterexample& cx,
                                         const traces::Replay& r, const std::string& format) {
     if (format == "steps") return traces::render_steps(ts, cx, r);
     if (format == "json") return traces::render_json(ts, cx, r);
     if (format == "dot") return traces::render_dot(ts, cx, r);
-    if (format == "columns") return traces::render_columns(ts, cx, r, traces::ColumnOptions{trace_width});
+    if (format == "columns") return traces::render_columns(ts, cx, r, traces::ColumnOptions{trace_width, trace_fold, {}});
     return std::nullopt;
 }
 
@@ -107,6 +108,7 @@ std::optional<traces::Trace> translate(const ir::TransitionSystem& ts, const tra
 
 int run_replay(const ReplayOptions& o) {
     trace_width = o.width;
+    trace_fold = !o.every_step;
     std::ifstream in(o.trace, std::ios::binary);
     if (!in) {
         std::fprintf(stderr, "iomc: error: cannot open '%s'\n", o.trace.c_str());

@@ -23,6 +23,8 @@ std::unique_ptr<ir::TransitionSystem> compile_model(const lang::Model& m, const 
 
 /// Width of column diagrams (--width).
 extern std::size_t trace_width;
+/// Column diagrams merge a context's consecutive steps in one procedure (false: --every-step).
+extern bool trace_fold;
 
 /// Renders a replayed counterexample as steps, columns, json or dot; nothing for an unknown format.
 std::optional<std::string> render_trace(const ir::TransitionSystem& ts, const traces::Counterexample& cx,

@@ -9,13 +9,17 @@
 
 namespace {
 
-void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
+void add_limits(CLI::App* cmd, iomc::cli::CommonOptions& c) {
     cmd->add_option("-D,--define", c.defines, "override a constant: -D N_DEVS=3 (repeatable)")->type_name("NAME=VALUE");
     cmd->add_option("--max-states", c.max_states,
                     "store at most this many states; a larger state space gives incomplete (exit 3)");
     cmd->add_option("--max-memory", c.max_memory, "stop when state storage reaches this size: 512M, 2G")
         ->type_name("SIZE");
     cmd->add_option("--time-limit", c.time_limit, "stop after this many seconds")->type_name("SECONDS");
+}
+
+void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
+    add_limits(cmd, c);
     cmd->add_option("--strategy", c.strategy, "search order: bfs (shortest counterexamples) or dfs")
         ->type_name("bfs|dfs");
 }
@@ -48,6 +52,7 @@ int main(int argc, char** argv) {
                   "iomc replay; docs/traces.md), dot")
         ->type_name("FORMAT");
     c->add_option("--width", check.width, "width of the column diagram (default 100)");
+    c->add_flag("--every-step", check.every_step, "column diagrams: one entry per step, instead of one per run of a context's steps in one procedure");
     c->add_option("--trace-out", check.trace_out, "write the counterexample to this file")->type_name("FILE");
     c->add_option("--trace", check.trace_kind,
                   "which counterexample: shortest (fewest steps, default) or fewest-switches (fewest context "
@@ -93,8 +98,30 @@ int main(int argc, char** argv) {
                   "print the trace as steps (default), columns, json, dot, or none")
         ->type_name("FORMAT");
     r->add_option("--width", replay.width, "width of the column diagram (default 100)");
+    r->add_flag("--every-step", replay.every_step, "column diagrams: one entry per step, instead of one per run of a context's steps in one procedure");
     r->footer("Example:\n  iomc check models/scenarios/probe_iommu_group_race.mc --variant a_66 --trace-format json "
               "--trace-out a66.json\n  iomc replay a66.json\n  iomc replay a66.json --variant a_66_fix");
+
+    QueryOptions query;
+    auto* q = app.add_subcommand("query", "is this interleaving possible? answer a schedule (entries of process and "
+                                          "step, in order, gaps allowed) with a run that takes them, or with the "
+                                          "first entry no run reaches and why");
+    q->add_option("MODEL", query.model, "the .mc file")->required();
+    q->add_option("--schedule", query.schedule, "the schedule file (format: docs/traces.md)")
+        ->required()
+        ->type_name("FILE");
+    q->add_option("--variant", query.variant, "variant to build (default: the first declared)");
+    q->add_option("--trace-format", query.trace_format,
+                  "how to print the run: columns (default on a terminal), steps (default otherwise), json (needs a "
+                  "'violates' line), dot")
+        ->type_name("FORMAT");
+    q->add_option("--width", query.width, "width of the column diagram (default 100)");
+    q->add_flag("--every-step", query.every_step, "column diagrams: one entry per step, instead of one per run of a context's steps in one procedure");
+    q->add_option("--trace-out", query.trace_out, "write the run to this file")->type_name("FILE");
+    add_limits(q, query.limits);
+    q->footer("Exit codes: 0 feasible, 1 infeasible, 2 usage, model or schedule error, 3 incomplete.\n"
+              "Example:\n  iomc query models/scenarios/probe_iommu_group_race.mc --variant a_66 "
+              "--schedule models/scenarios/probe_iommu_group_race.t1.sched");
 
     LintOptions lint;
     auto* n = app.add_subcommand("lint", "parse and type-check every variant of each model; run nothing");
@@ -118,5 +145,6 @@ int main(int argc, char** argv) {
     if (n->parsed()) return run_lint(lint);
     if (s->parsed()) return run_simulate(sim);
     if (r->parsed()) return run_replay(replay);
+    if (q->parsed()) return run_query(query);
     return exit_error;
 }

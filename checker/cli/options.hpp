@@ -30,6 +30,7 @@ struct CheckOptions {
     std::string trace_out;                ///< write the trace there instead of stdout
     std::size_t width = 100;              ///< column diagrams wrap to this width
     std::string trace_kind = "shortest";  ///< shortest (BFS) or fewest-switches
+    bool every_step = false;              ///< column diagrams: one entry per step
 };
 
 struct TestOptions {
@@ -52,6 +53,18 @@ struct ReplayOptions {
     std::string variant;          ///< empty: the trace's own
     std::string trace_format;     ///< steps (default), columns, json, dot, none
     std::size_t width = 100;
+    bool every_step = false;
+};
+
+struct QueryOptions {
+    CommonOptions limits;         ///< the limits and -D; strategy is always BFS
+    std::string model;
+    std::string schedule;
+    std::string variant;
+    std::string trace_format;     ///< empty: columns on a terminal, steps otherwise
+    std::size_t width = 100;
+    bool every_step = false;
+    std::string trace_out;
 };
 
 struct ListOptions {
@@ -82,5 +95,6 @@ int run_list(const ListOptions& o);
 int run_lint(const LintOptions& o);
 int run_simulate(const SimulateOptions& o);
 int run_replay(const ReplayOptions& o);
+int run_query(const QueryOptions& o);
 
 }  // namespace iomc::cli

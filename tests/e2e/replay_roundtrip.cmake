@@ -1,6 +1,7 @@
 # Round trip of JSON traces through iomc replay (tests/CMakeLists.txt registers it): a trace
 # written by check replays and reproduces; on the fixed variant it stops at the first step that
-# cannot fire; a tampered, a foreign and a truncated trace are errors (exit 2) with the reason.
+# cannot fire; a tampered, a foreign and a truncated trace are errors (exit 2) with the reason;
+# a schedule query's JSON run replays the same way.
 file(MAKE_DIRECTORY ${WORK_DIR})
 set(trace ${WORK_DIR}/racy.json)
 
@@ -44,3 +45,14 @@ file(WRITE ${WORK_DIR}/cut.json "${cut}")
 run(2 "cut.json: " replay ${WORK_DIR}/cut.json)
 run(2 "not valid JSON" replay ${WORK_DIR}/cut.json)
 run(2 "cannot open" replay ${WORK_DIR}/missing.json)
+
+# A schedule query's run, with a 'violates' line, is a counterexample like check's: written as
+# JSON it replays, and on the fixed variant replay stops where the fix changes the path.
+set(qtrace ${WORK_DIR}/t1.json)
+run(0 "run (38 steps, shortest) written to ${qtrace} (json)"
+    query models/scenarios/probe_iommu_group_race.mc --variant a_66
+    --schedule models/scenarios/probe_iommu_group_race.t1.sched --trace-format json --trace-out ${qtrace})
+run(1 "replayed 38 steps on models/scenarios/probe_iommu_group_race.mc (variant a_66): the violation reproduces: invariant ops::dma_iommu_before_probe_complete (d = 0)"
+    replay ${qtrace} --trace-format none)
+run(0 "the trace of variant a_66 does not replay on variant a_66_fix: step 24: client(0) 'return r' (models/linux/iommu_core.mc:348) cannot fire here"
+    replay ${qtrace} --variant a_66_fix --trace-format none)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tests/support/testing.hpp"
+#include "traces/render_dot.hpp"
 #include "traces/render_steps.hpp"
 
 using namespace iomc;
@@ -142,6 +143,29 @@ invariant small: x < 2;)");
 violated: invariant small (test.mc:3)
   x = 2
 )");
+}
+
+TEST_CASE("a run without a violation (a schedule's): marks under their steps, no closing block") {
+    const auto ts = testing::compile(R"(var x: 0..3;
+process a { x = 1; x = 2; }
+)");
+    traces::Counterexample run;
+    run.trace.model_id = ts->model_id();
+    run.trace.steps = {ir::Step{ts->process(ir::ProcessId{0}).group_at[0], 0},
+                       ir::Step{ts->process(ir::ProcessId{0}).group_at[1], 0}};
+    run.violation.property = ir::no_property;
+    const auto rp = traces::replay(*ts, run.trace);
+    REQUIRE(rp.ok);
+    CHECK(traces::render_steps(*ts, run, rp, {"", "entry 1"}) == R"(step  process  location   statement
+   1  a        test.mc:2  x = 1
+                          x: 0 -> 1
+   2  a        test.mc:2  x = 2
+                          <- entry 1
+                          x: 1 -> 2
+)");
+    const std::string dot = traces::render_dot(*ts, run, rp);
+    CHECK(dot.find("violation") == std::string::npos);
+    CHECK(dot.find("  s1 -> s2;\n") != std::string::npos);
 }
 
 }  // TEST_SUITE
