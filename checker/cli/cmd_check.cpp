@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include <unistd.h>
-
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -60,6 +58,16 @@ std::unique_ptr<ir::TransitionSystem> compile_model(const lang::Model& m, const 
     return ts;
 }
 
+std::string report_header(const lang::Model& m, const ir::TransitionSystem& ts) {
+    std::string out = fmt::format("model: {}\n", ts.info().file);
+    if (!ts.info().variant.empty()) {
+        std::string all;
+        for (const auto& v : m.variants()) all += (all.empty() ? "" : ", ") + v.name;
+        out += fmt::format("variant: {} (of {})\n", ts.info().variant, all);
+    }
+    return out;
+}
+
 bool resolve_properties(const ir::TransitionSystem& ts, const std::vector<std::string>& names,
                         std::vector<ir::PropertyId>& out) {
     for (const auto& n : names) {
@@ -83,19 +91,9 @@ int run_check(const CheckOptions& o) {
     explore::Options eo;
     if (!explorer_options(o.common, eo)) return exit_error;
     if (!resolve_properties(*ts, o.properties, eo.properties)) return exit_error;
-    // The column diagram on a terminal, the step list otherwise (pipes, files, tests).
-    const std::string format = !o.trace_format.empty() ? o.trace_format : isatty(STDOUT_FILENO) ? "columns" : "steps";
-    if (format != "steps" && format != "columns" && format != "json" && format != "dot") {
-        std::fprintf(stderr, "iomc: error: unknown trace format '%s'; available: steps, columns, json, dot\n",
-                     format.c_str());
-        return exit_error;
-    }
-    if (o.width < 40) {
-        std::fprintf(stderr, "iomc: error: --width must be at least 40\n");
-        return exit_error;
-    }
-    trace_width = o.width;
-    trace_fold = !o.every_step;
+    const auto picked = pick_trace_format(o.trace_format, o.width, o.every_step);
+    if (!picked) return exit_error;
+    const std::string& format = *picked;
     // json and dot on stdout are for pipes: stdout then holds only the trace, the report goes to
     // stderr. With --trace-out the trace goes to the file and the report stays on stdout.
     const bool trace_only = (format == "json" || format == "dot") && o.trace_out.empty() && !o.json;
@@ -132,13 +130,7 @@ int run_check(const CheckOptions& o) {
         std::fputs(check_report_json(*ts, r, peak).c_str(), stdout);
         return code;
     }
-    std::string out;
-    out += fmt::format("model: {}\n", ts->info().file);
-    if (!ts->info().variant.empty()) {
-        std::string all;
-        for (const auto& v : model->variants()) all += (all.empty() ? "" : ", ") + v.name;
-        out += fmt::format("variant: {} (of {})\n", ts->info().variant, all);
-    }
+    std::string out = report_header(*model, *ts);
     std::string checked;
     for (const auto& p : r.properties) checked += (checked.empty() ? "" : ", ") + ts->property(p.property).name;
     out += fmt::format("checked: {}\n", checked);
@@ -180,11 +172,7 @@ int run_check(const CheckOptions& o) {
             }
             const std::string rendered = *render_trace(*ts, cx, rep, format);
             if (!o.trace_out.empty()) {
-                std::FILE* f = std::fopen(o.trace_out.c_str(), "w");
-                if (!f || std::fputs(rendered.c_str(), f) < 0 || std::fclose(f) != 0) {
-                    std::fprintf(stderr, "iomc: error: cannot write '%s'\n", o.trace_out.c_str());
-                    return exit_error;
-                }
+                if (!write_text_file(o.trace_out, rendered)) return exit_error;
                 out += fmt::format("\ncounterexample ({} step{}{}) written to {} ({})\n", cx.trace.steps.size(),
                                    cx.trace.steps.size() == 1 ? "" : "s",
                                    eo.strategy == explore::Strategy::bfs ? ", shortest" : "", o.trace_out,

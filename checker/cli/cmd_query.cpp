@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
 /// @file `iomc query MODEL --schedule FILE`: is the interleaving a developer suspects possible?
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -51,18 +49,9 @@ int run_query(const QueryOptions& o) {
     if (!ts) return exit_error;
     explore::Options eo;
     if (!explorer_options(o.limits, eo)) return exit_error;
-    const std::string format = !o.trace_format.empty() ? o.trace_format : isatty(STDOUT_FILENO) ? "columns" : "steps";
-    if (format != "steps" && format != "columns" && format != "json" && format != "dot") {
-        std::fprintf(stderr, "iomc: error: unknown trace format '%s'; available: steps, columns, json, dot\n",
-                     format.c_str());
-        return exit_error;
-    }
-    if (o.width < 40) {
-        std::fprintf(stderr, "iomc: error: --width must be at least 40\n");
-        return exit_error;
-    }
-    trace_width = o.width;
-    trace_fold = !o.every_step;
+    const auto picked = pick_trace_format(o.trace_format, o.width, o.every_step);
+    if (!picked) return exit_error;
+    const std::string& format = *picked;
 
     std::ifstream in(o.schedule, std::ios::binary);
     if (!in) {
@@ -89,13 +78,7 @@ int run_query(const QueryOptions& o) {
     install_interrupt_handler();
     const auto r = explore::query(*ts, *sched, eo.limits, eo.cancel);
 
-    std::string out;
-    out += fmt::format("model: {}\n", ts->info().file);
-    if (!ts->info().variant.empty()) {
-        std::string all;
-        for (const auto& v : model->variants()) all += (all.empty() ? "" : ", ") + v.name;
-        out += fmt::format("variant: {} (of {})\n", ts->info().variant, all);
-    }
+    std::string out = report_header(*model, *ts);
     const auto n = sched->entries.size();
     out += fmt::format("schedule: {}: {}{}\n", o.schedule, n == 1 ? std::string("1 entry") : fmt::format("{} entries", n),
                        sched->violates ? fmt::format(", then violates {}", ts->property(*sched->violates).name) : "");
@@ -144,11 +127,7 @@ int run_query(const QueryOptions& o) {
             }
             const std::string rendered = render(*ts, cx, rep, format, marks);
             if (!o.trace_out.empty()) {
-                std::FILE* f = std::fopen(o.trace_out.c_str(), "w");
-                if (!f || std::fputs(rendered.c_str(), f) < 0 || std::fclose(f) != 0) {
-                    std::fprintf(stderr, "iomc: error: cannot write '%s'\n", o.trace_out.c_str());
-                    return exit_error;
-                }
+                if (!write_text_file(o.trace_out, rendered)) return exit_error;
                 out += fmt::format("\nrun ({}, shortest) written to {} ({})\n", plural(cx.trace.steps.size(), "step"),
                                    o.trace_out, format);
             } else {

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -27,6 +29,33 @@ std::optional<std::string> render_trace(const ir::TransitionSystem& ts, const tr
     if (format == "dot") return traces::render_dot(ts, cx, r);
     if (format == "columns") return traces::render_columns(ts, cx, r, traces::ColumnOptions{trace_width, trace_fold, {}});
     return std::nullopt;
+}
+
+std::optional<std::string> pick_trace_format(const std::string& requested, std::size_t width, bool every_step) {
+    const std::string format = !requested.empty() ? requested : isatty(STDOUT_FILENO) ? "columns" : "steps";
+    if (format != "steps" && format != "columns" && format != "json" && format != "dot") {
+        std::fprintf(stderr, "iomc: error: unknown trace format '%s'; available: steps, columns, json, dot\n",
+                     format.c_str());
+        return std::nullopt;
+    }
+    if (width < 40) {
+        std::fprintf(stderr, "iomc: error: --width must be at least 40\n");
+        return std::nullopt;
+    }
+    trace_width = width;
+    trace_fold = !every_step;
+    return format;
+}
+
+bool write_text_file(const std::string& path, const std::string& text) {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    bool ok = f != nullptr;
+    if (f) {
+        ok = std::fputs(text.c_str(), f) >= 0;
+        ok = std::fclose(f) == 0 && ok;
+    }
+    if (!ok) std::fprintf(stderr, "iomc: error: cannot write '%s'\n", path.c_str());
+    return ok;
 }
 
 namespace {

@@ -21,10 +21,21 @@ std::unique_ptr<lang::Model> load_model(const std::string& path);
 std::unique_ptr<ir::TransitionSystem> compile_model(const lang::Model& m, const std::string& variant,
                                                     const std::vector<std::string>& defines, bool warnings = true);
 
+/// "model: FILE" and, when the model has variants, "variant: V (of A, B, ...)" lines.
+std::string report_header(const lang::Model& m, const ir::TransitionSystem& ts);
+
 /// Width of column diagrams (--width).
 extern std::size_t trace_width;
 /// Column diagrams merge a context's consecutive steps in one procedure (false: --every-step).
 extern bool trace_fold;
+
+/// The trace format to print: `requested`, or columns on a terminal and steps otherwise (pipes,
+/// files, tests). Sets trace_width and trace_fold. Prints an error and returns nothing for an
+/// unknown format or a width below 40.
+std::optional<std::string> pick_trace_format(const std::string& requested, std::size_t width, bool every_step);
+
+/// Writes `text` to `path`; prints "cannot write" and returns false when that fails.
+bool write_text_file(const std::string& path, const std::string& text);
 
 /// Renders a replayed counterexample as steps, columns, json or dot; nothing for an unknown format.
 std::optional<std::string> render_trace(const ir::TransitionSystem& ts, const traces::Counterexample& cx,

@@ -115,16 +115,8 @@ private:
 
     /// Checks the time and memory limits; returns true (and sets the reason) to stop.
     bool limited() {
-        const double secs = std::chrono::duration<double>(Clock::now() - start_).count();
-        if (limits_.time_limit > 0 && secs >= limits_.time_limit) {
-            reason_ = fmt::format("time limit {}s reached", limits_.time_limit);
-            return true;
-        }
-        if (limits_.max_memory && memory() >= limits_.max_memory) {
-            reason_ = fmt::format("memory limit {} bytes reached", limits_.max_memory);
-            return true;
-        }
-        return false;
+        reason_ = limit_reason(limits_, nullptr, std::chrono::duration<double>(Clock::now() - start_).count(), memory());
+        return !reason_.empty();
     }
 
     /// Reaches (state s, last process) at `cost` from `parent` by `step`: creates the node or

@@ -113,20 +113,8 @@ private:
     }
 
     bool limited() {
-        if (cancel_ && cancel_->load(std::memory_order_relaxed)) {
-            reason_ = "interrupted";
-            return true;
-        }
-        const double secs = std::chrono::duration<double>(Clock::now() - start_).count();
-        if (limits_.time_limit > 0 && secs >= limits_.time_limit) {
-            reason_ = fmt::format("time limit {}s reached", limits_.time_limit);
-            return true;
-        }
-        if (limits_.max_memory && memory() >= limits_.max_memory) {
-            reason_ = fmt::format("memory limit {} bytes reached", limits_.max_memory);
-            return true;
-        }
-        return false;
+        reason_ = limit_reason(limits_, cancel_, std::chrono::duration<double>(Clock::now() - start_).count(), memory());
+        return !reason_.empty();
     }
 
     QueryResult& finish(QueryResult& r) const {

@@ -23,6 +23,14 @@ const char* to_string(Verdict v) {
     return "incomplete";
 }
 
+std::string limit_reason(const Limits& limits, const std::atomic<bool>* cancel, double seconds, std::uint64_t memory) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) return "interrupted";
+    if (limits.time_limit > 0 && seconds >= limits.time_limit) return fmt::format("time limit {}s reached", limits.time_limit);
+    if (limits.max_memory && memory >= limits.max_memory)
+        return fmt::format("memory limit {} bytes reached", limits.max_memory);
+    return {};
+}
+
 std::string format_ratio(const Ratio& r) {
     if (r.num % r.den == 0) return fmt::format("{}", r.num / r.den);
     std::string s = fmt::format("{:.3f}", r.value());
@@ -217,10 +225,6 @@ private:
 
     /// Checks limits; returns true (and sets the reason) when the search must stop.
     bool limited() {
-        if (o_.cancel && o_.cancel->load(std::memory_order_relaxed)) {
-            reason_ = "interrupted";
-            return true;
-        }
         const auto& l = o_.limits;
         if (overflow_) {
             reason_ = fmt::format("state limit {} reached", l.max_states);
@@ -233,14 +237,8 @@ private:
         {
             const auto now = Clock::now();
             const double secs = std::chrono::duration<double>(now - start_).count();
-            if (l.time_limit && secs >= l.time_limit) {
-                reason_ = fmt::format("time limit {}s reached", l.time_limit);
-                return true;
-            }
-            if (l.max_memory && memory() >= l.max_memory) {
-                reason_ = fmt::format("memory limit {} bytes reached", l.max_memory);
-                return true;
-            }
+            reason_ = limit_reason(l, o_.cancel, secs, memory());
+            if (!reason_.empty()) return true;
             if (o_.progress && std::chrono::duration<double>(now - last_progress_).count() >= 0.5) {
                 last_progress_ = now;
                 Progress p;

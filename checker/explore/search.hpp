@@ -30,6 +30,11 @@ struct Limits {
     double time_limit = 0;          ///< seconds
 };
 
+/// Why a search must stop now, or empty: "interrupted" (`cancel` set, may be null), "time
+/// limit 5s reached" after `seconds`, "memory limit N bytes reached" at `memory` bytes. The
+/// state limit is each search's own (what it counts differs).
+std::string limit_reason(const Limits& limits, const std::atomic<bool>* cancel, double seconds, std::uint64_t memory);
+
 /// Figures for a progress line; passed to Options::progress about twice a second.
 struct Progress {
     std::uint64_t states = 0;
