@@ -40,6 +40,7 @@ public:
         : ts_(ts), sched_(sched), limits_(limits), cancel_(cancel), bytes_(ts.layout().bytes()),
           store_(bytes_ + 2), in_(ts), start_(Clock::now()) {
         buf_.resize(bytes_ + 2 + 8);
+        cur_.resize(bytes_ + 8);
         if (sched.violates) {
             const auto& p = ts.property(*sched.violates);
             if (p.kind == ir::PropertyKind::invariant) invariant_ = &p;
@@ -100,7 +101,8 @@ private:
     ir::Interpreter in_;
     Clock::time_point start_;
     const ir::Property* invariant_ = nullptr;
-    std::vector<std::uint8_t> buf_;
+    std::vector<std::uint8_t> buf_;  ///< a successor with k appended, for the store
+    std::vector<std::uint8_t> cur_;  ///< the state being expanded
     std::vector<std::uint32_t> parent_;
     std::vector<ir::Step> step_;
     std::vector<std::uint16_t> k_;
@@ -128,13 +130,15 @@ private:
     /// Stores node (state s with k appended in place) unless present. False at the node limit.
     bool add(std::uint8_t* s, std::uint16_t k, std::uint32_t parent, ir::Step step) {
         std::memcpy(s + bytes_, &k, 2);
-        if (store_.contains(s)) return true;
-        if ((limits_.max_states && k_.size() >= limits_.max_states) || k_.size() >= StateStore::max_states - 1024) {
+        const bool full = (limits_.max_states && k_.size() >= limits_.max_states) ||
+                          k_.size() >= StateStore::max_states - 1024;
+        if (full) {
+            if (store_.contains(s)) return true;
             reason_ = limits_.max_states ? fmt::format("state limit {} reached", limits_.max_states)
                                          : std::string("the state store is full (2^32 states)");
             return false;
         }
-        store_.insert(s);
+        if (!store_.insert(s).second) return true;
         parent_.push_back(parent);
         step_.push_back(step);
         k_.push_back(k);
@@ -178,8 +182,8 @@ private:
     /// on a step (with `violates`) or the node that matches the last entry.
     std::optional<Found> expand(std::uint32_t i, std::uint16_t n) {
         const std::uint16_t k = k_[i];
-        std::vector<std::uint8_t> cur(store_.get(i), store_.get(i) + bytes_);
-        cur.resize(bytes_ + 8);
+        auto& cur = cur_;
+        std::memcpy(cur.data(), store_.get(i), bytes_);
         std::optional<Found> found;
         std::uint32_t moves = 0;
         bool crashed = false;

@@ -180,7 +180,7 @@ TEST_CASE("query: a state limit gives incomplete") {
     CHECK(r.incomplete_reason == "state limit 1 reached");
 }
 
-TEST_CASE("process_situation: moving, finished, waiting") {
+TEST_CASE("process_situation: a process that can move (waiting and finished: the query tests above)") {
     const auto ts = testing::compile(locked);
     std::vector<std::uint8_t> s(ts->state_buffer_size());
     ts->initial_state(s.data());
