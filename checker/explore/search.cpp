@@ -225,6 +225,10 @@ private:
 
     /// Checks limits; returns true (and sets the reason) when the search must stop.
     bool limited() {
+        if (o_.cancel && o_.cancel->load(std::memory_order_relaxed)) {
+            reason_ = "interrupted";  // before the state limit, as a Ctrl-C should read
+            return true;
+        }
         const auto& l = o_.limits;
         if (overflow_) {
             reason_ = fmt::format("state limit {} reached", l.max_states);
