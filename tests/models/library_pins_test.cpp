@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/// @file Pins the model id, the reachable state count and the transition count of every variant
+/// of every library scenario, searched without reductions. A change to the front end, the IR or
+/// the models that alters any of them fails here loudly; when the change is meant, regenerate the
+/// pin file with IOMC_UPDATE_PINS=1 and say why in the commit.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include "tests/support/testing.hpp"
+
+using namespace iomc;
+
+namespace {
+
+/// "file variant model_id states transitions", one line per scenario variant, sorted.
+std::vector<std::string> current_pins() {
+    namespace fs = std::filesystem;
+    std::vector<std::string> files;
+    for (const auto& e : fs::directory_iterator(testing::source_path("models/scenarios")))
+        if (e.path().extension() == ".mc") files.push_back(e.path().filename().string());
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> out;
+    for (const auto& file : files) {
+        support::DiagnosticSink sink;
+        auto model = lang::Model::load(testing::source_path("models/scenarios/" + file), sink);
+        REQUIRE(model);
+        REQUIRE_FALSE(sink.has_errors());
+        std::vector<std::string> variants;
+        for (const auto& v : model->variants()) variants.push_back(v.name);
+        if (variants.empty()) variants.emplace_back();
+        for (const auto& v : variants) {
+            CAPTURE(file);
+            CAPTURE(v);
+            auto ts = lang::compile(*model, {v, {}}, sink);
+            REQUIRE(ts);
+            // Only the always-checked runtime errors: the search covers the whole reachable graph
+            // unless the model has one, and the count does not depend on which property is asked.
+            const auto r = explore::check(*ts, {.properties = {ir::prop_runtime_error}, .stop_at_first = false});
+            out.push_back(fmt::format("{} {} {:016x} {} {}", file, v.empty() ? "-" : v, ts->model_id(),
+                                      r.stats.states, r.stats.transitions));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_SUITE("models") {
+
+TEST_CASE("every library scenario variant keeps its model id and its state and transition counts") {
+    const std::string pin_file = testing::source_path("tests/models/pins.txt");
+    const auto now = current_pins();
+    if (const char* u = std::getenv("IOMC_UPDATE_PINS"); u && std::string(u) == "1") {
+        std::ofstream out(pin_file);
+        out << "# file variant model_id states transitions (no reductions); regenerate with IOMC_UPDATE_PINS=1\n";
+        for (const auto& l : now) out << l << '\n';
+        MESSAGE("rewrote ", pin_file);
+        return;
+    }
+    std::ifstream in(pin_file);
+    REQUIRE_MESSAGE(in.good(), "missing pin file ", pin_file);
+    std::map<std::string, std::string> pinned;  // "file variant" -> whole line
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream ls(line);
+        std::string f, v;
+        ls >> f >> v;
+        pinned[f + " " + v] = line;
+    }
+    std::size_t matched = 0;
+    for (const auto& l : now) {
+        std::istringstream ls(l);
+        std::string f, v;
+        ls >> f >> v;
+        const auto it = pinned.find(f + " " + v);
+        CAPTURE(l);
+        REQUIRE_MESSAGE(it != pinned.end(), "no pin for ", f, " ", v);
+        CHECK(it->second == l);
+        ++matched;
+    }
+    CHECK(matched == pinned.size());
+}
+
+}  // TEST_SUITE
