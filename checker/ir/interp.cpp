@@ -29,101 +29,40 @@ Interpreter::Interpreter(const TransitionSystem& ts)
     : ts_(ts), bytes_(ts.layout().bytes()), state_(ts.state_buffer_size()), stack_(1024) {}
 
 EvalResult Interpreter::eval(const Program& p, const std::uint8_t* s) {
-    // Its own stack: eval runs from inside run()'s callbacks (invariants of a new successor),
-    // so it must not touch (or reallocate) the stack of the program being run.
-    if (eval_stack_.size() < p.max_stack + 8) eval_stack_.resize(p.max_stack + 8);
-    std::int64_t* st = eval_stack_.data();
-    std::uint32_t sp = 0;
-    std::uint32_t ip = 0;
-    const BInstr* code = p.code.data();
-    for (;;) {
-        const BInstr& in = code[ip++];
-        switch (in.op) {
-            case Bc::push: st[sp++] = in.a; break;
-            case Bc::load: st[sp++] = static_cast<std::int64_t>(load_bits(s, static_cast<std::uint32_t>(in.a), in.w)) + in.b; break;
-            case Bc::index: {
-                const std::int64_t i = st[--sp];
-                if (i < 0 || i >= in.a)
-                    return EvalResult{false, 0, static_cast<std::uint32_t>(i == -1 && in.c ? in.c - 1 : in.d), i};
-                st[sp - 1] += i * in.b;
-                break;
-            }
-            case Bc::load_at:
-                st[sp - 1] = static_cast<std::int64_t>(load_bits(s, static_cast<std::uint32_t>(st[sp - 1]), in.w)) + in.b;
-                break;
-            case Bc::neg: st[sp - 1] = -st[sp - 1]; break;
-            case Bc::not_: st[sp - 1] = st[sp - 1] == 0; break;
-#define IOMC_BIN(OP, EXPR)                         \
-    case Bc::OP: {                                 \
-        const std::int64_t b = st[--sp];           \
-        const std::int64_t a = st[sp - 1];         \
-        st[sp - 1] = (EXPR);                       \
-        break;                                     \
-    }
-            IOMC_BIN(add, a + b)
-            IOMC_BIN(sub, a - b)
-            IOMC_BIN(mul, a * b)
-            IOMC_BIN(eq, a == b)
-            IOMC_BIN(ne, a != b)
-            IOMC_BIN(lt, a < b)
-            IOMC_BIN(le, a <= b)
-            IOMC_BIN(gt, a > b)
-            IOMC_BIN(ge, a >= b)
-#define IOMC_BIN_I(OP, EXPR)                       \
-    case Bc::OP: {                                 \
-        const std::int64_t b = in.a;               \
-        const std::int64_t a = st[sp - 1];         \
-        st[sp - 1] = (EXPR);                       \
-        break;                                     \
-    }
-            IOMC_BIN_I(add_i, a + b)
-            IOMC_BIN_I(sub_i, a - b)
-            IOMC_BIN_I(mul_i, a * b)
-            IOMC_BIN_I(div_i, a / b)
-            IOMC_BIN_I(mod_i, a % b)
-            IOMC_BIN_I(eq_i, a == b)
-            IOMC_BIN_I(ne_i, a != b)
-            IOMC_BIN_I(lt_i, a < b)
-            IOMC_BIN_I(le_i, a <= b)
-            IOMC_BIN_I(gt_i, a > b)
-            IOMC_BIN_I(ge_i, a >= b)
-            case Bc::div:
-            case Bc::mod: {
-                const std::int64_t b = st[--sp];
-                if (b == 0) return EvalResult{false, 0, static_cast<std::uint32_t>(in.a), 0};
-                st[sp - 1] = in.op == Bc::div ? st[sp - 1] / b : st[sp - 1] % b;
-                break;
-            }
-            case Bc::jmp: ip = static_cast<std::uint32_t>(in.a); break;
-            case Bc::jz: if (st[--sp] == 0) ip = static_cast<std::uint32_t>(in.a); break;
-            case Bc::jnz: if (st[--sp] != 0) ip = static_cast<std::uint32_t>(in.a); break;
-            case Bc::in_set: {
-                const auto v = static_cast<std::uint64_t>(st[sp - 1]);
-                const auto& set = p.sets[static_cast<std::size_t>(in.a)];
-                st[sp - 1] = v / 64 < set.size() ? static_cast<std::int64_t>(set[v / 64] >> (v % 64) & 1U) : 0;
-                break;
-            }
-            case Bc::halt: return EvalResult{true, st[sp - 1], 0, 0};
-            default: IOMC_UNREACHABLE("statement bytecode in an expression program");
-        }
-    }
+    return exec<false>(p, s, nullptr, nullptr);
 }
 
 void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* ctx) {
+    exec<true>(p, s, fn, ctx);
+}
+
+// One loop for both program kinds, so every opcode is defined once. Expression programs
+// (Frag = false: invariant checks, metrics) read `s` in place, use their own stack (eval runs
+// from inside fire()'s callbacks) and return their value at `halt`; a runtime error returns it.
+// Fragments (Frag = true) work on a copy of `s`, fork paths, and emit successors and reports;
+// a runtime error reports and ends the path. The statement opcodes compile only into fragments.
+template <bool Frag>
+EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn, void* ctx) {
     const std::size_t bytes = bytes_;
-    std::uint8_t* cur = state_.data();
-    copy_state(cur, s, bytes);
-    if (stack_.size() < p.max_stack + 8) stack_.resize(p.max_stack + 8);
-    std::int64_t* st = stack_.data();
+    std::vector<std::int64_t>& stack = Frag ? stack_ : eval_stack_;
+    if (stack.size() < p.max_stack + 8) stack.resize(p.max_stack + 8);
+    std::int64_t* st = stack.data();
     std::uint32_t sp = 0;
     std::uint32_t ip = 0;
     std::uint32_t stmt = UINT32_MAX;
     std::uint32_t emitted = 0;
     std::uint64_t budget = max_path_instructions;
     const BInstr* code = p.code.data();
-    pending_.clear();
-    saved_states_.clear();
-    saved_stacks_.clear();
+    std::conditional_t<Frag, std::uint8_t*, const std::uint8_t*> cur;
+    if constexpr (!Frag) {
+        cur = s;
+    } else {
+        cur = state_.data();
+        copy_state(cur, s, bytes);
+        pending_.clear();
+        saved_states_.clear();
+        saved_stacks_.clear();
+    }
 
     auto report = [&](PropertyId prop, std::uint32_t msg, std::int64_t value, bool stops) {
         Emission e;
@@ -138,23 +77,26 @@ void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* 
 
     // Ends the current path; returns false when no pending path is left.
     auto next_path = [&]() -> bool {
-        if (pending_.empty()) return false;
-        const Pending pd = pending_.back();
-        pending_.pop_back();
-        std::memcpy(cur, saved_states_.data() + pd.state_at, bytes);  // saved copies have no slack
-        saved_states_.resize(pd.state_at);
-        if (pd.stack_size != 0)  // an empty vector's data() may be null
-            std::memcpy(st, saved_stacks_.data() + pd.stack_at, pd.stack_size * sizeof(std::int64_t));
-        saved_stacks_.resize(pd.stack_at);
-        sp = pd.stack_size;
-        ip = pd.ip;
-        stmt = pd.stmt;
-        if (pd.store_off >= 0)
-            store_bits(cur, static_cast<std::uint32_t>(pd.store_off), pd.store_width,
-                       static_cast<std::uint64_t>(pd.push_value - pd.store_lo));
-        if (pd.push) st[sp++] = pd.push_value;
-        budget = max_path_instructions;
-        return true;
+        if constexpr (Frag) {
+            if (pending_.empty()) return false;
+            const Pending pd = pending_.back();
+            pending_.pop_back();
+            std::memcpy(cur, saved_states_.data() + pd.state_at, bytes);  // saved copies have no slack
+            saved_states_.resize(pd.state_at);
+            if (pd.stack_size != 0)  // an empty vector's data() may be null
+                std::memcpy(st, saved_stacks_.data() + pd.stack_at, pd.stack_size * sizeof(std::int64_t));
+            saved_stacks_.resize(pd.stack_at);
+            sp = pd.stack_size;
+            ip = pd.ip;
+            stmt = pd.stmt;
+            if (pd.store_off >= 0)
+                store_bits(cur, static_cast<std::uint32_t>(pd.store_off), pd.store_width,
+                           static_cast<std::uint64_t>(pd.push_value - pd.store_lo));
+            if (pd.push) st[sp++] = pd.push_value;
+            budget = max_path_instructions;
+            return true;
+        }
+        return false;
     };
 
     // Saves alternatives in reverse so they pop in order.
@@ -176,53 +118,60 @@ void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* 
         pending_.push_back(pd);
     };
 
+// A runtime error (index or value out of range, division by zero) with message MSG about
+// VALUE: an expression returns it; a fragment reports it and continues with the next path.
+#define IOMC_RUNTIME_ERROR(MSG, VALUE)                                                  \
+    {                                                                                   \
+        if constexpr (Frag) {                                                           \
+            report(prop_runtime_error, static_cast<std::uint32_t>(MSG), (VALUE), true); \
+            if (!next_path()) return {};                                                \
+            continue;                                                                   \
+        } else {                                                                        \
+            return EvalResult{false, 0, static_cast<std::uint32_t>(MSG), (VALUE)};      \
+        }                                                                               \
+    }
+// Binary operators on the two top stack entries, and with an immediate right operand.
+#define IOMC_BIN(OP, EXPR)                 \
+    case Bc::OP: {                         \
+        const std::int64_t b = st[--sp];   \
+        const std::int64_t a = st[sp - 1]; \
+        st[sp - 1] = (EXPR);               \
+        break;                             \
+    }
+#define IOMC_BIN_I(OP, EXPR)               \
+    case Bc::OP: {                         \
+        const std::int64_t b = in.a;       \
+        const std::int64_t a = st[sp - 1]; \
+        st[sp - 1] = (EXPR);               \
+        break;                             \
+    }
+
+// Opens a statement opcode's body: fragments only; an expression program never has one.
+#define IOMC_FRAGMENT_ONLY \
+    if constexpr (!Frag) IOMC_UNREACHABLE("statement bytecode in an expression program"); else
+
     for (;;) {
-        if (--budget == 0) [[unlikely]] {
-            report(prop_runtime_error,
-                   static_cast<std::uint32_t>(0), static_cast<std::int64_t>(max_path_instructions), true);
-            if (!next_path()) return;
-            continue;
+        if constexpr (Frag) {
+            if (--budget == 0) [[unlikely]]
+                IOMC_RUNTIME_ERROR(0, static_cast<std::int64_t>(max_path_instructions))
         }
         const BInstr& in = code[ip++];
         switch (in.op) {
+            // Expressions.
             case Bc::push: st[sp++] = in.a; break;
             case Bc::load:
                 st[sp++] = static_cast<std::int64_t>(load_bits(cur, static_cast<std::uint32_t>(in.a), in.w)) + in.b;
                 break;
             case Bc::index: {
                 const std::int64_t i = st[--sp];
-                if (i < 0 || i >= in.a) [[unlikely]] {
-                    report(prop_runtime_error, static_cast<std::uint32_t>(i == -1 && in.c ? in.c - 1 : in.d), i, true);
-                    if (!next_path()) return;
-                    break;
-                }
+                if (i < 0 || i >= in.a) [[unlikely]]
+                    IOMC_RUNTIME_ERROR(i == -1 && in.c ? in.c - 1 : in.d, i)
                 st[sp - 1] += i * in.b;
                 break;
             }
             case Bc::load_at:
                 st[sp - 1] = static_cast<std::int64_t>(load_bits(cur, static_cast<std::uint32_t>(st[sp - 1]), in.w)) + in.b;
                 break;
-            case Bc::store: {
-                const std::int64_t v = st[--sp];
-                if (v < in.b || v > in.c) [[unlikely]] {
-                    report(prop_runtime_error, static_cast<std::uint32_t>(in.d), v, true);
-                    if (!next_path()) return;
-                    break;
-                }
-                store_bits(cur, static_cast<std::uint32_t>(in.a), in.w, static_cast<std::uint64_t>(v - in.b));
-                break;
-            }
-            case Bc::store_at: {
-                const auto off = static_cast<std::uint32_t>(st[--sp]);
-                const std::int64_t v = st[--sp];
-                if (v < in.b || v > in.c) [[unlikely]] {
-                    report(prop_runtime_error, static_cast<std::uint32_t>(in.d), v, true);
-                    if (!next_path()) return;
-                    break;
-                }
-                store_bits(cur, off, in.w, static_cast<std::uint64_t>(v - in.b));
-                break;
-            }
             case Bc::neg: st[sp - 1] = -st[sp - 1]; break;
             case Bc::not_: st[sp - 1] = st[sp - 1] == 0; break;
             IOMC_BIN(add, a + b)
@@ -234,13 +183,6 @@ void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* 
             IOMC_BIN(le, a <= b)
             IOMC_BIN(gt, a > b)
             IOMC_BIN(ge, a >= b)
-#define IOMC_BIN_I(OP, EXPR)                       \
-    case Bc::OP: {                                 \
-        const std::int64_t b = in.a;               \
-        const std::int64_t a = st[sp - 1];         \
-        st[sp - 1] = (EXPR);                       \
-        break;                                     \
-    }
             IOMC_BIN_I(add_i, a + b)
             IOMC_BIN_I(sub_i, a - b)
             IOMC_BIN_I(mul_i, a * b)
@@ -252,119 +194,148 @@ void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* 
             IOMC_BIN_I(le_i, a <= b)
             IOMC_BIN_I(gt_i, a > b)
             IOMC_BIN_I(ge_i, a >= b)
-#undef IOMC_BIN
-#undef IOMC_BIN_I
             case Bc::div:
             case Bc::mod: {
                 const std::int64_t b = st[--sp];
-                if (b == 0) [[unlikely]] {
-                    report(prop_runtime_error, static_cast<std::uint32_t>(in.a), 0, true);
-                    if (!next_path()) return;
-                    break;
-                }
+                if (b == 0) [[unlikely]]
+                    IOMC_RUNTIME_ERROR(in.a, 0)
                 st[sp - 1] = in.op == Bc::div ? st[sp - 1] / b : st[sp - 1] % b;
                 break;
             }
             case Bc::jmp: ip = static_cast<std::uint32_t>(in.a); break;
             case Bc::jz: if (st[--sp] == 0) ip = static_cast<std::uint32_t>(in.a); break;
             case Bc::jnz: if (st[--sp] != 0) ip = static_cast<std::uint32_t>(in.a); break;
-            case Bc::guard:
-                if (st[--sp] == 0) {
-                    if (!next_path()) return;
-                }
-                break;
             case Bc::in_set: {
                 const auto v = static_cast<std::uint64_t>(st[sp - 1]);
                 const auto& set = p.sets[static_cast<std::size_t>(in.a)];
                 st[sp - 1] = v / 64 < set.size() ? static_cast<std::int64_t>(set[v / 64] >> (v % 64) & 1U) : 0;
                 break;
             }
-            case Bc::fork: {
-                const auto& targets = p.fork_tables[static_cast<std::size_t>(in.a)];
-                for (std::size_t k = targets.size(); k-- > 1;) save(targets[k], 0, false, -1, 0, 0);
-                ip = targets[0];
+            case Bc::halt:
+                if constexpr (Frag) IOMC_UNREACHABLE("halt in a fragment");
+                else return EvalResult{true, st[sp - 1], 0, 0};
+            // Statements: they compile only into fragments.
+            case Bc::store:
+                IOMC_FRAGMENT_ONLY {
+                    const std::int64_t v = st[--sp];
+                    if (v < in.b || v > in.c) [[unlikely]]
+                        IOMC_RUNTIME_ERROR(in.d, v)
+                    store_bits(cur, static_cast<std::uint32_t>(in.a), in.w, static_cast<std::uint64_t>(v - in.b));
+                }
                 break;
-            }
-            case Bc::choose: {
-                const auto off = static_cast<std::int32_t>(st[--sp]);
-                for (std::int64_t v = in.c; v > in.b; --v) save(ip, v, false, off, in.w, in.b);
-                store_bits(cur, static_cast<std::uint32_t>(off), in.w, 0);
+            case Bc::store_at:
+                IOMC_FRAGMENT_ONLY {
+                    const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    const std::int64_t v = st[--sp];
+                    if (v < in.b || v > in.c) [[unlikely]]
+                        IOMC_RUNTIME_ERROR(in.d, v)
+                    store_bits(cur, off, in.w, static_cast<std::uint64_t>(v - in.b));
+                }
                 break;
-            }
+            case Bc::guard:
+                IOMC_FRAGMENT_ONLY {
+                    if (st[--sp] == 0 && !next_path()) return {};
+                }
+                break;
+            case Bc::fork:
+                IOMC_FRAGMENT_ONLY {
+                    const auto& targets = p.fork_tables[static_cast<std::size_t>(in.a)];
+                    for (std::size_t k = targets.size(); k-- > 1;) save(targets[k], 0, false, -1, 0, 0);
+                    ip = targets[0];
+                }
+                break;
+            case Bc::choose:
+                IOMC_FRAGMENT_ONLY {
+                    const auto off = static_cast<std::int32_t>(st[--sp]);
+                    for (std::int64_t v = in.c; v > in.b; --v) save(ip, v, false, off, in.w, in.b);
+                    store_bits(cur, static_cast<std::uint32_t>(off), in.w, 0);
+                }
+                break;
             case Bc::check:
-                if (st[--sp] != 0) {
-                    report(PropertyId{static_cast<std::uint32_t>(in.a)}, static_cast<std::uint32_t>(in.b), 0, in.w != 0);
-                    if (in.w != 0 && !next_path()) return;
+                IOMC_FRAGMENT_ONLY {
+                    if (st[--sp] != 0) {
+                        report(PropertyId{static_cast<std::uint32_t>(in.a)}, static_cast<std::uint32_t>(in.b), 0,
+                               in.w != 0);
+                        if (in.w != 0 && !next_path()) return {};
+                    }
                 }
                 break;
-            case Bc::lock: {
-                const auto off = static_cast<std::uint32_t>(st[--sp]);
-                const std::int64_t owner = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
-                if (owner == in.a) {
-                    // Recursive lock: the kernel would hang here; report and end the path.
-                    report(prop_mutex, static_cast<std::uint32_t>(in.d), 0, true);
-                    if (!next_path()) return;
-                } else if (owner != -1) {
-                    if (!next_path()) return;  // blocks while another process holds it
-                } else {
-                    store_bits(cur, off, in.w, static_cast<std::uint64_t>(in.a - in.b));
+            case Bc::lock:
+                IOMC_FRAGMENT_ONLY {
+                    const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    const std::int64_t owner = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
+                    if (owner == in.a) {
+                        // Recursive lock: the kernel would hang here; report and end the path.
+                        report(prop_mutex, static_cast<std::uint32_t>(in.d), 0, true);
+                        if (!next_path()) return {};
+                    } else if (owner != -1) {
+                        if (!next_path()) return {};  // blocks while another process holds it
+                    } else {
+                        store_bits(cur, off, in.w, static_cast<std::uint64_t>(in.a - in.b));
+                    }
                 }
                 break;
-            }
-            case Bc::unlock: {
-                const auto off = static_cast<std::uint32_t>(st[--sp]);
-                const std::int64_t owner = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
-                if (owner != in.a) report(prop_mutex, static_cast<std::uint32_t>(in.d), 0, false);
-                store_bits(cur, off, in.w, static_cast<std::uint64_t>(-1 - in.b));
-                break;
-            }
-            case Bc::kref_init: {
-                const auto off = static_cast<std::uint32_t>(st[--sp]);
-                store_bits(cur, off, in.w, static_cast<std::uint64_t>(1 - in.b));
-                break;
-            }
-            case Bc::kref_get: {
-                const auto off = static_cast<std::uint32_t>(st[--sp]);
-                const std::int64_t v = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
-                if (v == 0) report(prop_kref, static_cast<std::uint32_t>(in.d), 0, false);
-                if (v + 1 > in.c) [[unlikely]] {
-                    report(prop_runtime_error, static_cast<std::uint32_t>(in.a), v + 1, true);
-                    if (!next_path()) return;
-                    break;
-                }
-                store_bits(cur, off, in.w, static_cast<std::uint64_t>(v + 1 - in.b));
-                break;
-            }
-            case Bc::kref_put: {
-                const auto off = static_cast<std::uint32_t>(st[--sp]);
-                const std::int64_t v = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
-                if (v == 0) {
-                    // Underflow: report; the count stays at zero (refcount_t saturates).
-                    report(prop_kref, static_cast<std::uint32_t>(in.d), 0, false);
-                    st[sp++] = 0;
-                } else {
-                    store_bits(cur, off, in.w, static_cast<std::uint64_t>(v - 1 - in.b));
-                    st[sp++] = v == 1;
+            case Bc::unlock:
+                IOMC_FRAGMENT_ONLY {
+                    const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    const std::int64_t owner = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
+                    if (owner != in.a) report(prop_mutex, static_cast<std::uint32_t>(in.d), 0, false);
+                    store_bits(cur, off, in.w, static_cast<std::uint64_t>(-1 - in.b));
                 }
                 break;
-            }
-            case Bc::pop: --sp; break;
+            case Bc::kref_init:
+                IOMC_FRAGMENT_ONLY {
+                    const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    store_bits(cur, off, in.w, static_cast<std::uint64_t>(1 - in.b));
+                }
+                break;
+            case Bc::kref_get:
+                IOMC_FRAGMENT_ONLY {
+                    const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    const std::int64_t v = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
+                    if (v == 0) report(prop_kref, static_cast<std::uint32_t>(in.d), 0, false);
+                    if (v + 1 > in.c) [[unlikely]]
+                        IOMC_RUNTIME_ERROR(in.a, v + 1)
+                    store_bits(cur, off, in.w, static_cast<std::uint64_t>(v + 1 - in.b));
+                }
+                break;
+            case Bc::kref_put:
+                IOMC_FRAGMENT_ONLY {
+                    const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    const std::int64_t v = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
+                    if (v == 0) {
+                        // Underflow: report; the count stays at zero (refcount_t saturates).
+                        report(prop_kref, static_cast<std::uint32_t>(in.d), 0, false);
+                        st[sp++] = 0;
+                    } else {
+                        store_bits(cur, off, in.w, static_cast<std::uint64_t>(v - 1 - in.b));
+                        st[sp++] = v == 1;
+                    }
+                }
+                break;
+            case Bc::pop: IOMC_FRAGMENT_ONLY { --sp; } break;
             case Bc::note:
-                if (stmt == UINT32_MAX) stmt = static_cast<std::uint32_t>(in.a);
+                IOMC_FRAGMENT_ONLY {
+                    if (stmt == UINT32_MAX) stmt = static_cast<std::uint32_t>(in.a);
+                }
                 break;
-            case Bc::finish: {
-                store_bits(cur, static_cast<std::uint32_t>(in.a), in.w, static_cast<std::uint64_t>(in.b));
-                Emission e;
-                e.index = emitted++;
-                e.next = cur;
-                e.stmt = stmt;
-                fn(ctx, e);
-                if (!next_path()) return;
+            case Bc::finish:
+                IOMC_FRAGMENT_ONLY {
+                    store_bits(cur, static_cast<std::uint32_t>(in.a), in.w, static_cast<std::uint64_t>(in.b));
+                    Emission e;
+                    e.index = emitted++;
+                    e.next = cur;
+                    e.stmt = stmt;
+                    fn(ctx, e);
+                    if (!next_path()) return {};
+                }
                 break;
-            }
-            case Bc::halt: IOMC_UNREACHABLE("halt in a fragment");
         }
     }
+#undef IOMC_RUNTIME_ERROR
+#undef IOMC_BIN
+#undef IOMC_BIN_I
+#undef IOMC_FRAGMENT_ONLY
 }
 
 }  // namespace iomc::ir

@@ -76,6 +76,9 @@ private:
     template <class F>
     static void call(void* f, const Emission& e) { (*static_cast<std::remove_reference_t<F>*>(f))(e); }
     void run(const Program& p, const std::uint8_t* s, EmitFn fn, void* ctx);
+    /// The one bytecode loop: a fragment (Frag) emits through fn; an expression returns its value.
+    template <bool Frag>
+    EvalResult exec(const Program& p, const std::uint8_t* s, EmitFn fn, void* ctx);
 
     struct Pending {
         std::uint32_t ip;
