@@ -9,6 +9,7 @@ enum ExitCode : int {
     exit_violated = 1,    ///< a property is violated; test: an expectation failed
     exit_error = 2,       ///< usage or model error (diagnostics printed)
     exit_incomplete = 3,  ///< a limit (or Ctrl-C) stopped the search before a verdict
+    exit_self_check = 4,  ///< a self-check (--por-check) found a bug in iomc
     exit_query_feasible = 0,    ///< query: some run takes the schedule's entries in order
     exit_query_infeasible = 1,  ///< query: no run does
 };

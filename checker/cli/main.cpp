@@ -22,6 +22,11 @@ void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
     add_limits(cmd, c);
     cmd->add_option("--strategy", c.strategy, "search order: bfs (shortest counterexamples) or dfs")
         ->type_name("bfs|dfs");
+    cmd->add_flag("--no-por", c.no_por,
+                  "explore every interleaving: no partial-order reduction (on by default; docs/cli.md)");
+    cmd->add_flag("--por-check", c.por_check,
+                  "self-check: verify the partial-order reduction's conditions at every state against the full "
+                  "successor set (slow; a failure is a bug in iomc, exit 4)");
 }
 
 }  // namespace

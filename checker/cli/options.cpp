@@ -61,6 +61,12 @@ bool explorer_options(const CommonOptions& c, explore::Options& out) {
                      c.max_memory.c_str());
         return false;
     }
+    out.por = !c.no_por;
+    out.por_check = c.por_check;
+    if (c.por_check && c.no_por) {
+        std::fprintf(stderr, "iomc: error: --por-check checks the partial-order reduction, which --no-por turns off\n");
+        return false;
+    }
     out.cancel = &interrupted;
     return true;
 }

@@ -17,6 +17,8 @@ struct CommonOptions {
     std::uint64_t max_states = 0;
     double time_limit = 0;
     std::string strategy = "bfs";
+    bool no_por = false;                  ///< --no-por: no partial-order reduction
+    bool por_check = false;               ///< --por-check: verify each stubborn set
 };
 
 struct CheckOptions {

@@ -10,6 +10,8 @@
 
 #include "checker/explore/state_store.hpp"
 #include "checker/ir/interp.hpp"
+#include "checker/reduce/por_check.hpp"
+#include "checker/reduce/stubborn_set.hpp"
 #include "checker/support/check.hpp"
 
 namespace iomc::explore {
@@ -91,6 +93,23 @@ public:
         for (const auto& m : ts.metrics()) metrics_.push_back(MetricResult{m.name});
         for (std::size_t i = 0; i < nprops; ++i) remaining_ += selected_[i] ? 1 : 0;
         scratch_.resize(ts.state_buffer_size());
+        if (o.por) {
+            if (ts.processes().size() > reduce::StubbornSets::max_processes) {
+                reductions_.por_off = fmt::format("more than {} processes", reduce::StubbornSets::max_processes);
+            } else {
+                por_tables_ = std::make_unique<reduce::PorTables>(ts);
+                const std::size_t words = por_tables_->words();
+                std::vector<std::uint64_t> checks;
+                for (const auto* p : invariants_)
+                    for (const auto& c : p->checks) {
+                        checks.resize(checks.size() + words, 0);
+                        for (const auto slot : c.reads.to_vector())
+                            checks[checks.size() - words + ir::idx(slot) / 64] |= std::uint64_t{1} << (ir::idx(slot) % 64);
+                    }
+                por_ = std::make_unique<reduce::StubbornSets>(ts, *por_tables_, interp_, std::move(checks));
+                reductions_.por = true;
+            }
+        }
     }
 
     Result run() {
@@ -122,6 +141,14 @@ public:
         }
         r.incomplete_reason = reason_;
         r.metrics = metrics_;
+        if (por_) {
+            reductions_.por_expanded = por_->stats().expanded;
+            reductions_.por_reduced = por_->stats().reduced;
+            reductions_.por_proviso = por_->stats().proviso;
+        }
+        r.reductions = reductions_;
+        r.self_check_failure = self_check_failure_;
+        if (!self_check_failure_.empty() && r.verdict == Verdict::holds) r.verdict = Verdict::incomplete;
         return r;
     }
 
@@ -135,6 +162,11 @@ private:
     Clock::time_point last_progress_ = Clock::now();
     std::vector<std::uint8_t> scratch_;
     std::vector<char> selected_, found_;
+    std::unique_ptr<reduce::PorTables> por_tables_;
+    std::unique_ptr<reduce::StubbornSets> por_;
+    std::unique_ptr<reduce::PorSelfCheck> por_check_;
+    Reductions reductions_;
+    std::string self_check_failure_;
     std::vector<const ir::Property*> invariants_;
     bool check_deadlock_ = false;
     std::size_t remaining_ = 0;
@@ -285,32 +317,49 @@ private:
         const std::uint32_t d = o_.strategy == Strategy::dfs ? depth_[i] : level_;
         bool any = false;
         bool crashed = false;  // a path ended in a runtime error or a hang: not a deadlock
-        const auto n = interp_.successors(scratch_.data(), [&](ir::GroupId g, const ir::Emission& e) {
-            if (done_) return;
+        // Returns true when a successor closes a cycle of the reduced graph (the cycle proviso:
+        // it was discovered no later than state i).
+        auto on_emission = [&](ir::GroupId g, const ir::Emission& e) -> bool {
+            if (done_) return false;
             const ir::Step st{g, e.index};
             if (e.next == nullptr) {
                 crashed = crashed || e.stops;
-                if (!selected_[ir::idx(e.prop)] || found_[ir::idx(e.prop)]) return;
+                if (!selected_[ir::idx(e.prop)] || found_[ir::idx(e.prop)]) return false;
                 traces::Counterexample cx{path_to(i), {e.prop, traces::ViolationKind::on_step}};
                 cx.trace.steps.push_back(st);
                 cx.violation.message = e.message;
                 cx.violation.value = e.value;
                 record(std::move(cx));
-                return;
+                return false;
             }
             any = true;
             if (full_) {
                 // At the state limit: a successor already stored is fine; a new one means the
                 // space is larger than the limit, and the run is incomplete.
-                if (!store_.contains(e.next)) overflow_ = true;
-                return;
+                const auto found = store_.find(e.next);
+                if (!found) overflow_ = true;
+                return found && *found <= i;
             }
             ++transitions_;
             auto [j, fresh] = add_state(e.next, i, d + 1);
             if (fresh) on_new(j);
             if (fresh && o_.limits.max_states && store_.size() >= o_.limits.max_states) full_ = true;
-        });
-        (void)n;
+            return !fresh && j <= i;
+        };
+        if (por_) {
+            auto closes = [&](const std::uint8_t* next) {
+                const auto j = store_.find(next);
+                return j && *j <= i;
+            };
+            por_->expand(scratch_.data(), closes, on_emission);
+            if (o_.por_check && self_check_failure_.empty()) {
+                if (!por_check_) por_check_ = std::make_unique<reduce::PorSelfCheck>(ts_);
+                self_check_failure_ = por_check_->check(*por_, scratch_.data());
+                if (!self_check_failure_.empty()) done_ = true;
+            }
+        } else {
+            interp_.successors(scratch_.data(), on_emission);
+        }
         if (!any && !crashed && !metrics_.empty() && ts_.all_at_valid_end(scratch_.data())) measure(scratch_.data());
         if (!any && !crashed && check_deadlock_ && !done_ && !found_[ir::idx(ir::prop_deadlock)] &&
             !ts_.all_at_valid_end(scratch_.data())) {

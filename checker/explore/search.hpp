@@ -53,6 +53,11 @@ struct Options {
     /// Stop at the first violation (iomc check). When false, keep going until every checked
     /// property has a counterexample or the state space is exhausted (iomc test).
     bool stop_at_first = true;
+    /// Partial-order reduction (stubborn sets, checker/reduce/stubborn_set.hpp).
+    bool por = false;
+    /// Verify the stubborn-set conditions against the full successor set at every expanded
+    /// state; a breach stops the search with Result::self_check_failure.
+    bool por_check = false;
     /// Set from another thread or a signal handler to stop the search (verdict incomplete).
     const std::atomic<bool>* cancel = nullptr;
     std::function<void(const Progress&)> progress;
@@ -97,6 +102,19 @@ struct MetricResult {
 /// Evaluates metric `m` in state `s`; nothing when its denominator is zero or evaluation fails.
 std::optional<Ratio> evaluate_metric(ir::Interpreter& in, const ir::Metric& m, const std::uint8_t* s);
 
+/// Which reductions a search used, and what they did.
+struct Reductions {
+    bool por = false;               ///< partial-order reduction ran
+    std::string por_off;            ///< why it was asked for but not used ("" if used or not asked)
+    std::uint64_t por_reduced = 0;  ///< states expanded with a proper stubborn set
+    std::uint64_t por_proviso = 0;  ///< states widened to a full expansion by the cycle proviso
+    std::uint64_t por_expanded = 0; ///< states expanded
+};
+
+/// The cycle proviso the search applies with partial-order reduction, as reports print it.
+inline constexpr const char* por_proviso_text =
+    "cycle proviso: full expansion where a successor was discovered no later than its parent";
+
 struct Result {
     /// violated if any checked property is; holds only if the search finished; else incomplete.
     Verdict verdict = Verdict::incomplete;
@@ -107,6 +125,10 @@ struct Result {
     std::string incomplete_reason;  ///< "state limit 1000 reached", "interrupted", ...
     bool complete = false;          ///< the whole reachable state space was explored
     std::vector<MetricResult> metrics;  ///< one per metric of the model, in declaration order
+    Reductions reductions;
+    /// A self-check (--por-check) found a breach: a bug in iomc, with the state, the set and
+    /// the step that shows it. The verdict is then incomplete.
+    std::string self_check_failure;
 };
 
 /// Explores `ts`. Not thread-safe with respect to `ts` mutation (there is none: ts is const).

@@ -35,14 +35,14 @@ std::pair<std::uint32_t, bool> StateStore::insert(const std::uint8_t* s) {
     return {i, true};
 }
 
-bool StateStore::contains(const std::uint8_t* s) const {
+std::optional<std::uint32_t> StateStore::find(const std::uint8_t* s) const {
     const std::uint64_t h = support::hash_bytes(s, bytes_);
     const auto tag = static_cast<std::uint32_t>(h >> 32);
     for (std::size_t pos = tag & mask_;; pos = (pos + 1) & mask_) {
         const std::uint64_t e = table_[pos];
-        if (e == 0) return false;
-        if (static_cast<std::uint32_t>(e >> 32) == tag && std::memcmp(get(static_cast<std::uint32_t>(e) - 1), s, bytes_) == 0)
-            return true;
+        if (e == 0) return std::nullopt;
+        const auto i = static_cast<std::uint32_t>(e) - 1;
+        if (static_cast<std::uint32_t>(e >> 32) == tag && std::memcmp(get(i), s, bytes_) == 0) return i;
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -20,8 +21,10 @@ public:
     /// Returns its index and whether it was new.
     std::pair<std::uint32_t, bool> insert(const std::uint8_t* s);
 
-    /// True if `s` is stored (same buffer requirements as insert).
-    [[nodiscard]] bool contains(const std::uint8_t* s) const;
+    /// The index of `s` if it is stored (same buffer requirements as insert).
+    [[nodiscard]] std::optional<std::uint32_t> find(const std::uint8_t* s) const;
+    /// True if `s` is stored.
+    [[nodiscard]] bool contains(const std::uint8_t* s) const { return find(s).has_value(); }
 
     /// The stored state `i`; valid while the store lives (chunks never move). Followed by 8
     /// readable bytes, as the packed accessors need.

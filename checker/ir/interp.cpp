@@ -26,7 +26,16 @@ constexpr std::uint64_t max_path_instructions = 10'000'000;
 }  // namespace
 
 Interpreter::Interpreter(const TransitionSystem& ts)
-    : ts_(ts), bytes_(ts.layout().bytes()), state_(ts.state_buffer_size()), stack_(1024) {}
+    : ts_(ts), bytes_(ts.layout().bytes()), state_(ts.state_buffer_size()), stack_(1024) {
+    const auto slots = ts.layout().slots();
+    slot_at_bit_.assign(ts.layout().bits() + 1, UINT32_MAX);
+    // A slot of width 0 (one value) shares its offset with the next slot; that one wins, which
+    // only over-approximates what a recorded access touched (a constant slot never changes).
+    for (std::uint32_t i = 0; i < slots.size(); ++i)
+        if (slots[i].width == 0) slot_at_bit_[slots[i].bit_offset] = i;
+    for (std::uint32_t i = 0; i < slots.size(); ++i)
+        if (slots[i].width > 0) slot_at_bit_[slots[i].bit_offset] = i;
+}
 
 EvalResult Interpreter::eval(const Program& p, const std::uint8_t* s) {
     return exec<false>(p, s, nullptr, nullptr);
@@ -41,7 +50,7 @@ void Interpreter::run(const Program& p, const std::uint8_t* s, EmitFn fn, void* 
 // from inside fire()'s callbacks) and return their value at `halt`; a runtime error returns it.
 // Fragments (Frag = true) work on a copy of `s`, fork paths, and emit successors and reports;
 // a runtime error reports and ends the path. The statement opcodes compile only into fragments.
-template <bool Frag>
+template <bool Frag, bool Record>
 EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn, void* ctx) {
     const std::size_t bytes = bytes_;
     std::vector<std::int64_t>& stack = Frag ? stack_ : eval_stack_;
@@ -118,6 +127,14 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
         pending_.push_back(pd);
     };
 
+    // Recording (fire_recorded): the slot a bit offset names, read and/or written.
+    [[maybe_unused]] auto read_bit = [&](std::uint32_t bit) { mark(access_->reads, slot_at_bit_[bit]); };
+    [[maybe_unused]] auto write_bit = [&](std::uint32_t bit) { mark(access_->writes, slot_at_bit_[bit]); };
+    [[maybe_unused]] auto touch_bit = [&](std::uint32_t bit) {
+        mark(access_->reads, slot_at_bit_[bit]);
+        mark(access_->writes, slot_at_bit_[bit]);
+    };
+
 // A runtime error (index or value out of range, division by zero) with message MSG about
 // VALUE: an expression returns it; a fragment reports it and continues with the next path.
 #define IOMC_RUNTIME_ERROR(MSG, VALUE)                                                  \
@@ -160,6 +177,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
             // Expressions.
             case Bc::push: st[sp++] = in.a; break;
             case Bc::load:
+                if constexpr (Record) read_bit(static_cast<std::uint32_t>(in.a));
                 st[sp++] = static_cast<std::int64_t>(load_bits(cur, static_cast<std::uint32_t>(in.a), in.w)) + in.b;
                 break;
             case Bc::index: {
@@ -170,6 +188,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
                 break;
             }
             case Bc::load_at:
+                if constexpr (Record) read_bit(static_cast<std::uint32_t>(st[sp - 1]));
                 st[sp - 1] = static_cast<std::int64_t>(load_bits(cur, static_cast<std::uint32_t>(st[sp - 1]), in.w)) + in.b;
                 break;
             case Bc::neg: st[sp - 1] = -st[sp - 1]; break;
@@ -218,6 +237,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
             case Bc::store:
                 IOMC_FRAGMENT_ONLY {
                     const std::int64_t v = st[--sp];
+                    if constexpr (Record) write_bit(static_cast<std::uint32_t>(in.a));
                     if (v < in.b || v > in.c) [[unlikely]]
                         IOMC_RUNTIME_ERROR(in.d, v)
                     store_bits(cur, static_cast<std::uint32_t>(in.a), in.w, static_cast<std::uint64_t>(v - in.b));
@@ -227,6 +247,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
                 IOMC_FRAGMENT_ONLY {
                     const auto off = static_cast<std::uint32_t>(st[--sp]);
                     const std::int64_t v = st[--sp];
+                    if constexpr (Record) write_bit(off);
                     if (v < in.b || v > in.c) [[unlikely]]
                         IOMC_RUNTIME_ERROR(in.d, v)
                     store_bits(cur, off, in.w, static_cast<std::uint64_t>(v - in.b));
@@ -247,6 +268,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
             case Bc::choose:
                 IOMC_FRAGMENT_ONLY {
                     const auto off = static_cast<std::int32_t>(st[--sp]);
+                    if constexpr (Record) write_bit(static_cast<std::uint32_t>(off));
                     for (std::int64_t v = in.c; v > in.b; --v) save(ip, v, false, off, in.w, in.b);
                     store_bits(cur, static_cast<std::uint32_t>(off), in.w, 0);
                 }
@@ -263,6 +285,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
             case Bc::lock:
                 IOMC_FRAGMENT_ONLY {
                     const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    if constexpr (Record) touch_bit(off);
                     const std::int64_t owner = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
                     if (owner == in.a) {
                         // Recursive lock: the kernel would hang here; report and end the path.
@@ -278,6 +301,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
             case Bc::unlock:
                 IOMC_FRAGMENT_ONLY {
                     const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    if constexpr (Record) touch_bit(off);
                     const std::int64_t owner = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
                     if (owner != in.a) report(prop_mutex, static_cast<std::uint32_t>(in.d), 0, false);
                     store_bits(cur, off, in.w, static_cast<std::uint64_t>(-1 - in.b));
@@ -286,12 +310,14 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
             case Bc::kref_init:
                 IOMC_FRAGMENT_ONLY {
                     const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    if constexpr (Record) touch_bit(off);
                     store_bits(cur, off, in.w, static_cast<std::uint64_t>(1 - in.b));
                 }
                 break;
             case Bc::kref_get:
                 IOMC_FRAGMENT_ONLY {
                     const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    if constexpr (Record) touch_bit(off);
                     const std::int64_t v = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
                     if (v == 0) report(prop_kref, static_cast<std::uint32_t>(in.d), 0, false);
                     if (v + 1 > in.c) [[unlikely]]
@@ -302,6 +328,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
             case Bc::kref_put:
                 IOMC_FRAGMENT_ONLY {
                     const auto off = static_cast<std::uint32_t>(st[--sp]);
+                    if constexpr (Record) touch_bit(off);
                     const std::int64_t v = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
                     if (v == 0) {
                         // Underflow: report; the count stays at zero (refcount_t saturates).
@@ -321,6 +348,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
                 break;
             case Bc::finish:
                 IOMC_FRAGMENT_ONLY {
+                    if constexpr (Record) write_bit(static_cast<std::uint32_t>(in.a));
                     store_bits(cur, static_cast<std::uint32_t>(in.a), in.w, static_cast<std::uint64_t>(in.b));
                     Emission e;
                     e.index = emitted++;
@@ -337,5 +365,8 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
 #undef IOMC_BIN_I
 #undef IOMC_FRAGMENT_ONLY
 }
+
+// fire_recorded() is a template in the header; its loop is instantiated here.
+template EvalResult Interpreter::exec<true, true>(const Program&, const std::uint8_t*, EmitFn, void*);
 
 }  // namespace iomc::ir

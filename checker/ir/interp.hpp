@@ -29,6 +29,17 @@ struct EvalResult {
     std::int64_t detail = 0;
 };
 
+/// The slots one firing of a group read and wrote, over all its paths, as bitsets over slot
+/// indices (64 per word). Exact for the state it was recorded in: element accesses name the
+/// element the index selected. The reductions compute stubborn sets from it.
+struct Access {
+    std::vector<std::uint64_t> reads;
+    std::vector<std::uint64_t> writes;
+    [[nodiscard]] static bool has(const std::vector<std::uint64_t>& set, SlotId s) {
+        return (set[idx(s) / 64] >> (idx(s) % 64) & 1U) != 0;
+    }
+};
+
 /// Runs groups and expressions. Holds scratch buffers: not thread-safe, one per thread.
 /// The `next` buffer of an emission is valid only during the callback. A callback may call
 /// eval() (it has its own stack) but must not call fire() or successors() on the same
@@ -68,6 +79,24 @@ public:
         return n;
     }
 
+    /// fire() on the explorer's fast program that also records in `acc` every slot read or
+    /// written on any path (the acting process's pc included). Emissions are as successors()
+    /// gives them (Emission::stmt is not set); `acc` is resized and cleared first.
+    template <class F>
+    void fire_recorded(GroupId g, const std::uint8_t* s, Access& acc, F&& f) {
+        const auto& grp = ts_.group(g);
+        const auto& proc = ts_.process(grp.process);
+        const std::size_t words = (ts_.layout().slots().size() + 63) / 64;
+        acc.reads.assign(words, 0);
+        acc.writes.assign(words, 0);
+        mark(acc.reads, static_cast<std::uint32_t>(idx(proc.pc)));
+        if (static_cast<std::uint32_t>(ts_.layout().read(s, proc.pc)) != grp.location) return;
+        access_ = &acc;
+        current_group_ = g;
+        exec<true, true>(grp.program, s, &call<F>, &f);
+        access_ = nullptr;
+    }
+
     /// Evaluates an expression program (an invariant check) in `s`.
     EvalResult eval(const Program& p, const std::uint8_t* s);
 
@@ -77,8 +106,10 @@ private:
     static void call(void* f, const Emission& e) { (*static_cast<std::remove_reference_t<F>*>(f))(e); }
     void run(const Program& p, const std::uint8_t* s, EmitFn fn, void* ctx);
     /// The one bytecode loop: a fragment (Frag) emits through fn; an expression returns its value.
-    template <bool Frag>
+    /// Record: also note each slot touched in *access_ (fire_recorded).
+    template <bool Frag, bool Record = false>
     EvalResult exec(const Program& p, const std::uint8_t* s, EmitFn fn, void* ctx);
+    static void mark(std::vector<std::uint64_t>& set, std::uint32_t slot) { set[slot / 64] |= std::uint64_t{1} << (slot % 64); }
 
     struct Pending {
         std::uint32_t ip;
@@ -102,6 +133,8 @@ private:
     std::vector<std::uint8_t> saved_states_;
     std::vector<std::int64_t> saved_stacks_;
     GroupId current_group_{0};
+    Access* access_ = nullptr;
+    std::vector<std::uint32_t> slot_at_bit_;  ///< the slot that starts at each bit offset
 };
 
 }  // namespace iomc::ir

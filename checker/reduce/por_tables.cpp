@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+#include "checker/reduce/por_tables.hpp"
+
+#include <algorithm>
+
+namespace iomc::reduce {
+
+namespace {
+
+void set_bit(std::vector<std::uint64_t>& w, std::size_t at, std::uint32_t slot) {
+    w[at + slot / 64] |= std::uint64_t{1} << (slot % 64);
+}
+
+void merge_into(std::uint64_t* dst, const ir::SlotSet& s, std::size_t words) {
+    for (const auto slot : s.to_vector()) {
+        const auto i = ir::idx(slot);
+        if (i / 64 < words) dst[i / 64] |= std::uint64_t{1} << (i % 64);
+    }
+}
+
+/// The fixed mutex slot a fragment waits for first, or UINT32_MAX: its first instruction other
+/// than a statement note is `lock` of a plain slot, so every path blocks there while another
+/// process holds that mutex.
+std::uint32_t pure_lock(const ir::Fragment& f) {
+    for (const auto& in : f.code) {
+        if (in.kind == ir::InstrKind::note) continue;
+        if (in.kind == ir::InstrKind::lock && in.target.op == ir::ExprOp::slot) return ir::idx(in.target.slot);
+        return UINT32_MAX;
+    }
+    return UINT32_MAX;
+}
+
+}  // namespace
+
+PorTables::PorTables(const ir::TransitionSystem& ts) : ts_(ts) {
+    const auto& layout = ts.layout();
+    words_ = (layout.slots().size() + 63) / 64;
+    mutex_index_.assign(layout.slots().size(), UINT32_MAX);
+    for (std::uint32_t i = 0; i < layout.slots().size(); ++i)
+        if (layout.slots()[i].kind == ir::ValueKind::mutex) {
+            mutex_index_[i] = static_cast<std::uint32_t>(mutexes_.size());
+            mutexes_.push_back(i);
+        }
+
+    const auto procs = ts.processes();
+    std::size_t total = 0;
+    for (const auto& p : procs) {
+        base_.push_back(total);
+        total += p.locations.size();
+    }
+    next_.resize(total);
+    lock_target_.assign(total, UINT32_MAX);
+    lock_targets_.resize(procs.size());
+    release_.assign(total * words_, 0);
+    std::vector<std::uint64_t> own_touch(total * words_, 0), own_writes(total * words_, 0);
+
+    for (std::uint32_t p = 0; p < procs.size(); ++p) {
+        const auto& proc = procs[p];
+        for (std::uint32_t l = 0; l < proc.locations.size(); ++l) {
+            const auto g = proc.group_at[l];
+            if (g == ir::no_group) continue;
+            const auto& grp = ts.group(g);
+            const std::size_t at = base_[p] + l;
+            auto& nx = next_[at];
+            for (const auto& in : grp.code.code) {
+                if (in.kind == ir::InstrKind::finish) nx.push_back(in.t1);
+                if (in.kind == ir::InstrKind::unlock) {
+                    ir::SlotSet region;
+                    ir::lvalue_slots(in.target, region);
+                    merge_into(release_.data() + at * words_, region, words_);
+                }
+            }
+            std::sort(nx.begin(), nx.end());
+            nx.erase(std::unique(nx.begin(), nx.end()), nx.end());
+            merge_into(own_touch.data() + at * words_, grp.footprint.reads, words_);
+            merge_into(own_touch.data() + at * words_, grp.footprint.may_write, words_);
+            merge_into(own_writes.data() + at * words_, grp.footprint.may_write, words_);
+            const auto m = pure_lock(grp.code);
+            lock_target_[at] = m;
+            if (m != UINT32_MAX) {
+                auto& targets = lock_targets_[p];
+                if (std::find(targets.begin(), targets.end(), m) == targets.end() && targets.size() < 64)
+                    targets.push_back(m);
+            }
+        }
+    }
+
+    // Future footprints: the union of the own footprints of every location reachable from l.
+    future_.resize(total);
+    std::vector<std::uint32_t> stack;
+    std::vector<char> seen;
+    for (std::uint32_t p = 0; p < procs.size(); ++p) {
+        const auto n = static_cast<std::uint32_t>(procs[p].locations.size());
+        for (std::uint32_t l = 0; l < n; ++l) {
+            Future& f = future_[base_[p] + l];
+            f.touch.assign(words_, 0);
+            f.writes.assign(words_, 0);
+            seen.assign(n, 0);
+            stack.assign(1, l);
+            seen[l] = 1;
+            while (!stack.empty()) {
+                const auto x = stack.back();
+                stack.pop_back();
+                const std::size_t at = base_[p] + x;
+                for (std::size_t w = 0; w < words_; ++w) {
+                    f.touch[w] |= own_touch[at * words_ + w];
+                    f.writes[w] |= own_writes[at * words_ + w];
+                }
+                for (const auto y : next_[at])
+                    if (!seen[y]) {
+                        seen[y] = 1;
+                        stack.push_back(y);
+                    }
+            }
+        }
+    }
+
+    // may_release: backward fixpoint. release(l) = unlocks(l) + release(successors), minus the
+    // mutex l's pure lock step takes first.
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (std::uint32_t p = 0; p < procs.size(); ++p) {
+            for (std::uint32_t l = 0; l < procs[p].locations.size(); ++l) {
+                const std::size_t at = base_[p] + l;
+                const auto m = lock_target_[at];
+                for (const auto y : next_[at]) {
+                    const std::size_t from = base_[p] + y;
+                    for (std::size_t w = 0; w < words_; ++w) {
+                        std::uint64_t add = release_[from * words_ + w];
+                        if (m != UINT32_MAX && m / 64 == w) add &= ~(std::uint64_t{1} << (m % 64));
+                        const std::uint64_t old = release_[at * words_ + w];
+                        if ((old | add) != old) {
+                            release_[at * words_ + w] = old | add;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+std::span<const std::uint32_t> PorTables::next(std::uint32_t p, std::uint32_t l) const { return next_[base_[p] + l]; }
+
+Future PorTables::cut_future(std::uint32_t p, std::uint32_t l, std::uint64_t cut) const {
+    if (cut == 0) return future(p, l);
+    const auto& targets = lock_targets_[p];
+    auto blocked = [&](std::uint32_t x) {
+        const auto m = lock_target_[base_[p] + x];
+        if (m == UINT32_MAX) return false;
+        for (std::size_t k = 0; k < targets.size(); ++k)
+            if (targets[k] == m) return (cut >> k & 1U) != 0;
+        return false;
+    };
+    Future f;
+    f.touch.assign(words_, 0);
+    f.writes.assign(words_, 0);
+    const auto n = static_cast<std::uint32_t>(ts_.process(ir::ProcessId{p}).locations.size());
+    std::vector<char> seen(n, 0);
+    std::vector<std::uint32_t> stack{l};
+    seen[l] = 1;
+    const auto& proc = ts_.process(ir::ProcessId{p});
+    while (!stack.empty()) {
+        const auto x = stack.back();
+        stack.pop_back();
+        if (blocked(x)) continue;
+        const auto g = proc.group_at[x];
+        if (g == ir::no_group) continue;
+        const auto& fp = ts_.group(g).footprint;
+        for (const auto slot : fp.reads.to_vector()) set_bit(f.touch, 0, ir::idx(slot));
+        for (const auto slot : fp.may_write.to_vector()) {
+            set_bit(f.touch, 0, ir::idx(slot));
+            set_bit(f.writes, 0, ir::idx(slot));
+        }
+        for (const auto y : next_[base_[p] + x])
+            if (!seen[y]) {
+                seen[y] = 1;
+                stack.push_back(y);
+            }
+    }
+    return f;
+}
+
+}  // namespace iomc::reduce

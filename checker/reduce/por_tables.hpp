@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/// @file What partial-order reduction knows about a model before the search starts: each
+/// process's control-flow graph over its locations, the slots each process may still touch
+/// from each location (its future footprint), the mutex each pure `lock` step waits for, and
+/// which mutexes a process can release before it takes them again. Built once from the IR's
+/// groups and footprints; read-only afterwards and shared by every search thread.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "checker/ir/transition_system.hpp"
+
+namespace iomc::reduce {
+
+/// A bitset over slots, `words` 64-bit words long, inside some flat array.
+using Words = std::span<const std::uint64_t>;
+
+inline bool intersects(Words a, Words b) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if ((a[i] & b[i]) != 0) return true;
+    return false;
+}
+
+/// The future footprint of a process from a location: every slot any step it can still take
+/// may read or write (`touch`), and may write (`writes`).
+struct Future {
+    std::vector<std::uint64_t> touch;
+    std::vector<std::uint64_t> writes;
+};
+
+/// Static tables for one transition system. Immutable; thread-safe for reading.
+class PorTables {
+public:
+    explicit PorTables(const ir::TransitionSystem& ts);
+
+    /// 64-bit words in one slot bitset.
+    [[nodiscard]] std::size_t words() const { return words_; }
+    /// Locations reachable in one step of process p from location l (its group's finish targets).
+    [[nodiscard]] std::span<const std::uint32_t> next(std::uint32_t p, std::uint32_t l) const;
+    /// The future footprint of process p from location l, nothing cut.
+    [[nodiscard]] const Future& future(std::uint32_t p, std::uint32_t l) const { return future_[base_[p] + l]; }
+    /// The mutex slot a pure lock step waits for (the group's first action is `lock(m)` with m a
+    /// fixed slot, so the step cannot fire while another process holds m), or UINT32_MAX.
+    [[nodiscard]] std::uint32_t lock_target(std::uint32_t p, std::uint32_t l) const { return lock_target_[base_[p] + l]; }
+    /// The distinct mutex slots process p's pure lock steps wait for (at most 64; further ones
+    /// are never cut at, which only over-approximates).
+    [[nodiscard]] std::span<const std::uint32_t> lock_targets(std::uint32_t p) const { return lock_targets_[p]; }
+    /// Mutex slots process p may unlock from location l before it next takes them with a pure
+    /// lock step (a bitset over slots): the mutexes it could free for a waiter.
+    [[nodiscard]] Words may_release(std::uint32_t p, std::uint32_t l) const {
+        return {release_.data() + (base_[p] + l) * words_, words_};
+    }
+    /// The future footprint of p from l when every pure lock step on a mutex of `cut` (a bitset
+    /// over lock_targets(p)) stays blocked: steps behind such a lock are unreachable.
+    [[nodiscard]] Future cut_future(std::uint32_t p, std::uint32_t l, std::uint64_t cut) const;
+    /// Mutex slots, in slot order.
+    [[nodiscard]] std::span<const std::uint32_t> mutexes() const { return mutexes_; }
+    /// The position of mutex slot `slot` in mutexes().
+    [[nodiscard]] std::uint32_t mutex_index(std::uint32_t slot) const { return mutex_index_[slot]; }
+
+private:
+    const ir::TransitionSystem& ts_;
+    std::size_t words_ = 0;
+    std::vector<std::size_t> base_;                      ///< per process: index of its location 0
+    std::vector<std::vector<std::uint32_t>> next_;       ///< per (process, location)
+    std::vector<Future> future_;                         ///< per (process, location)
+    std::vector<std::uint32_t> lock_target_;             ///< per (process, location)
+    std::vector<std::vector<std::uint32_t>> lock_targets_;  ///< per process
+    std::vector<std::uint64_t> release_;                 ///< per (process, location), words_ each
+    std::vector<std::uint32_t> mutexes_;
+    std::vector<std::uint32_t> mutex_index_;             ///< per slot
+};
+
+}  // namespace iomc::reduce

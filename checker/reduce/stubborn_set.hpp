@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/// @file Partial-order reduction by strong stubborn sets over processes, computed per state
+/// from footprints recorded at that state (an array element per index value) against the
+/// static future footprints of the other processes, with mutex semantics: a step blocked on
+/// `lock(m)` can only be enabled by a release of m, and a process waiting at a pure `lock(m)`
+/// for a mutex that a stubborn process holds cannot move past it.
+///
+/// References: A. Valmari, "Stubborn sets for reduced state space generation" (1989) and
+/// "The state explosion problem" (1998), conditions D0, D1, D2 and V; A. Laarman, E. Pater,
+/// J. van de Pol, M. Weber, "Guard-based partial-order reduction" (SPIN 2013), necessary
+/// enabling sets from guards; LTSmin's pins2lts POR layer (`por-check` mode).
+///
+/// Conditions the chosen set S of processes satisfies in state s (T = the current steps of S):
+/// - D0: if some process can step, S contains one that can (the seed).
+/// - D1/D2: for every step t in T that is enabled, no process outside S can, in any sequence of
+///   steps outside T, write what t read or wrote at s, or read what t wrote: t commutes with
+///   every such sequence and stays enabled after it (each enabled t is a key step).
+/// - Necessary enabling: for every disabled t in T, no process outside S can write what t
+///   read at s before it blocked; so no sequence outside T enables t.
+/// - V: if an enabled t in T writes a slot a checked invariant reads, S contains every process
+///   that may still write such a slot.
+/// Reports (assertion, mutex, kref, runtime errors) need no visibility: they are steps whose
+/// reachability D1, D2 and the cycle proviso preserve. Cycle proviso: a reduced set is emitted
+/// only if none of its successors was discovered no later than the state itself; every cycle
+/// of the reduced graph holds such an edge, so every cycle has a fully expanded state. The
+/// search supplies the test (an index comparison), which is sound for BFS, DFS and the
+/// parallel search, whose indices grow with discovery. Of the candidate sets (one per enabled
+/// seed process) the cheapest that passes is taken (after Evangelista and Pajault, "Solving the
+/// ignoring problem for partial order reduction", STTT 2010: try another set before widening).
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "checker/ir/interp.hpp"
+#include "checker/reduce/por_tables.hpp"
+
+namespace iomc::reduce {
+
+/// How one state was expanded.
+struct Expansion {
+    bool reduced = false;    ///< only the stubborn set's steps were emitted
+    bool proviso = false;    ///< a reduced set was widened to all steps by the cycle proviso
+    bool no_successor = false;  ///< widened because the stubborn steps gave no successor
+};
+
+/// Counts over a search.
+struct PorStats {
+    std::uint64_t expanded = 0;    ///< states expanded
+    std::uint64_t reduced = 0;     ///< of those, with a proper subset of the enabled processes
+    std::uint64_t proviso = 0;     ///< widened by the cycle proviso
+    std::uint64_t no_successor = 0;  ///< widened: the stubborn steps had no successor
+};
+
+/// One process's current step in the state being expanded.
+struct ProcessStep {
+    ir::GroupId group = ir::no_group;
+    bool enabled = false;       ///< fired at least one outcome (a successor or a report)
+    bool visible = false;       ///< wrote a slot some checked invariant reads
+    std::vector<std::uint32_t> visible_checks;  ///< the checks whose slots it wrote
+    std::uint32_t location = 0;
+    ir::Access access;
+    std::uint32_t first = 0;    ///< its emissions in the buffer
+    std::uint32_t count = 0;
+};
+
+/// Computes stubborn sets and emits the reduced successors. One per search thread (it holds
+/// the interpreter and scratch buffers); the tables are shared.
+class StubbornSets {
+public:
+    /// `checks`: per checked invariant check (quantifier instance), the slots it reads, each a
+    /// bitset over slots of tables.words() words, concatenated.
+    StubbornSets(const ir::TransitionSystem& ts, const PorTables& tables, ir::Interpreter& interp,
+                 std::vector<std::uint64_t> checks);
+
+    /// Expands `s`. `closes(next)` says whether a successor would close a cycle of the reduced
+    /// graph (it is stored already and was discovered no later than `s`). Among the stubborn
+    /// sets (one per enabled seed process), the cheapest none of whose successors closes a
+    /// cycle is emitted; if every one closes a cycle, or the stubborn steps give no successor,
+    /// all steps are (full expansion: the cycle proviso). Calls emit(GroupId, const Emission&)
+    /// for each emitted step, processes in id order; emissions are those of
+    /// Interpreter::successors().
+    template <class Closes, class Emit>
+    Expansion expand(const std::uint8_t* s, Closes&& closes, Emit&& emit) {
+        record(s);
+        candidates(s);
+        Expansion x;
+        std::uint64_t chosen = all_;
+        bool widened_by_cycle = false;
+        for (const auto set : candidates_) {
+            if (!any_successor(set)) continue;
+            if (closes_cycle(set, closes)) {
+                widened_by_cycle = true;
+                continue;
+            }
+            chosen = set;
+            break;
+        }
+        x.reduced = (chosen & enabled_) != enabled_;
+        x.proviso = !x.reduced && widened_by_cycle;
+        x.no_successor = !x.reduced && !widened_by_cycle && !candidates_.empty();
+        last_chosen_ = chosen;
+        emit_set(chosen, emit);
+        ++stats_.expanded;
+        if (x.reduced) ++stats_.reduced;
+        if (x.proviso) ++stats_.proviso;
+        if (x.no_successor) ++stats_.no_successor;
+        return x;
+    }
+
+    [[nodiscard]] const PorStats& stats() const { return stats_; }
+    /// The processes the last expand() chose, as a bitmask over process ids.
+    [[nodiscard]] std::uint64_t last_chosen() const { return last_chosen_; }
+    /// Per process, the current step of the state last expanded.
+    [[nodiscard]] const std::vector<ProcessStep>& steps() const { return steps_; }
+    /// Bytes of the successor of buffered emission i (of the last expanded state).
+    [[nodiscard]] const std::uint8_t* buffered_state(std::uint32_t i) const { return states_.data() + buffered_[i].state_at; }
+    [[nodiscard]] const ir::Emission& buffered(std::uint32_t i) const { return buffered_[i].e; }
+    /// The slots invariant check c reads (a bitset over slots).
+    [[nodiscard]] Words check_reads(std::uint32_t c) const {
+        return {checks_.data() + c * tables_.words(), tables_.words()};
+    }
+
+    /// Processes (at most this many) the reduction handles; more: every state is expanded fully.
+    static constexpr std::size_t max_processes = 64;
+
+private:
+    struct Buffered {
+        ir::Emission e;
+        std::size_t state_at = 0;
+    };
+
+    /// Fires every process's current step with access recording and buffers the emissions.
+    void record(const std::uint8_t* s);
+    /// Fills candidates_: the distinct proper stubborn sets, cheapest first (none when every
+    /// set is the full one or the reduction is off).
+    void candidates(const std::uint8_t* s);
+    std::uint64_t closure(std::uint32_t seed);
+    /// The number of emissions of the enabled processes of `set`.
+    [[nodiscard]] std::uint64_t cost(std::uint64_t set) const;
+    [[nodiscard]] bool any_successor(std::uint64_t set) const;
+    template <class Closes>
+    bool closes_cycle(std::uint64_t set, Closes& closes) const {
+        for (std::uint32_t p = 0; p < steps_.size(); ++p) {
+            if ((set >> p & 1U) == 0) continue;
+            const auto& ps = steps_[p];
+            for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k)
+                if (buffered_[k].e.next && closes(states_.data() + buffered_[k].state_at)) return true;
+        }
+        return false;
+    }
+    /// The future footprint of process q when the mutexes held by processes in `set` stay held.
+    const Future& future_of(std::uint32_t q, std::uint64_t set);
+
+    template <class Emit>
+    void emit_set(std::uint64_t set, Emit& emit) {
+        for (std::uint32_t p = 0; p < steps_.size(); ++p) {
+            if ((set >> p & 1U) == 0) continue;
+            const auto& ps = steps_[p];
+            for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k) {
+                ir::Emission e = buffered_[k].e;
+                if (e.next) e.next = states_.data() + buffered_[k].state_at;
+                emit(ps.group, e);
+            }
+        }
+    }
+
+    const ir::TransitionSystem& ts_;
+    const PorTables& tables_;
+    ir::Interpreter& interp_;
+    std::vector<std::uint64_t> checks_;     ///< per check, words each
+    std::uint32_t n_checks_ = 0;
+    std::vector<std::uint64_t> visible_;    ///< union of the checks' slots
+    std::size_t bytes_;
+    bool active_ = true;
+    std::vector<ProcessStep> steps_;
+    std::vector<Buffered> buffered_;
+    std::vector<std::uint8_t> states_;
+    std::uint64_t enabled_ = 0;
+    std::uint64_t all_ = 0;                 ///< every process
+    std::uint64_t last_chosen_ = 0;
+    std::vector<std::uint64_t> candidates_;
+    std::vector<std::uint64_t> rw_;         ///< per process: reads | writes, words each
+    std::vector<std::int64_t> owner_;       ///< per mutex of tables_.mutexes(): owner or -1
+    /// Cut futures by (process, location, cut), at most 32 lock targets a process.
+    std::unordered_map<std::uint64_t, std::unique_ptr<Future>> cut_cache_;
+    Future uncached_;
+    PorStats stats_;
+};
+
+}  // namespace iomc::reduce
