@@ -37,7 +37,7 @@ case "$mode" in
     echo
     # a_66 is expected to be violated (exit 1): that is the race the scenario reproduces.
     set +e
-    "build/$preset/iomc" check "$scenario" --variant a_66 --property dma_iommu_before_probe_complete \
+    "build/$preset/iomc" check "$scenario" --variant a_66 --property ops::dma_iommu_before_probe_complete \
       --trace fewest-switches
     code=$?
     set -e
