@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/// @file Seeded random .mc models for the differential tests: locks (global and per element),
+/// shared arrays read and written through dynamic indices, a scalarset-indexed process family,
+/// awaits, atomic blocks, nondeterministic choice, loops, named assertions and invariants with
+/// quantifiers. A model is a tree of statements that renders to .mc text and can be shrunk
+/// (statements, invariants and processes removed one at a time) to the smallest model that
+/// still shows a disagreement.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace iomc::testing {
+
+/// One statement: a simple one (text), or a compound one with nested bodies.
+struct RStmt {
+    enum class Kind : std::uint8_t { simple, if_, while_, atomic, either, locked };
+    Kind kind = Kind::simple;
+    std::string text;             ///< simple: the statement; if/while: the condition; locked: the mutex
+    std::vector<RStmt> body;      ///< if: then; while, atomic, locked: the body; either: branch 1
+    std::vector<RStmt> other;     ///< if: else; either: branch 2
+};
+
+struct RProcess {
+    std::string header;           ///< "process p" or "process w(i: Id)"
+    std::vector<std::string> locals;
+    std::vector<RStmt> body;
+};
+
+struct RModel {
+    std::vector<std::string> decls;       ///< consts, types, vars
+    std::vector<RProcess> processes;
+    std::vector<std::string> properties;  ///< invariants
+    [[nodiscard]] std::string text() const;
+    /// Statements in all processes, compound ones counted with their contents.
+    [[nodiscard]] std::size_t size() const;
+};
+
+/// The model for `seed`. Deterministic: the same seed gives the same text on every machine.
+RModel random_model(std::uint64_t seed);
+
+/// Greedily removes processes, invariants and statements (a compound statement is also tried
+/// replaced by its body) while `still_fails(candidate)` holds. Returns the smallest found.
+RModel shrink(RModel m, const std::function<bool(const RModel&)>& still_fails);
+
+}  // namespace iomc::testing
