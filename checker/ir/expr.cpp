@@ -55,53 +55,85 @@ void element_region(const Expr& lv, std::size_t dim, std::uint32_t base, SlotSet
         element_region(lv, dim + 1, base + i * lv.dims[dim].slot_stride, out);
 }
 
-}  // namespace
-
-void lvalue_slots(const Expr& lv, SlotSet& out) {
-    if (lv.op == ExprOp::slot) {
-        out.insert(lv.slot);
-    } else if (lv.op == ExprOp::element) {
-        element_region(lv, 0, idx(lv.slot), out);
+/// The value of `e` in every reachable state, when it reads only constants and fixed slots.
+std::optional<std::int64_t> fixed_value(const Expr& e, const FixedSlots* fixed) {
+    switch (e.op) {
+        case ExprOp::constant: return e.value;
+        case ExprOp::slot:
+            if (fixed && idx(e.slot) < fixed->size()) return (*fixed)[idx(e.slot)];
+            return std::nullopt;
+        case ExprOp::neg: {
+            const auto a = fixed_value(e.kids[0], fixed);
+            return a ? std::optional<std::int64_t>(-*a) : std::nullopt;
+        }
+        case ExprOp::add:
+        case ExprOp::sub:
+        case ExprOp::mul: {
+            const auto a = fixed_value(e.kids[0], fixed);
+            const auto b = fixed_value(e.kids[1], fixed);
+            if (!a || !b) return std::nullopt;
+            return e.op == ExprOp::add ? *a + *b : e.op == ExprOp::sub ? *a - *b : *a * *b;
+        }
+        default: return std::nullopt;
     }
 }
 
-void expr_reads(const Expr& e, SlotSet& out) {
+}  // namespace
+
+void lvalue_slots(const Expr& lv, SlotSet& out, const FixedSlots* fixed) {
+    if (lv.op == ExprOp::slot) {
+        out.insert(lv.slot);
+    } else if (lv.op == ExprOp::element) {
+        std::uint32_t at = idx(lv.slot);
+        for (std::size_t d = 0; d < lv.dims.size(); ++d) {
+            const auto i = fixed_value(lv.kids[d], fixed);
+            if (!i || *i < 0 || *i >= lv.dims[d].count) {
+                element_region(lv, 0, idx(lv.slot), out);
+                return;
+            }
+            at += static_cast<std::uint32_t>(*i) * lv.dims[d].slot_stride;
+        }
+        out.insert(SlotId{at});
+    }
+}
+
+void expr_reads(const Expr& e, SlotSet& out, const FixedSlots* fixed) {
     switch (e.op) {
         case ExprOp::constant: return;
         case ExprOp::slot:
         case ExprOp::at_loc: out.insert(e.slot); return;
         case ExprOp::element:
-            lvalue_slots(e, out);
-            for (const auto& k : e.kids) expr_reads(k, out);
+            lvalue_slots(e, out, fixed);
+            for (const auto& k : e.kids) expr_reads(k, out, fixed);
             return;
         default:
-            for (const auto& k : e.kids) expr_reads(k, out);
+            for (const auto& k : e.kids) expr_reads(k, out, fixed);
     }
 }
 
-Footprint fragment_footprint(const Fragment& f, SlotId pc) {
+Footprint fragment_footprint(const Fragment& f, SlotId pc, const FixedSlots* fixed) {
     Footprint fp;
     fp.reads.insert(pc);
     fp.may_write.insert(pc);
     fp.must_write.insert(pc);
     auto index_reads = [&](const Expr& lv) {
-        for (const auto& k : lv.kids) expr_reads(k, fp.reads);
+        for (const auto& k : lv.kids) expr_reads(k, fp.reads, fixed);
     };
     for (const auto& in : f.code) {
         switch (in.kind) {
             case InstrKind::guard:
             case InstrKind::branch:
             case InstrKind::check:
-                expr_reads(in.a, fp.reads);
+                expr_reads(in.a, fp.reads, fixed);
                 break;
             case InstrKind::assign:
-                expr_reads(in.a, fp.reads);
+                expr_reads(in.a, fp.reads, fixed);
                 index_reads(in.target);
-                lvalue_slots(in.target, fp.may_write);
+                lvalue_slots(in.target, fp.may_write, fixed);
                 break;
             case InstrKind::choose:
                 index_reads(in.target);
-                lvalue_slots(in.target, fp.may_write);
+                lvalue_slots(in.target, fp.may_write, fixed);
                 break;
             case InstrKind::lock:
             case InstrKind::unlock:
@@ -109,11 +141,11 @@ Footprint fragment_footprint(const Fragment& f, SlotId pc) {
             case InstrKind::kref_get:
             case InstrKind::kref_put:
                 index_reads(in.target);
-                lvalue_slots(in.target, fp.reads);
-                lvalue_slots(in.target, fp.may_write);
+                lvalue_slots(in.target, fp.reads, fixed);
+                lvalue_slots(in.target, fp.may_write, fixed);
                 if (in.has_result) {
                     index_reads(in.result);
-                    lvalue_slots(in.result, fp.may_write);
+                    lvalue_slots(in.result, fp.may_write, fixed);
                 }
                 break;
             default:

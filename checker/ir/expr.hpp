@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,10 +75,16 @@ struct Expr {
     [[nodiscard]] bool is_lvalue() const { return op == ExprOp::slot || op == ExprOp::element; }
 };
 
-/// Every slot an lvalue may denote (one for `slot`, the whole array region for `element`).
-void lvalue_slots(const Expr& lv, SlotSet& out);
+/// Values of the slots no step ever writes (their initial values), indexed by slot; nullopt for
+/// the others. An element access whose indices read only such slots (`group_mutex[the_group]`)
+/// denotes one element in every reachable state.
+using FixedSlots = std::vector<std::optional<std::int64_t>>;
+
+/// Every slot an lvalue may denote (one for `slot`; for `element` the one element its indices
+/// select when they are constant or read only `fixed` slots, else the whole array region).
+void lvalue_slots(const Expr& lv, SlotSet& out, const FixedSlots* fixed = nullptr);
 /// Every slot `e` may read (including the index expressions of element accesses).
-void expr_reads(const Expr& e, SlotSet& out);
+void expr_reads(const Expr& e, SlotSet& out, const FixedSlots* fixed = nullptr);
 
 /// What one transition group may touch. must_write is a subset of may_write.
 struct Footprint {
@@ -123,7 +130,8 @@ struct Fragment {
     std::vector<Instr> code;
 };
 
-/// Computes the footprint of a fragment, given the pc slot of its process.
-Footprint fragment_footprint(const Fragment& f, SlotId pc);
+/// Computes the footprint of a fragment, given the pc slot of its process, with element
+/// accesses resolved through `fixed` where they can be.
+Footprint fragment_footprint(const Fragment& f, SlotId pc, const FixedSlots* fixed = nullptr);
 
 }  // namespace iomc::ir

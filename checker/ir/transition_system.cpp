@@ -12,24 +12,34 @@ namespace iomc::ir {
 
 TransitionSystem::TransitionSystem(Data d) : d_(std::move(d)) {
     CompileContext ctx{d_.layout, d_.messages};
-    SlotSet visible_slots(d_.layout.slots().size());
-    for (auto& p : d_.properties) {
-        for (auto& c : p.checks) {
-            c.program = compile_expr(c.expr, ctx);
-            c.reads = SlotSet(d_.layout.slots().size());
-            expr_reads(c.expr, c.reads);
-            visible_slots.merge(c.reads);
-        }
-    }
+    for (auto& p : d_.properties)
+        for (auto& c : p.checks) c.program = compile_expr(c.expr, ctx);
     for (auto& m : d_.metrics) {
         m.value_program = compile_expr(m.value, ctx);
         if (m.per) m.per_program = compile_expr(*m.per, ctx);
     }
+    SlotSet written(d_.layout.slots().size());
     for (auto& g : d_.groups) {
         const SlotId pc = d_.processes[idx(g.process)].pc;
         g.program = compile_fragment(g.code, pc, ctx, false);
         g.traced = compile_fragment(g.code, pc, ctx, true);
         g.footprint = fragment_footprint(g.code, pc);
+        written.merge(g.footprint.may_write);
+    }
+    // Slots no step writes keep their initial value: element accesses indexed by them (such as
+    // group_mutex[the_group]) touch one element, which is what the reductions need to know.
+    FixedSlots fixed(d_.layout.slots().size());
+    for (std::uint32_t i = 0; i < fixed.size(); ++i)
+        if (!written.contains(SlotId{i})) fixed[i] = d_.layout.slots()[i].init;
+    SlotSet visible_slots(d_.layout.slots().size());
+    for (auto& p : d_.properties)
+        for (auto& c : p.checks) {
+            c.reads = SlotSet(d_.layout.slots().size());
+            expr_reads(c.expr, c.reads, &fixed);
+            visible_slots.merge(c.reads);
+        }
+    for (auto& g : d_.groups) {
+        g.footprint = fragment_footprint(g.code, d_.processes[idx(g.process)].pc, &fixed);
         g.visible = g.footprint.may_write.intersects(visible_slots);
     }
     // Model id: a hash over everything that decides behaviour.

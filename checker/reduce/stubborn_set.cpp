@@ -117,7 +117,7 @@ std::uint64_t StubbornSets::closure(std::uint32_t seed) {
                 dep = intersects(f.writes, rw) || intersects(f.touch, ps.access.writes);
                 // V: p's step writes what an invariant check reads; so must be every process that
                 // may write what that check reads.
-                for (std::size_t k = 0; !dep && k < ps.visible_checks.size(); ++k)
+                for (std::size_t k = 0; !dep && !break_visibility_ && k < ps.visible_checks.size(); ++k)
                     dep = intersects(f.writes, check_reads(ps.visible_checks[k]));
             } else {
                 // Necessary enabling set: q may write what p's blocked step read.

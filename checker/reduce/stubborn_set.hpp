@@ -126,6 +126,9 @@ public:
         return {checks_.data() + c * tables_.words(), tables_.words()};
     }
 
+    /// Tests of the self-check only: ignore condition V, so that the sets are wrong.
+    void break_visibility_for_testing() { break_visibility_ = true; }
+
     /// Processes (at most this many) the reduction handles; more: every state is expanded fully.
     static constexpr std::size_t max_processes = 64;
 
@@ -191,6 +194,7 @@ private:
     std::unordered_map<std::uint64_t, std::unique_ptr<Future>> cut_cache_;
     Future uncached_;
     PorStats stats_;
+    bool break_visibility_ = false;
 };
 
 }  // namespace iomc::reduce
