@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/explore/paths.hpp"
 #include "checker/explore/state_store.hpp"
 #include "checker/ir/interp.hpp"
 #include "checker/reduce/por_check.hpp"
@@ -93,6 +94,7 @@ public:
         for (const auto& m : ts.metrics()) metrics_.push_back(MetricResult{m.name});
         for (std::size_t i = 0; i < nprops; ++i) remaining_ += selected_[i] ? 1 : 0;
         scratch_.resize(ts.state_buffer_size());
+        if (o.symmetry != reduce::SymmetryMode::off) setup_symmetry();
         if (o.por) {
             if (ts.processes().size() > reduce::StubbornSets::max_processes) {
                 reductions_.por_off = fmt::format("more than {} processes", reduce::StubbornSets::max_processes);
@@ -115,7 +117,7 @@ public:
     Result run() {
         Result r;
         ts_.initial_state(scratch_.data());
-        add_state(scratch_.data(), no_parent, 0);
+        add_state(stored_form(scratch_.data()), no_parent, 0);
         bool stopped = done_;
         if (!stopped) stopped = o_.strategy == Strategy::bfs ? bfs() : dfs();
         r.complete = !stopped;
@@ -146,6 +148,7 @@ public:
             reductions_.por_reduced = por_->stats().reduced;
             reductions_.por_proviso = por_->stats().proviso;
         }
+        if (canon_) reductions_.sym_heuristic = canon_->stats().heuristic;
         r.reductions = reductions_;
         r.self_check_failure = self_check_failure_;
         if (!self_check_failure_.empty() && r.verdict == Verdict::holds) r.verdict = Verdict::incomplete;
@@ -165,13 +168,15 @@ private:
     std::unique_ptr<reduce::PorTables> por_tables_;
     std::unique_ptr<reduce::StubbornSets> por_;
     std::unique_ptr<reduce::PorSelfCheck> por_check_;
+    std::unique_ptr<reduce::Canonicalizer> canon_;  ///< null without symmetry reduction
+    std::vector<std::uint8_t> canon_buf_;
     Reductions reductions_;
     std::string self_check_failure_;
     std::vector<const ir::Property*> invariants_;
     bool check_deadlock_ = false;
     std::size_t remaining_ = 0;
     /// Parent of each state (no_parent for the initial one). The step between parent and child
-    /// is not stored: path_to() finds it again by firing the parent, which keeps 4 bytes per
+    /// is not stored: counterexample() finds it again by firing the parent, which keeps 4 bytes per
     /// state instead of 12.
     ChunkedVector parent_;
     /// DFS only: depth of each state along the DFS tree. BFS depth is the level, counted.
@@ -188,29 +193,47 @@ private:
 
     std::uint64_t memory() const { return store_.memory_bytes() + parent_.memory_bytes() + depth_.memory_bytes(); }
 
-    /// The run from the initial state to state i: the chain of parents, and for each link the
-    /// first (group, outcome) in fire order that leads from parent to child.
-    traces::Trace path_to(std::uint32_t i) {
-        std::vector<std::uint32_t> chain;
-        for (std::uint32_t x = i; x != no_parent; x = parent_[x]) chain.push_back(x);
-        std::reverse(chain.begin(), chain.end());
-        traces::Trace t;
-        t.model_id = ts_.model_id();
-        ir::Interpreter in(ts_);
-        const std::size_t bytes = ts_.layout().bytes();
-        std::vector<std::uint8_t> from(ts_.state_buffer_size());
-        for (std::size_t k = 1; k < chain.size(); ++k) {
-            std::memcpy(from.data(), store_.get(chain[k - 1]), bytes);
-            const std::uint8_t* to = store_.get(chain[k]);
-            bool found = false;
-            in.successors(from.data(), [&](ir::GroupId g, const ir::Emission& e) {
-                if (found || !e.next || std::memcmp(e.next, to, bytes) != 0) return;
-                t.steps.push_back(ir::Step{g, e.index});
-                found = true;
-            });
-            IOMC_CHECK(found);
+    void setup_symmetry() {
+        const auto& sym = ts_.symmetry();
+        for (const auto& sc : sym.scalarsets) {
+            if (sc.breaches.empty() || sc.size < 2) continue;
+            const auto& b = sc.breaches.front();
+            reductions_.asymmetric.push_back(
+                fmt::format("{}: {} ({})", sc.name, b.what, ts_.sources().location(b.where)));
         }
-        return t;
+        auto c = std::make_unique<reduce::Canonicalizer>(ts_, o_.symmetry);
+        if (!c->active()) return;
+        for (const auto k : c->reduced())
+            reductions_.symmetric.push_back(fmt::format("{} ({})", sym.scalarsets[k].name, sym.scalarsets[k].size));
+        reductions_.symmetry = o_.symmetry;
+        canon_ = std::move(c);
+        canon_buf_.resize(ts_.state_buffer_size());
+    }
+
+    /// The form a state is stored in: its representative with symmetry reduction, else itself.
+    /// The result is valid until the next call.
+    const std::uint8_t* stored_form(const std::uint8_t* s) {
+        if (!canon_) return s;
+        canon_->canonicalize(s, canon_buf_.data());
+        return canon_buf_.data();
+    }
+
+    /// The counterexample that ends at stored state i with violation v: the chain of parents,
+    /// realized as a run of the unreduced model (paths.hpp).
+    traces::Counterexample counterexample(std::uint32_t i, const traces::Violation& v) {
+        std::vector<const std::uint8_t*> chain;
+        for (std::uint32_t x = i; x != no_parent; x = parent_[x]) chain.push_back(store_.get(x));
+        std::reverse(chain.begin(), chain.end());
+        std::vector<std::uint8_t> last;
+        reduce::Canonicalizer* canon = nullptr;
+        std::unique_ptr<reduce::Canonicalizer> own;
+        if (canon_) {
+            own = std::make_unique<reduce::Canonicalizer>(ts_, o_.symmetry);
+            canon = own.get();
+        }
+        traces::Counterexample cx{realize_path(ts_, chain, canon, last), v};
+        if (canon) realize_violation(ts_, last.data(), cx);
+        return cx;
     }
 
     void record(traces::Counterexample cx) {
@@ -236,18 +259,18 @@ private:
                 if (!res.ok) {
                     // An invariant that cannot be evaluated (say it indexes with none) is a model
                     // bug; it counts against the invariant, with the runtime message.
-                    traces::Counterexample cx{path_to(i), {p->id, traces::ViolationKind::in_state}};
-                    cx.violation.check = c;
-                    cx.violation.eval_error = true;
-                    cx.violation.message = res.message;
-                    cx.violation.value = res.detail;
-                    record(std::move(cx));
+                    traces::Violation v{p->id, traces::ViolationKind::in_state};
+                    v.check = c;
+                    v.eval_error = true;
+                    v.message = res.message;
+                    v.value = res.detail;
+                    record(counterexample(i, v));
                     break;
                 }
                 if (res.value == 0) {
-                    traces::Counterexample cx{path_to(i), {p->id, traces::ViolationKind::in_state}};
-                    cx.violation.check = c;
-                    record(std::move(cx));
+                    traces::Violation v{p->id, traces::ViolationKind::in_state};
+                    v.check = c;
+                    record(counterexample(i, v));
                     break;
                 }
             }
@@ -325,30 +348,32 @@ private:
             if (e.next == nullptr) {
                 crashed = crashed || e.stops;
                 if (!selected_[ir::idx(e.prop)] || found_[ir::idx(e.prop)]) return false;
-                traces::Counterexample cx{path_to(i), {e.prop, traces::ViolationKind::on_step}};
-                cx.trace.steps.push_back(st);
-                cx.violation.message = e.message;
-                cx.violation.value = e.value;
+                traces::Violation v{e.prop, traces::ViolationKind::on_step};
+                v.message = e.message;
+                v.value = e.value;
+                auto cx = counterexample(i, v);
+                if (!canon_) cx.trace.steps.push_back(st);  // with symmetry, realize_violation found it
                 record(std::move(cx));
                 return false;
             }
             any = true;
+            const std::uint8_t* next = stored_form(e.next);
             if (full_) {
                 // At the state limit: a successor already stored is fine; a new one means the
                 // space is larger than the limit, and the run is incomplete.
-                const auto found = store_.find(e.next);
+                const auto found = store_.find(next);
                 if (!found) overflow_ = true;
                 return found && *found <= i;
             }
             ++transitions_;
-            auto [j, fresh] = add_state(e.next, i, d + 1);
+            auto [j, fresh] = add_state(next, i, d + 1);
             if (fresh) on_new(j);
             if (fresh && o_.limits.max_states && store_.size() >= o_.limits.max_states) full_ = true;
             return !fresh && j <= i;
         };
         if (por_) {
             auto closes = [&](const std::uint8_t* next) {
-                const auto j = store_.find(next);
+                const auto j = store_.find(stored_form(next));
                 return j && *j <= i;
             };
             por_->expand(scratch_.data(), closes, on_emission);
@@ -363,8 +388,7 @@ private:
         if (!any && !crashed && !metrics_.empty() && ts_.all_at_valid_end(scratch_.data())) measure(scratch_.data());
         if (!any && !crashed && check_deadlock_ && !done_ && !found_[ir::idx(ir::prop_deadlock)] &&
             !ts_.all_at_valid_end(scratch_.data())) {
-            traces::Counterexample cx{path_to(i), {ir::prop_deadlock, traces::ViolationKind::deadlock}};
-            record(std::move(cx));
+            record(counterexample(i, {ir::prop_deadlock, traces::ViolationKind::deadlock}));
         }
     }
 

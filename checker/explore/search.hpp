@@ -12,6 +12,7 @@
 
 #include "checker/ir/interp.hpp"
 #include "checker/ir/transition_system.hpp"
+#include "checker/reduce/symmetry.hpp"
 #include "traces/trace.hpp"
 
 namespace iomc::explore {
@@ -58,6 +59,8 @@ struct Options {
     /// Verify the stubborn-set conditions against the full successor set at every expanded
     /// state; a breach stops the search with Result::self_check_failure.
     bool por_check = false;
+    /// Scalarset symmetry reduction (checker/reduce/symmetry.hpp).
+    reduce::SymmetryMode symmetry = reduce::SymmetryMode::off;
     /// Set from another thread or a signal handler to stop the search (verdict incomplete).
     const std::atomic<bool>* cancel = nullptr;
     std::function<void(const Progress&)> progress;
@@ -109,6 +112,12 @@ struct Reductions {
     std::uint64_t por_reduced = 0;  ///< states expanded with a proper stubborn set
     std::uint64_t por_proviso = 0;  ///< states widened to a full expansion by the cycle proviso
     std::uint64_t por_expanded = 0; ///< states expanded
+    reduce::SymmetryMode symmetry = reduce::SymmetryMode::off;  ///< the mode used (off: none)
+    std::vector<std::string> symmetric;  ///< the scalarsets reduced, "types::Dev (4)"
+    /// Scalarsets not reduced because the model breaks their symmetry: "types::Group: the
+    /// literal Group(0) names one element (file.mc:3:7)".
+    std::vector<std::string> asymmetric;
+    std::uint64_t sym_heuristic = 0;  ///< states whose representative was not exact
 };
 
 /// The cycle proviso the search applies with partial-order reduction, as reports print it.

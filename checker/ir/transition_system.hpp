@@ -15,6 +15,7 @@
 #include "checker/ir/expr.hpp"
 #include "checker/ir/ids.hpp"
 #include "checker/ir/state_layout.hpp"
+#include "checker/ir/symmetry.hpp"
 #include "checker/support/source.hpp"
 
 namespace iomc::ir {
@@ -134,6 +135,7 @@ public:
         std::vector<Statement> statements;
         std::vector<std::string> messages;
         std::vector<Metric> metrics;           ///< value exprs filled; programs compiled here
+        Symmetry symmetry;                     ///< empty: no scalarsets (no symmetry reduction)
     };
     explicit TransitionSystem(Data d);
 
@@ -148,6 +150,7 @@ public:
     [[nodiscard]] const Statement& statement(std::uint32_t s) const { return d_.statements[s]; }
     [[nodiscard]] const std::string& message(std::uint32_t m) const { return d_.messages[m]; }
     [[nodiscard]] std::span<const Metric> metrics() const { return d_.metrics; }
+    [[nodiscard]] const Symmetry& symmetry() const { return d_.symmetry; }
     [[nodiscard]] const support::SourceManager& sources() const { return *d_.sources; }
     [[nodiscard]] std::shared_ptr<const support::SourceManager> sources_ptr() const { return d_.sources; }
     [[nodiscard]] const ModelInfo& info() const { return d_.info; }

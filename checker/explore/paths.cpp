@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#include "checker/explore/paths.hpp"
+
+#include <cstring>
+#include <optional>
+
+#include "checker/ir/interp.hpp"
+#include "checker/support/check.hpp"
+
+namespace iomc::explore {
+
+traces::Trace realize_path(const ir::TransitionSystem& ts, const std::vector<const std::uint8_t*>& chain,
+                           reduce::Canonicalizer* canon, std::vector<std::uint8_t>& last) {
+    traces::Trace t;
+    t.model_id = ts.model_id();
+    ir::Interpreter in(ts);
+    const std::size_t bytes = ts.layout().bytes();
+    last.assign(ts.state_buffer_size(), 0);
+    std::vector<std::uint8_t> next(ts.state_buffer_size()), canonical(ts.state_buffer_size());
+    if (canon) {
+        ts.initial_state(last.data());
+    } else {
+        std::memcpy(last.data(), chain[0], bytes);
+    }
+    for (std::size_t k = 1; k < chain.size(); ++k) {
+        const std::uint8_t* to = chain[k];
+        bool found = false;
+        in.successors(last.data(), [&](ir::GroupId g, const ir::Emission& e) {
+            if (found || !e.next) return;
+            const std::uint8_t* form = e.next;
+            if (canon) {
+                canon->canonicalize(e.next, canonical.data());
+                form = canonical.data();
+            }
+            if (std::memcmp(form, to, bytes) != 0) return;
+            t.steps.push_back(ir::Step{g, e.index});
+            std::memcpy(next.data(), e.next, bytes);
+            found = true;
+        });
+        IOMC_CHECK(found);
+        std::memcpy(last.data(), next.data(), bytes);
+    }
+    return t;
+}
+
+void realize_violation(const ir::TransitionSystem& ts, const std::uint8_t* last, traces::Counterexample& cx) {
+    ir::Interpreter in(ts);
+    auto& v = cx.violation;
+    switch (v.kind) {
+        case traces::ViolationKind::in_state: {
+            const auto& p = ts.property(v.property);
+            for (std::uint32_t c = 0; c < p.checks.size(); ++c) {
+                const auto r = in.eval(p.checks[c].program, last);
+                if (!r.ok) {
+                    v.check = c;
+                    v.eval_error = true;
+                    v.message = r.message;
+                    v.value = r.detail;
+                    return;
+                }
+                if (r.value == 0) {
+                    v.check = c;
+                    v.eval_error = false;
+                    return;
+                }
+            }
+            IOMC_UNREACHABLE("no check of the invariant fails in the realized state");
+        }
+        case traces::ViolationKind::on_step: {
+            // The step of `last` that reports the property: the image of the representative's
+            // step; prefer the same message (it may name an element, then any report of it).
+            std::optional<ir::Step> same_message, same_property;
+            in.successors(last, [&](ir::GroupId g, const ir::Emission& e) {
+                if (e.next || e.prop != v.property) return;
+                if (!same_property) same_property = ir::Step{g, e.index};
+                if (!same_message && e.message == v.message && e.value == v.value) same_message = ir::Step{g, e.index};
+            });
+            const auto pick = same_message ? same_message : same_property;
+            IOMC_CHECK(pick.has_value());
+            cx.trace.steps.push_back(*pick);
+            if (!same_message) {
+                // Re-read the report's message and value from the chosen step.
+                in.fire(pick->group, last, [&](const ir::Emission& e) {
+                    if (e.index == pick->outcome) {
+                        v.message = e.message;
+                        v.value = e.value;
+                    }
+                });
+            }
+            return;
+        }
+        case traces::ViolationKind::deadlock: return;
+    }
+}
+
+}  // namespace iomc::explore

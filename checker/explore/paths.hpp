@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+/// @file Counterexamples from stored states: the searches keep a parent link per state, not the
+/// step; these functions find the steps again by firing each parent. With symmetry reduction
+/// the stored states are representatives, and the run is rebuilt as a run of the unreduced
+/// model: from the real initial state, at each link the first successor whose representative is
+/// the next stored state. So every trace names the devices a real run uses, and replays.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "checker/ir/transition_system.hpp"
+#include "checker/reduce/symmetry.hpp"
+#include "traces/trace.hpp"
+
+namespace iomc::explore {
+
+/// The run through `chain` (stored states from the initial one on). `canon` is null without
+/// symmetry reduction. `last` receives the run's final state (state_buffer_size() bytes).
+traces::Trace realize_path(const ir::TransitionSystem& ts, const std::vector<const std::uint8_t*>& chain,
+                           reduce::Canonicalizer* canon, std::vector<std::uint8_t>& last);
+
+/// With symmetry reduction, a violation found on a representative names the representative's
+/// invariant check or step; this re-finds them in the real final state `last` (the invariant
+/// check that fails there; for a violation on a step, the first step of `last` that reports
+/// the property, with the same message if one does, appended to the trace).
+void realize_violation(const ir::TransitionSystem& ts, const std::uint8_t* last, traces::Counterexample& cx);
+
+}  // namespace iomc::explore

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+/// @file Scalarset symmetry reduction: maps every state to a representative of its orbit under
+/// the permutations of each scalarset the model keeps symmetric (Murphi's scalarsets: C. N.
+/// Ip and D. L. Dill, "Better verification through symmetry", FMSD 9, 1996). A permutation
+/// moves the slots a scalarset indexes (array elements, the pcs and locals of process
+/// instances) and renames the values of its type (scalarset values, mutex owners).
+///
+/// Canonical form. Each element gets a key invariant under permutations: the values of the
+/// slots it alone indexes (a scalarset value as none / itself / another, a mutex owner as
+/// free / its own instance / another), and, while a process walks the scalarset in an
+/// unrolled loop, whether it was visited, is being visited or is still to come. Elements are
+/// ordered by key; the exact mode tries every order of equal keys and keeps the smallest
+/// image (exact: one representative per orbit); the heuristic mode takes one order (ties by
+/// index), which is sound but may keep several representatives of an orbit. The exact mode
+/// falls back to one order when the ties would need more than `max_candidates` images, and
+/// counts those states.
+///
+/// Ordered walks. A process's unrolled `for d: Dev` loop with steps in its body visits the
+/// devices in index order, which no permutation preserves. It is sound to reduce anyway,
+/// permuting only within the visited elements and within those not yet visited (the current
+/// one fixed): a run that visits them in another order is the image of one that visits them in
+/// index order, and properties are symmetric; successors of a representative are images of
+/// successors of the state it stands for (see docs/architecture.md, "Symmetry").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checker/ir/transition_system.hpp"
+
+namespace iomc::reduce {
+
+enum class SymmetryMode : std::uint8_t { off, exact, heuristic };
+
+/// "off", "exact", "heuristic".
+const char* to_string(SymmetryMode m);
+
+struct SymmetryStats {
+    std::uint64_t canonicalized = 0;  ///< states mapped to their representative
+    std::uint64_t heuristic = 0;      ///< of those, with ties broken by index (not exact)
+};
+
+/// Tables for one transition system and one canonicalization buffer: one per search thread.
+class Canonicalizer {
+public:
+    /// Images of ties tried per state in the exact mode before falling back to one order.
+    static constexpr std::uint64_t max_candidates = 5040;
+
+    Canonicalizer(const ir::TransitionSystem& ts, SymmetryMode mode);
+
+    /// True when at least one scalarset is reduced.
+    [[nodiscard]] bool active() const { return !active_.empty(); }
+    /// The scalarsets reduced (indices into ts.symmetry().scalarsets).
+    [[nodiscard]] const std::vector<std::uint32_t>& reduced() const { return active_; }
+    [[nodiscard]] SymmetryMode mode() const { return mode_; }
+    /// Writes the representative of the orbit of `s` into `out` (state_buffer_size() bytes;
+    /// `out` may not alias `s`).
+    void canonicalize(const std::uint8_t* s, std::uint8_t* out);
+    [[nodiscard]] const SymmetryStats& stats() const { return stats_; }
+
+private:
+    struct Shape {
+        std::vector<std::uint32_t> slots;   ///< by mixed-radix index of the coordinates
+        std::vector<std::uint32_t> radix;   ///< per coordinate position: scalarset size
+        std::vector<std::uint32_t> scalarset;  ///< per coordinate position
+    };
+    [[nodiscard]] std::uint32_t image_slot(std::uint32_t slot) const;
+    [[nodiscard]] std::int64_t image_value(std::uint32_t slot, std::int64_t v) const;
+    void keys_of(std::uint32_t set);
+    void try_candidate();
+
+    const ir::TransitionSystem& ts_;
+    SymmetryMode mode_;
+    std::vector<std::uint32_t> active_;
+    std::vector<char> is_active_;                    ///< per scalarset
+    std::vector<std::int32_t> value_set_;            ///< per slot: scalarset whose values it holds, or -1
+    std::vector<Shape> shapes_;                      ///< index: slot shape id
+    std::vector<std::vector<std::uint32_t>> coords_; ///< per slot: coordinate values
+    std::vector<Shape> process_shapes_;
+    std::vector<std::vector<std::uint32_t>> process_coords_;
+    /// Per active scalarset: the shapes with one coordinate, in it (its elements' keys).
+    std::vector<std::vector<std::uint32_t>> key_shapes_;
+    std::vector<std::vector<std::uint32_t>> perm_;   ///< per scalarset: element -> new element
+    std::vector<std::int64_t> vals_, image_, best_;
+    bool have_best_ = false;
+    std::vector<std::vector<std::int64_t>> keys_;    ///< per element of the scalarset being keyed
+    SymmetryStats stats_;
+};
+
+}  // namespace iomc::reduce
