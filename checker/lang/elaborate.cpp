@@ -9,7 +9,11 @@
 #include <fmt/format.h>
 
 #include "checker/graph/dominators.hpp"
+#include "checker/lang/constants.hpp"
 #include "checker/lang/module.hpp"
+#include "checker/lang/sema.hpp"
+#include "checker/lang/symbol_table.hpp"
+#include "checker/lang/type_resolver.hpp"
 #include "checker/lang/types.hpp"
 #include "checker/support/check.hpp"
 
@@ -18,32 +22,6 @@ namespace iomc::lang {
 namespace {
 
 using support::SourceRange;
-
-/// Thrown after an error was reported, to abandon the current statement or declaration.
-struct Abandon {};
-
-struct Value {
-    std::int64_t v = 0;
-    const Type* t = nullptr;
-};
-
-enum class SymKind : std::uint8_t { constant, type, enumerator, var, proc, process, invariant };
-
-struct Symbol {
-    SymKind kind;
-    const ast::Decl* decl = nullptr;
-    std::size_t module = 0;
-    std::int64_t enum_index = 0;
-    const Type* type = nullptr;  ///< enumerator: its enum type
-};
-
-/// A typed, lowered expression.
-struct TExpr {
-    ir::Expr e;
-    const Type* t = nullptr;
-    bool lvalue = false;
-    [[nodiscard]] bool is_const() const { return e.is_constant(); }
-};
 
 /// A name bound in a local scope: a constant (process parameter, loop or quantifier variable,
 /// constant-argument procedure parameter) or a storage location (local variable).
@@ -91,50 +69,42 @@ struct Ctx {
     std::map<const ast::Expr*, TExpr> hoisted;  ///< calls already executed into temporaries
 };
 
-std::string collapse(std::string_view s) {
-    std::string out;
-    bool space = false;
-    for (char c : s) {
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
-class Elaborator {
+class Elaborator final : public ConstantEvaluator {
 public:
     Elaborator(const Model& m, const CompileOptions& o, support::DiagnosticSink& sink)
-        : m_(m), opt_(o), sink_(sink), sm_(m.sources()) {}
+        : m_(m), opt_(o), sink_(sink), sm_(m.sources()), symbols_(m, sink), types_(symbols_, arena_, data_.layout, sink),
+          constants_(symbols_, types_, sink) {}
 
     std::unique_ptr<ir::TransitionSystem> run();
+
+    Value eval_const(const ast::Expr& e, std::size_t module) override {
+        Ctx c;
+        c.module = module;
+        c.const_only = true;
+        TExpr t = expr(e, c);
+        if (!t.is_const()) fail(sink_, e.where, "expected a constant expression");
+        return Value{t.e.value, t.t};
+    }
+
+    std::int64_t const_int(const ast::Expr& e, std::size_t module, const char* what) override {
+        Value v = eval_const(e, module);
+        if (v.t->kind != TypeKind::integer)
+            fail(sink_, e.where, fmt::format("{} must be an integer constant, found {}", what, type_name(v.t)));
+        return v.v;
+    }
 
 private:
     const Model& m_;
     const CompileOptions& opt_;
     support::DiagnosticSink& sink_;
     const support::SourceManager& sm_;
-    TypeArena types_;
-    std::vector<std::map<std::string, Symbol>> syms_;
-    std::string variant_;
-    const ast::Decl* variant_decl_ = nullptr;
-    std::size_t variant_module_ = 0;
-
-    // constants
-    enum class CState : std::uint8_t { todo, busy, done };
-    std::map<const ast::Decl*, std::pair<CState, Value>> consts_;
-    std::map<const ast::Decl*, std::pair<const ast::Expr*, std::size_t>> variant_settings_;
-    std::map<const ast::Decl*, Value> define_values_;
-    std::map<const ast::Decl*, std::pair<const ast::Expr*, std::size_t>> root_overrides_;
-    std::map<const ast::Decl*, const Type*> type_cache_;
-    std::set<const ast::Decl*> bad_types_;  ///< declarations whose error was already reported
+    TypeArena arena_;
+    ir::TransitionSystem::Data data_;
+    SymbolTable symbols_;
+    TypeResolver types_;
+    Constants constants_;
 
     // state
-    ir::TransitionSystem::Data data_;
     std::map<const ast::Decl*, TExpr> globals_;
     std::int64_t instance_count_ = 0;
     std::vector<std::tuple<const ast::Decl*, std::vector<Value>, std::string>> instances_;
@@ -184,7 +154,7 @@ private:
             if (s.else_part) walk(*s.else_part, mi);
         };
         for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
-            for (const auto& d : mod(mi).ast.decls)
+            for (const auto& d : symbols_.mod(mi).ast.decls)
                 if (d.kind == ast::DeclKind::proc || d.kind == ast::DeclKind::process)
                     for (const auto& s : d.body) walk(*s, mi);
     }
@@ -192,291 +162,23 @@ private:
     void check_uncalled_procs() {
         if (sink_.has_errors()) return;  // an error may have stopped before the call
         for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
-            for (const auto& d : mod(mi).ast.decls)
-                if (d.kind == ast::DeclKind::proc && !called_.count(&d) && mod(mi).is_root)
+            for (const auto& d : symbols_.mod(mi).ast.decls)
+                if (d.kind == ast::DeclKind::proc && !called_.count(&d) && symbols_.mod(mi).is_root)
                     sink_.warning(d.name_where, fmt::format("procedure '{}' is never called; its body was not checked",
                                                             d.name));
     }
 
     // ------------------------------------------------------------------ helpers
-    [[noreturn]] void fail(SourceRange where, std::string msg) {
-        sink_.error(where, std::move(msg));
-        throw Abandon{};
-    }
-
-    const Module& mod(std::size_t i) const { return *m_.modules()[i]; }
-
-    std::string text(SourceRange r) const { return collapse(sm_.text(r)); }
+    std::string text(SourceRange r) const { return source_text(sm_, r); }
 
     std::vector<std::string> visible_names(const Ctx& c) const {
         std::vector<std::string> out;
         for (const auto& s : c.scopes)
             for (const auto& [n, _] : s) out.push_back(n);
-        for (const auto& [n, sym] : syms_[c.module])
+        for (const auto& [n, sym] : symbols_.in(c.module))
             if (sym.kind == SymKind::constant || sym.kind == SymKind::enumerator || sym.kind == SymKind::var)
                 out.push_back(n);
         return out;
-    }
-
-    [[noreturn]] void unknown(const std::string& what, const std::string& name, SourceRange where,
-                 const std::vector<std::string>& candidates) {
-        auto& d = sink_.error(where, fmt::format("unknown {} '{}'", what, name));
-        if (auto best = support::closest_name(name, candidates))
-            d.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
-        throw Abandon{};
-    }
-
-    /// Resolves the module a qualified name lives in; returns (module, last part).
-    std::size_t resolve_module(std::size_t module, const ast::Name& n) {
-        std::size_t m = module;
-        for (std::size_t i = 0; i + 1 < n.parts.size(); ++i) {
-            const auto& imps = mod(m).imports;
-            auto it = imps.find(n.parts[i]);
-            if (it == imps.end()) {
-                std::vector<std::string> cands;
-                for (const auto& [a, _] : imps) cands.push_back(a);
-                unknown("namespace", n.parts[i], n.where, cands);
-            }
-            m = it->second;
-        }
-        return m;
-    }
-
-    const Symbol* find_symbol(std::size_t module, const ast::Name& n) {
-        const std::size_t m = resolve_module(module, n);
-        auto it = syms_[m].find(n.last());
-        return it == syms_[m].end() ? nullptr : &it->second;
-    }
-
-    // ------------------------------------------------------------------ symbols
-    void declare_symbols() {
-        syms_.resize(m_.modules().size());
-        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
-            auto& table = syms_[mi];
-            auto add = [&](const std::string& name, SourceRange where, Symbol s) {
-                auto [it, ok] = table.emplace(name, s);
-                if (!ok) {
-                    auto& d = sink_.error(where, fmt::format("'{}' is already declared", name));
-                    d.notes.push_back({it->second.decl ? std::optional(it->second.decl->name_where) : std::nullopt,
-                                       "previous declaration is here"});
-                }
-            };
-            for (const auto& d : mod(mi).ast.decls) {
-                switch (d.kind) {
-                    case ast::DeclKind::const_: add(d.name, d.name_where, {SymKind::constant, &d, mi}); break;
-                    case ast::DeclKind::type:
-                    case ast::DeclKind::struct_: add(d.name, d.name_where, {SymKind::type, &d, mi}); break;
-                    case ast::DeclKind::enum_: {
-                        add(d.name, d.name_where, {SymKind::type, &d, mi});
-                        for (std::size_t k = 0; k < d.enumerators.size(); ++k)
-                            add(d.enumerators[k].first, d.enumerators[k].second,
-                                {SymKind::enumerator, &d, mi, static_cast<std::int64_t>(k)});
-                        break;
-                    }
-                    case ast::DeclKind::var: add(d.name, d.name_where, {SymKind::var, &d, mi}); break;
-                    case ast::DeclKind::proc: add(d.name, d.name_where, {SymKind::proc, &d, mi}); break;
-                    case ast::DeclKind::process: add(d.name, d.name_where, {SymKind::process, &d, mi}); break;
-                    case ast::DeclKind::invariant: add(d.name, d.name_where, {SymKind::invariant, &d, mi}); break;
-                    case ast::DeclKind::metric: add(d.name, d.name_where, {SymKind::invariant, &d, mi}); break;
-                    default: break;
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ constants and types
-    Value const_value(const ast::Decl* d, std::size_t module) {
-        auto& [state, val] = consts_[d];
-        if (state == CState::done) {
-            if (!val.t) throw Abandon{};  // its own error was reported already
-            return val;
-        }
-        if (state == CState::busy) fail(d->name_where, fmt::format("constant '{}' depends on itself", d->name));
-        state = CState::busy;
-        // On an error, leave the constant evaluated (to a placeholder) so that later uses do not
-        // report it again as "depends on itself".
-        struct Poison {
-            std::pair<CState, Value>& slot;
-            bool armed = true;
-            ~Poison() {
-                if (armed) slot = {CState::done, Value{0, nullptr}};
-            }
-        } poison{consts_[d]};
-        Value v;
-        const Type* declared = d->type ? resolve_type(module, *d->type) : nullptr;
-        if (auto it = define_values_.find(d); it != define_values_.end()) {
-            v = it->second;
-        } else if (auto vs = variant_settings_.find(d); vs != variant_settings_.end()) {
-            v = eval_const(*vs->second.first, vs->second.second);
-        } else if (auto ro = root_overrides_.find(d); ro != root_overrides_.end()) {
-            v = eval_const(*ro->second.first, ro->second.second);
-        } else {
-            v = eval_const(*d->value, module);
-        }
-        if (declared) {
-            if (declared->kind == TypeKind::boolean && v.t->kind != TypeKind::boolean)
-                fail(d->name_where, fmt::format("constant '{}' is declared bool but its value is {}", d->name, v.v));
-            if (declared->kind == TypeKind::integer) {
-                if (v.t->kind != TypeKind::integer)
-                    fail(d->name_where, fmt::format("constant '{}' is declared {} but its value is not an integer",
-                                                    d->name, type_name(declared)));
-                if (v.v < declared->lo || v.v > declared->hi) {
-                    if (define_values_.count(d)) {
-                        auto& diag = sink_.error(std::nullopt, fmt::format("-D {}={}: the value is outside the range {} "
-                                                                           "of constant '{}'", d->name, v.v,
-                                                                           type_name(declared), d->name));
-                        diag.notes.push_back({d->name_where, "declared here"});
-                        throw Abandon{};
-                    }
-                    fail(d->name_where, fmt::format("value {} of constant '{}' is outside its range {}",
-                                                    v.v, d->name, type_name(declared)));
-                }
-            }
-        }
-        poison.armed = false;
-        state = CState::done;
-        val = v;
-        return v;
-    }
-
-    Value eval_const(const ast::Expr& e, std::size_t module) {
-        Ctx c;
-        c.module = module;
-        c.const_only = true;
-        TExpr t = expr(e, c);
-        if (!t.is_const()) fail(e.where, "expected a constant expression");
-        return Value{t.e.value, t.t};
-    }
-
-    std::int64_t const_int(const ast::Expr& e, std::size_t module, const char* what) {
-        Value v = eval_const(e, module);
-        if (v.t->kind != TypeKind::integer)
-            fail(e.where, fmt::format("{} must be an integer constant, found {}", what, type_name(v.t)));
-        return v.v;
-    }
-
-    const Type* resolve_type(std::size_t module, const ast::TypeExpr& te) {
-        const Type* base = nullptr;
-        switch (te.kind) {
-            case ast::TypeKind::bool_: base = types_.boolean(); break;
-            case ast::TypeKind::mutex: base = types_.make(Type{TypeKind::mutex}); break;
-            case ast::TypeKind::kref: {
-                const auto bound = const_int(*te.hi, module, "a kref bound");
-                if (bound < 1 || bound > 255) fail(te.hi->where, fmt::format("kref bound {} is outside 1..255", bound));
-                base = types_.make(Type{TypeKind::kref, 0, bound});
-                break;
-            }
-            case ast::TypeKind::scalarset:
-                fail(te.where, "a scalarset must be named: declare it as 'type Dev = scalarset(N);'");
-            case ast::TypeKind::range: {
-                const auto lo = const_int(*te.lo, module, "a range bound");
-                const auto hi = const_int(*te.hi, module, "a range bound");
-                if (hi < lo) fail(te.where, fmt::format("empty range {}..{}", lo, hi));
-                if (hi - lo > 65535) fail(te.where, fmt::format("range {}..{} is too large (at most 65536 values)", lo, hi));
-                base = types_.make(Type{TypeKind::integer, lo, hi});
-                break;
-            }
-            case ast::TypeKind::named: {
-                const Symbol* s = find_symbol(module, te.name);
-                if (!s && te.name.parts.size() == 1 && (te.name.last() == "int" || te.name.last() == "integer"))
-                    fail(te.where, "unbounded type 'int'; every value needs a bounded type, such as 0..7");
-                if (!s || s->kind != SymKind::type) {
-                    std::vector<std::string> cands;
-                    const std::size_t m = resolve_module(module, te.name);
-                    for (const auto& [n, sym] : syms_[m])
-                        if (sym.kind == SymKind::type) cands.push_back(n);
-                    if (s) fail(te.name.where, fmt::format("'{}' is not a type", te.name.str()));
-                    unknown("type", te.name.str(), te.name.where, cands);
-                }
-                base = named_type(*s);
-                break;
-            }
-        }
-        if (te.optional) {
-            if (base->kind != TypeKind::scalarset && base->kind != TypeKind::enumeration)
-                fail(te.where, fmt::format("only scalarset and enum types can be optional ('?'), not {}", type_name(base)));
-            if (!base->optional) {
-                Type t = *base;
-                t.optional = true;
-                base = types_.make(t);
-            }
-        }
-        // Dims apply outermost first: T[A][B] is an array over A of arrays over B of T.
-        const Type* t = base;
-        for (std::size_t i = te.dims.size(); i-- > 0;) {
-            const Type* ix = resolve_type(module, *te.dims[i]);
-            const bool ok = (ix->kind == TypeKind::boolean || ix->kind == TypeKind::integer ||
-                             ix->kind == TypeKind::enumeration || ix->kind == TypeKind::scalarset) && !ix->optional;
-            if (!ok) fail(te.dims[i]->where, fmt::format("an array index type must be bool, a range, an enum or a "
-                                                         "scalarset, not {}", type_name(ix)));
-            Type a{TypeKind::array};
-            a.elem = t;
-            a.index = ix;
-            t = types_.make(a);
-        }
-        return t;
-    }
-
-    const Type* named_type(const Symbol& s) {
-        const ast::Decl* d = s.decl;
-        if (bad_types_.count(d)) throw Abandon{};  // its own error was reported already
-        if (auto it = type_cache_.find(d); it != type_cache_.end()) {
-            if (!it->second) {
-                bad_types_.insert(d);
-                fail(d->name_where, fmt::format("type '{}' depends on itself", d->name));
-            }
-            return it->second;
-        }
-        type_cache_[d] = nullptr;
-        struct Poison {
-            std::set<const ast::Decl*>& bad;
-            const ast::Decl* d;
-            bool armed = true;
-            ~Poison() {
-                if (armed) bad.insert(d);
-            }
-        } poison{bad_types_, d};
-        const Type* t = nullptr;
-        if (d->kind == ast::DeclKind::enum_) {
-            auto* en = types_.make_enum();
-            en->name = d->name;
-            for (const auto& [n, _] : d->enumerators) en->enumerators.push_back(n);
-            en->table = static_cast<std::uint32_t>(data_.layout.enum_names.size());
-            data_.layout.enum_names.push_back(en->enumerators);
-            Type ty{TypeKind::enumeration};
-            ty.en = en;
-            t = types_.make(ty);
-        } else if (d->kind == ast::DeclKind::struct_) {
-            auto* st = types_.make_struct();
-            st->name = d->name;
-            std::set<std::string> seen;
-            for (const auto& f : d->fields) {
-                if (!seen.insert(f.name).second) fail(f.where, fmt::format("field '{}' is declared twice", f.name));
-                const Type* ft = resolve_type(s.module, *f.type);
-                st->fields.push_back({f.name, ft});
-            }
-            Type ty{TypeKind::structure};
-            ty.st = st;
-            t = types_.make(ty);
-        } else if (d->type->kind == ast::TypeKind::scalarset) {
-            const auto n = const_int(*d->type->hi, s.module, "a scalarset size");
-            if (n < 1 || n > 64) fail(d->type->hi->where, fmt::format("scalarset size {} is outside 1..64", n));
-            auto* ss = types_.make_scalarset();
-            ss->name = d->name;
-            ss->size = n;
-            ss->table = static_cast<std::uint32_t>(data_.layout.scalarset_names.size());
-            data_.layout.scalarset_names.push_back(d->name);
-            Type ty{TypeKind::scalarset, 0, n - 1};
-            ty.ss = ss;
-            t = types_.make(ty);
-            if (d->type->optional || !d->type->dims.empty())
-                fail(d->type->where, "declare the scalarset alone; use 'Dev?' or 'T[Dev]' where it is used");
-        } else {
-            t = resolve_type(s.module, *d->type);
-        }
-        poison.armed = false;
-        type_cache_[d] = t;
-        return t;
     }
 
     // ------------------------------------------------------------------ layout
@@ -535,7 +237,7 @@ private:
         const auto first = ir::SlotId{static_cast<std::uint32_t>(data_.layout.slots().size())};
         switch (t->kind) {
             case TypeKind::structure:
-                if (init) fail(where, fmt::format("a struct variable cannot have an initializer; its fields start at "
+                if (init) fail(sink_, where, fmt::format("a struct variable cannot have an initializer; its fields start at "
                                                   "their defaults"));
                 for (const auto& f : t->st->fields) alloc(f.type, name + "." + f.name, std::nullopt, process, where);
                 break;
@@ -556,15 +258,15 @@ private:
                 if (init) {
                     if (t->kind == TypeKind::mutex || t->kind == TypeKind::kref) {
                         if (t->kind == TypeKind::mutex)
-                            fail(where, "a mutex cannot have an initializer; it starts free");
+                            fail(sink_, where, "a mutex cannot have an initializer; it starts free");
                         if (init->t->kind != TypeKind::integer)
-                            fail(where, fmt::format("a kref starts at an integer count, found {}", type_name(init->t)));
+                            fail(sink_, where, fmt::format("a kref starts at an integer count, found {}", type_name(init->t)));
                     } else if (!assignable(t, init->t)) {
-                        fail(where, fmt::format("cannot initialize {} '{}' with a value of type {}", type_name(t),
+                        fail(sink_, where, fmt::format("cannot initialize {} '{}' with a value of type {}", type_name(t),
                                                 name, type_name(init->t)));
                     }
                     if (init->v < d.lo || init->v > d.hi)
-                        fail(where, fmt::format("initial value {} is outside the range {}..{} of '{}'", init->v, d.lo,
+                        fail(sink_, where, fmt::format("initial value {} is outside the range {}..{} of '{}'", init->v, d.lo,
                                                 d.hi, name));
                     s.init = static_cast<std::int32_t>(init->v);
                 }
@@ -584,42 +286,19 @@ private:
 
     void declare_globals() {
         for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
-            for (const auto& d : mod(mi).ast.decls) {
+            for (const auto& d : symbols_.mod(mi).ast.decls) {
                 if (d.kind != ast::DeclKind::var) continue;
                 try {
-                    const Type* t = resolve_type(mi, *d.type);
+                    const Type* t = types_.resolve(mi, *d.type, *this);
                     std::optional<Value> init;
                     if (d.value) init = eval_const(*d.value, mi);
-                    const std::string name = qualified(mi, d.name);
+                    const std::string name = symbols_.qualified(mi, d.name);
                     const auto first = alloc(t, name, init, UINT32_MAX, d.value ? d.value->where : d.name_where);
                     globals_[&d] = storage(t, first);
                 } catch (const Abandon&) {
                 }
             }
         }
-    }
-
-    /// The name of a declaration as seen from the root module: "x" or "core::x". The prefix is
-    /// the shortest chain of import aliases from the root (breadth first, imports in the order
-    /// they are written), so adding an import elsewhere never renames a declaration that the
-    /// root reaches more directly.
-    std::string qualified(std::size_t module, const std::string& name) const {
-        if (mod(module).is_root) return name;
-        const std::size_t root = m_.modules().size() - 1;
-        std::vector<std::optional<std::string>> prefix(m_.modules().size());
-        prefix[root] = "";
-        std::vector<std::size_t> queue{root};
-        for (std::size_t q = 0; q < queue.size(); ++q) {
-            const std::size_t from = queue[q];
-            for (const auto& d : mod(from).ast.decls) {
-                if (d.kind != ast::DeclKind::import) continue;
-                auto it = mod(from).imports.find(d.name);
-                if (it == mod(from).imports.end() || prefix[it->second]) continue;
-                prefix[it->second] = *prefix[from] + d.name + "::";
-                queue.push_back(it->second);
-            }
-        }
-        return prefix[module] ? *prefix[module] + name : name;
     }
 
     // ------------------------------------------------------------------ expressions
@@ -684,7 +363,7 @@ private:
                 case ir::ExprOp::mul: r = x * y; break;
                 case ir::ExprOp::div:
                 case ir::ExprOp::mod:
-                    if (y == 0) fail(where, "division by zero in a constant expression");
+                    if (y == 0) fail(sink_, where, "division by zero in a constant expression");
                     r = op == ir::ExprOp::div ? x / y : x % y;
                     break;
                 case ir::ExprOp::eq: r = x == y; break;
@@ -698,7 +377,7 @@ private:
                 case ir::ExprOp::implies: r = !x || y; break;
                 default: IOMC_UNREACHABLE("binary op");
             }
-            if (r > INT32_MAX || r < INT32_MIN) fail(where, "constant expression overflows 32 bits");
+            if (r > INT32_MAX || r < INT32_MIN) fail(sink_, where, "constant expression overflows 32 bits");
             return constant(r, t);
         }
         // Boolean short cuts with one constant side keep expressions small.
@@ -720,10 +399,10 @@ private:
     TExpr expr(const ast::Expr& e, Ctx& c) {
         if (auto it = c.hoisted.find(&e); it != c.hoisted.end()) return it->second;
         switch (e.kind) {
-            case ast::ExprKind::int_lit: return constant(e.value, types_.integer());
-            case ast::ExprKind::bool_lit: return constant(e.value, types_.boolean());
-            case ast::ExprKind::none_lit: return constant(-1, types_.none());
-            case ast::ExprKind::self: fail(e.where, "'self' is reserved; use held(m) to test mutex ownership");
+            case ast::ExprKind::int_lit: return constant(e.value, arena_.integer());
+            case ast::ExprKind::bool_lit: return constant(e.value, arena_.boolean());
+            case ast::ExprKind::none_lit: return constant(-1, arena_.none());
+            case ast::ExprKind::self: fail(sink_, e.where, "'self' is reserved; use held(m) to test mutex ownership");
             case ast::ExprKind::variant_test: {
                 bool known = false;
                 std::vector<std::string> names;
@@ -731,14 +410,14 @@ private:
                     names.push_back(v.name);
                     if (v.name == e.member) known = true;
                 }
-                if (!known) unknown("variant", e.member, e.member_where, names);
-                return constant(e.member == variant_ ? 1 : 0, types_.boolean());
+                if (!known) unknown(sink_, "variant", e.member, e.member_where, names);
+                return constant(e.member == constants_.variant() ? 1 : 0, arena_.boolean());
             }
             case ast::ExprKind::name: return name_expr(e, c);
             case ast::ExprKind::index: {
                 TExpr base = expr(*e.kids[0], c);
                 if (base.t->kind != TypeKind::array)
-                    fail(e.kids[0]->where, fmt::format("'{}' is not an array (its type is {})", text(e.kids[0]->where),
+                    fail(sink_, e.kids[0]->where, fmt::format("'{}' is not an array (its type is {})", text(e.kids[0]->where),
                                                        type_name(base.t)));
                 TExpr ix = expr(*e.kids[1], c);
                 check_index(base.t->index, ix, *e.kids[1]);
@@ -747,7 +426,7 @@ private:
             case ast::ExprKind::field: {
                 TExpr base = expr(*e.kids[0], c);
                 if (base.t->kind != TypeKind::structure)
-                    fail(e.kids[0]->where, fmt::format("'{}' is not a struct (its type is {}); it has no field '{}'",
+                    fail(sink_, e.kids[0]->where, fmt::format("'{}' is not a struct (its type is {}); it has no field '{}'",
                                                        text(e.kids[0]->where), type_name(base.t), e.member));
                 std::uint32_t off = 0;
                 for (const auto& f : base.t->st->fields) {
@@ -770,20 +449,20 @@ private:
                 TExpr a = expr(*e.kids[0], c);
                 if (e.op == ast::Op::not_) {
                     if (a.t->kind != TypeKind::boolean)
-                        fail(e.kids[0]->where, fmt::format("operator '!' needs bool, found {}", type_name(a.t)));
-                    if (a.is_const()) return constant(!a.e.value, types_.boolean());
-                    return TExpr{ir::Expr::unary(ir::ExprOp::not_, std::move(a.e)), types_.boolean()};
+                        fail(sink_, e.kids[0]->where, fmt::format("operator '!' needs bool, found {}", type_name(a.t)));
+                    if (a.is_const()) return constant(!a.e.value, arena_.boolean());
+                    return TExpr{ir::Expr::unary(ir::ExprOp::not_, std::move(a.e)), arena_.boolean()};
                 }
                 if (a.t->kind != TypeKind::integer)
-                    fail(e.kids[0]->where, fmt::format("operator '-' needs an integer, found {}", type_name(a.t)));
-                if (a.is_const()) return constant(-a.e.value, types_.integer());
-                return TExpr{ir::Expr::unary(ir::ExprOp::neg, std::move(a.e)), types_.integer()};
+                    fail(sink_, e.kids[0]->where, fmt::format("operator '-' needs an integer, found {}", type_name(a.t)));
+                if (a.is_const()) return constant(-a.e.value, arena_.integer());
+                return TExpr{ir::Expr::unary(ir::ExprOp::neg, std::move(a.e)), arena_.integer()};
             }
             case ast::ExprKind::binary: return binary_expr(e, c);
             case ast::ExprKind::ternary: {
                 TExpr cond = expr(*e.kids[0], c);
                 if (cond.t->kind != TypeKind::boolean)
-                    fail(e.kids[0]->where, fmt::format("condition must be bool, found {}", type_name(cond.t)));
+                    fail(sink_, e.kids[0]->where, fmt::format("condition must be bool, found {}", type_name(cond.t)));
                 TExpr a = expr(*e.kids[1], c);
                 TExpr b = expr(*e.kids[2], c);
                 const Type* t = a.t->kind == TypeKind::none ? b.t : a.t;
@@ -793,15 +472,15 @@ private:
                     if (!t->optional) {
                         Type o = *t;
                         o.optional = true;
-                        t = types_.make(o);
+                        t = arena_.make(o);
                     }
                 } else if (t->kind == TypeKind::array || t->kind == TypeKind::structure || t->kind == TypeKind::mutex) {
-                    fail(e.where, fmt::format("'?:' cannot choose between values of type {}", type_name(t)));
+                    fail(sink_, e.where, fmt::format("'?:' cannot choose between values of type {}", type_name(t)));
                 } else if (!comparable(rvalue(a).t, rvalue(b).t)) {
-                    fail(e.where, fmt::format("branches of '?:' have different types {} and {}", type_name(a.t),
+                    fail(sink_, e.where, fmt::format("branches of '?:' have different types {} and {}", type_name(a.t),
                                               type_name(b.t)));
                 }
-                if (t->kind == TypeKind::integer) t = types_.integer();
+                if (t->kind == TypeKind::integer) t = arena_.integer();
                 if (cond.is_const()) return retype(cond.e.value ? std::move(a) : std::move(b), t);
                 TExpr out;
                 out.e.op = ir::ExprOp::ite;
@@ -813,22 +492,22 @@ private:
             }
             case ast::ExprKind::call: return call_expr(e, c);
             case ast::ExprKind::quant: {
-                const Symbol* s = find_symbol(c.module, e.name);
-                if (!s || s->kind != SymKind::type) unknown("type", e.name.str(), e.name.where, {});
-                const Type* t = named_type(*s);
+                const Symbol* s = symbols_.find(c.module, e.name);
+                if (!s || s->kind != SymKind::type) unknown(sink_, "type", e.name.str(), e.name.where, {});
+                const Type* t = types_.named(*s, *this);
                 if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration && t->kind != TypeKind::integer &&
                     t->kind != TypeKind::boolean)
-                    fail(e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
-                TExpr acc = constant(e.forall ? 1 : 0, types_.boolean());
+                    fail(sink_, e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
+                TExpr acc = constant(e.forall ? 1 : 0, arena_.boolean());
                 for (std::int64_t i = 0; i < domain_size(t); ++i) {
                     c.scopes.emplace_back();
                     c.scopes.back()[e.member] = Binding{true, Value{t->kind == TypeKind::integer ? t->lo + i : i, t}, {}};
                     TExpr body = expr(*e.kids[0], c);
                     c.scopes.pop_back();
                     if (body.t->kind != TypeKind::boolean)
-                        fail(e.kids[0]->where, fmt::format("a quantifier's body must be bool, found {}", type_name(body.t)));
+                        fail(sink_, e.kids[0]->where, fmt::format("a quantifier's body must be bool, found {}", type_name(body.t)));
                     acc = binary_fold(e.forall ? ir::ExprOp::and_ : ir::ExprOp::or_, std::move(acc), std::move(body),
-                                      types_.boolean(), e.where);
+                                      arena_.boolean(), e.where);
                 }
                 return acc;
             }
@@ -848,7 +527,7 @@ private:
             default: break;
         }
         if (!ok)
-            fail(where.where, fmt::format("index '{}' has type {}, but the array is indexed by {}", text(where.where),
+            fail(sink_, where.where, fmt::format("index '{}' has type {}, but the array is indexed by {}", text(where.where),
                                           type_name(ix.t), type_name(ix_type)));
     }
 
@@ -861,8 +540,8 @@ private:
             const std::int64_t i = ix.e.value - lo;
             if (i < 0 || i >= n) {
                 if (ix.e.value == -1 && ix.t->optional)
-                    fail(e.kids[1]->where, fmt::format("'{}' indexes with none", text(e.kids[1]->where)));
-                fail(e.kids[1]->where, fmt::format("index {} is out of range {} of '{}'", ix.e.value,
+                    fail(sink_, e.kids[1]->where, fmt::format("'{}' indexes with none", text(e.kids[1]->where)));
+                fail(sink_, e.kids[1]->where, fmt::format("index {} is out of range {} of '{}'", ix.e.value,
                                                    type_name(arr->index), text(e.kids[0]->where)));
             }
             if (base.e.op == ir::ExprOp::slot) {
@@ -874,7 +553,7 @@ private:
             base.t = arr->elem;
             return base;
         }
-        if (!base.lvalue) fail(e.where, "only variables can be indexed");
+        if (!base.lvalue) fail(sink_, e.where, "only variables can be indexed");
         if (base.e.op == ir::ExprOp::slot) {
             base.e.op = ir::ExprOp::element;
             base.e.name = text(e.kids[0]->where);
@@ -899,39 +578,39 @@ private:
                 auto it = c.scopes[i].find(e.name.last());
                 if (it == c.scopes[i].end()) continue;
                 if (it->second.is_value) return constant(it->second.val.v, it->second.val.t);
-                if (c.const_only) fail(e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
+                if (c.const_only) fail(sink_, e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
                 return it->second.lv;
             }
         }
-        const Symbol* s = find_symbol(c.module, e.name);
+        const Symbol* s = symbols_.find(c.module, e.name);
         if (!s) {
-            if (e.name.parts.size() == 1) unknown("name", e.name.str(), e.name.where, visible_names(c));
+            if (e.name.parts.size() == 1) unknown(sink_, "name", e.name.str(), e.name.where, visible_names(c));
             // A qualified name: suggest the values of that namespace, qualified the same way.
             std::string prefix;
             for (std::size_t i = 0; i + 1 < e.name.parts.size(); ++i) prefix += e.name.parts[i] + "::";
             std::vector<std::string> cands;
-            for (const auto& [n, sym] : syms_[resolve_module(c.module, e.name)])
+            for (const auto& [n, sym] : symbols_.in(symbols_.resolve_module(c.module, e.name)))
                 if (sym.kind == SymKind::constant || sym.kind == SymKind::enumerator || sym.kind == SymKind::var)
                     cands.push_back(prefix + n);
-            unknown("name", e.name.str(), e.name.where, cands);
+            unknown(sink_, "name", e.name.str(), e.name.where, cands);
         }
         switch (s->kind) {
             case SymKind::constant: {
-                Value v = const_value(s->decl, s->module);
+                Value v = constants_.value(s->decl, s->module, *this);
                 return constant(v.v, v.t);
             }
-            case SymKind::enumerator: return constant(s->enum_index, named_type(*s));
+            case SymKind::enumerator: return constant(s->enum_index, types_.named(*s, *this));
             case SymKind::var: {
-                if (c.const_only) fail(e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
+                if (c.const_only) fail(sink_, e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
                 auto it = globals_.find(s->decl);
                 if (it == globals_.end()) throw Abandon{};  // its declaration had an error
                 return it->second;
             }
-            case SymKind::type: fail(e.where, fmt::format("'{}' is a type, not a value", e.name.str()));
-            case SymKind::proc: fail(e.where, fmt::format("'{}' is a procedure; call it with ()", e.name.str()));
+            case SymKind::type: fail(sink_, e.where, fmt::format("'{}' is a type, not a value", e.name.str()));
+            case SymKind::proc: fail(sink_, e.where, fmt::format("'{}' is a procedure; call it with ()", e.name.str()));
             case SymKind::process:
-                fail(e.where, fmt::format("'{}' is a process; test its location with '{}@label'", e.name.str(), e.name.str()));
-            case SymKind::invariant: fail(e.where, fmt::format("'{}' is a property or metric, not a value", e.name.str()));
+                fail(sink_, e.where, fmt::format("'{}' is a process; test its location with '{}@label'", e.name.str(), e.name.str()));
+            case SymKind::invariant: fail(sink_, e.where, fmt::format("'{}' is a property or metric, not a value", e.name.str()));
         }
         IOMC_UNREACHABLE("symbol kind");
     }
@@ -939,7 +618,7 @@ private:
     /// A kref's count reads as an integer.
     TExpr rvalue(TExpr x) {
         if (x.t->kind == TypeKind::kref) {
-            x.t = types_.integer();
+            x.t = arena_.integer();
             x.lvalue = false;
         }
         return x;
@@ -951,7 +630,7 @@ private:
         const auto op = e.op;
         auto need = [&](TypeKind k, const TExpr& x, const ast::Expr& ae) {
             if (x.t->kind != k)
-                fail(ae.where, fmt::format("operator '{}' needs {}, found {}", op_text(op),
+                fail(sink_, ae.where, fmt::format("operator '{}' needs {}, found {}", op_text(op),
                                            k == TypeKind::boolean ? "bool operands" : "integer operands", type_name(x.t)));
         };
         switch (op) {
@@ -960,19 +639,19 @@ private:
                 need(TypeKind::integer, a, *e.kids[0]);
                 need(TypeKind::integer, b, *e.kids[1]);
                 const bool cmp = op == ast::Op::lt || op == ast::Op::le || op == ast::Op::gt || op == ast::Op::ge;
-                return binary_fold(to_ir(op), std::move(a), std::move(b), cmp ? types_.boolean() : types_.integer(), e.where);
+                return binary_fold(to_ir(op), std::move(a), std::move(b), cmp ? arena_.boolean() : arena_.integer(), e.where);
             }
             case ast::Op::eq:
             case ast::Op::ne:
                 if (!comparable(a.t, b.t))
-                    fail(e.where, fmt::format("cannot compare {} with {}", type_name(a.t), type_name(b.t)));
-                return binary_fold(to_ir(op), std::move(a), std::move(b), types_.boolean(), e.where);
+                    fail(sink_, e.where, fmt::format("cannot compare {} with {}", type_name(a.t), type_name(b.t)));
+                return binary_fold(to_ir(op), std::move(a), std::move(b), arena_.boolean(), e.where);
             case ast::Op::and_:
             case ast::Op::or_:
             case ast::Op::implies:
                 need(TypeKind::boolean, a, *e.kids[0]);
                 need(TypeKind::boolean, b, *e.kids[1]);
-                return binary_fold(to_ir(op), std::move(a), std::move(b), types_.boolean(), e.where);
+                return binary_fold(to_ir(op), std::move(a), std::move(b), arena_.boolean(), e.where);
             default: IOMC_UNREACHABLE("binary operator");
         }
     }
@@ -987,67 +666,67 @@ private:
         if (is_builtin(n)) {
             const auto& f = n.last();
             if (f == "locked" || f == "held") {
-                if (e.kids.size() != 1) fail(e.where, fmt::format("{}() takes one mutex", f));
+                if (e.kids.size() != 1) fail(sink_, e.where, fmt::format("{}() takes one mutex", f));
                 TExpr m = expr(*e.kids[0], c);
                 if (m.t->kind != TypeKind::mutex)
-                    fail(e.kids[0]->where, fmt::format("{}() needs a mutex, found {}", f, type_name(m.t)));
+                    fail(sink_, e.kids[0]->where, fmt::format("{}() needs a mutex, found {}", f, type_name(m.t)));
                 if (f == "held") {
-                    if (c.self < 0) fail(e.where, "held() can only be used inside a process or procedure");
-                    return binary_fold(ir::ExprOp::eq, std::move(m), constant(c.self, types_.integer()), types_.boolean(), e.where);
+                    if (c.self < 0) fail(sink_, e.where, "held() can only be used inside a process or procedure");
+                    return binary_fold(ir::ExprOp::eq, std::move(m), constant(c.self, arena_.integer()), arena_.boolean(), e.where);
                 }
-                return binary_fold(ir::ExprOp::ne, std::move(m), constant(-1, types_.integer()), types_.boolean(), e.where);
+                return binary_fold(ir::ExprOp::ne, std::move(m), constant(-1, arena_.integer()), arena_.boolean(), e.where);
             }
-            if (f == "kref_put") fail(e.where, "kref_put() can be used in an expression only inside a process or procedure");
-            fail(e.where, fmt::format("{}() is a statement, not a value", f));
+            if (f == "kref_put") fail(sink_, e.where, "kref_put() can be used in an expression only inside a process or procedure");
+            fail(sink_, e.where, fmt::format("{}() is a statement, not a value", f));
         }
-        const Symbol* s = find_symbol(c.module, n);
+        const Symbol* s = symbols_.find(c.module, n);
         if (s && s->kind == SymKind::type) {
-            const Type* t = named_type(*s);
+            const Type* t = types_.named(*s, *this);
             if (t->kind != TypeKind::scalarset || e.kids.size() != 1)
-                fail(e.where, fmt::format("only scalarset types convert an integer: {}(0)", n.str()));
+                fail(sink_, e.where, fmt::format("only scalarset types convert an integer: {}(0)", n.str()));
             TExpr k = expr(*e.kids[0], c);
             if (!k.is_const() || k.t->kind != TypeKind::integer)
-                fail(e.kids[0]->where, fmt::format("{}(...) needs an integer constant", n.str()));
+                fail(sink_, e.kids[0]->where, fmt::format("{}(...) needs an integer constant", n.str()));
             if (k.e.value < 0 || k.e.value >= t->ss->size)
-                fail(e.kids[0]->where, fmt::format("{}({}) is out of range 0..{}", n.str(), k.e.value, t->ss->size - 1));
+                fail(sink_, e.kids[0]->where, fmt::format("{}({}) is out of range 0..{}", n.str(), k.e.value, t->ss->size - 1));
             return constant(k.e.value, t);
         }
         if (!s) {
             std::vector<std::string> cands{"lock", "unlock", "kref_init", "kref_get", "kref_put", "locked", "held"};
-            const std::size_t m = resolve_module(c.module, n);
-            for (const auto& [name, sym] : syms_[m])
+            const std::size_t m = symbols_.resolve_module(c.module, n);
+            for (const auto& [name, sym] : symbols_.in(m))
                 if (sym.kind == SymKind::proc) cands.push_back(name);
-            unknown("procedure", n.str(), n.where, cands);
+            unknown(sink_, "procedure", n.str(), n.where, cands);
         }
-        if (s->kind != SymKind::proc) fail(n.where, fmt::format("'{}' is not a procedure", n.str()));
-        if (c.in_invariant || c.const_only) fail(e.where, "procedure calls are not allowed here (invariants and constants "
+        if (s->kind != SymKind::proc) fail(sink_, n.where, fmt::format("'{}' is not a procedure", n.str()));
+        if (c.in_invariant || c.const_only) fail(sink_, e.where, "procedure calls are not allowed here (invariants and constants "
                                                           "must be side-effect free)");
         // Every call in a statement is lowered before the statement; this one is in a place
         // that has no statement around it.
-        fail(e.where, "a procedure call cannot appear here; store its result in a variable first");
+        fail(sink_, e.where, "a procedure call cannot appear here; store its result in a variable first");
     }
 
     TExpr location_expr(const ast::Expr& e, Ctx& c) {
-        if (!c.in_invariant) fail(e.where, "process locations can be tested only in invariants");
+        if (!c.in_invariant) fail(sink_, e.where, "process locations can be tested only in invariants");
         const ast::Expr& p = *e.kids[0];
         const ast::Name& pname = p.name;
         if (p.kind != ast::ExprKind::name && p.kind != ast::ExprKind::call)
-            fail(p.where, "expected a process instance such as client(d) before '@' or 'past'");
-        const Symbol* s = find_symbol(c.module, pname);
+            fail(sink_, p.where, "expected a process instance such as client(d) before '@' or 'past'");
+        const Symbol* s = symbols_.find(c.module, pname);
         if (!s || s->kind != SymKind::process) {
             std::vector<std::string> cands;
-            for (const auto& [name, sym] : syms_[resolve_module(c.module, pname)])
+            for (const auto& [name, sym] : symbols_.in(symbols_.resolve_module(c.module, pname)))
                 if (sym.kind == SymKind::process) cands.push_back(name);
-            unknown("process", pname.str(), pname.where, cands);
+            unknown(sink_, "process", pname.str(), pname.where, cands);
         }
         const ast::Decl* d = s->decl;
         if (p.kids.size() != d->params.size())
-            fail(p.where, fmt::format("process '{}' takes {} parameter{}, found {}", d->name, d->params.size(),
+            fail(sink_, p.where, fmt::format("process '{}' takes {} parameter{}, found {}", d->name, d->params.size(),
                                       d->params.size() == 1 ? "" : "s", p.kids.size()));
         std::vector<std::int64_t> args;
         for (const auto& k : p.kids) {
             TExpr a = expr(*k, c);
-            if (!a.is_const()) fail(k->where, "a process instance needs constant parameters (or quantified variables)");
+            if (!a.is_const()) fail(sink_, k->where, "a process instance needs constant parameters (or quantified variables)");
             args.push_back(a.e.value);
         }
         for (const auto& inst : inst_info_) {
@@ -1076,10 +755,10 @@ private:
             out.e.op = ir::ExprOp::at_loc;
             out.e.slot = data_.processes[ir::idx(inst.id)].pc;
             out.e.locs = std::move(locs);
-            out.t = types_.boolean();
+            out.t = arena_.boolean();
             return out;
         }
-        fail(p.where, "no such process instance");
+        fail(sink_, p.where, "no such process instance");
     }
 
     // ------------------------------------------------------------------ statements
@@ -1175,7 +854,7 @@ private:
     /// Allocates a process-local slot (or reuses the one of an earlier call site).
     TExpr local_slot(const void* key, const Type* t, const std::string& name, std::optional<Value> init, SourceRange where) {
         if (auto it = locals_.find(key); it != locals_.end()) return it->second;
-        if (t->kind == TypeKind::mutex) fail(where, "a mutex must be a global variable (locals are private)");
+        if (t->kind == TypeKind::mutex) fail(sink_, where, "a mutex must be a global variable (locals are private)");
         const auto first = alloc(t, instance_name_ + "." + name, init, instance_, where);
         TExpr x = storage(t, first);
         locals_[key] = x;
@@ -1186,7 +865,7 @@ private:
 
     void bind_local(const std::string& name, TExpr lv, SourceRange where) {
         auto& sc = ctx().scopes.back();
-        if (sc.count(name)) fail(where, fmt::format("'{}' is already declared in this scope", name));
+        if (sc.count(name)) fail(sink_, where, fmt::format("'{}' is already declared in this scope", name));
         sc[name] = Binding{false, {}, std::move(lv)};
     }
 
@@ -1200,7 +879,7 @@ private:
         }
         const Symbol* s = nullptr;
         try {
-            s = find_symbol(c.module, e.name);
+            s = symbols_.find(c.module, e.name);
         } catch (const Abandon&) {
             return;
         }
@@ -1244,7 +923,7 @@ private:
     /// A call to a user procedure (not a built-in, not a scalarset conversion like Dev(0)).
     bool is_proc_call(const ast::Expr& e) {
         if (e.kind != ast::ExprKind::call || is_builtin(e.name)) return false;
-        const Symbol* sym = find_symbol(ctx().module, e.name);
+        const Symbol* sym = symbols_.find(ctx().module, e.name);
         return !sym || sym->kind == SymKind::proc;  // unknown names are reported by bind_call
     }
 
@@ -1257,15 +936,15 @@ private:
         std::vector<const ast::Expr*> calls;
         find_calls(*s.cond, calls, ctx());
         if (!calls.empty())
-            fail(calls.front()->where, "await cannot call a procedure or kref_put (await re-evaluates its condition "
+            fail(sink_, calls.front()->where, "await cannot call a procedure or kref_put (await re-evaluates its condition "
                                        "until it holds); call it before the await and test the result");
     }
 
     const Type* call_result_type(const ast::Expr& call) {
-        if (is_builtin(call.name)) return types_.boolean();  // kref_put
-        const Symbol* s = find_symbol(ctx().module, call.name);
-        if (!s->decl->type) fail(call.where, fmt::format("procedure '{}' returns no value", call.name.str()));
-        return resolve_type(s->module, *s->decl->type);
+        if (is_builtin(call.name)) return arena_.boolean();  // kref_put
+        const Symbol* s = symbols_.find(ctx().module, call.name);
+        if (!s->decl->type) fail(sink_, call.where, fmt::format("procedure '{}' returns no value", call.name.str()));
+        return types_.resolve(s->module, *s->decl->type, *this);
     }
 
     const ast::Expr* stmt_expr(const ast::Stmt& s) const {
@@ -1285,17 +964,17 @@ private:
         switch (s.kind) {
             case ast::StmtKind::assign: {
                 TExpr lhs = expr(*s.lhs, c);
-                if (!lhs.lvalue) fail(s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
+                if (!lhs.lvalue) fail(sink_, s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
                 if (lhs.t->kind == TypeKind::mutex)
-                    fail(s.lhs->where, fmt::format("cannot assign to mutex '{}'; use lock() and unlock()", text(s.lhs->where)));
+                    fail(sink_, s.lhs->where, fmt::format("cannot assign to mutex '{}'; use lock() and unlock()", text(s.lhs->where)));
                 if (lhs.t->kind == TypeKind::kref)
-                    fail(s.lhs->where, fmt::format("cannot assign to kref '{}'; use kref_init, kref_get or kref_put",
+                    fail(sink_, s.lhs->where, fmt::format("cannot assign to kref '{}'; use kref_init, kref_get or kref_put",
                                                    text(s.lhs->where)));
                 if (lhs.t->kind == TypeKind::structure || lhs.t->kind == TypeKind::array)
-                    fail(s.lhs->where, fmt::format("cannot assign a whole {}; assign its elements", type_name(lhs.t)));
+                    fail(sink_, s.lhs->where, fmt::format("cannot assign a whole {}; assign its elements", type_name(lhs.t)));
                 if (s.rhs->kind == ast::ExprKind::call && is_builtin(s.rhs->name) && s.rhs->name.last() == "kref_put") {
                     if (lhs.t->kind != TypeKind::boolean)
-                        fail(s.lhs->where, fmt::format("kref_put() gives a bool, but '{}' is {}", text(s.lhs->where),
+                        fail(sink_, s.lhs->where, fmt::format("kref_put() gives a bool, but '{}' is {}", text(s.lhs->where),
                                                        type_name(lhs.t)));
                     kref_op(*s.rhs, code, &lhs);
                     return true;
@@ -1303,17 +982,17 @@ private:
                 TExpr rhs = expr(*s.rhs, c);
                 if (s.assign_op != ast::AssignOp::set) {
                     if (lhs.t->kind != TypeKind::integer || rhs.t->kind != TypeKind::integer)
-                        fail(s.where, fmt::format("'{}' needs integers", s.assign_op == ast::AssignOp::add ? "+=" : "-="));
+                        fail(sink_, s.where, fmt::format("'{}' needs integers", s.assign_op == ast::AssignOp::add ? "+=" : "-="));
                     rhs = binary_fold(s.assign_op == ast::AssignOp::add ? ir::ExprOp::add : ir::ExprOp::sub, lhs, std::move(rhs),
-                                      types_.integer(), s.where);
+                                      arena_.integer(), s.where);
                 } else if (!assignable(lhs.t, rhs.t)) {
-                    fail(s.rhs->where, fmt::format("cannot assign a value of type {} to '{}' of type {}", type_name(rhs.t),
+                    fail(sink_, s.rhs->where, fmt::format("cannot assign a value of type {} to '{}' of type {}", type_name(rhs.t),
                                                    text(s.lhs->where), type_name(lhs.t)));
                 }
                 if (rhs.is_const()) {
                     const auto d = scalar_domain(lhs.t);
                     if (rhs.e.value < d.lo || rhs.e.value > d.hi)
-                        fail(s.rhs->where, fmt::format("value {} is out of range {} of '{}'", rhs.e.value,
+                        fail(sink_, s.rhs->where, fmt::format("value {} is out of range {} of '{}'", rhs.e.value,
                                                        type_name(lhs.t), text(s.lhs->where)));
                 }
                 ir::Instr in;
@@ -1327,7 +1006,7 @@ private:
             case ast::StmtKind::await: {
                 TExpr cond = expr(*s.cond, c);
                 if (cond.t->kind != TypeKind::boolean)
-                    fail(s.cond->where, fmt::format("await needs a bool condition, found {}", type_name(cond.t)));
+                    fail(sink_, s.cond->where, fmt::format("await needs a bool condition, found {}", type_name(cond.t)));
                 ir::Instr in;
                 in.kind = ir::InstrKind::guard;
                 in.a = std::move(cond.e);
@@ -1337,7 +1016,7 @@ private:
             case ast::StmtKind::assert_: {
                 TExpr cond = expr(*s.cond, c);
                 if (cond.t->kind != TypeKind::boolean)
-                    fail(s.cond->where, fmt::format("assert needs a bool condition, found {}", type_name(cond.t)));
+                    fail(sink_, s.cond->where, fmt::format("assert needs a bool condition, found {}", type_name(cond.t)));
                 ir::Instr in;
                 in.kind = ir::InstrKind::check;
                 in.a = cond.is_const() ? ir::Expr::constant(!cond.e.value) : ir::Expr::unary(ir::ExprOp::not_, std::move(cond.e));
@@ -1348,10 +1027,10 @@ private:
             }
             case ast::StmtKind::choose: {
                 TExpr lhs = expr(*s.lhs, c);
-                if (!lhs.lvalue) fail(s.lhs->where, fmt::format("cannot choose a value for '{}'", text(s.lhs->where)));
+                if (!lhs.lvalue) fail(sink_, s.lhs->where, fmt::format("cannot choose a value for '{}'", text(s.lhs->where)));
                 if (lhs.t->kind == TypeKind::mutex || lhs.t->kind == TypeKind::kref || lhs.t->kind == TypeKind::structure ||
                     lhs.t->kind == TypeKind::array)
-                    fail(s.lhs->where, fmt::format("choose needs a scalar variable, found {}", type_name(lhs.t)));
+                    fail(sink_, s.lhs->where, fmt::format("choose needs a scalar variable, found {}", type_name(lhs.t)));
                 ir::Instr in;
                 in.kind = ir::InstrKind::choose;
                 in.target = std::move(lhs.e);
@@ -1380,9 +1059,9 @@ private:
         if (s.label.empty()) return ir::prop_assertions;
         for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i)
             if (data_.properties[i].name == s.label)
-                fail(s.label_where, fmt::format("'{}' is the name of a built-in property; name the assertion "
+                fail(sink_, s.label_where, fmt::format("'{}' is the name of a built-in property; name the assertion "
                                                 "differently", s.label));
-        const std::string name = qualified(ctx().module, s.label);
+        const std::string name = symbols_.qualified(ctx().module, s.label);
         if (auto it = named_asserts_.find(name); it != named_asserts_.end()) return it->second;
         ir::Property p;
         p.id = ir::PropertyId{static_cast<std::uint32_t>(data_.properties.size())};
@@ -1396,15 +1075,15 @@ private:
 
     void kref_or_lock(const ast::Expr& call, std::vector<ir::Instr>& code) {
         const auto& f = call.name.last();
-        if (f == "locked" || f == "held") fail(call.where, fmt::format("{}() is a test; use it in a condition", f));
+        if (f == "locked" || f == "held") fail(sink_, call.where, fmt::format("{}() is a test; use it in a condition", f));
         if (f == "kref_init" || f == "kref_get" || f == "kref_put") {
             kref_op(call, code, nullptr);
             return;
         }
-        if (call.kids.size() != 1) fail(call.where, fmt::format("{}() takes one mutex", f));
+        if (call.kids.size() != 1) fail(sink_, call.where, fmt::format("{}() takes one mutex", f));
         TExpr m = expr(*call.kids[0], ctx());
         if (m.t->kind != TypeKind::mutex)
-            fail(call.kids[0]->where, fmt::format("{}() needs a mutex, found '{}' of type {}", f, text(call.kids[0]->where),
+            fail(sink_, call.kids[0]->where, fmt::format("{}() needs a mutex, found '{}' of type {}", f, text(call.kids[0]->where),
                                                   type_name(m.t)));
         ir::Instr in;
         in.kind = f == "lock" ? ir::InstrKind::lock : ir::InstrKind::unlock;
@@ -1416,10 +1095,10 @@ private:
 
     void kref_op(const ast::Expr& call, std::vector<ir::Instr>& code, const TExpr* result) {
         const auto& f = call.name.last();
-        if (call.kids.size() != 1) fail(call.where, fmt::format("{}() takes one kref", f));
+        if (call.kids.size() != 1) fail(sink_, call.where, fmt::format("{}() takes one kref", f));
         TExpr r = expr(*call.kids[0], ctx());
         if (r.t->kind != TypeKind::kref)
-            fail(call.kids[0]->where, fmt::format("{}() needs a kref, found '{}' of type {}", f, text(call.kids[0]->where),
+            fail(sink_, call.kids[0]->where, fmt::format("{}() needs a kref, found '{}' of type {}", f, text(call.kids[0]->where),
                                                   type_name(r.t)));
         ir::Instr in;
         in.kind = f == "kref_init" ? ir::InstrKind::kref_init
@@ -1480,7 +1159,7 @@ private:
                 entry = hoist_cfg(s.lhs.get(), entry, s);
                 if (is_proc_call(*s.rhs)) {
                     TExpr lhs = expr(*s.lhs, ctx());
-                    if (!lhs.lvalue) fail(s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
+                    if (!lhs.lvalue) fail(sink_, s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
                     call_cfg(*s.rhs, lhs, entry, exit, s);
                     return;
                 }
@@ -1513,7 +1192,7 @@ private:
                 entry = hoist_cfg(s.cond.get(), entry, s);
                 TExpr cond = expr(*s.cond, ctx());
                 if (cond.t->kind != TypeKind::boolean)
-                    fail(s.cond->where, fmt::format("if needs a bool condition, found {}", type_name(cond.t)));
+                    fail(sink_, s.cond->where, fmt::format("if needs a bool condition, found {}", type_name(cond.t)));
                 if (cond.is_const()) {
                     if (cond.e.value) stmt_cfg(*s.body[0], entry, exit);
                     else if (s.else_part) stmt_cfg(*s.else_part, entry, exit);
@@ -1531,7 +1210,7 @@ private:
             case K::when: {
                 TExpr cond = expr(*s.cond, ctx());
                 if (!cond.is_const() || cond.t->kind != TypeKind::boolean)
-                    fail(s.cond->where, "'when' needs a constant bool condition (such as variant(x) or a constant)");
+                    fail(sink_, s.cond->where, "'when' needs a constant bool condition (such as variant(x) or a constant)");
                 if (cond.e.value) stmt_cfg(*s.body[0], entry, exit);
                 else if (s.else_part) stmt_cfg(*s.else_part, entry, exit);
                 else nodes_[entry].eps.push_back(exit);
@@ -1542,7 +1221,7 @@ private:
                 const std::uint32_t test = hoist_cfg(s.cond.get(), head, s);
                 TExpr cond = expr(*s.cond, ctx());
                 if (cond.t->kind != TypeKind::boolean)
-                    fail(s.cond->where, fmt::format("while needs a bool condition, found {}", type_name(cond.t)));
+                    fail(sink_, s.cond->where, fmt::format("while needs a bool condition, found {}", type_name(cond.t)));
                 if (cond.is_const() && !cond.e.value) {
                     nodes_[test].eps.push_back(exit);
                     return;
@@ -1559,12 +1238,12 @@ private:
                 return;
             }
             case K::for_: {
-                const Symbol* sym = find_symbol(ctx().module, s.for_type);
-                if (!sym || sym->kind != SymKind::type) unknown("type", s.for_type.str(), s.for_type.where, {});
-                const Type* t = named_type(*sym);
+                const Symbol* sym = symbols_.find(ctx().module, s.for_type);
+                if (!sym || sym->kind != SymKind::type) unknown(sink_, "type", s.for_type.str(), s.for_type.where, {});
+                const Type* t = types_.named(*sym, *this);
                 const auto n = domain_size(t);
                 if (n <= 0 || t->kind == TypeKind::mutex || t->kind == TypeKind::kref)
-                    fail(s.for_type.where, fmt::format("cannot loop over {}", type_name(t)));
+                    fail(sink_, s.for_type.where, fmt::format("cannot loop over {}", type_name(t)));
                 std::uint32_t cur = entry;
                 for (std::int64_t i = 0; i < n; ++i) {
                     const std::uint32_t next = i + 1 == n ? exit : new_node(s.body[0]->where);
@@ -1596,7 +1275,7 @@ private:
             }
             case K::return_: {
                 if (frames_.empty()) {
-                    if (s.rhs) fail(s.rhs->where, "a process cannot return a value");
+                    if (s.rhs) fail(sink_, s.rhs->where, "a process cannot return a value");
                     nodes_[entry].eps.push_back(process_end_);
                     return;
                 }
@@ -1622,14 +1301,14 @@ private:
                 if (it == labels.end()) {
                     std::vector<std::string> cands;
                     for (const auto& [l, _] : labels) cands.push_back(l);
-                    unknown("label", s.label, s.label_where, cands);
+                    unknown(sink_, "label", s.label, s.label_where, cands);
                 }
                 nodes_[entry].eps.push_back(it->second);
                 return;
             }
             case K::break_:
             case K::continue_: {
-                if (loops_.empty()) fail(s.where, fmt::format("'{}' outside a loop", s.kind == K::break_ ? "break" : "continue"));
+                if (loops_.empty()) fail(sink_, s.where, fmt::format("'{}' outside a loop", s.kind == K::break_ ? "break" : "continue"));
                 nodes_[entry].eps.push_back(s.kind == K::break_ ? loops_.back().brk : loops_.back().cont);
                 return;
             }
@@ -1684,7 +1363,7 @@ private:
             sink_.error(d.where, fmt::format("'{}' is declared inside a loop; locals are initialized once (when the "
                                              "process starts, or when the procedure is entered) so declare it before "
                                              "the loop", d.name));
-        const Type* t = resolve_type(ctx().module, *d.type);
+        const Type* t = types_.resolve(ctx().module, *d.type, *this);
         std::optional<Value> init;
         if (d.init) init = eval_const(*d.init, ctx().module);
         const std::string name = frames_.empty() ? d.name : frames_.back().decl->name + "." + d.name;
@@ -1706,16 +1385,16 @@ private:
 
     void return_code(const ast::Stmt& s, ProcFrame& fr, std::vector<ir::Instr>& code) {
         const ast::Decl* d = fr.decl;
-        if (s.rhs && !d->type) fail(s.rhs->where, fmt::format("procedure '{}' returns no value", d->name));
-        if (!s.rhs && d->type) fail(s.where, fmt::format("procedure '{}' must return a value", d->name));
+        if (s.rhs && !d->type) fail(sink_, s.rhs->where, fmt::format("procedure '{}' returns no value", d->name));
+        if (!s.rhs && d->type) fail(sink_, s.where, fmt::format("procedure '{}' must return a value", d->name));
         if (s.rhs && fr.target) {
             TExpr v = expr(*s.rhs, ctx());
-            const Type* rt = resolve_type(fr.module, *d->type);
+            const Type* rt = types_.resolve(fr.module, *d->type, *this);
             if (!assignable(rt, v.t))
-                fail(s.rhs->where, fmt::format("returns {} from procedure '{}' declared to return {}", type_name(v.t),
+                fail(sink_, s.rhs->where, fmt::format("returns {} from procedure '{}' declared to return {}", type_name(v.t),
                                                d->name, type_name(rt)));
             if (!assignable(fr.target->t, v.t))
-                fail(s.rhs->where, fmt::format("the caller stores the result in a variable of type {}",
+                fail(sink_, s.rhs->where, fmt::format("the caller stores the result in a variable of type {}",
                                                type_name(fr.target->t)));
             ir::Instr in;
             in.kind = ir::InstrKind::assign;
@@ -1767,32 +1446,32 @@ private:
     /// Checks arguments and binds parameters of a call; returns the assignments for
     /// non-constant arguments.
     const Symbol& bind_call(const ast::Expr& call, ProcFrame& fr, Scope& scope, std::vector<ir::Instr>& assigns) {
-        const Symbol* s = find_symbol(ctx().module, call.name);
+        const Symbol* s = symbols_.find(ctx().module, call.name);
         if (!s || s->kind != SymKind::proc) {
             std::vector<std::string> cands;
-            for (const auto& [name, sym] : syms_[resolve_module(ctx().module, call.name)])
+            for (const auto& [name, sym] : symbols_.in(symbols_.resolve_module(ctx().module, call.name)))
                 if (sym.kind == SymKind::proc) cands.push_back(name);
-            unknown("procedure", call.name.str(), call.name.where, cands);
+            unknown(sink_, "procedure", call.name.str(), call.name.where, cands);
         }
         const ast::Decl* d = s->decl;
         called_.insert(d);
         for (const auto& f : frames_)
             if (f.decl == d)
-                fail(call.where, fmt::format("recursive call to '{}' (procedures are inlined; recursion is not supported)",
+                fail(sink_, call.where, fmt::format("recursive call to '{}' (procedures are inlined; recursion is not supported)",
                                              d->name));
         if (call.kids.size() != d->params.size())
-            fail(call.where, fmt::format("'{}' takes {} argument{}, found {}", d->name, d->params.size(),
+            fail(sink_, call.where, fmt::format("'{}' takes {} argument{}, found {}", d->name, d->params.size(),
                                          d->params.size() == 1 ? "" : "s", call.kids.size()));
         for (std::size_t i = 0; i < d->params.size(); ++i) {
-            const Type* pt = resolve_type(s->module, *d->params[i].type);
+            const Type* pt = types_.resolve(s->module, *d->params[i].type, *this);
             TExpr a = expr(*call.kids[i], ctx());
             if (pt->kind == TypeKind::integer ? a.t->kind != TypeKind::integer : !assignable(pt, a.t))
-                fail(call.kids[i]->where, fmt::format("argument {} of '{}' must be {}, found {}", i + 1, d->name,
+                fail(sink_, call.kids[i]->where, fmt::format("argument {} of '{}' must be {}, found {}", i + 1, d->name,
                                                       type_name(pt), type_name(a.t)));
             if (a.is_const()) {
                 const auto dom = scalar_domain(pt);
                 if (a.e.value < dom.lo || a.e.value > dom.hi)
-                    fail(call.kids[i]->where, fmt::format("argument {} of '{}' is {}, outside {}", i + 1, d->name,
+                    fail(sink_, call.kids[i]->where, fmt::format("argument {} of '{}' is {}, outside {}", i + 1, d->name,
                                                           a.e.value, type_name(pt)));
                 scope[d->params[i].name] = Binding{true, Value{a.e.value, pt}, {}};
             } else {
@@ -1819,11 +1498,11 @@ private:
         std::vector<ir::Instr> assigns;
         bind_call(call, fr, scope, assigns);
         if (target && !fr.decl->type)
-            fail(call.where, fmt::format("procedure '{}' returns no value", fr.decl->name));
+            fail(sink_, call.where, fmt::format("procedure '{}' returns no value", fr.decl->name));
         if (target) {
-            const Type* rt = resolve_type(fr.module, *fr.decl->type);
+            const Type* rt = types_.resolve(fr.module, *fr.decl->type, *this);
             if (!assignable(target->t, rt))
-                fail(call.where, fmt::format("'{}' returns {}, which cannot be stored in {}", fr.decl->name,
+                fail(sink_, call.where, fmt::format("'{}' returns {}, which cannot be stored in {}", fr.decl->name,
                                              type_name(rt), type_name(target->t)));
         }
         fr.target = std::move(target);
@@ -1951,7 +1630,7 @@ private:
                 hoist_frag(s.lhs.get(), code, s);
                 if (is_proc_call(*s.rhs)) {
                     TExpr lhs = expr(*s.lhs, ctx());
-                    if (!lhs.lvalue) fail(s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
+                    if (!lhs.lvalue) fail(sink_, s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
                     call_frag(*s.rhs, lhs, code);
                     return;
                 }
@@ -1985,9 +1664,9 @@ private:
                 hoist_frag(s.cond.get(), code, s);
                 TExpr cond = expr(*s.cond, ctx());
                 if (cond.t->kind != TypeKind::boolean)
-                    fail(s.cond->where, fmt::format("condition must be bool, found {}", type_name(cond.t)));
+                    fail(sink_, s.cond->where, fmt::format("condition must be bool, found {}", type_name(cond.t)));
                 if (s.kind == K::when && !cond.is_const())
-                    fail(s.cond->where, "'when' needs a constant bool condition (such as variant(x) or a constant)");
+                    fail(sink_, s.cond->where, "'when' needs a constant bool condition (such as variant(x) or a constant)");
                 if (cond.is_const()) {
                     if (cond.e.value) stmt_frag(*s.body[0], code);
                     else if (s.else_part) stmt_frag(*s.else_part, code);
@@ -2011,7 +1690,7 @@ private:
                 hoist_frag(s.cond.get(), code, s);
                 TExpr cond = expr(*s.cond, ctx());
                 if (cond.t->kind != TypeKind::boolean)
-                    fail(s.cond->where, fmt::format("while needs a bool condition, found {}", type_name(cond.t)));
+                    fail(sink_, s.cond->where, fmt::format("while needs a bool condition, found {}", type_name(cond.t)));
                 std::vector<std::size_t> brk, cont;
                 std::size_t b = SIZE_MAX;
                 if (!cond.is_const() || !cond.e.value) {
@@ -2033,9 +1712,9 @@ private:
                 return;
             }
             case K::for_: {
-                const Symbol* sym = find_symbol(ctx().module, s.for_type);
-                if (!sym || sym->kind != SymKind::type) unknown("type", s.for_type.str(), s.for_type.where, {});
-                const Type* t = named_type(*sym);
+                const Symbol* sym = symbols_.find(ctx().module, s.for_type);
+                if (!sym || sym->kind != SymKind::type) unknown(sink_, "type", s.for_type.str(), s.for_type.where, {});
+                const Type* t = types_.named(*sym, *this);
                 std::vector<std::size_t> brk;
                 for (std::int64_t i = 0; i < domain_size(t); ++i) {
                     std::vector<std::size_t> cont;
@@ -2073,7 +1752,7 @@ private:
                 return;
             case K::return_: {
                 if (frames_.empty() || !frames_.back().ret_fix)
-                    fail(s.where, "return inside an atomic block must be inside a procedure called from that block");
+                    fail(sink_, s.where, "return inside an atomic block must be inside a procedure called from that block");
                 hoist_frag(s.rhs.get(), code, s);
                 return_code(s, frames_.back(), code);
                 frames_.back().ret_fix->push_back(emit_jump(code));
@@ -2085,7 +1764,7 @@ private:
             case K::break_:
             case K::continue_:
                 if (loops_.empty() || !loops_.back().brk_fix)
-                    fail(s.where, fmt::format("'{}' outside a loop", s.kind == K::break_ ? "break" : "continue"));
+                    fail(sink_, s.where, fmt::format("'{}' outside a loop", s.kind == K::break_ ? "break" : "continue"));
                 (s.kind == K::break_ ? loops_.back().brk_fix : loops_.back().cont_fix)->push_back(emit_jump(code));
                 return;
             case K::labeled:
@@ -2101,7 +1780,7 @@ private:
         Scope scope;
         std::vector<ir::Instr> assigns;
         bind_call(call, fr, scope, assigns);
-        if (target && !fr.decl->type) fail(call.where, fmt::format("procedure '{}' returns no value", fr.decl->name));
+        if (target && !fr.decl->type) fail(sink_, call.where, fmt::format("procedure '{}' returns no value", fr.decl->name));
         fr.target = std::move(target);
         for (auto& in : assigns) code.push_back(std::move(in));
         std::vector<std::size_t> rets;
@@ -2146,17 +1825,17 @@ private:
 
     void count_instances() {
         for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
-            for (const auto& d : mod(mi).ast.decls) {
+            for (const auto& d : symbols_.mod(mi).ast.decls) {
                 if (d.kind != ast::DeclKind::process) continue;
                 try {
                     std::vector<std::vector<Value>> combos{{}};
                     for (const auto& p : d.params) {
-                        const Type* t = resolve_type(mi, *p.type);
+                        const Type* t = types_.resolve(mi, *p.type, *this);
                         if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration &&
                             t->kind != TypeKind::integer && t->kind != TypeKind::boolean)
-                            fail(p.where, fmt::format("a process parameter must be a scalarset, an enum, a range or "
+                            fail(sink_, p.where, fmt::format("a process parameter must be a scalarset, an enum, a range or "
                                                       "bool, not {}", type_name(t)));
-                        if (t->optional) fail(p.where, "a process parameter cannot be optional");
+                        if (t->optional) fail(sink_, p.where, "a process parameter cannot be optional");
                         std::vector<std::vector<Value>> next;
                         for (const auto& c : combos)
                             for (std::int64_t i = 0; i < domain_size(t); ++i) {
@@ -2167,7 +1846,7 @@ private:
                         combos = std::move(next);
                     }
                     for (auto& c : combos) {
-                        std::string name = qualified(mi, d.name);
+                        std::string name = symbols_.qualified(mi, d.name);
                         if (!d.params.empty()) {
                             name += "(";
                             for (std::size_t i = 0; i < c.size(); ++i) {
@@ -2188,7 +1867,7 @@ private:
 
     std::size_t module_of(const ast::Decl* d) const {
         for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
-            for (const auto& x : mod(mi).ast.decls)
+            for (const auto& x : symbols_.mod(mi).ast.decls)
                 if (&x == d) return mi;
         IOMC_UNREACHABLE("declaration without module");
     }
@@ -2226,7 +1905,7 @@ private:
         while (nodes_[x].alts.empty() && nodes_[x].eps.size() == 1 && !nodes_[x].terminal) {
             x = nodes_[x].eps[0];
             if (++guard > nodes_.size())
-                fail(nodes_[n].where, "this loop has no step (an empty loop body, or gotos in a cycle with nothing between)");
+                fail(sink_, nodes_[n].where, "this loop has no step (an empty loop body, or gotos in a cycle with nothing between)");
         }
         return x;
     }
@@ -2355,18 +2034,18 @@ private:
     // ------------------------------------------------------------------ invariants
     void compile_invariants() {
         for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
-            for (const auto& d : mod(mi).ast.decls) {
+            for (const auto& d : symbols_.mod(mi).ast.decls) {
                 if (d.kind != ast::DeclKind::invariant) continue;
                 try {
-                    if (named_asserts_.count(qualified(mi, d.name)))
-                        fail(d.name_where, fmt::format("invariant '{}' has the name of an assertion", d.name));
+                    if (named_asserts_.count(symbols_.qualified(mi, d.name)))
+                        fail(sink_, d.name_where, fmt::format("invariant '{}' has the name of an assertion", d.name));
                     for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i)
                         if (data_.properties[i].name == d.name)
-                            fail(d.name_where, fmt::format("'{}' is the name of a built-in property; name the "
+                            fail(sink_, d.name_where, fmt::format("'{}' is the name of a built-in property; name the "
                                                            "invariant differently", d.name));
                     ir::Property p;
                     p.id = ir::PropertyId{static_cast<std::uint32_t>(data_.properties.size())};
-                    p.name = qualified(mi, d.name);
+                    p.name = symbols_.qualified(mi, d.name);
                     p.kind = ir::PropertyKind::invariant;
                     p.where = d.name_where;
                     Ctx c;
@@ -2383,23 +2062,23 @@ private:
 
     void compile_metrics() {
         for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
-            for (const auto& d : mod(mi).ast.decls) {
+            for (const auto& d : symbols_.mod(mi).ast.decls) {
                 if (d.kind != ast::DeclKind::metric) continue;
                 try {
                     Ctx c;
                     c.module = mi;
                     c.in_invariant = true;
                     ir::Metric m;
-                    m.name = qualified(mi, d.name);
+                    m.name = symbols_.qualified(mi, d.name);
                     m.where = d.name_where;
                     TExpr v = rvalue(expr(*d.value, c));
                     if (v.t->kind != TypeKind::integer)
-                        fail(d.value->where, fmt::format("a metric must be an integer, found {}", type_name(v.t)));
+                        fail(sink_, d.value->where, fmt::format("a metric must be an integer, found {}", type_name(v.t)));
                     m.value = std::move(v.e);
                     if (d.per) {
                         TExpr p = rvalue(expr(*d.per, c));
                         if (p.t->kind != TypeKind::integer)
-                            fail(d.per->where, fmt::format("'per' needs an integer, found {}", type_name(p.t)));
+                            fail(sink_, d.per->where, fmt::format("'per' needs an integer, found {}", type_name(p.t)));
                         m.per = std::move(p.e);
                     }
                     data_.metrics.push_back(std::move(m));
@@ -2412,12 +2091,12 @@ private:
     /// Splits top-level foralls into one check per binding, so a violation names the instance.
     void split_invariant(const ast::Expr& e, Ctx& c, const std::string& binding, ir::Property& p) {
         if (e.kind == ast::ExprKind::quant && e.forall) {
-            const Symbol* s = find_symbol(c.module, e.name);
-            if (!s || s->kind != SymKind::type) unknown("type", e.name.str(), e.name.where, {});
-            const Type* t = named_type(*s);
+            const Symbol* s = symbols_.find(c.module, e.name);
+            if (!s || s->kind != SymKind::type) unknown(sink_, "type", e.name.str(), e.name.where, {});
+            const Type* t = types_.named(*s, *this);
             if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration && t->kind != TypeKind::integer &&
                 t->kind != TypeKind::boolean)
-                fail(e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
+                fail(sink_, e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
             for (std::int64_t i = 0; i < domain_size(t); ++i) {
                 const std::int64_t v = t->kind == TypeKind::integer ? t->lo + i : i;
                 c.scopes.back()[e.member] = Binding{true, Value{v, t}, {}};
@@ -2429,187 +2108,25 @@ private:
         }
         TExpr x = expr(e, c);
         if (x.t->kind != TypeKind::boolean)
-            fail(e.where, fmt::format("an invariant must be bool, found {}", type_name(x.t)));
+            fail(sink_, e.where, fmt::format("an invariant must be bool, found {}", type_name(x.t)));
         ir::InvariantCheck chk;
         chk.binding = binding;
         chk.expr = std::move(x.e);
         p.checks.push_back(std::move(chk));
     }
 
-    // ------------------------------------------------------------------ driver
-    void apply_options() {
-        // Variant.
-        if (!opt_.variant.empty()) {
-            bool found = false;
-            std::vector<std::string> names;
-            for (const auto& v : m_.variants()) {
-                names.push_back(v.name);
-                if (v.name == opt_.variant) found = true;
-            }
-            if (!found) {
-                if (names.empty()) {
-                    sink_.error(std::nullopt, fmt::format("unknown variant '{}'; the model declares no variants", opt_.variant));
-                } else {
-                    std::string list;
-                    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-                    sink_.error(std::nullopt, fmt::format("unknown variant '{}'; available: {}", opt_.variant, list));
-                }
-                throw Abandon{};
-            }
-            variant_ = opt_.variant;
-        } else if (!m_.variants().empty()) {
-            variant_ = m_.variants().front().name;
-        }
-        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
-            for (const auto& d : mod(mi).ast.decls)
-                if (d.kind == ast::DeclKind::variant && d.name == variant_) {
-                    variant_decl_ = &d;
-                    variant_module_ = mi;
-                }
-        if (variant_decl_) {
-            for (const auto& [name, value] : variant_decl_->settings) {
-                try {
-                    const Symbol* s = find_symbol(variant_module_, name);
-                    if (!s || s->kind != SymKind::constant) {
-                        std::vector<std::string> cands;
-                        for (const auto& [n, sym] : syms_[resolve_module(variant_module_, name)])
-                            if (sym.kind == SymKind::constant) cands.push_back(n);
-                        unknown("constant", name.str(), name.where, cands);
-                    }
-                    variant_settings_[s->decl] = {value.get(), variant_module_};
-                } catch (const Abandon&) {
-                }
-            }
-        }
-        // `const ns::NAME = value;` in the scenario: below variant settings and -D.
-        const std::size_t root = m_.modules().size() - 1;
-        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
-            for (const auto& d : mod(mi).ast.decls) {
-                if (d.kind != ast::DeclKind::const_override) continue;
-                try {
-                    if (mi != root)
-                        fail(d.name_where, "only the scenario (the file named on the command line) can set an imported "
-                                           "constant");
-                    const auto& name = d.settings.front().first;
-                    const Symbol* s = find_symbol(mi, name);
-                    if (!s || s->kind != SymKind::constant) {
-                        std::vector<std::string> cands;
-                        for (const auto& [n, sym] : syms_[resolve_module(mi, name)])
-                            if (sym.kind == SymKind::constant) cands.push_back(n);
-                        unknown("constant", name.str(), name.where, cands);
-                    }
-                    if (root_overrides_.count(s->decl))
-                        fail(d.name_where, fmt::format("constant '{}' is set twice", name.str()));
-                    root_overrides_[s->decl] = {d.settings.front().second.get(), mi};
-                } catch (const Abandon&) {
-                }
-            }
-        }
-        // -D NAME=VALUE, names relative to the root module.
-        for (const auto& def : opt_.defines) {
-            const auto eq = def.find('=');
-            if (eq == std::string::npos || eq == 0 || eq + 1 == def.size()) {
-                sink_.error(std::nullopt, fmt::format("-D '{}': expected NAME=VALUE", def));
-                continue;
-            }
-            const std::string name = def.substr(0, eq);
-            const std::string val = def.substr(eq + 1);
-            ast::Name n;
-            std::size_t pos = 0;
-            while (true) {
-                const auto c = name.find("::", pos);
-                n.parts.push_back(name.substr(pos, c == std::string::npos ? std::string::npos : c - pos));
-                if (c == std::string::npos) break;
-                pos = c + 2;
-            }
-            const Symbol* s = nullptr;
-            {
-                // Resolve the namespace by hand: an unknown one is a usage error, not a file error.
-                std::size_t m = root;
-                bool ok = true;
-                for (std::size_t i = 0; i + 1 < n.parts.size() && ok; ++i) {
-                    auto it = mod(m).imports.find(n.parts[i]);
-                    if (it == mod(m).imports.end()) ok = false;
-                    else m = it->second;
-                }
-                if (ok) {
-                    auto it = syms_[m].find(n.last());
-                    if (it != syms_[m].end()) s = &it->second;
-                }
-            }
-            if (!s || s->kind != SymKind::constant) {
-                std::vector<std::string> cands;
-                for (const auto& [k, sym] : syms_[root])
-                    if (sym.kind == SymKind::constant) cands.push_back(k);
-                auto& d = sink_.error(std::nullopt, fmt::format("-D {}: no constant '{}'", def, name));
-                if (auto best = support::closest_name(n.last(), cands))
-                    d.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
-                continue;
-            }
-            Value v;
-            if (val == "true" || val == "false") {
-                v = Value{val == "true" ? 1 : 0, types_.boolean()};
-            } else {
-                char* end = nullptr;
-                errno = 0;
-                const long long x = std::strtoll(val.c_str(), &end, 10);
-                if (*end != '\0' || end == val.c_str()) {
-                    sink_.error(std::nullopt, fmt::format("-D {}: '{}' is not an integer or true/false", def, val));
-                    continue;
-                }
-                if (errno != 0 || x > INT32_MAX || x < INT32_MIN) {
-                    sink_.error(std::nullopt, fmt::format("-D {}: {} is outside the 32-bit range", def, val));
-                    continue;
-                }
-                v = Value{x, types_.integer()};
-            }
-            // The default's type decides: a bool constant takes true/false, an integer one a number.
-            try {
-                const Value dflt = eval_const(*s->decl->value, s->module);
-                if ((dflt.t->kind == TypeKind::boolean) != (v.t->kind == TypeKind::boolean)) {
-                    auto& d = sink_.error(std::nullopt, fmt::format("-D {}: constant '{}' is {}, not {}", def, name,
-                                                                    dflt.t->kind == TypeKind::boolean ? "bool" : "an integer",
-                                                                    v.t->kind == TypeKind::boolean ? "bool" : "an integer"));
-                    d.notes.push_back({s->decl->name_where, "declared here"});
-                    continue;
-                }
-                consts_.clear();
-            } catch (const Abandon&) {
-                continue;
-            }
-            define_values_[s->decl] = v;
-        }
-    }
 };
 
 std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
     try {
-        declare_symbols();
+        if (sink_.has_errors()) return nullptr;  // duplicate declarations
+        constants_.select(opt_, *this);
         if (sink_.has_errors()) return nullptr;
-        apply_options();
-        if (sink_.has_errors()) return nullptr;
-        // Evaluate every constant once, so that errors show even in unused ones.
         data_.info.file = m_.path();
-        data_.info.variant = variant_;
+        data_.info.variant = constants_.variant();
         data_.info.defines = opt_.defines;
-        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
-            for (const auto& d : mod(mi).ast.decls) {
-                if (d.kind != ast::DeclKind::const_) continue;
-                try {
-                    const Value v = const_value(&d, mi);
-                    data_.info.constants.emplace_back(qualified(mi, d.name), v.v);
-                    data_.info.constant_is_bool.push_back(v.t->kind == TypeKind::boolean ? 1 : 0);
-                } catch (const Abandon&) {
-                }
-            }
-        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi)
-            for (const auto& d : mod(mi).ast.decls)
-                if (d.kind == ast::DeclKind::type || d.kind == ast::DeclKind::enum_ || d.kind == ast::DeclKind::struct_) {
-                    try {
-                        named_type(syms_[mi].at(d.name));
-                    } catch (const Abandon&) {
-                    }
-                }
+        constants_.evaluate_all(data_.info, *this);
+        types_.resolve_all(*this);
         data_.messages.push_back("a path ran more than {value} instructions (a loop in an atomic block that never ends?)");
         // Built-in properties first, at their fixed ids.
         const char* builtin[] = {"runtime_errors", "deadlock", "assertions", "mutex_misuse", "kref_misuse"};
@@ -2627,7 +2144,7 @@ std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
         count_instances();
         declare_globals();
         if (instances_.empty() && !sink_.has_errors() && !opt_.library)
-            sink_.error(support::SourceRange{mod(m_.modules().size() - 1).ast.file, 0, 0},
+            sink_.error(support::SourceRange{symbols_.mod(m_.modules().size() - 1).ast.file, 0, 0},
                         "the model declares no process; there is nothing to run");
         for (std::uint32_t i = 0; i < instances_.size(); ++i) {
             try {
