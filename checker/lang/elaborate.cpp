@@ -10,6 +10,8 @@
 
 #include "checker/graph/dominators.hpp"
 #include "checker/lang/constants.hpp"
+#include "checker/lang/expr_lowering.hpp"
+#include "checker/lang/layout_builder.hpp"
 #include "checker/lang/module.hpp"
 #include "checker/lang/sema.hpp"
 #include "checker/lang/symbol_table.hpp"
@@ -22,16 +24,6 @@ namespace iomc::lang {
 namespace {
 
 using support::SourceRange;
-
-/// A name bound in a local scope: a constant (process parameter, loop or quantifier variable,
-/// constant-argument procedure parameter) or a storage location (local variable).
-struct Binding {
-    bool is_value = true;
-    Value val;
-    TExpr lv;
-};
-
-using Scope = std::map<std::string, Binding>;
 
 /// A CFG node while a process body is being built.
 struct Node {
@@ -59,39 +51,14 @@ struct ProcFrame {
     std::size_t scope_depth = 0;
 };
 
-/// Per-statement context shared by the CFG and fragment lowering.
-struct Ctx {
-    std::size_t module = 0;
-    std::vector<Scope> scopes;
-    bool const_only = false;
-    bool in_invariant = false;
-    std::int64_t self = -1;          ///< process instance, -1 outside processes
-    std::map<const ast::Expr*, TExpr> hoisted;  ///< calls already executed into temporaries
-};
-
-class Elaborator final : public ConstantEvaluator {
+class Elaborator {
 public:
     Elaborator(const Model& m, const CompileOptions& o, support::DiagnosticSink& sink)
         : m_(m), opt_(o), sink_(sink), sm_(m.sources()), symbols_(m, sink), types_(symbols_, arena_, data_.layout, sink),
-          constants_(symbols_, types_, sink) {}
+          constants_(symbols_, types_, sink), layout_(data_.layout, sink),
+          exprs_(symbols_, constants_, types_, layout_, inst_info_, sm_, sink) {}
 
     std::unique_ptr<ir::TransitionSystem> run();
-
-    Value eval_const(const ast::Expr& e, std::size_t module) override {
-        Ctx c;
-        c.module = module;
-        c.const_only = true;
-        TExpr t = expr(e, c);
-        if (!t.is_const()) fail(sink_, e.where, "expected a constant expression");
-        return Value{t.e.value, t.t};
-    }
-
-    std::int64_t const_int(const ast::Expr& e, std::size_t module, const char* what) override {
-        Value v = eval_const(e, module);
-        if (v.t->kind != TypeKind::integer)
-            fail(sink_, e.where, fmt::format("{} must be an integer constant, found {}", what, type_name(v.t)));
-        return v.v;
-    }
 
 private:
     const Model& m_;
@@ -103,9 +70,11 @@ private:
     SymbolTable symbols_;
     TypeResolver types_;
     Constants constants_;
+    LayoutBuilder layout_;
+    std::vector<InstanceLocations> inst_info_;  ///< compiled instances, for `@` and `past`
+    ExprLowering exprs_;
 
     // state
-    std::map<const ast::Decl*, TExpr> globals_;
     std::int64_t instance_count_ = 0;
     std::vector<std::tuple<const ast::Decl*, std::vector<Value>, std::string>> instances_;
 
@@ -122,15 +91,6 @@ private:
     std::vector<std::pair<TExpr, std::int64_t>> pending_resets_;
     std::vector<std::string> locals_in_order_;
 
-    // results of process compilation used by invariants
-    struct InstanceInfo {
-        const ast::Decl* decl;
-        std::vector<Value> params;
-        ir::ProcessId id;
-        std::map<std::string, std::vector<std::uint32_t>> label_locs;
-        std::vector<std::uint32_t> idom;
-    };
-    std::vector<InstanceInfo> inst_info_;
     std::map<std::string, ir::PropertyId> named_asserts_;
     std::set<const ast::Decl*> called_;
 
@@ -139,7 +99,7 @@ private:
     void declare_named_assertions() {
         std::function<void(const ast::Stmt&, std::size_t)> walk = [&](const ast::Stmt& s, std::size_t mi) {
             if (s.kind == ast::StmtKind::assert_ && !s.label.empty()) {
-                Ctx c;
+                ExprContext c;
                 c.module = mi;
                 ctx_stack_.push_back(std::move(c));
                 try {
@@ -168,602 +128,11 @@ private:
                                                             d.name));
     }
 
-    // ------------------------------------------------------------------ helpers
     std::string text(SourceRange r) const { return source_text(sm_, r); }
 
-    std::vector<std::string> visible_names(const Ctx& c) const {
-        std::vector<std::string> out;
-        for (const auto& s : c.scopes)
-            for (const auto& [n, _] : s) out.push_back(n);
-        for (const auto& [n, sym] : symbols_.in(c.module))
-            if (sym.kind == SymKind::constant || sym.kind == SymKind::enumerator || sym.kind == SymKind::var)
-                out.push_back(n);
-        return out;
-    }
-
-    // ------------------------------------------------------------------ layout
-    struct Domain {
-        std::int64_t lo, hi;
-        ir::ValueKind kind;
-        std::uint32_t table = 0;
-    };
-
-    Domain scalar_domain(const Type* t) const {
-        switch (t->kind) {
-            case TypeKind::boolean: return {0, 1, ir::ValueKind::boolean};
-            case TypeKind::integer: return {t->lo, t->hi, ir::ValueKind::integer};
-            case TypeKind::enumeration:
-                return {t->optional ? -1 : 0, static_cast<std::int64_t>(t->en->enumerators.size()) - 1,
-                        ir::ValueKind::enumeration, t->en->table};
-            case TypeKind::scalarset: return {t->optional ? -1 : 0, t->ss->size - 1, ir::ValueKind::scalarset, t->ss->table};
-            case TypeKind::mutex: return {-1, std::max<std::int64_t>(instance_count_ - 1, 0), ir::ValueKind::mutex};
-            case TypeKind::kref: return {0, t->hi, ir::ValueKind::kref};
-            default: IOMC_UNREACHABLE("not a scalar type");
-        }
-    }
-
-    static std::int64_t default_value(const Domain& d) {
-        if (d.kind == ir::ValueKind::mutex || d.lo == -1) return -1;
-        return d.lo <= 0 && 0 <= d.hi ? 0 : d.lo;
-    }
-
-    std::string index_name(const Type* ix, std::int64_t i) const {
-        switch (ix->kind) {
-            case TypeKind::boolean: return i ? "true" : "false";
-            case TypeKind::integer: return fmt::format("{}", ix->lo + i);
-            case TypeKind::enumeration: return ix->en->enumerators[static_cast<std::size_t>(i)];
-            default: return fmt::format("{}", i);
-        }
-    }
-
-    std::uint32_t type_bits(const Type* t) const {
-        switch (t->kind) {
-            case TypeKind::structure: {
-                std::uint32_t n = 0;
-                for (const auto& f : t->st->fields) n += type_bits(f.type);
-                return n;
-            }
-            case TypeKind::array: return static_cast<std::uint32_t>(domain_size(t->index)) * type_bits(t->elem);
-            default: {
-                const auto d = scalar_domain(t);
-                return ir::bits_for(static_cast<std::uint64_t>(d.hi - d.lo));
-            }
-        }
-    }
-
-    /// Adds the slots of a value of type t; returns the first slot.
-    ir::SlotId alloc(const Type* t, const std::string& name, std::optional<Value> init, std::uint32_t process,
-                     SourceRange where) {
-        const auto first = ir::SlotId{static_cast<std::uint32_t>(data_.layout.slots().size())};
-        switch (t->kind) {
-            case TypeKind::structure:
-                if (init) fail(sink_, where, fmt::format("a struct variable cannot have an initializer; its fields start at "
-                                                  "their defaults"));
-                for (const auto& f : t->st->fields) alloc(f.type, name + "." + f.name, std::nullopt, process, where);
-                break;
-            case TypeKind::array:
-                for (std::int64_t i = 0; i < domain_size(t->index); ++i)
-                    alloc(t->elem, name + "[" + index_name(t->index, i) + "]", init, process, where);
-                break;
-            default: {
-                const auto d = scalar_domain(t);
-                ir::Slot s;
-                s.name = name;
-                s.kind = d.kind;
-                s.lo = static_cast<std::int32_t>(d.lo);
-                s.hi = static_cast<std::int32_t>(d.hi);
-                s.type_index = d.table;
-                s.process = process;
-                s.init = static_cast<std::int32_t>(default_value(d));
-                if (init) {
-                    if (t->kind == TypeKind::mutex || t->kind == TypeKind::kref) {
-                        if (t->kind == TypeKind::mutex)
-                            fail(sink_, where, "a mutex cannot have an initializer; it starts free");
-                        if (init->t->kind != TypeKind::integer)
-                            fail(sink_, where, fmt::format("a kref starts at an integer count, found {}", type_name(init->t)));
-                    } else if (!assignable(t, init->t)) {
-                        fail(sink_, where, fmt::format("cannot initialize {} '{}' with a value of type {}", type_name(t),
-                                                name, type_name(init->t)));
-                    }
-                    if (init->v < d.lo || init->v > d.hi)
-                        fail(sink_, where, fmt::format("initial value {} is outside the range {}..{} of '{}'", init->v, d.lo,
-                                                d.hi, name));
-                    s.init = static_cast<std::int32_t>(init->v);
-                }
-                data_.layout.add(std::move(s));
-            }
-        }
-        return first;
-    }
-
-    TExpr storage(const Type* t, ir::SlotId first) {
-        TExpr x;
-        x.e = ir::Expr::of_slot(first);
-        x.t = t;
-        x.lvalue = true;
-        return x;
-    }
-
-    void declare_globals() {
-        for (std::size_t mi = 0; mi < m_.modules().size(); ++mi) {
-            for (const auto& d : symbols_.mod(mi).ast.decls) {
-                if (d.kind != ast::DeclKind::var) continue;
-                try {
-                    const Type* t = types_.resolve(mi, *d.type, *this);
-                    std::optional<Value> init;
-                    if (d.value) init = eval_const(*d.value, mi);
-                    const std::string name = symbols_.qualified(mi, d.name);
-                    const auto first = alloc(t, name, init, UINT32_MAX, d.value ? d.value->where : d.name_where);
-                    globals_[&d] = storage(t, first);
-                } catch (const Abandon&) {
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ expressions
-    static ir::ExprOp to_ir(ast::Op op) {
-        switch (op) {
-            case ast::Op::neg: return ir::ExprOp::neg;
-            case ast::Op::not_: return ir::ExprOp::not_;
-            case ast::Op::add: return ir::ExprOp::add;
-            case ast::Op::sub: return ir::ExprOp::sub;
-            case ast::Op::mul: return ir::ExprOp::mul;
-            case ast::Op::div: return ir::ExprOp::div;
-            case ast::Op::mod: return ir::ExprOp::mod;
-            case ast::Op::eq: return ir::ExprOp::eq;
-            case ast::Op::ne: return ir::ExprOp::ne;
-            case ast::Op::lt: return ir::ExprOp::lt;
-            case ast::Op::le: return ir::ExprOp::le;
-            case ast::Op::gt: return ir::ExprOp::gt;
-            case ast::Op::ge: return ir::ExprOp::ge;
-            case ast::Op::and_: return ir::ExprOp::and_;
-            case ast::Op::or_: return ir::ExprOp::or_;
-            case ast::Op::implies: return ir::ExprOp::implies;
-        }
-        return ir::ExprOp::add;
-    }
-
-    static const char* op_text(ast::Op op) {
-        switch (op) {
-            case ast::Op::neg: return "-";
-            case ast::Op::not_: return "!";
-            case ast::Op::add: return "+";
-            case ast::Op::sub: return "-";
-            case ast::Op::mul: return "*";
-            case ast::Op::div: return "/";
-            case ast::Op::mod: return "%";
-            case ast::Op::eq: return "==";
-            case ast::Op::ne: return "!=";
-            case ast::Op::lt: return "<";
-            case ast::Op::le: return "<=";
-            case ast::Op::gt: return ">";
-            case ast::Op::ge: return ">=";
-            case ast::Op::and_: return "&&";
-            case ast::Op::or_: return "||";
-            case ast::Op::implies: return "=>";
-        }
-        return "?";
-    }
-
-    TExpr constant(std::int64_t v, const Type* t) {
-        TExpr x;
-        x.e = ir::Expr::constant(v);
-        x.t = t;
-        return x;
-    }
-
-    TExpr binary_fold(ir::ExprOp op, TExpr a, TExpr b, const Type* t, SourceRange where) {
-        if (a.is_const() && b.is_const()) {
-            const auto x = a.e.value, y = b.e.value;
-            std::int64_t r = 0;
-            switch (op) {
-                case ir::ExprOp::add: r = x + y; break;
-                case ir::ExprOp::sub: r = x - y; break;
-                case ir::ExprOp::mul: r = x * y; break;
-                case ir::ExprOp::div:
-                case ir::ExprOp::mod:
-                    if (y == 0) fail(sink_, where, "division by zero in a constant expression");
-                    r = op == ir::ExprOp::div ? x / y : x % y;
-                    break;
-                case ir::ExprOp::eq: r = x == y; break;
-                case ir::ExprOp::ne: r = x != y; break;
-                case ir::ExprOp::lt: r = x < y; break;
-                case ir::ExprOp::le: r = x <= y; break;
-                case ir::ExprOp::gt: r = x > y; break;
-                case ir::ExprOp::ge: r = x >= y; break;
-                case ir::ExprOp::and_: r = x && y; break;
-                case ir::ExprOp::or_: r = x || y; break;
-                case ir::ExprOp::implies: r = !x || y; break;
-                default: IOMC_UNREACHABLE("binary op");
-            }
-            if (r > INT32_MAX || r < INT32_MIN) fail(sink_, where, "constant expression overflows 32 bits");
-            return constant(r, t);
-        }
-        // Boolean short cuts with one constant side keep expressions small.
-        if (op == ir::ExprOp::and_ && a.is_const()) return a.e.value ? retype(std::move(b), t) : constant(0, t);
-        if (op == ir::ExprOp::or_ && a.is_const()) return a.e.value ? constant(1, t) : retype(std::move(b), t);
-        if (op == ir::ExprOp::implies && a.is_const()) return a.e.value ? retype(std::move(b), t) : constant(1, t);
-        TExpr out;
-        out.e = ir::Expr::binary(op, std::move(a.e), std::move(b.e));
-        out.t = t;
-        return out;
-    }
-
-    static TExpr retype(TExpr x, const Type* t) {
-        x.t = t;
-        x.lvalue = false;
-        return x;
-    }
-
-    TExpr expr(const ast::Expr& e, Ctx& c) {
-        if (auto it = c.hoisted.find(&e); it != c.hoisted.end()) return it->second;
-        switch (e.kind) {
-            case ast::ExprKind::int_lit: return constant(e.value, arena_.integer());
-            case ast::ExprKind::bool_lit: return constant(e.value, arena_.boolean());
-            case ast::ExprKind::none_lit: return constant(-1, arena_.none());
-            case ast::ExprKind::self: fail(sink_, e.where, "'self' is reserved; use held(m) to test mutex ownership");
-            case ast::ExprKind::variant_test: {
-                bool known = false;
-                std::vector<std::string> names;
-                for (const auto& v : m_.variants()) {
-                    names.push_back(v.name);
-                    if (v.name == e.member) known = true;
-                }
-                if (!known) unknown(sink_, "variant", e.member, e.member_where, names);
-                return constant(e.member == constants_.variant() ? 1 : 0, arena_.boolean());
-            }
-            case ast::ExprKind::name: return name_expr(e, c);
-            case ast::ExprKind::index: {
-                TExpr base = expr(*e.kids[0], c);
-                if (base.t->kind != TypeKind::array)
-                    fail(sink_, e.kids[0]->where, fmt::format("'{}' is not an array (its type is {})", text(e.kids[0]->where),
-                                                       type_name(base.t)));
-                TExpr ix = expr(*e.kids[1], c);
-                check_index(base.t->index, ix, *e.kids[1]);
-                return index_into(std::move(base), std::move(ix), e);
-            }
-            case ast::ExprKind::field: {
-                TExpr base = expr(*e.kids[0], c);
-                if (base.t->kind != TypeKind::structure)
-                    fail(sink_, e.kids[0]->where, fmt::format("'{}' is not a struct (its type is {}); it has no field '{}'",
-                                                       text(e.kids[0]->where), type_name(base.t), e.member));
-                std::uint32_t off = 0;
-                for (const auto& f : base.t->st->fields) {
-                    if (f.name == e.member) {
-                        base.e.slot = ir::SlotId{ir::idx(base.e.slot) + off};
-                        base.t = f.type;
-                        return base;
-                    }
-                    off += leaf_count(f.type);
-                }
-                std::vector<std::string> names;
-                for (const auto& f : base.t->st->fields) names.push_back(f.name);
-                auto& diag = sink_.error(e.member_where, fmt::format("unknown field '{}' of {}", e.member,
-                                                                     base.t->st->name));
-                if (auto best = support::closest_name(e.member, names))
-                    diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
-                throw Abandon{};
-            }
-            case ast::ExprKind::unary: {
-                TExpr a = expr(*e.kids[0], c);
-                if (e.op == ast::Op::not_) {
-                    if (a.t->kind != TypeKind::boolean)
-                        fail(sink_, e.kids[0]->where, fmt::format("operator '!' needs bool, found {}", type_name(a.t)));
-                    if (a.is_const()) return constant(!a.e.value, arena_.boolean());
-                    return TExpr{ir::Expr::unary(ir::ExprOp::not_, std::move(a.e)), arena_.boolean()};
-                }
-                if (a.t->kind != TypeKind::integer)
-                    fail(sink_, e.kids[0]->where, fmt::format("operator '-' needs an integer, found {}", type_name(a.t)));
-                if (a.is_const()) return constant(-a.e.value, arena_.integer());
-                return TExpr{ir::Expr::unary(ir::ExprOp::neg, std::move(a.e)), arena_.integer()};
-            }
-            case ast::ExprKind::binary: return binary_expr(e, c);
-            case ast::ExprKind::ternary: {
-                TExpr cond = expr(*e.kids[0], c);
-                if (cond.t->kind != TypeKind::boolean)
-                    fail(sink_, e.kids[0]->where, fmt::format("condition must be bool, found {}", type_name(cond.t)));
-                TExpr a = expr(*e.kids[1], c);
-                TExpr b = expr(*e.kids[2], c);
-                const Type* t = a.t->kind == TypeKind::none ? b.t : a.t;
-                const bool with_none = a.t->kind == TypeKind::none || b.t->kind == TypeKind::none;
-                if (with_none && (t->kind == TypeKind::enumeration || t->kind == TypeKind::scalarset)) {
-                    // `c ? dma : none` has the optional type Dom?.
-                    if (!t->optional) {
-                        Type o = *t;
-                        o.optional = true;
-                        t = arena_.make(o);
-                    }
-                } else if (t->kind == TypeKind::array || t->kind == TypeKind::structure || t->kind == TypeKind::mutex) {
-                    fail(sink_, e.where, fmt::format("'?:' cannot choose between values of type {}", type_name(t)));
-                } else if (!comparable(rvalue(a).t, rvalue(b).t)) {
-                    fail(sink_, e.where, fmt::format("branches of '?:' have different types {} and {}", type_name(a.t),
-                                              type_name(b.t)));
-                }
-                if (t->kind == TypeKind::integer) t = arena_.integer();
-                if (cond.is_const()) return retype(cond.e.value ? std::move(a) : std::move(b), t);
-                TExpr out;
-                out.e.op = ir::ExprOp::ite;
-                out.e.kids.push_back(std::move(cond.e));
-                out.e.kids.push_back(std::move(a.e));
-                out.e.kids.push_back(std::move(b.e));
-                out.t = t;
-                return out;
-            }
-            case ast::ExprKind::call: return call_expr(e, c);
-            case ast::ExprKind::quant: {
-                const Symbol* s = symbols_.find(c.module, e.name);
-                if (!s || s->kind != SymKind::type) unknown(sink_, "type", e.name.str(), e.name.where, {});
-                const Type* t = types_.named(*s, *this);
-                if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration && t->kind != TypeKind::integer &&
-                    t->kind != TypeKind::boolean)
-                    fail(sink_, e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
-                TExpr acc = constant(e.forall ? 1 : 0, arena_.boolean());
-                for (std::int64_t i = 0; i < domain_size(t); ++i) {
-                    c.scopes.emplace_back();
-                    c.scopes.back()[e.member] = Binding{true, Value{t->kind == TypeKind::integer ? t->lo + i : i, t}, {}};
-                    TExpr body = expr(*e.kids[0], c);
-                    c.scopes.pop_back();
-                    if (body.t->kind != TypeKind::boolean)
-                        fail(sink_, e.kids[0]->where, fmt::format("a quantifier's body must be bool, found {}", type_name(body.t)));
-                    acc = binary_fold(e.forall ? ir::ExprOp::and_ : ir::ExprOp::or_, std::move(acc), std::move(body),
-                                      arena_.boolean(), e.where);
-                }
-                return acc;
-            }
-            case ast::ExprKind::at_label:
-            case ast::ExprKind::past_label: return location_expr(e, c);
-        }
-        IOMC_UNREACHABLE("expression kind");
-    }
-
-    void check_index(const Type* ix_type, const TExpr& ix, const ast::Expr& where) {
-        bool ok = false;
-        switch (ix_type->kind) {
-            case TypeKind::integer: ok = ix.t->kind == TypeKind::integer; break;
-            case TypeKind::boolean: ok = ix.t->kind == TypeKind::boolean; break;
-            case TypeKind::enumeration: ok = ix.t->kind == TypeKind::enumeration && ix.t->en == ix_type->en; break;
-            case TypeKind::scalarset: ok = ix.t->kind == TypeKind::scalarset && ix.t->ss == ix_type->ss; break;
-            default: break;
-        }
-        if (!ok)
-            fail(sink_, where.where, fmt::format("index '{}' has type {}, but the array is indexed by {}", text(where.where),
-                                          type_name(ix.t), type_name(ix_type)));
-    }
-
-    TExpr index_into(TExpr base, TExpr ix, const ast::Expr& e) {
-        const Type* arr = base.t;
-        const std::uint32_t stride = leaf_count(arr->elem);
-        const std::int64_t n = domain_size(arr->index);
-        const std::int64_t lo = arr->index->kind == TypeKind::integer ? arr->index->lo : 0;
-        if (ix.is_const()) {
-            const std::int64_t i = ix.e.value - lo;
-            if (i < 0 || i >= n) {
-                if (ix.e.value == -1 && ix.t->optional)
-                    fail(sink_, e.kids[1]->where, fmt::format("'{}' indexes with none", text(e.kids[1]->where)));
-                fail(sink_, e.kids[1]->where, fmt::format("index {} is out of range {} of '{}'", ix.e.value,
-                                                   type_name(arr->index), text(e.kids[0]->where)));
-            }
-            if (base.e.op == ir::ExprOp::slot) {
-                base.e.slot = ir::SlotId{ir::idx(base.e.slot) + static_cast<std::uint32_t>(i) * stride};
-            } else {
-                // A constant index under a dynamic one: shift the base slot, keep the dims.
-                base.e.slot = ir::SlotId{ir::idx(base.e.slot) + static_cast<std::uint32_t>(i) * stride};
-            }
-            base.t = arr->elem;
-            return base;
-        }
-        if (!base.lvalue) fail(sink_, e.where, "only variables can be indexed");
-        if (base.e.op == ir::ExprOp::slot) {
-            base.e.op = ir::ExprOp::element;
-            base.e.name = text(e.kids[0]->where);
-        }
-        ir::Dim d;
-        d.count = static_cast<std::uint32_t>(n);
-        d.slot_stride = stride;
-        d.bit_stride = type_bits(arr->elem);
-        d.optional_index = ix.t->optional;
-        base.e.dims.push_back(d);
-        ir::Expr index = std::move(ix.e);
-        if (lo != 0) index = ir::Expr::binary(ir::ExprOp::sub, std::move(index), ir::Expr::constant(lo));
-        base.e.kids.push_back(std::move(index));
-        base.e.name = text(e.where);
-        base.t = arr->elem;
-        return base;
-    }
-
-    TExpr name_expr(const ast::Expr& e, Ctx& c) {
-        if (e.name.parts.size() == 1) {
-            for (std::size_t i = c.scopes.size(); i-- > 0;) {
-                auto it = c.scopes[i].find(e.name.last());
-                if (it == c.scopes[i].end()) continue;
-                if (it->second.is_value) return constant(it->second.val.v, it->second.val.t);
-                if (c.const_only) fail(sink_, e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
-                return it->second.lv;
-            }
-        }
-        const Symbol* s = symbols_.find(c.module, e.name);
-        if (!s) {
-            if (e.name.parts.size() == 1) unknown(sink_, "name", e.name.str(), e.name.where, visible_names(c));
-            // A qualified name: suggest the values of that namespace, qualified the same way.
-            std::string prefix;
-            for (std::size_t i = 0; i + 1 < e.name.parts.size(); ++i) prefix += e.name.parts[i] + "::";
-            std::vector<std::string> cands;
-            for (const auto& [n, sym] : symbols_.in(symbols_.resolve_module(c.module, e.name)))
-                if (sym.kind == SymKind::constant || sym.kind == SymKind::enumerator || sym.kind == SymKind::var)
-                    cands.push_back(prefix + n);
-            unknown(sink_, "name", e.name.str(), e.name.where, cands);
-        }
-        switch (s->kind) {
-            case SymKind::constant: {
-                Value v = constants_.value(s->decl, s->module, *this);
-                return constant(v.v, v.t);
-            }
-            case SymKind::enumerator: return constant(s->enum_index, types_.named(*s, *this));
-            case SymKind::var: {
-                if (c.const_only) fail(sink_, e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
-                auto it = globals_.find(s->decl);
-                if (it == globals_.end()) throw Abandon{};  // its declaration had an error
-                return it->second;
-            }
-            case SymKind::type: fail(sink_, e.where, fmt::format("'{}' is a type, not a value", e.name.str()));
-            case SymKind::proc: fail(sink_, e.where, fmt::format("'{}' is a procedure; call it with ()", e.name.str()));
-            case SymKind::process:
-                fail(sink_, e.where, fmt::format("'{}' is a process; test its location with '{}@label'", e.name.str(), e.name.str()));
-            case SymKind::invariant: fail(sink_, e.where, fmt::format("'{}' is a property or metric, not a value", e.name.str()));
-        }
-        IOMC_UNREACHABLE("symbol kind");
-    }
-
-    /// A kref's count reads as an integer.
-    TExpr rvalue(TExpr x) {
-        if (x.t->kind == TypeKind::kref) {
-            x.t = arena_.integer();
-            x.lvalue = false;
-        }
-        return x;
-    }
-
-    TExpr binary_expr(const ast::Expr& e, Ctx& c) {
-        TExpr a = rvalue(expr(*e.kids[0], c));
-        TExpr b = rvalue(expr(*e.kids[1], c));
-        const auto op = e.op;
-        auto need = [&](TypeKind k, const TExpr& x, const ast::Expr& ae) {
-            if (x.t->kind != k)
-                fail(sink_, ae.where, fmt::format("operator '{}' needs {}, found {}", op_text(op),
-                                           k == TypeKind::boolean ? "bool operands" : "integer operands", type_name(x.t)));
-        };
-        switch (op) {
-            case ast::Op::add: case ast::Op::sub: case ast::Op::mul: case ast::Op::div: case ast::Op::mod:
-            case ast::Op::lt: case ast::Op::le: case ast::Op::gt: case ast::Op::ge: {
-                need(TypeKind::integer, a, *e.kids[0]);
-                need(TypeKind::integer, b, *e.kids[1]);
-                const bool cmp = op == ast::Op::lt || op == ast::Op::le || op == ast::Op::gt || op == ast::Op::ge;
-                return binary_fold(to_ir(op), std::move(a), std::move(b), cmp ? arena_.boolean() : arena_.integer(), e.where);
-            }
-            case ast::Op::eq:
-            case ast::Op::ne:
-                if (!comparable(a.t, b.t))
-                    fail(sink_, e.where, fmt::format("cannot compare {} with {}", type_name(a.t), type_name(b.t)));
-                return binary_fold(to_ir(op), std::move(a), std::move(b), arena_.boolean(), e.where);
-            case ast::Op::and_:
-            case ast::Op::or_:
-            case ast::Op::implies:
-                need(TypeKind::boolean, a, *e.kids[0]);
-                need(TypeKind::boolean, b, *e.kids[1]);
-                return binary_fold(to_ir(op), std::move(a), std::move(b), arena_.boolean(), e.where);
-            default: IOMC_UNREACHABLE("binary operator");
-        }
-    }
-
-    bool is_builtin(const ast::Name& n) const {
-        static const std::set<std::string> b{"lock", "unlock", "kref_init", "kref_get", "kref_put", "locked", "held"};
-        return n.parts.size() == 1 && b.count(n.last()) > 0;
-    }
-
-    TExpr call_expr(const ast::Expr& e, Ctx& c) {
-        const auto& n = e.name;
-        if (is_builtin(n)) {
-            const auto& f = n.last();
-            if (f == "locked" || f == "held") {
-                if (e.kids.size() != 1) fail(sink_, e.where, fmt::format("{}() takes one mutex", f));
-                TExpr m = expr(*e.kids[0], c);
-                if (m.t->kind != TypeKind::mutex)
-                    fail(sink_, e.kids[0]->where, fmt::format("{}() needs a mutex, found {}", f, type_name(m.t)));
-                if (f == "held") {
-                    if (c.self < 0) fail(sink_, e.where, "held() can only be used inside a process or procedure");
-                    return binary_fold(ir::ExprOp::eq, std::move(m), constant(c.self, arena_.integer()), arena_.boolean(), e.where);
-                }
-                return binary_fold(ir::ExprOp::ne, std::move(m), constant(-1, arena_.integer()), arena_.boolean(), e.where);
-            }
-            if (f == "kref_put") fail(sink_, e.where, "kref_put() can be used in an expression only inside a process or procedure");
-            fail(sink_, e.where, fmt::format("{}() is a statement, not a value", f));
-        }
-        const Symbol* s = symbols_.find(c.module, n);
-        if (s && s->kind == SymKind::type) {
-            const Type* t = types_.named(*s, *this);
-            if (t->kind != TypeKind::scalarset || e.kids.size() != 1)
-                fail(sink_, e.where, fmt::format("only scalarset types convert an integer: {}(0)", n.str()));
-            TExpr k = expr(*e.kids[0], c);
-            if (!k.is_const() || k.t->kind != TypeKind::integer)
-                fail(sink_, e.kids[0]->where, fmt::format("{}(...) needs an integer constant", n.str()));
-            if (k.e.value < 0 || k.e.value >= t->ss->size)
-                fail(sink_, e.kids[0]->where, fmt::format("{}({}) is out of range 0..{}", n.str(), k.e.value, t->ss->size - 1));
-            return constant(k.e.value, t);
-        }
-        if (!s) {
-            std::vector<std::string> cands{"lock", "unlock", "kref_init", "kref_get", "kref_put", "locked", "held"};
-            const std::size_t m = symbols_.resolve_module(c.module, n);
-            for (const auto& [name, sym] : symbols_.in(m))
-                if (sym.kind == SymKind::proc) cands.push_back(name);
-            unknown(sink_, "procedure", n.str(), n.where, cands);
-        }
-        if (s->kind != SymKind::proc) fail(sink_, n.where, fmt::format("'{}' is not a procedure", n.str()));
-        if (c.in_invariant || c.const_only) fail(sink_, e.where, "procedure calls are not allowed here (invariants and constants "
-                                                          "must be side-effect free)");
-        // Every call in a statement is lowered before the statement; this one is in a place
-        // that has no statement around it.
-        fail(sink_, e.where, "a procedure call cannot appear here; store its result in a variable first");
-    }
-
-    TExpr location_expr(const ast::Expr& e, Ctx& c) {
-        if (!c.in_invariant) fail(sink_, e.where, "process locations can be tested only in invariants");
-        const ast::Expr& p = *e.kids[0];
-        const ast::Name& pname = p.name;
-        if (p.kind != ast::ExprKind::name && p.kind != ast::ExprKind::call)
-            fail(sink_, p.where, "expected a process instance such as client(d) before '@' or 'past'");
-        const Symbol* s = symbols_.find(c.module, pname);
-        if (!s || s->kind != SymKind::process) {
-            std::vector<std::string> cands;
-            for (const auto& [name, sym] : symbols_.in(symbols_.resolve_module(c.module, pname)))
-                if (sym.kind == SymKind::process) cands.push_back(name);
-            unknown(sink_, "process", pname.str(), pname.where, cands);
-        }
-        const ast::Decl* d = s->decl;
-        if (p.kids.size() != d->params.size())
-            fail(sink_, p.where, fmt::format("process '{}' takes {} parameter{}, found {}", d->name, d->params.size(),
-                                      d->params.size() == 1 ? "" : "s", p.kids.size()));
-        std::vector<std::int64_t> args;
-        for (const auto& k : p.kids) {
-            TExpr a = expr(*k, c);
-            if (!a.is_const()) fail(sink_, k->where, "a process instance needs constant parameters (or quantified variables)");
-            args.push_back(a.e.value);
-        }
-        for (const auto& inst : inst_info_) {
-            if (inst.decl != d) continue;
-            bool same = true;
-            for (std::size_t i = 0; i < args.size(); ++i) same = same && inst.params[i].v == args[i];
-            if (!same) continue;
-            auto it = inst.label_locs.find(e.member);
-            if (it == inst.label_locs.end()) {
-                std::vector<std::string> cands;
-                for (const auto& [l, _] : inst.label_locs) cands.push_back(l);
-                auto& diag = sink_.error(e.member_where, fmt::format("unknown label '{}' in process '{}'", e.member,
-                                                                     d->name));
-                if (auto best = support::closest_name(e.member, cands))
-                    diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
-                throw Abandon{};
-            }
-            std::vector<std::uint32_t> locs = it->second;
-            if (e.kind == ast::ExprKind::past_label) {
-                std::set<std::uint32_t> all;
-                for (auto l : it->second)
-                    for (auto v : graph::dominated_by(inst.idom, l)) all.insert(v);
-                locs.assign(all.begin(), all.end());
-            }
-            TExpr out;
-            out.e.op = ir::ExprOp::at_loc;
-            out.e.slot = data_.processes[ir::idx(inst.id)].pc;
-            out.e.locs = std::move(locs);
-            out.t = arena_.boolean();
-            return out;
-        }
-        fail(sink_, p.where, "no such process instance");
-    }
-
     // ------------------------------------------------------------------ statements
-    Ctx& ctx() { return ctx_stack_.back(); }
-    std::vector<Ctx> ctx_stack_;
+    ExprContext& ctx() { return ctx_stack_.back(); }
+    std::vector<ExprContext> ctx_stack_;
 
     std::uint32_t new_node(SourceRange where) {
         nodes_.push_back(Node{});
@@ -855,8 +224,8 @@ private:
     TExpr local_slot(const void* key, const Type* t, const std::string& name, std::optional<Value> init, SourceRange where) {
         if (auto it = locals_.find(key); it != locals_.end()) return it->second;
         if (t->kind == TypeKind::mutex) fail(sink_, where, "a mutex must be a global variable (locals are private)");
-        const auto first = alloc(t, instance_name_ + "." + name, init, instance_, where);
-        TExpr x = storage(t, first);
+        const auto first = layout_.alloc(t, instance_name_ + "." + name, init, instance_, where);
+        TExpr x = LayoutBuilder::storage(t, first);
         locals_[key] = x;
         return x;
     }
@@ -870,10 +239,10 @@ private:
     }
 
     /// Collects calls (user procedures, kref_put) inside an expression, innermost first.
-    void find_calls(const ast::Expr& e, std::vector<const ast::Expr*>& out, const Ctx& c) {
+    void find_calls(const ast::Expr& e, std::vector<const ast::Expr*>& out, const ExprContext& c) {
         for (const auto& k : e.kids) find_calls(*k, out, c);
         if (e.kind != ast::ExprKind::call) return;
-        if (is_builtin(e.name)) {
+        if (ExprLowering::is_builtin(e.name)) {
             if (e.name.last() == "kref_put") out.push_back(&e);
             return;
         }
@@ -922,14 +291,14 @@ private:
 
     /// A call to a user procedure (not a built-in, not a scalarset conversion like Dev(0)).
     bool is_proc_call(const ast::Expr& e) {
-        if (e.kind != ast::ExprKind::call || is_builtin(e.name)) return false;
+        if (e.kind != ast::ExprKind::call || ExprLowering::is_builtin(e.name)) return false;
         const Symbol* sym = symbols_.find(ctx().module, e.name);
         return !sym || sym->kind == SymKind::proc;  // unknown names are reported by bind_call
     }
 
     /// A call the statement itself performs: a procedure call or kref_put as the whole right side.
     bool handles_top_call(const ast::Expr& e) {
-        return is_proc_call(e) || (e.kind == ast::ExprKind::call && is_builtin(e.name) && e.name.last() == "kref_put");
+        return is_proc_call(e) || (e.kind == ast::ExprKind::call && ExprLowering::is_builtin(e.name) && e.name.last() == "kref_put");
     }
 
     void reject_calls_in_await(const ast::Stmt& s) {
@@ -941,10 +310,10 @@ private:
     }
 
     const Type* call_result_type(const ast::Expr& call) {
-        if (is_builtin(call.name)) return arena_.boolean();  // kref_put
+        if (ExprLowering::is_builtin(call.name)) return arena_.boolean();  // kref_put
         const Symbol* s = symbols_.find(ctx().module, call.name);
         if (!s->decl->type) fail(sink_, call.where, fmt::format("procedure '{}' returns no value", call.name.str()));
-        return types_.resolve(s->module, *s->decl->type, *this);
+        return types_.resolve(s->module, *s->decl->type, exprs_);
     }
 
     const ast::Expr* stmt_expr(const ast::Stmt& s) const {
@@ -960,10 +329,10 @@ private:
 
     /// Lowers a simple statement (one step) into instructions. Returns false if `s` is not simple.
     bool lower_simple(const ast::Stmt& s, std::vector<ir::Instr>& code) {
-        Ctx& c = ctx();
+        ExprContext& c = ctx();
         switch (s.kind) {
             case ast::StmtKind::assign: {
-                TExpr lhs = expr(*s.lhs, c);
+                TExpr lhs = exprs_.lower(*s.lhs, c);
                 if (!lhs.lvalue) fail(sink_, s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
                 if (lhs.t->kind == TypeKind::mutex)
                     fail(sink_, s.lhs->where, fmt::format("cannot assign to mutex '{}'; use lock() and unlock()", text(s.lhs->where)));
@@ -972,25 +341,25 @@ private:
                                                    text(s.lhs->where)));
                 if (lhs.t->kind == TypeKind::structure || lhs.t->kind == TypeKind::array)
                     fail(sink_, s.lhs->where, fmt::format("cannot assign a whole {}; assign its elements", type_name(lhs.t)));
-                if (s.rhs->kind == ast::ExprKind::call && is_builtin(s.rhs->name) && s.rhs->name.last() == "kref_put") {
+                if (s.rhs->kind == ast::ExprKind::call && ExprLowering::is_builtin(s.rhs->name) && s.rhs->name.last() == "kref_put") {
                     if (lhs.t->kind != TypeKind::boolean)
                         fail(sink_, s.lhs->where, fmt::format("kref_put() gives a bool, but '{}' is {}", text(s.lhs->where),
                                                        type_name(lhs.t)));
                     kref_op(*s.rhs, code, &lhs);
                     return true;
                 }
-                TExpr rhs = expr(*s.rhs, c);
+                TExpr rhs = exprs_.lower(*s.rhs, c);
                 if (s.assign_op != ast::AssignOp::set) {
                     if (lhs.t->kind != TypeKind::integer || rhs.t->kind != TypeKind::integer)
                         fail(sink_, s.where, fmt::format("'{}' needs integers", s.assign_op == ast::AssignOp::add ? "+=" : "-="));
-                    rhs = binary_fold(s.assign_op == ast::AssignOp::add ? ir::ExprOp::add : ir::ExprOp::sub, lhs, std::move(rhs),
+                    rhs = exprs_.binary_fold(s.assign_op == ast::AssignOp::add ? ir::ExprOp::add : ir::ExprOp::sub, lhs, std::move(rhs),
                                       arena_.integer(), s.where);
                 } else if (!assignable(lhs.t, rhs.t)) {
                     fail(sink_, s.rhs->where, fmt::format("cannot assign a value of type {} to '{}' of type {}", type_name(rhs.t),
                                                    text(s.lhs->where), type_name(lhs.t)));
                 }
                 if (rhs.is_const()) {
-                    const auto d = scalar_domain(lhs.t);
+                    const auto d = layout_.domain(lhs.t);
                     if (rhs.e.value < d.lo || rhs.e.value > d.hi)
                         fail(sink_, s.rhs->where, fmt::format("value {} is out of range {} of '{}'", rhs.e.value,
                                                        type_name(lhs.t), text(s.lhs->where)));
@@ -1004,7 +373,7 @@ private:
                 return true;
             }
             case ast::StmtKind::await: {
-                TExpr cond = expr(*s.cond, c);
+                TExpr cond = exprs_.lower(*s.cond, c);
                 if (cond.t->kind != TypeKind::boolean)
                     fail(sink_, s.cond->where, fmt::format("await needs a bool condition, found {}", type_name(cond.t)));
                 ir::Instr in;
@@ -1014,7 +383,7 @@ private:
                 return true;
             }
             case ast::StmtKind::assert_: {
-                TExpr cond = expr(*s.cond, c);
+                TExpr cond = exprs_.lower(*s.cond, c);
                 if (cond.t->kind != TypeKind::boolean)
                     fail(sink_, s.cond->where, fmt::format("assert needs a bool condition, found {}", type_name(cond.t)));
                 ir::Instr in;
@@ -1026,7 +395,7 @@ private:
                 return true;
             }
             case ast::StmtKind::choose: {
-                TExpr lhs = expr(*s.lhs, c);
+                TExpr lhs = exprs_.lower(*s.lhs, c);
                 if (!lhs.lvalue) fail(sink_, s.lhs->where, fmt::format("cannot choose a value for '{}'", text(s.lhs->where)));
                 if (lhs.t->kind == TypeKind::mutex || lhs.t->kind == TypeKind::kref || lhs.t->kind == TypeKind::structure ||
                     lhs.t->kind == TypeKind::array)
@@ -1039,7 +408,7 @@ private:
                 return true;
             }
             case ast::StmtKind::call: {
-                if (!is_builtin(s.rhs->name)) return false;
+                if (!ExprLowering::is_builtin(s.rhs->name)) return false;
                 kref_or_lock(*s.rhs, code);
                 return true;
             }
@@ -1081,7 +450,7 @@ private:
             return;
         }
         if (call.kids.size() != 1) fail(sink_, call.where, fmt::format("{}() takes one mutex", f));
-        TExpr m = expr(*call.kids[0], ctx());
+        TExpr m = exprs_.lower(*call.kids[0], ctx());
         if (m.t->kind != TypeKind::mutex)
             fail(sink_, call.kids[0]->where, fmt::format("{}() needs a mutex, found '{}' of type {}", f, text(call.kids[0]->where),
                                                   type_name(m.t)));
@@ -1096,7 +465,7 @@ private:
     void kref_op(const ast::Expr& call, std::vector<ir::Instr>& code, const TExpr* result) {
         const auto& f = call.name.last();
         if (call.kids.size() != 1) fail(sink_, call.where, fmt::format("{}() takes one kref", f));
-        TExpr r = expr(*call.kids[0], ctx());
+        TExpr r = exprs_.lower(*call.kids[0], ctx());
         if (r.t->kind != TypeKind::kref)
             fail(sink_, call.kids[0]->where, fmt::format("{}() needs a kref, found '{}' of type {}", f, text(call.kids[0]->where),
                                                   type_name(r.t)));
@@ -1158,7 +527,7 @@ private:
                 entry = hoist_cfg(s.rhs.get(), entry, s, handles_top_call(*s.rhs));
                 entry = hoist_cfg(s.lhs.get(), entry, s);
                 if (is_proc_call(*s.rhs)) {
-                    TExpr lhs = expr(*s.lhs, ctx());
+                    TExpr lhs = exprs_.lower(*s.lhs, ctx());
                     if (!lhs.lvalue) fail(sink_, s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
                     call_cfg(*s.rhs, lhs, entry, exit, s);
                     return;
@@ -1182,7 +551,7 @@ private:
                 return;
             case K::call:
                 entry = hoist_cfg(s.rhs.get(), entry, s, true);
-                if (is_builtin(s.rhs->name)) {
+                if (ExprLowering::is_builtin(s.rhs->name)) {
                     simple_step(s, entry, exit);
                     return;
                 }
@@ -1190,7 +559,7 @@ private:
                 return;
             case K::if_: {
                 entry = hoist_cfg(s.cond.get(), entry, s);
-                TExpr cond = expr(*s.cond, ctx());
+                TExpr cond = exprs_.lower(*s.cond, ctx());
                 if (cond.t->kind != TypeKind::boolean)
                     fail(sink_, s.cond->where, fmt::format("if needs a bool condition, found {}", type_name(cond.t)));
                 if (cond.is_const()) {
@@ -1208,7 +577,7 @@ private:
                 return;
             }
             case K::when: {
-                TExpr cond = expr(*s.cond, ctx());
+                TExpr cond = exprs_.lower(*s.cond, ctx());
                 if (!cond.is_const() || cond.t->kind != TypeKind::boolean)
                     fail(sink_, s.cond->where, "'when' needs a constant bool condition (such as variant(x) or a constant)");
                 if (cond.e.value) stmt_cfg(*s.body[0], entry, exit);
@@ -1219,7 +588,7 @@ private:
             case K::while_: {
                 const std::uint32_t head = entry;
                 const std::uint32_t test = hoist_cfg(s.cond.get(), head, s);
-                TExpr cond = expr(*s.cond, ctx());
+                TExpr cond = exprs_.lower(*s.cond, ctx());
                 if (cond.t->kind != TypeKind::boolean)
                     fail(sink_, s.cond->where, fmt::format("while needs a bool condition, found {}", type_name(cond.t)));
                 if (cond.is_const() && !cond.e.value) {
@@ -1240,7 +609,7 @@ private:
             case K::for_: {
                 const Symbol* sym = symbols_.find(ctx().module, s.for_type);
                 if (!sym || sym->kind != SymKind::type) unknown(sink_, "type", s.for_type.str(), s.for_type.where, {});
-                const Type* t = types_.named(*sym, *this);
+                const Type* t = types_.named(*sym, exprs_);
                 const auto n = domain_size(t);
                 if (n <= 0 || t->kind == TypeKind::mutex || t->kind == TypeKind::kref)
                     fail(sink_, s.for_type.where, fmt::format("cannot loop over {}", type_name(t)));
@@ -1363,9 +732,9 @@ private:
             sink_.error(d.where, fmt::format("'{}' is declared inside a loop; locals are initialized once (when the "
                                              "process starts, or when the procedure is entered) so declare it before "
                                              "the loop", d.name));
-        const Type* t = types_.resolve(ctx().module, *d.type, *this);
+        const Type* t = types_.resolve(ctx().module, *d.type, exprs_);
         std::optional<Value> init;
-        if (d.init) init = eval_const(*d.init, ctx().module);
+        if (d.init) init = exprs_.eval_const(*d.init, ctx().module);
         const std::string name = frames_.empty() ? d.name : frames_.back().decl->name + "." + d.name;
         TExpr lv = local_slot(&d, t, name, init, d.where);
         bind_local(d.name, lv, d.where);
@@ -1388,8 +757,8 @@ private:
         if (s.rhs && !d->type) fail(sink_, s.rhs->where, fmt::format("procedure '{}' returns no value", d->name));
         if (!s.rhs && d->type) fail(sink_, s.where, fmt::format("procedure '{}' must return a value", d->name));
         if (s.rhs && fr.target) {
-            TExpr v = expr(*s.rhs, ctx());
-            const Type* rt = types_.resolve(fr.module, *d->type, *this);
+            TExpr v = exprs_.lower(*s.rhs, ctx());
+            const Type* rt = types_.resolve(fr.module, *d->type, exprs_);
             if (!assignable(rt, v.t))
                 fail(sink_, s.rhs->where, fmt::format("returns {} from procedure '{}' declared to return {}", type_name(v.t),
                                                d->name, type_name(rt)));
@@ -1403,7 +772,7 @@ private:
             in.what = "return value";
             code.push_back(std::move(in));
         } else if (s.rhs) {
-            TExpr v = expr(*s.rhs, ctx());  // type-check even when the caller ignores it
+            TExpr v = exprs_.lower(*s.rhs, ctx());  // type-check even when the caller ignores it
             (void)v;
         }
         emit_resets(fr.resets, "local", code);
@@ -1463,13 +832,13 @@ private:
             fail(sink_, call.where, fmt::format("'{}' takes {} argument{}, found {}", d->name, d->params.size(),
                                          d->params.size() == 1 ? "" : "s", call.kids.size()));
         for (std::size_t i = 0; i < d->params.size(); ++i) {
-            const Type* pt = types_.resolve(s->module, *d->params[i].type, *this);
-            TExpr a = expr(*call.kids[i], ctx());
+            const Type* pt = types_.resolve(s->module, *d->params[i].type, exprs_);
+            TExpr a = exprs_.lower(*call.kids[i], ctx());
             if (pt->kind == TypeKind::integer ? a.t->kind != TypeKind::integer : !assignable(pt, a.t))
                 fail(sink_, call.kids[i]->where, fmt::format("argument {} of '{}' must be {}, found {}", i + 1, d->name,
                                                       type_name(pt), type_name(a.t)));
             if (a.is_const()) {
-                const auto dom = scalar_domain(pt);
+                const auto dom = layout_.domain(pt);
                 if (a.e.value < dom.lo || a.e.value > dom.hi)
                     fail(sink_, call.kids[i]->where, fmt::format("argument {} of '{}' is {}, outside {}", i + 1, d->name,
                                                           a.e.value, type_name(pt)));
@@ -1500,7 +869,7 @@ private:
         if (target && !fr.decl->type)
             fail(sink_, call.where, fmt::format("procedure '{}' returns no value", fr.decl->name));
         if (target) {
-            const Type* rt = types_.resolve(fr.module, *fr.decl->type, *this);
+            const Type* rt = types_.resolve(fr.module, *fr.decl->type, exprs_);
             if (!assignable(target->t, rt))
                 fail(sink_, call.where, fmt::format("'{}' returns {}, which cannot be stored in {}", fr.decl->name,
                                              type_name(rt), type_name(target->t)));
@@ -1518,7 +887,7 @@ private:
             nodes_[entry].alts.push_back(std::move(f));
         }
         // The body runs in the procedure's own module, with only its parameters in scope.
-        Ctx inner;
+        ExprContext inner;
         inner.module = fr.module;
         inner.self = ctx().self;
         inner.scopes.push_back(std::move(scope));
@@ -1629,7 +998,7 @@ private:
                 hoist_frag(s.rhs.get(), code, s, handles_top_call(*s.rhs));
                 hoist_frag(s.lhs.get(), code, s);
                 if (is_proc_call(*s.rhs)) {
-                    TExpr lhs = expr(*s.lhs, ctx());
+                    TExpr lhs = exprs_.lower(*s.lhs, ctx());
                     if (!lhs.lvalue) fail(sink_, s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
                     call_frag(*s.rhs, lhs, code);
                     return;
@@ -1653,7 +1022,7 @@ private:
                 return;
             case K::call:
                 hoist_frag(s.rhs.get(), code, s, true);
-                if (is_builtin(s.rhs->name)) {
+                if (ExprLowering::is_builtin(s.rhs->name)) {
                     lower_simple(s, code);
                     return;
                 }
@@ -1662,7 +1031,7 @@ private:
             case K::if_:
             case K::when: {
                 hoist_frag(s.cond.get(), code, s);
-                TExpr cond = expr(*s.cond, ctx());
+                TExpr cond = exprs_.lower(*s.cond, ctx());
                 if (cond.t->kind != TypeKind::boolean)
                     fail(sink_, s.cond->where, fmt::format("condition must be bool, found {}", type_name(cond.t)));
                 if (s.kind == K::when && !cond.is_const())
@@ -1688,7 +1057,7 @@ private:
             case K::while_: {
                 const std::uint32_t head = here();
                 hoist_frag(s.cond.get(), code, s);
-                TExpr cond = expr(*s.cond, ctx());
+                TExpr cond = exprs_.lower(*s.cond, ctx());
                 if (cond.t->kind != TypeKind::boolean)
                     fail(sink_, s.cond->where, fmt::format("while needs a bool condition, found {}", type_name(cond.t)));
                 std::vector<std::size_t> brk, cont;
@@ -1714,7 +1083,7 @@ private:
             case K::for_: {
                 const Symbol* sym = symbols_.find(ctx().module, s.for_type);
                 if (!sym || sym->kind != SymKind::type) unknown(sink_, "type", s.for_type.str(), s.for_type.where, {});
-                const Type* t = types_.named(*sym, *this);
+                const Type* t = types_.named(*sym, exprs_);
                 std::vector<std::size_t> brk;
                 for (std::int64_t i = 0; i < domain_size(t); ++i) {
                     std::vector<std::size_t> cont;
@@ -1785,7 +1154,7 @@ private:
         for (auto& in : assigns) code.push_back(std::move(in));
         std::vector<std::size_t> rets;
         fr.ret_fix = &rets;
-        Ctx inner;
+        ExprContext inner;
         inner.module = fr.module;
         inner.self = ctx().self;
         inner.scopes.push_back(std::move(scope));
@@ -1830,7 +1199,7 @@ private:
                 try {
                     std::vector<std::vector<Value>> combos{{}};
                     for (const auto& p : d.params) {
-                        const Type* t = types_.resolve(mi, *p.type, *this);
+                        const Type* t = types_.resolve(mi, *p.type, exprs_);
                         if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration &&
                             t->kind != TypeKind::integer && t->kind != TypeKind::boolean)
                             fail(sink_, p.where, fmt::format("a process parameter must be a scalarset, an enum, a range or "
@@ -1862,6 +1231,7 @@ private:
             }
         }
         instance_count_ = static_cast<std::int64_t>(instances_.size());
+        layout_.set_instance_count(instance_count_);
         for (const auto& [d, p, name] : instances_) data_.layout.process_names.push_back(name);
     }
 
@@ -1883,7 +1253,7 @@ private:
         frames_.clear();
         process_labels_.clear();
         temp_counter_ = 0;
-        Ctx c;
+        ExprContext c;
         c.module = module_of(d);
         c.self = inst;
         c.scopes.emplace_back();
@@ -1956,10 +1326,10 @@ private:
         pcs.process = inst;
         p.pc = data_.layout.add(pcs);
         std::vector<std::vector<std::uint32_t>> succ(nlocs);
-        InstanceInfo info;
+        InstanceLocations info;
         info.decl = d;
         info.params = std::get<1>(instances_[inst]);
-        info.id = ir::ProcessId{inst};
+        info.pc = p.pc;
         for (std::uint32_t l = 0; l < nlocs; ++l) {
             const Node& node = nodes_[order[l]];
             ir::Location loc;
@@ -2048,7 +1418,7 @@ private:
                     p.name = symbols_.qualified(mi, d.name);
                     p.kind = ir::PropertyKind::invariant;
                     p.where = d.name_where;
-                    Ctx c;
+                    ExprContext c;
                     c.module = mi;
                     c.in_invariant = true;
                     c.scopes.emplace_back();
@@ -2065,18 +1435,18 @@ private:
             for (const auto& d : symbols_.mod(mi).ast.decls) {
                 if (d.kind != ast::DeclKind::metric) continue;
                 try {
-                    Ctx c;
+                    ExprContext c;
                     c.module = mi;
                     c.in_invariant = true;
                     ir::Metric m;
                     m.name = symbols_.qualified(mi, d.name);
                     m.where = d.name_where;
-                    TExpr v = rvalue(expr(*d.value, c));
+                    TExpr v = exprs_.rvalue(exprs_.lower(*d.value, c));
                     if (v.t->kind != TypeKind::integer)
                         fail(sink_, d.value->where, fmt::format("a metric must be an integer, found {}", type_name(v.t)));
                     m.value = std::move(v.e);
                     if (d.per) {
-                        TExpr p = rvalue(expr(*d.per, c));
+                        TExpr p = exprs_.rvalue(exprs_.lower(*d.per, c));
                         if (p.t->kind != TypeKind::integer)
                             fail(sink_, d.per->where, fmt::format("'per' needs an integer, found {}", type_name(p.t)));
                         m.per = std::move(p.e);
@@ -2089,11 +1459,11 @@ private:
     }
 
     /// Splits top-level foralls into one check per binding, so a violation names the instance.
-    void split_invariant(const ast::Expr& e, Ctx& c, const std::string& binding, ir::Property& p) {
+    void split_invariant(const ast::Expr& e, ExprContext& c, const std::string& binding, ir::Property& p) {
         if (e.kind == ast::ExprKind::quant && e.forall) {
             const Symbol* s = symbols_.find(c.module, e.name);
             if (!s || s->kind != SymKind::type) unknown(sink_, "type", e.name.str(), e.name.where, {});
-            const Type* t = types_.named(*s, *this);
+            const Type* t = types_.named(*s, exprs_);
             if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration && t->kind != TypeKind::integer &&
                 t->kind != TypeKind::boolean)
                 fail(sink_, e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
@@ -2106,7 +1476,7 @@ private:
             c.scopes.back().erase(e.member);
             return;
         }
-        TExpr x = expr(e, c);
+        TExpr x = exprs_.lower(e, c);
         if (x.t->kind != TypeKind::boolean)
             fail(sink_, e.where, fmt::format("an invariant must be bool, found {}", type_name(x.t)));
         ir::InvariantCheck chk;
@@ -2120,13 +1490,13 @@ private:
 std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
     try {
         if (sink_.has_errors()) return nullptr;  // duplicate declarations
-        constants_.select(opt_, *this);
+        constants_.select(opt_, exprs_);
         if (sink_.has_errors()) return nullptr;
         data_.info.file = m_.path();
         data_.info.variant = constants_.variant();
         data_.info.defines = opt_.defines;
-        constants_.evaluate_all(data_.info, *this);
-        types_.resolve_all(*this);
+        constants_.evaluate_all(data_.info, exprs_);
+        types_.resolve_all(exprs_);
         data_.messages.push_back("a path ran more than {value} instructions (a loop in an atomic block that never ends?)");
         // Built-in properties first, at their fixed ids.
         const char* builtin[] = {"runtime_errors", "deadlock", "assertions", "mutex_misuse", "kref_misuse"};
@@ -2142,7 +1512,7 @@ std::unique_ptr<ir::TransitionSystem> Elaborator::run() {
         }
         declare_named_assertions();
         count_instances();
-        declare_globals();
+        layout_.declare_globals(symbols_, types_, exprs_);
         if (instances_.empty() && !sink_.has_errors() && !opt_.library)
             sink_.error(support::SourceRange{symbols_.mod(m_.modules().size() - 1).ast.file, 0, 0},
                         "the model declares no process; there is nothing to run");
