@@ -38,22 +38,23 @@ Value Constants::value(const ast::Decl* d, std::size_t module, ConstantEvaluator
     }
     if (declared) {
         if (declared->kind == TypeKind::boolean && v.t->kind != TypeKind::boolean)
-            fail(sink_, d->name_where,
-                 fmt::format("constant '{}' is declared bool but its value is {}", d->name, v.v));
+            fail(sink_, d->name_where, fmt::format("constant '{}' is declared bool but its value is {}", d->name, v.v));
         if (declared->kind == TypeKind::integer) {
             if (v.t->kind != TypeKind::integer)
-                fail(sink_, d->name_where, fmt::format("constant '{}' is declared {} but its value is not an integer",
-                                                       d->name, type_name(declared)));
+                fail(sink_, d->name_where,
+                     fmt::format("constant '{}' is declared {} but its value is not an integer", d->name,
+                                 type_name(declared)));
             if (v.v < declared->lo || v.v > declared->hi) {
                 if (define_values_.count(d)) {
                     auto& diag = sink_.error(std::nullopt, fmt::format("-D {}={}: the value is outside the range {} "
-                                                                       "of constant '{}'", d->name, v.v,
-                                                                       type_name(declared), d->name));
+                                                                       "of constant '{}'",
+                                                                       d->name, v.v, type_name(declared), d->name));
                     diag.notes.push_back({d->name_where, "declared here"});
                     throw Abandon{};
                 }
-                fail(sink_, d->name_where, fmt::format("value {} of constant '{}' is outside its range {}",
-                                                       v.v, d->name, type_name(declared)));
+                fail(sink_, d->name_where,
+                     fmt::format("value {} of constant '{}' is outside its range {}", v.v, d->name,
+                                 type_name(declared)));
             }
         }
     }
@@ -71,8 +72,7 @@ void Constants::evaluate_all(ir::ModelInfo& info, ConstantEvaluator& eval) {
                 const Value v = value(&d, mi, eval);
                 info.constants.emplace_back(symbols_.qualified(mi, d.name), v.v);
                 info.constant_is_bool.push_back(v.t->kind == TypeKind::boolean ? 1 : 0);
-            } catch (const Abandon&) {
-            }
+            } catch (const Abandon&) {}
         }
 }
 
@@ -115,8 +115,7 @@ void Constants::select(const CompileOptions& options, ConstantEvaluator& eval) {
                     unknown(sink_, "constant", name.str(), name.where,
                             symbols_.names(symbols_.resolve_module(variant_module_, name), SymKind::constant));
                 variant_settings_[s->decl] = {value.get(), variant_module_};
-            } catch (const Abandon&) {
-            }
+            } catch (const Abandon&) {}
         }
     }
     // `const ns::NAME = value;` in the scenario: below variant settings and -D.
@@ -126,8 +125,9 @@ void Constants::select(const CompileOptions& options, ConstantEvaluator& eval) {
             if (d.kind != ast::DeclKind::const_override) continue;
             try {
                 if (mi != root)
-                    fail(sink_, d.name_where, "only the scenario (the file named on the command line) can set an "
-                                              "imported constant");
+                    fail(sink_, d.name_where,
+                         "only the scenario (the file named on the command line) can set an "
+                         "imported constant");
                 const auto& name = d.settings.front().first;
                 const Symbol* s = symbols_.find(mi, name);
                 if (!s || s->kind != SymKind::constant)
@@ -136,8 +136,7 @@ void Constants::select(const CompileOptions& options, ConstantEvaluator& eval) {
                 if (root_overrides_.count(s->decl))
                     fail(sink_, d.name_where, fmt::format("constant '{}' is set twice", name.str()));
                 root_overrides_[s->decl] = {d.settings.front().second.get(), mi};
-            } catch (const Abandon&) {
-            }
+            } catch (const Abandon&) {}
         }
     }
     apply_defines(options, eval);
@@ -204,9 +203,10 @@ void Constants::apply_defines(const CompileOptions& options, ConstantEvaluator& 
         try {
             const Value dflt = eval.eval_const(*s->decl->value, s->module);
             if ((dflt.t->kind == TypeKind::boolean) != (v.t->kind == TypeKind::boolean)) {
-                auto& d = sink_.error(std::nullopt, fmt::format("-D {}: constant '{}' is {}, not {}", def, name,
-                                                                dflt.t->kind == TypeKind::boolean ? "bool" : "an integer",
-                                                                v.t->kind == TypeKind::boolean ? "bool" : "an integer"));
+                auto& d =
+                    sink_.error(std::nullopt, fmt::format("-D {}: constant '{}' is {}, not {}", def, name,
+                                                          dflt.t->kind == TypeKind::boolean ? "bool" : "an integer",
+                                                          v.t->kind == TypeKind::boolean ? "bool" : "an integer"));
                 d.notes.push_back({s->decl->name_where, "declared here"});
                 continue;
             }

@@ -153,8 +153,8 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
         case ast::ExprKind::index: {
             TExpr base = lower(*e.kids[0], c);
             if (base.t->kind != TypeKind::array)
-                fail(sink_, e.kids[0]->where, fmt::format("'{}' is not an array (its type is {})", text(e.kids[0]->where),
-                                                   type_name(base.t)));
+                fail(sink_, e.kids[0]->where,
+                     fmt::format("'{}' is not an array (its type is {})", text(e.kids[0]->where), type_name(base.t)));
             TExpr ix = lower(*e.kids[1], c);
             check_index(base.t->index, ix, *e.kids[1]);
             return index_into(std::move(base), std::move(ix), e);
@@ -162,8 +162,9 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
         case ast::ExprKind::field: {
             TExpr base = lower(*e.kids[0], c);
             if (base.t->kind != TypeKind::structure)
-                fail(sink_, e.kids[0]->where, fmt::format("'{}' is not a struct (its type is {}); it has no field '{}'",
-                                                   text(e.kids[0]->where), type_name(base.t), e.member));
+                fail(sink_, e.kids[0]->where,
+                     fmt::format("'{}' is not a struct (its type is {}); it has no field '{}'", text(e.kids[0]->where),
+                                 type_name(base.t), e.member));
             std::uint32_t off = 0;
             for (const auto& f : base.t->st->fields) {
                 if (f.name == e.member) {
@@ -175,8 +176,8 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
             }
             std::vector<std::string> names;
             for (const auto& f : base.t->st->fields) names.push_back(f.name);
-            auto& diag = sink_.error(e.member_where, fmt::format("unknown field '{}' of {}", e.member,
-                                                                 base.t->st->name));
+            auto& diag =
+                sink_.error(e.member_where, fmt::format("unknown field '{}' of {}", e.member, base.t->st->name));
             if (auto best = support::closest_name(e.member, names))
                 diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
             throw Abandon{};
@@ -213,8 +214,8 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
             } else if (t->kind == TypeKind::array || t->kind == TypeKind::structure || t->kind == TypeKind::mutex) {
                 fail(sink_, e.where, fmt::format("'?:' cannot choose between values of type {}", type_name(t)));
             } else if (!comparable(rvalue(a).t, rvalue(b).t)) {
-                fail(sink_, e.where, fmt::format("branches of '?:' have different types {} and {}", type_name(a.t),
-                                          type_name(b.t)));
+                fail(sink_, e.where,
+                     fmt::format("branches of '?:' have different types {} and {}", type_name(a.t), type_name(b.t)));
             }
             if (t->kind == TypeKind::integer) t = arena_.integer();
             if (cond.is_const()) return retype(cond.e.value ? std::move(a) : std::move(b), t);
@@ -241,7 +242,8 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
                 TExpr body = lower(*e.kids[0], c);
                 c.scopes.pop_back();
                 if (body.t->kind != TypeKind::boolean)
-                    fail(sink_, e.kids[0]->where, fmt::format("a quantifier's body must be bool, found {}", type_name(body.t)));
+                    fail(sink_, e.kids[0]->where,
+                         fmt::format("a quantifier's body must be bool, found {}", type_name(body.t)));
                 acc = binary_fold(e.forall ? ir::ExprOp::and_ : ir::ExprOp::or_, std::move(acc), std::move(body),
                                   arena_.boolean(), e.where);
             }
@@ -263,8 +265,9 @@ void ExprLowering::check_index(const Type* ix_type, const TExpr& ix, const ast::
         default: break;
     }
     if (!ok)
-        fail(sink_, where.where, fmt::format("index '{}' has type {}, but the array is indexed by {}", text(where.where),
-                                      type_name(ix.t), type_name(ix_type)));
+        fail(sink_, where.where,
+             fmt::format("index '{}' has type {}, but the array is indexed by {}", text(where.where), type_name(ix.t),
+                         type_name(ix_type)));
 }
 
 TExpr ExprLowering::index_into(TExpr base, TExpr ix, const ast::Expr& e) {
@@ -277,8 +280,9 @@ TExpr ExprLowering::index_into(TExpr base, TExpr ix, const ast::Expr& e) {
         if (i < 0 || i >= n) {
             if (ix.e.value == -1 && ix.t->optional)
                 fail(sink_, e.kids[1]->where, fmt::format("'{}' indexes with none", text(e.kids[1]->where)));
-            fail(sink_, e.kids[1]->where, fmt::format("index {} is out of range {} of '{}'", ix.e.value,
-                                               type_name(arr->index), text(e.kids[0]->where)));
+            fail(sink_, e.kids[1]->where,
+                 fmt::format("index {} is out of range {} of '{}'", ix.e.value, type_name(arr->index),
+                             text(e.kids[0]->where)));
         }
         if (base.e.op == ir::ExprOp::slot) {
             base.e.slot = ir::SlotId{ir::idx(base.e.slot) + static_cast<std::uint32_t>(i) * stride};
@@ -314,7 +318,8 @@ TExpr ExprLowering::name_expr(const ast::Expr& e, ExprContext& c) {
             auto it = c.scopes[i].find(e.name.last());
             if (it == c.scopes[i].end()) continue;
             if (it->second.is_value) return constant(it->second.val.v, it->second.val.t);
-            if (c.const_only) fail(sink_, e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
+            if (c.const_only)
+                fail(sink_, e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
             return it->second.lv;
         }
     }
@@ -337,7 +342,8 @@ TExpr ExprLowering::name_expr(const ast::Expr& e, ExprContext& c) {
         }
         case SymKind::enumerator: return constant(s->enum_index, types_.named(*s, *this));
         case SymKind::var: {
-            if (c.const_only) fail(sink_, e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
+            if (c.const_only)
+                fail(sink_, e.where, fmt::format("'{}' is a variable; a constant is needed here", e.name.str()));
             const TExpr* g = layout_.global(s->decl);
             if (!g) throw Abandon{};  // its declaration had an error
             return *g;
@@ -345,8 +351,10 @@ TExpr ExprLowering::name_expr(const ast::Expr& e, ExprContext& c) {
         case SymKind::type: fail(sink_, e.where, fmt::format("'{}' is a type, not a value", e.name.str()));
         case SymKind::proc: fail(sink_, e.where, fmt::format("'{}' is a procedure; call it with ()", e.name.str()));
         case SymKind::process:
-            fail(sink_, e.where, fmt::format("'{}' is a process; test its location with '{}@label'", e.name.str(), e.name.str()));
-        case SymKind::invariant: fail(sink_, e.where, fmt::format("'{}' is a property or metric, not a value", e.name.str()));
+            fail(sink_, e.where,
+                 fmt::format("'{}' is a process; test its location with '{}@label'", e.name.str(), e.name.str()));
+        case SymKind::invariant:
+            fail(sink_, e.where, fmt::format("'{}' is a property or metric, not a value", e.name.str()));
     }
     IOMC_UNREACHABLE("symbol kind");
 }
@@ -365,16 +373,25 @@ TExpr ExprLowering::binary_expr(const ast::Expr& e, ExprContext& c) {
     const auto op = e.op;
     auto need = [&](TypeKind k, const TExpr& x, const ast::Expr& ae) {
         if (x.t->kind != k)
-            fail(sink_, ae.where, fmt::format("operator '{}' needs {}, found {}", op_text(op),
-                                       k == TypeKind::boolean ? "bool operands" : "integer operands", type_name(x.t)));
+            fail(sink_, ae.where,
+                 fmt::format("operator '{}' needs {}, found {}", op_text(op),
+                             k == TypeKind::boolean ? "bool operands" : "integer operands", type_name(x.t)));
     };
     switch (op) {
-        case ast::Op::add: case ast::Op::sub: case ast::Op::mul: case ast::Op::div: case ast::Op::mod:
-        case ast::Op::lt: case ast::Op::le: case ast::Op::gt: case ast::Op::ge: {
+        case ast::Op::add:
+        case ast::Op::sub:
+        case ast::Op::mul:
+        case ast::Op::div:
+        case ast::Op::mod:
+        case ast::Op::lt:
+        case ast::Op::le:
+        case ast::Op::gt:
+        case ast::Op::ge: {
             need(TypeKind::integer, a, *e.kids[0]);
             need(TypeKind::integer, b, *e.kids[1]);
             const bool cmp = op == ast::Op::lt || op == ast::Op::le || op == ast::Op::gt || op == ast::Op::ge;
-            return binary_fold(to_ir(op), std::move(a), std::move(b), cmp ? arena_.boolean() : arena_.integer(), e.where);
+            return binary_fold(to_ir(op), std::move(a), std::move(b), cmp ? arena_.boolean() : arena_.integer(),
+                               e.where);
         }
         case ast::Op::eq:
         case ast::Op::ne:
@@ -407,11 +424,13 @@ TExpr ExprLowering::call_expr(const ast::Expr& e, ExprContext& c) {
                 fail(sink_, e.kids[0]->where, fmt::format("{}() needs a mutex, found {}", f, type_name(m.t)));
             if (f == "held") {
                 if (c.self < 0) fail(sink_, e.where, "held() can only be used inside a process or procedure");
-                return binary_fold(ir::ExprOp::eq, std::move(m), constant(c.self, arena_.integer()), arena_.boolean(), e.where);
+                return binary_fold(ir::ExprOp::eq, std::move(m), constant(c.self, arena_.integer()), arena_.boolean(),
+                                   e.where);
             }
             return binary_fold(ir::ExprOp::ne, std::move(m), constant(-1, arena_.integer()), arena_.boolean(), e.where);
         }
-        if (f == "kref_put") fail(sink_, e.where, "kref_put() can be used in an expression only inside a process or procedure");
+        if (f == "kref_put")
+            fail(sink_, e.where, "kref_put() can be used in an expression only inside a process or procedure");
         fail(sink_, e.where, fmt::format("{}() is a statement, not a value", f));
     }
     const Symbol* s = symbols_.find(c.module, n);
@@ -423,7 +442,8 @@ TExpr ExprLowering::call_expr(const ast::Expr& e, ExprContext& c) {
         if (!k.is_const() || k.t->kind != TypeKind::integer)
             fail(sink_, e.kids[0]->where, fmt::format("{}(...) needs an integer constant", n.str()));
         if (k.e.value < 0 || k.e.value >= t->ss->size)
-            fail(sink_, e.kids[0]->where, fmt::format("{}({}) is out of range 0..{}", n.str(), k.e.value, t->ss->size - 1));
+            fail(sink_, e.kids[0]->where,
+                 fmt::format("{}({}) is out of range 0..{}", n.str(), k.e.value, t->ss->size - 1));
         return constant(k.e.value, t);
     }
     if (!s) {
@@ -434,8 +454,10 @@ TExpr ExprLowering::call_expr(const ast::Expr& e, ExprContext& c) {
         unknown(sink_, "procedure", n.str(), n.where, cands);
     }
     if (s->kind != SymKind::proc) fail(sink_, n.where, fmt::format("'{}' is not a procedure", n.str()));
-    if (c.in_invariant || c.const_only) fail(sink_, e.where, "procedure calls are not allowed here (invariants and constants "
-                                                      "must be side-effect free)");
+    if (c.in_invariant || c.const_only)
+        fail(sink_, e.where,
+             "procedure calls are not allowed here (invariants and constants "
+             "must be side-effect free)");
     // Every call in a statement is lowered before the statement; this one is in a place
     // that has no statement around it.
     fail(sink_, e.where, "a procedure call cannot appear here; store its result in a variable first");
@@ -456,12 +478,14 @@ TExpr ExprLowering::location_expr(const ast::Expr& e, ExprContext& c) {
     }
     const ast::Decl* d = s->decl;
     if (p.kids.size() != d->params.size())
-        fail(sink_, p.where, fmt::format("process '{}' takes {} parameter{}, found {}", d->name, d->params.size(),
-                                  d->params.size() == 1 ? "" : "s", p.kids.size()));
+        fail(sink_, p.where,
+             fmt::format("process '{}' takes {} parameter{}, found {}", d->name, d->params.size(),
+                         d->params.size() == 1 ? "" : "s", p.kids.size()));
     std::vector<std::int64_t> args;
     for (const auto& k : p.kids) {
         TExpr a = lower(*k, c);
-        if (!a.is_const()) fail(sink_, k->where, "a process instance needs constant parameters (or quantified variables)");
+        if (!a.is_const())
+            fail(sink_, k->where, "a process instance needs constant parameters (or quantified variables)");
         args.push_back(a.e.value);
     }
     for (const auto& inst : locations_) {
@@ -473,8 +497,8 @@ TExpr ExprLowering::location_expr(const ast::Expr& e, ExprContext& c) {
         if (it == inst.label_locs.end()) {
             std::vector<std::string> cands;
             for (const auto& [l, _] : inst.label_locs) cands.push_back(l);
-            auto& diag = sink_.error(e.member_where, fmt::format("unknown label '{}' in process '{}'", e.member,
-                                                                 d->name));
+            auto& diag =
+                sink_.error(e.member_where, fmt::format("unknown label '{}' in process '{}'", e.member, d->name));
             if (auto best = support::closest_name(e.member, cands))
                 diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
             throw Abandon{};
@@ -495,6 +519,5 @@ TExpr ExprLowering::location_expr(const ast::Expr& e, ExprContext& c) {
     }
     fail(sink_, p.where, "no such process instance");
 }
-
 
 }  // namespace iomc::lang

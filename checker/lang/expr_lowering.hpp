@@ -34,10 +34,10 @@ using Scope = std::map<std::string, Binding>;
 /// Where an expression is read: what its names can mean and what it may do.
 struct ExprContext {
     std::size_t module = 0;
-    std::vector<Scope> scopes;       ///< innermost last
-    bool const_only = false;         ///< a constant expression: no variables
-    bool in_invariant = false;       ///< an invariant or metric: `@`/`past` allowed, no calls
-    std::int64_t self = -1;          ///< process instance, -1 outside processes
+    std::vector<Scope> scopes;                  ///< innermost last
+    bool const_only = false;                    ///< a constant expression: no variables
+    bool in_invariant = false;                  ///< an invariant or metric: `@`/`past` allowed, no calls
+    std::int64_t self = -1;                     ///< process instance, -1 outside processes
     std::map<const ast::Expr*, TExpr> hoisted;  ///< calls already executed into temporaries
 };
 
@@ -47,7 +47,7 @@ struct InstanceLocations {
     std::vector<Value> params;
     ir::SlotId pc{0};
     std::map<std::string, std::vector<std::uint32_t>> label_locs;  ///< label -> locations
-    std::vector<std::uint32_t> idom;                                ///< immediate dominators
+    std::vector<std::uint32_t> idom;                               ///< immediate dominators
 };
 
 /// Types and lowers expressions of one compilation. Errors are reported and abandon the

@@ -50,8 +50,9 @@ ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, std::opt
     switch (t->kind) {
         case TypeKind::structure:
             if (init)
-                fail(sink_, where, fmt::format("a struct variable cannot have an initializer; its fields start at "
-                                               "their defaults"));
+                fail(sink_, where,
+                     fmt::format("a struct variable cannot have an initializer; its fields start at "
+                                 "their defaults"));
             for (const auto& f : t->st->fields) alloc(f.type, name + "." + f.name, std::nullopt, process, where);
             break;
         case TypeKind::array:
@@ -70,17 +71,20 @@ ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, std::opt
             s.init = static_cast<std::int32_t>(default_value(d));
             if (init) {
                 if (t->kind == TypeKind::mutex || t->kind == TypeKind::kref) {
-                    if (t->kind == TypeKind::mutex) fail(sink_, where, "a mutex cannot have an initializer; it starts free");
+                    if (t->kind == TypeKind::mutex)
+                        fail(sink_, where, "a mutex cannot have an initializer; it starts free");
                     if (init->t->kind != TypeKind::integer)
                         fail(sink_, where,
                              fmt::format("a kref starts at an integer count, found {}", type_name(init->t)));
                 } else if (!assignable(t, init->t)) {
-                    fail(sink_, where, fmt::format("cannot initialize {} '{}' with a value of type {}", type_name(t),
-                                                   name, type_name(init->t)));
+                    fail(sink_, where,
+                         fmt::format("cannot initialize {} '{}' with a value of type {}", type_name(t), name,
+                                     type_name(init->t)));
                 }
                 if (init->v < d.lo || init->v > d.hi)
-                    fail(sink_, where, fmt::format("initial value {} is outside the range {}..{} of '{}'", init->v,
-                                                   d.lo, d.hi, name));
+                    fail(
+                        sink_, where,
+                        fmt::format("initial value {} is outside the range {}..{} of '{}'", init->v, d.lo, d.hi, name));
                 s.init = static_cast<std::int32_t>(init->v);
             }
             layout_.add(std::move(s));
@@ -108,8 +112,7 @@ void LayoutBuilder::declare_globals(const SymbolTable& symbols, TypeResolver& ty
                 const std::string name = symbols.qualified(mi, d.name);
                 const auto first = alloc(t, name, init, UINT32_MAX, d.value ? d.value->where : d.name_where);
                 globals_[&d] = storage(t, first);
-            } catch (const Abandon&) {
-            }
+            } catch (const Abandon&) {}
         }
     }
 }

@@ -38,9 +38,9 @@ struct TExpr {
 /// pass lowers.
 struct Instance {
     const ast::Decl* decl = nullptr;
-    std::size_t module = 0;           ///< the module that declares the process
-    std::vector<Value> params;        ///< one per declared parameter
-    std::string name;                 ///< "client(1)", qualified from the root module
+    std::size_t module = 0;     ///< the module that declares the process
+    std::vector<Value> params;  ///< one per declared parameter
+    std::string name;           ///< "client(1)", qualified from the root module
 };
 
 /// Evaluates constant expressions. The expression pass implements it; the passes that run

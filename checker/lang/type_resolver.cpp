@@ -33,7 +33,8 @@ const Type* TypeResolver::resolve(std::size_t module, const ast::TypeExpr& te, C
             if (!s && te.name.parts.size() == 1 && (te.name.last() == "int" || te.name.last() == "integer"))
                 fail(sink_, te.where, "unbounded type 'int'; every value needs a bounded type, such as 0..7");
             if (!s || s->kind != SymKind::type) {
-                std::vector<std::string> cands = symbols_.names(symbols_.resolve_module(module, te.name), SymKind::type);
+                std::vector<std::string> cands =
+                    symbols_.names(symbols_.resolve_module(module, te.name), SymKind::type);
                 if (s) fail(sink_, te.name.where, fmt::format("'{}' is not a type", te.name.str()));
                 unknown(sink_, "type", te.name.str(), te.name.where, cands);
             }
@@ -56,10 +57,13 @@ const Type* TypeResolver::resolve(std::size_t module, const ast::TypeExpr& te, C
     for (std::size_t i = te.dims.size(); i-- > 0;) {
         const Type* ix = resolve(module, *te.dims[i], eval);
         const bool ok = (ix->kind == TypeKind::boolean || ix->kind == TypeKind::integer ||
-                         ix->kind == TypeKind::enumeration || ix->kind == TypeKind::scalarset) && !ix->optional;
+                         ix->kind == TypeKind::enumeration || ix->kind == TypeKind::scalarset) &&
+                        !ix->optional;
         if (!ok)
-            fail(sink_, te.dims[i]->where, fmt::format("an array index type must be bool, a range, an enum or a "
-                                                       "scalarset, not {}", type_name(ix)));
+            fail(sink_, te.dims[i]->where,
+                 fmt::format("an array index type must be bool, a range, an enum or a "
+                             "scalarset, not {}",
+                             type_name(ix)));
         Type a{TypeKind::array};
         a.elem = t;
         a.index = ix;
@@ -136,8 +140,7 @@ void TypeResolver::resolve_all(ConstantEvaluator& eval) {
             if (d.kind == ast::DeclKind::type || d.kind == ast::DeclKind::enum_ || d.kind == ast::DeclKind::struct_) {
                 try {
                     named(symbols_.in(mi).at(d.name), eval);
-                } catch (const Abandon&) {
-                }
+                } catch (const Abandon&) {}
             }
 }
 
