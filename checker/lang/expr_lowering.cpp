@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "checker/graph/dominators.hpp"
+#include "checker/lang/primitives.hpp"
 #include "checker/support/check.hpp"
 
 namespace iomc::lang {
@@ -360,8 +361,8 @@ TExpr ExprLowering::name_expr(const ast::Expr& e, ExprContext& c) {
 }
 
 TExpr ExprLowering::rvalue(TExpr x) {
-    if (x.t->kind == TypeKind::kref) {
-        x.t = arena_.integer();
+    if (const Type* read = primitive_read_type(x.t, arena_)) {
+        x.t = read;
         x.lvalue = false;
     }
     return x;
@@ -408,31 +409,9 @@ TExpr ExprLowering::binary_expr(const ast::Expr& e, ExprContext& c) {
     }
 }
 
-bool ExprLowering::is_builtin(const ast::Name& n) {
-    static const std::set<std::string> b{"lock", "unlock", "kref_init", "kref_get", "kref_put", "locked", "held"};
-    return n.parts.size() == 1 && b.count(n.last()) > 0;
-}
-
 TExpr ExprLowering::call_expr(const ast::Expr& e, ExprContext& c) {
     const auto& n = e.name;
-    if (is_builtin(n)) {
-        const auto& f = n.last();
-        if (f == "locked" || f == "held") {
-            if (e.kids.size() != 1) fail(sink_, e.where, fmt::format("{}() takes one mutex", f));
-            TExpr m = lower(*e.kids[0], c);
-            if (m.t->kind != TypeKind::mutex)
-                fail(sink_, e.kids[0]->where, fmt::format("{}() needs a mutex, found {}", f, type_name(m.t)));
-            if (f == "held") {
-                if (c.self < 0) fail(sink_, e.where, "held() can only be used inside a process or procedure");
-                return binary_fold(ir::ExprOp::eq, std::move(m), constant(c.self, arena_.integer()), arena_.boolean(),
-                                   e.where);
-            }
-            return binary_fold(ir::ExprOp::ne, std::move(m), constant(-1, arena_.integer()), arena_.boolean(), e.where);
-        }
-        if (f == "kref_put")
-            fail(sink_, e.where, "kref_put() can be used in an expression only inside a process or procedure");
-        fail(sink_, e.where, fmt::format("{}() is a statement, not a value", f));
-    }
+    if (is_builtin(n)) return lower_builtin_value(e, c, *this, sink_);
     const Symbol* s = symbols_.find(c.module, n);
     if (s && s->kind == SymKind::type) {
         const Type* t = types_.named(*s, *this);
@@ -447,7 +426,7 @@ TExpr ExprLowering::call_expr(const ast::Expr& e, ExprContext& c) {
         return constant(k.e.value, t);
     }
     if (!s) {
-        std::vector<std::string> cands{"lock", "unlock", "kref_init", "kref_get", "kref_put", "locked", "held"};
+        std::vector<std::string> cands = builtin_names();
         const std::size_t m = symbols_.resolve_module(c.module, n);
         for (const auto& [name, sym] : symbols_.in(m))
             if (sym.kind == SymKind::proc) cands.push_back(name);

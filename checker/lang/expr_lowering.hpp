@@ -67,15 +67,14 @@ public:
     Value eval_const(const ast::Expr& e, std::size_t module) override;
     std::int64_t const_int(const ast::Expr& e, std::size_t module, const char* what) override;
 
-    /// A kref's count reads as an integer.
+    /// The value `x` reads as: a primitive's readable value (a kref's count), else `x` itself.
     TExpr rvalue(TExpr x);
     /// `a op b` of type `t`, folded when both sides are constant (a division by zero or a 32-bit
     /// overflow there is an error at `where`).
     TExpr binary_fold(ir::ExprOp op, TExpr a, TExpr b, const Type* t, support::SourceRange where);
-    /// The built-in operations of the kernel primitives: lock, unlock, kref_*, locked, held.
-    static bool is_builtin(const ast::Name& n);
     /// `r`'s source text on one line.
     [[nodiscard]] std::string text(support::SourceRange r) const { return source_text(sm_, r); }
+    [[nodiscard]] TypeArena& arena() { return arena_; }
 
 private:
     static ir::ExprOp to_ir(ast::Op op);

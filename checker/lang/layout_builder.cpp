@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "checker/lang/layout_builder.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
-#include "checker/support/check.hpp"
+#include "checker/lang/primitives.hpp"
 
 namespace iomc::lang {
 
@@ -18,14 +16,12 @@ SlotDomain LayoutBuilder::domain(const Type* t) const {
                     ir::ValueKind::enumeration, t->en->table};
         case TypeKind::scalarset:
             return {t->optional ? -1 : 0, t->ss->size - 1, ir::ValueKind::scalarset, t->ss->table};
-        case TypeKind::mutex: return {-1, std::max<std::int64_t>(instance_count_ - 1, 0), ir::ValueKind::mutex};
-        case TypeKind::kref: return {0, t->hi, ir::ValueKind::kref};
-        default: IOMC_UNREACHABLE("not a scalar type");
+        default: return primitive_domain(t, instance_count_);
     }
 }
 
 std::int64_t LayoutBuilder::default_value(const SlotDomain& d) {
-    if (d.kind == ir::ValueKind::mutex || d.lo == -1) return -1;
+    if (d.lo == -1) return -1;  // none, or a free mutex
     return d.lo <= 0 && 0 <= d.hi ? 0 : d.lo;
 }
 
@@ -70,12 +66,8 @@ ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, std::opt
             s.process = process;
             s.init = static_cast<std::int32_t>(default_value(d));
             if (init) {
-                if (t->kind == TypeKind::mutex || t->kind == TypeKind::kref) {
-                    if (t->kind == TypeKind::mutex)
-                        fail(sink_, where, "a mutex cannot have an initializer; it starts free");
-                    if (init->t->kind != TypeKind::integer)
-                        fail(sink_, where,
-                             fmt::format("a kref starts at an integer count, found {}", type_name(init->t)));
+                if (is_primitive(t)) {
+                    check_primitive_init(t, *init, where, sink_);
                 } else if (!assignable(t, init->t)) {
                     fail(sink_, where,
                          fmt::format("cannot initialize {} '{}' with a value of type {}", type_name(t), name,

@@ -114,8 +114,6 @@ private:
     const Type* call_result_type(const ast::Expr& call);
     bool step_stmt(const ast::Stmt& s, const StepEmitter& emit);
     bool lower_simple(const ast::Stmt& s, std::vector<ir::Instr>& code);
-    void kref_or_lock(const ast::Expr& call, std::vector<ir::Instr>& code);
-    void kref_op(const ast::Expr& call, std::vector<ir::Instr>& code, const TExpr* result);
 
     // ---- cfg.cpp: control flow outside atomic blocks
     std::uint32_t new_node(support::SourceRange where);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-/// @file Statements pass, the one-step statements (assignment, await, assert, choose, skip, the
-/// built-in operations of mutex and kref) in both lowering modes, and what both modes share:
-/// statements and messages for traces, local slots, and finding the calls an expression makes.
+/// @file Statements pass, the one-step statements (assignment, await, assert, choose, skip, and
+/// the built-in operations, which primitives.cpp lowers) in both lowering modes, and what both
+/// modes share: statements and messages for traces, local slots, and finding the calls an
+/// expression makes.
 #include <fmt/format.h>
 
+#include "checker/lang/primitives.hpp"
 #include "checker/lang/statement_lowering.hpp"
 
 namespace iomc::lang {
@@ -126,8 +128,8 @@ void StatementLowering::declare_local(const ast::VarDecl& d) {
 void StatementLowering::find_calls(const ast::Expr& e, std::vector<const ast::Expr*>& out, const ExprContext& c) {
     for (const auto& k : e.kids) find_calls(*k, out, c);
     if (e.kind != ast::ExprKind::call) return;
-    if (ExprLowering::is_builtin(e.name)) {
-        if (e.name.last() == "kref_put") out.push_back(&e);
+    if (is_builtin(e.name)) {
+        if (is_builtin_with_result(e)) out.push_back(&e);
         return;
     }
     const Symbol* s = nullptr;
@@ -141,15 +143,14 @@ void StatementLowering::find_calls(const ast::Expr& e, std::vector<const ast::Ex
 
 /// A call to a user procedure (not a built-in, not a scalarset conversion like Dev(0)).
 bool StatementLowering::is_proc_call(const ast::Expr& e) {
-    if (e.kind != ast::ExprKind::call || ExprLowering::is_builtin(e.name)) return false;
+    if (e.kind != ast::ExprKind::call || is_builtin(e.name)) return false;
     const Symbol* sym = symbols_.find(ctx().module, e.name);
     return !sym || sym->kind == SymKind::proc;  // unknown names are reported by bind_call
 }
 
 /// A call the statement itself performs: a procedure call or kref_put as the whole right side.
 bool StatementLowering::handles_top_call(const ast::Expr& e) {
-    return is_proc_call(e) ||
-           (e.kind == ast::ExprKind::call && ExprLowering::is_builtin(e.name) && e.name.last() == "kref_put");
+    return is_proc_call(e) || is_builtin_with_result(e);
 }
 
 void StatementLowering::reject_calls_in_await(const ast::Stmt& s) {
@@ -162,7 +163,7 @@ void StatementLowering::reject_calls_in_await(const ast::Stmt& s) {
 }
 
 const Type* StatementLowering::call_result_type(const ast::Expr& call) {
-    if (ExprLowering::is_builtin(call.name)) return types_.arena().boolean();  // kref_put
+    if (is_builtin(call.name)) return builtin_result_type(types_.arena());
     const Symbol* s = symbols_.find(ctx().module, call.name);
     if (!s->decl->type) fail(sink_, call.where, fmt::format("procedure '{}' returns no value", call.name.str()));
     return types_.resolve(s->module, *s->decl->type, exprs_);
@@ -201,7 +202,7 @@ bool StatementLowering::step_stmt(const ast::Stmt& s, const StepEmitter& emit) {
             return true;
         case ast::StmtKind::call:
             emit.hoist(s.rhs.get(), true);
-            if (ExprLowering::is_builtin(s.rhs->name)) {
+            if (is_builtin(s.rhs->name)) {
                 emit.step(s);
                 return true;
             }
@@ -218,22 +219,16 @@ bool StatementLowering::lower_simple(const ast::Stmt& s, std::vector<ir::Instr>&
         case ast::StmtKind::assign: {
             TExpr lhs = exprs_.lower(*s.lhs, c);
             if (!lhs.lvalue) fail(sink_, s.lhs->where, fmt::format("cannot assign to '{}'", text(s.lhs->where)));
-            if (lhs.t->kind == TypeKind::mutex)
-                fail(sink_, s.lhs->where,
-                     fmt::format("cannot assign to mutex '{}'; use lock() and unlock()", text(s.lhs->where)));
-            if (lhs.t->kind == TypeKind::kref)
-                fail(
-                    sink_, s.lhs->where,
-                    fmt::format("cannot assign to kref '{}'; use kref_init, kref_get or kref_put", text(s.lhs->where)));
+            if (auto why = primitive_assign_error(lhs.t, text(s.lhs->where))) fail(sink_, s.lhs->where, *why);
             if (lhs.t->kind == TypeKind::structure || lhs.t->kind == TypeKind::array)
                 fail(sink_, s.lhs->where,
                      fmt::format("cannot assign a whole {}; assign its elements", type_name(lhs.t)));
-            if (s.rhs->kind == ast::ExprKind::call && ExprLowering::is_builtin(s.rhs->name) &&
-                s.rhs->name.last() == "kref_put") {
+            if (is_builtin_with_result(*s.rhs)) {
                 if (lhs.t->kind != TypeKind::boolean)
                     fail(sink_, s.lhs->where,
-                         fmt::format("kref_put() gives a bool, but '{}' is {}", text(s.lhs->where), type_name(lhs.t)));
-                kref_op(*s.rhs, code, &lhs);
+                         fmt::format("{}() gives a bool, but '{}' is {}", s.rhs->name.last(), text(s.lhs->where),
+                                     type_name(lhs.t)));
+                lower_builtin_stmt(*s.rhs, c, exprs_, code, &lhs, sink_);
                 return true;
             }
             TExpr rhs = exprs_.lower(*s.rhs, c);
@@ -290,8 +285,7 @@ bool StatementLowering::lower_simple(const ast::Stmt& s, std::vector<ir::Instr>&
             TExpr lhs = exprs_.lower(*s.lhs, c);
             if (!lhs.lvalue)
                 fail(sink_, s.lhs->where, fmt::format("cannot choose a value for '{}'", text(s.lhs->where)));
-            if (lhs.t->kind == TypeKind::mutex || lhs.t->kind == TypeKind::kref || lhs.t->kind == TypeKind::structure ||
-                lhs.t->kind == TypeKind::array)
+            if (is_primitive(lhs.t) || lhs.t->kind == TypeKind::structure || lhs.t->kind == TypeKind::array)
                 fail(sink_, s.lhs->where, fmt::format("choose needs a scalar variable, found {}", type_name(lhs.t)));
             ir::Instr in;
             in.kind = ir::InstrKind::choose;
@@ -301,53 +295,13 @@ bool StatementLowering::lower_simple(const ast::Stmt& s, std::vector<ir::Instr>&
             return true;
         }
         case ast::StmtKind::call: {
-            if (!ExprLowering::is_builtin(s.rhs->name)) return false;
-            kref_or_lock(*s.rhs, code);
+            if (!is_builtin(s.rhs->name)) return false;
+            lower_builtin_stmt(*s.rhs, c, exprs_, code, nullptr, sink_);
             return true;
         }
         case ast::StmtKind::skip: return true;
         default: return false;
     }
-}
-
-void StatementLowering::kref_or_lock(const ast::Expr& call, std::vector<ir::Instr>& code) {
-    const auto& f = call.name.last();
-    if (f == "locked" || f == "held") fail(sink_, call.where, fmt::format("{}() is a test; use it in a condition", f));
-    if (f == "kref_init" || f == "kref_get" || f == "kref_put") {
-        kref_op(call, code, nullptr);
-        return;
-    }
-    if (call.kids.size() != 1) fail(sink_, call.where, fmt::format("{}() takes one mutex", f));
-    TExpr m = exprs_.lower(*call.kids[0], ctx());
-    if (m.t->kind != TypeKind::mutex)
-        fail(sink_, call.kids[0]->where,
-             fmt::format("{}() needs a mutex, found '{}' of type {}", f, text(call.kids[0]->where), type_name(m.t)));
-    ir::Instr in;
-    in.kind = f == "lock" ? ir::InstrKind::lock : ir::InstrKind::unlock;
-    in.target = std::move(m.e);
-    in.self = ctx().self;
-    in.what = text(call.kids[0]->where);
-    code.push_back(std::move(in));
-}
-
-void StatementLowering::kref_op(const ast::Expr& call, std::vector<ir::Instr>& code, const TExpr* result) {
-    const auto& f = call.name.last();
-    if (call.kids.size() != 1) fail(sink_, call.where, fmt::format("{}() takes one kref", f));
-    TExpr r = exprs_.lower(*call.kids[0], ctx());
-    if (r.t->kind != TypeKind::kref)
-        fail(sink_, call.kids[0]->where,
-             fmt::format("{}() needs a kref, found '{}' of type {}", f, text(call.kids[0]->where), type_name(r.t)));
-    ir::Instr in;
-    in.kind = f == "kref_init"  ? ir::InstrKind::kref_init
-              : f == "kref_get" ? ir::InstrKind::kref_get
-                                : ir::InstrKind::kref_put;
-    in.target = std::move(r.e);
-    in.what = text(call.kids[0]->where);
-    if (result) {
-        in.result = result->e;
-        in.has_result = true;
-    }
-    code.push_back(std::move(in));
 }
 
 }  // namespace iomc::lang

@@ -3,20 +3,16 @@
 
 #include <fmt/format.h>
 
+#include "checker/lang/primitives.hpp"
+
 namespace iomc::lang {
 
 const Type* TypeResolver::resolve(std::size_t module, const ast::TypeExpr& te, ConstantEvaluator& eval) {
     const Type* base = nullptr;
     switch (te.kind) {
         case ast::TypeKind::bool_: base = arena_.boolean(); break;
-        case ast::TypeKind::mutex: base = arena_.make(Type{TypeKind::mutex}); break;
-        case ast::TypeKind::kref: {
-            const auto bound = eval.const_int(*te.hi, module, "a kref bound");
-            if (bound < 1 || bound > 255)
-                fail(sink_, te.hi->where, fmt::format("kref bound {} is outside 1..255", bound));
-            base = arena_.make(Type{TypeKind::kref, 0, bound});
-            break;
-        }
+        case ast::TypeKind::mutex:
+        case ast::TypeKind::kref: base = resolve_primitive(te, module, arena_, eval, sink_); break;
         case ast::TypeKind::scalarset:
             fail(sink_, te.where, "a scalarset must be named: declare it as 'type Dev = scalarset(N);'");
         case ast::TypeKind::range: {
