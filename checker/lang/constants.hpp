@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// @file Resolve pass, constants: selects the variant, collects its constant settings, the
+/// @file Constants pass: selects the variant, collects its constant settings, the
 /// scenario's `const ns::NAME = v;` overrides and the -D values, and evaluates each constant on
 /// demand (a constant may use others, and types use constants), once. Input: SymbolTable,
 /// CompileOptions; the types pass (declared types) and a ConstantEvaluator (the expression

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 /// @file The front end's semantic pipeline. One Elaboration per (model, variant, -D list) owns
-/// the IR being built and the passes, constructed in pipeline order, each reading the outputs
-/// of the ones before it:
-///   resolve      symbol_table.cpp   names of every module                 -> SymbolTable
-///                constants.cpp      variant, -D, constant values          -> Constants
-///   types        type_resolver.cpp  type expressions and named types      -> Types
-///   layout       layout_builder.cpp slot domains, globals                 -> StateLayout slots
-///   expressions  expr_lowering.cpp  typing and lowering                   -> TExpr
-///   properties   properties.cpp     built-ins, named assertions, invariants, metrics
-///   processes    processes.cpp      instances; CFG -> locations, groups   -> ir::Process
-///   statements   steps.cpp, cfg.cpp, atomic.cpp, inline.cpp             -> ProcessCfg
-/// Constants, types and expressions are evaluated on demand, so the early passes call back
-/// into the expression pass through ConstantEvaluator.
+/// the IR being built and one object per pass, constructed in this order, each using only
+/// the ones before it (docs/architecture.md, "The front end's passes"):
+///   resolve      symbol_table.cpp     every module's names             -> SymbolTable
+///   types        type_resolver.cpp    type expressions, named types    -> Types
+///   constants    constants.cpp        variant, -D, constant values     -> Constants
+///   layout       layout_builder.cpp   slot domains, globals            -> StateLayout slots
+///   expressions  expr_lowering.cpp    typing and lowering              -> TExpr
+///   properties   properties.cpp       built-ins, assertions, invariants, metrics -> ir::Property
+///   statements   steps.cpp, cfg.cpp, atomic.cpp, inline.cpp            -> ProcessCfg
+///   processes    processes.cpp        instances; CFG to locations      -> ir::Process, groups
+/// Constants, types and expressions are evaluated on demand and refer to each other, so the
+/// types and constants passes call back into the expression pass through ConstantEvaluator.
+/// run() gives the order in which the passes run.
 #include "checker/lang/elaborate.hpp"
 
 #include <fmt/format.h>

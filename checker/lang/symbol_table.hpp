@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// @file Resolve pass, symbols: every module's top-level names (constants, types, enumerators,
+/// @file Resolve pass: every module's top-level names (constants, types, enumerators,
 /// variables, procedures, processes, invariants and metrics) and the lookup of qualified names
 /// through import aliases. Input: the loaded Model. Output: the SymbolTable, which every later
 /// pass reads; duplicate declarations are reported while it is built.
