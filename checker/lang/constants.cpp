@@ -126,8 +126,7 @@ void Constants::select(const CompileOptions& options, ConstantEvaluator& eval) {
             try {
                 if (mi != root)
                     fail(sink_, d.name_where,
-                         "only the scenario (the file named on the command line) can set an "
-                         "imported constant");
+                         "only the scenario (the file named on the command line) can set an imported constant");
                 const auto& name = d.settings.front().first;
                 const Symbol* s = symbols_.find(mi, name);
                 if (!s || s->kind != SymKind::constant)

@@ -435,8 +435,7 @@ TExpr ExprLowering::call_expr(const ast::Expr& e, ExprContext& c) {
     if (s->kind != SymKind::proc) fail(sink_, n.where, fmt::format("'{}' is not a procedure", n.str()));
     if (c.in_invariant || c.const_only)
         fail(sink_, e.where,
-             "procedure calls are not allowed here (invariants and constants "
-             "must be side-effect free)");
+             "procedure calls are not allowed here (invariants and constants must be side-effect free)");
     // Every call in a statement is lowered before the statement; this one is in a place
     // that has no statement around it.
     fail(sink_, e.where, "a procedure call cannot appear here; store its result in a variable first");

@@ -47,8 +47,7 @@ ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, std::opt
         case TypeKind::structure:
             if (init)
                 fail(sink_, where,
-                     fmt::format("a struct variable cannot have an initializer; its fields start at "
-                                 "their defaults"));
+                     fmt::format("a struct variable cannot have an initializer; its fields start at their defaults"));
             for (const auto& f : t->st->fields) alloc(f.type, name + "." + f.name, std::nullopt, process, where);
             break;
         case TypeKind::array:

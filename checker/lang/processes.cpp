@@ -26,8 +26,7 @@ std::vector<Instance> enumerate_instances(const SymbolTable& symbols, TypeResolv
                     if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration &&
                         t->kind != TypeKind::integer && t->kind != TypeKind::boolean)
                         fail(sink, p.where,
-                             fmt::format("a process parameter must be a scalarset, an enum, a range or "
-                                         "bool, not {}",
+                             fmt::format("a process parameter must be a scalarset, an enum, a range or bool, not {}",
                                          type_name(t)));
                     if (t->optional) fail(sink, p.where, "a process parameter cannot be optional");
                     std::vector<std::vector<Value>> next;

@@ -44,9 +44,7 @@ ir::PropertyId PropertyBuilder::assertion(const ast::Stmt& s, std::size_t module
     for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i)
         if (properties_[i].name == s.label)
             fail(sink_, s.label_where,
-                 fmt::format("'{}' is the name of a built-in property; name the assertion "
-                             "differently",
-                             s.label));
+                 fmt::format("'{}' is the name of a built-in property; name the assertion differently", s.label));
     const std::string name = symbols_.qualified(module, s.label);
     if (auto it = named_asserts_.find(name); it != named_asserts_.end()) return it->second;
     ir::Property p;
@@ -69,8 +67,7 @@ void PropertyBuilder::compile_invariants() {
                 for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i)
                     if (properties_[i].name == d.name)
                         fail(sink_, d.name_where,
-                             fmt::format("'{}' is the name of a built-in property; name the "
-                                         "invariant differently",
+                             fmt::format("'{}' is the name of a built-in property; name the invariant differently",
                                          d.name));
                 ir::Property p;
                 p.id = ir::PropertyId{static_cast<std::uint32_t>(properties_.size())};

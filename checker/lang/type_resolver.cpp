@@ -57,8 +57,7 @@ const Type* TypeResolver::resolve(std::size_t module, const ast::TypeExpr& te, C
                         !ix->optional;
         if (!ok)
             fail(sink_, te.dims[i]->where,
-                 fmt::format("an array index type must be bool, a range, an enum or a "
-                             "scalarset, not {}",
+                 fmt::format("an array index type must be bool, a range, an enum or a scalarset, not {}",
                              type_name(ix)));
         Type a{TypeKind::array};
         a.elem = t;
