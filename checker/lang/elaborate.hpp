@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-/// @file Elaboration: resolves names and types of one variant, evaluates constants (defaults,
-/// the variant's settings, -D), instantiates processes, inlines procedures and lowers every
-/// statement to ir fragments. Internal to checker/lang; frontend.hpp is the public entry.
+/// @file Elaboration: compiles one variant of a loaded Model (with -D overrides) to an
+/// ir::TransitionSystem by running the semantic passes in order (see elaborate.cpp). Internal to
+/// checker/lang; frontend.hpp is the public entry.
 #pragma once
 
 #include <memory>
@@ -11,6 +11,7 @@
 
 namespace iomc::lang {
 
+/// Errors go to `sink`; any error means no system.
 std::unique_ptr<ir::TransitionSystem> elaborate(const Model& model, const CompileOptions& options,
                                                 support::DiagnosticSink& sink);
 

@@ -58,6 +58,15 @@ std::int64_t domain_size(const Type* t) {
     }
 }
 
+std::string index_name(const Type* ix, std::int64_t i) {
+    switch (ix->kind) {
+        case TypeKind::boolean: return i ? "true" : "false";
+        case TypeKind::integer: return fmt::format("{}", ix->lo + i);
+        case TypeKind::enumeration: return ix->en->enumerators[static_cast<std::size_t>(i)];
+        default: return fmt::format("{}", i);
+    }
+}
+
 std::uint32_t leaf_count(const Type* t) {
     switch (t->kind) {
         case TypeKind::structure: {

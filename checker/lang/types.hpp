@@ -78,6 +78,9 @@ private:
 std::string type_name(const Type* t);
 /// Number of values of an index type (bool 2, range hi-lo+1, enum, scalarset size).
 std::int64_t domain_size(const Type* t);
+/// How value number `i` (0-based) of index type `ix` prints: "true", "3" (a range from its lo),
+/// "dma", "2" (a scalarset).
+std::string index_name(const Type* ix, std::int64_t i);
 /// Number of scalar leaves (state slots) of a type.
 std::uint32_t leaf_count(const Type* t);
 /// True when a value of type `from` may be stored into `to` (range checks happen at run time).

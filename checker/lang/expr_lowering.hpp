@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/// @file Expressions pass: type-checks an expression and lowers it to an ir::Expr. Constants
+/// fold, fields and constant indices become slots, dynamic indices become element accesses
+/// with their strides, quantifiers expand over their domain, `p(d)@L` and `p(d) past L` become
+/// pc tests. Input: an ast::Expr in an ExprContext (module, local scopes, process instance,
+/// calls already lowered into temporaries) and the earlier passes' tables: SymbolTable,
+/// Constants, TypeResolver, the global variables of LayoutBuilder and, for `@`/`past`, the
+/// locations of compiled process instances. Output: a TExpr (the ir::Expr and its Type).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "checker/lang/constants.hpp"
+#include "checker/lang/layout_builder.hpp"
+#include "checker/lang/sema.hpp"
+#include "checker/lang/symbol_table.hpp"
+#include "checker/lang/type_resolver.hpp"
+
+namespace iomc::lang {
+
+/// A name bound in a local scope: a constant (process parameter, loop or quantifier variable,
+/// constant-argument procedure parameter) or a storage location (local variable).
+struct Binding {
+    bool is_value = true;
+    Value val;
+    TExpr lv;
+};
+
+using Scope = std::map<std::string, Binding>;
+
+/// Where an expression is read: what its names can mean and what it may do.
+struct ExprContext {
+    std::size_t module = 0;
+    std::vector<Scope> scopes;                  ///< innermost last
+    bool const_only = false;                    ///< a constant expression: no variables
+    bool in_invariant = false;                  ///< an invariant or metric: `@`/`past` allowed, no calls
+    std::int64_t self = -1;                     ///< process instance, -1 outside processes
+    std::map<const ast::Expr*, TExpr> hoisted;  ///< calls already executed into temporaries
+};
+
+/// What `p(d)@L` and `p(d) past L` need from a compiled process instance.
+struct InstanceLocations {
+    const ast::Decl* decl = nullptr;
+    std::vector<Value> params;
+    ir::SlotId pc{0};
+    std::map<std::string, std::vector<std::uint32_t>> label_locs;  ///< label -> locations
+    std::vector<std::uint32_t> idom;                               ///< immediate dominators
+};
+
+/// Types and lowers expressions of one compilation. Errors are reported and abandon the
+/// expression (Abandon). Not thread-safe.
+class ExprLowering final : public ConstantEvaluator {
+public:
+    /// `locations` grows as the processes pass compiles instances; it is read only by `@` and
+    /// `past`, which invariants use after every instance is compiled.
+    ExprLowering(const SymbolTable& symbols, Constants& constants, TypeResolver& types, const LayoutBuilder& layout,
+                 const std::vector<InstanceLocations>& locations, const support::SourceManager& sm,
+                 support::DiagnosticSink& sink)
+        : symbols_(symbols), constants_(constants), types_(types), arena_(types.arena()), layout_(layout),
+          locations_(locations), sm_(sm), sink_(sink) {}
+
+    /// Types and lowers `e`, read in `c`.
+    TExpr lower(const ast::Expr& e, ExprContext& c);
+    Value eval_const(const ast::Expr& e, std::size_t module) override;
+    std::int64_t const_int(const ast::Expr& e, std::size_t module, const char* what) override;
+
+    /// The value `x` reads as: a primitive's readable value (a kref's count), else `x` itself.
+    TExpr rvalue(TExpr x);
+    /// `a op b` of type `t`, folded when both sides are constant (a division by zero or a 32-bit
+    /// overflow there is an error at `where`).
+    TExpr binary_fold(ir::ExprOp op, TExpr a, TExpr b, const Type* t, support::SourceRange where);
+    /// `r`'s source text on one line.
+    [[nodiscard]] std::string text(support::SourceRange r) const { return source_text(sm_, r); }
+    [[nodiscard]] TypeArena& arena() { return arena_; }
+
+private:
+    static ir::ExprOp to_ir(ast::Op op);
+    static const char* op_text(ast::Op op);
+    TExpr constant(std::int64_t v, const Type* t);
+    static TExpr retype(TExpr x, const Type* t);
+    void check_index(const Type* ix_type, const TExpr& ix, const ast::Expr& where);
+    TExpr index_into(TExpr base, TExpr ix, const ast::Expr& e);
+    TExpr name_expr(const ast::Expr& e, ExprContext& c);
+    TExpr binary_expr(const ast::Expr& e, ExprContext& c);
+    TExpr call_expr(const ast::Expr& e, ExprContext& c);
+    TExpr location_expr(const ast::Expr& e, ExprContext& c);
+    [[nodiscard]] std::vector<std::string> visible_names(const ExprContext& c) const;
+
+    const SymbolTable& symbols_;
+    Constants& constants_;
+    TypeResolver& types_;
+    TypeArena& arena_;
+    const LayoutBuilder& layout_;
+    const std::vector<InstanceLocations>& locations_;
+    const support::SourceManager& sm_;
+    support::DiagnosticSink& sink_;
+};
+
+}  // namespace iomc::lang

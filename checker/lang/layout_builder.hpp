@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+/// @file Layout pass: the slots of the state vector. Gives each scalar type its slot domain and
+/// initial value, allocates the slots of a variable (a struct or an array is a run of
+/// consecutive slots, named "dev[1].probed"; arrays row-major, fields in order) and declares
+/// every global variable, in declaration order. Input: resolved Types, initializers through a
+/// ConstantEvaluator, the number of process instances (a mutex slot holds its owner). Output:
+/// ir::StateLayout slots, and the storage of each global variable.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "checker/ir/state_layout.hpp"
+#include "checker/lang/sema.hpp"
+#include "checker/lang/symbol_table.hpp"
+#include "checker/lang/type_resolver.hpp"
+
+namespace iomc::lang {
+
+/// The values a slot of a scalar type holds, and how they print.
+struct SlotDomain {
+    std::int64_t lo, hi;
+    ir::ValueKind kind;
+    std::uint32_t table = 0;  ///< enum names or scalarset table
+};
+
+/// Allocates the slots of one compilation. Not thread-safe.
+class LayoutBuilder {
+public:
+    LayoutBuilder(ir::StateLayout& layout, support::DiagnosticSink& sink) : layout_(layout), sink_(sink) {}
+
+    /// Sets the number of process instances, which bounds a mutex's owner. Call it before
+    /// allocating a mutex or asking for its domain.
+    void set_instance_count(std::int64_t n) { instance_count_ = n; }
+
+    /// The domain of a slot of scalar type `t` (optional enums and scalarsets use -1 for none).
+    [[nodiscard]] SlotDomain domain(const Type* t) const;
+    /// The value a slot starts with when its declaration has no initializer.
+    static std::int64_t default_value(const SlotDomain& d);
+    /// Bits a value of type `t` occupies in the packed state (for the stride of an array).
+    [[nodiscard]] std::uint32_t type_bits(const Type* t) const;
+
+    /// Adds the slots of a variable of type `t` named `name`, owned by process instance
+    /// `process` (UINT32_MAX for a global), with an optional constant initializer that every
+    /// leaf takes; returns the first slot. A bad initializer is reported at `where`, abandoning.
+    ir::SlotId alloc(const Type* t, const std::string& name, std::optional<Value> init, std::uint32_t process,
+                     support::SourceRange where);
+    /// The storage expression (an lvalue) of a variable of type `t` starting at slot `first`.
+    static TExpr storage(const Type* t, ir::SlotId first);
+    /// The initial value of slot `s`.
+    [[nodiscard]] std::int64_t initial(ir::SlotId s) const { return layout_.slot(s).init; }
+
+    /// Allocates every global variable of every module, in declaration order. A declaration with
+    /// an error is reported and skipped.
+    void declare_globals(const SymbolTable& symbols, TypeResolver& types, ConstantEvaluator& eval);
+    /// The storage of global variable `d`; null when its declaration had an error.
+    [[nodiscard]] const TExpr* global(const ast::Decl* d) const;
+
+private:
+    ir::StateLayout& layout_;
+    support::DiagnosticSink& sink_;
+    std::int64_t instance_count_ = 0;
+    std::map<const ast::Decl*, TExpr> globals_;
+};
+
+}  // namespace iomc::lang
