@@ -65,17 +65,32 @@ std::string shortest_without_reductions(const ir::TransitionSystem& ts, const ex
                        full.incomplete_reason.empty() ? "no counterexample" : full.incomplete_reason);
 }
 
-/// "reductions: ..." as the report prints it.
-std::string reductions_line(const explore::Result& r) {
+}  // namespace
+
+std::string reductions_text(const explore::Result& r) {
     const auto& x = r.reductions;
-    if (!x.por) {
-        if (!x.por_off.empty()) return fmt::format("reductions: none (partial-order reduction off: {})\n", x.por_off);
-        return "reductions: none\n";
+    std::vector<std::string> parts;
+    if (x.por)
+        parts.push_back(fmt::format("partial-order (stubborn sets; {} of {} states expanded with a reduced set, {} "
+                                    "widened by the cycle proviso)",
+                                    x.por_reduced, x.por_expanded, x.por_proviso));
+    if (x.symmetry != reduce::SymmetryMode::off) {
+        std::string sets;
+        for (const auto& s : x.symmetric) sets += (sets.empty() ? "" : ", ") + s;
+        std::string mode = x.symmetry == reduce::SymmetryMode::exact ? "exact" : "heuristic";
+        if (x.symmetry == reduce::SymmetryMode::exact && x.sym_heuristic)
+            mode = fmt::format("exact, except {} states with too many ties, heuristic", x.sym_heuristic);
+        parts.push_back(fmt::format("symmetry over {} ({})", sets, mode));
     }
-    return fmt::format("reductions: partial-order (stubborn sets; {} of {} states expanded with a reduced set, {} "
-                       "widened by the cycle proviso)\n",
-                       x.por_reduced, x.por_expanded, x.por_proviso);
+    std::string out = "reductions: " + (parts.empty() ? std::string("none") : parts[0]);
+    for (std::size_t k = 1; k < parts.size(); ++k) out += "; " + parts[k];
+    if (!x.por_off.empty()) out += fmt::format(" (partial-order reduction off: {})", x.por_off);
+    out += "\n";
+    for (const auto& a : x.asymmetric) out += fmt::format("symmetry off for {}\n", a);
+    return out;
 }
+
+namespace {
 
 }  // namespace
 
@@ -174,7 +189,11 @@ int run_check(const CheckOptions& o) {
                      : r.verdict == explore::Verdict::violated ? exit_violated
                                                                : exit_incomplete;
     if (o.json) {
-        std::fputs(check_report_json(*ts, r, peak).c_str(), stdout);
+        const std::string kind = eo.strategy == explore::Strategy::dfs ? "dfs"
+                                 : shortest_steps                     ? "fewest-switches"
+                                 : shortest_note.empty()              ? "shortest"
+                                                                      : "shortest of the reduced graph";
+        std::fputs(check_report_json(*ts, r, peak, kind).c_str(), stdout);
         return code;
     }
     std::string out = report_header(*model, *ts);
@@ -197,7 +216,7 @@ int run_check(const CheckOptions& o) {
                                explore::format_ratio(m.max), m.end_states, m.end_states == 1 ? "" : "s",
                                r.complete ? "" : " (of the states explored)");
     }
-    const std::string reductions = reductions_line(r);
+    const std::string reductions = reductions_text(r);
     switch (r.verdict) {
         case explore::Verdict::holds:
             out += fmt::format("result: holds: every checked property holds in every interleaving\n{}\n{}", figures,

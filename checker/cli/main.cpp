@@ -24,6 +24,10 @@ void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
         ->type_name("bfs|dfs");
     cmd->add_flag("--no-por", c.no_por,
                   "explore every interleaving: no partial-order reduction (on by default; docs/cli.md)");
+    cmd->add_option("--symmetry", c.symmetry,
+                    "scalarset symmetry reduction: exact (one representative per orbit, default), heuristic "
+                    "(sorted, faster, may keep several) or off; scalarsets the model breaks are never reduced")
+        ->type_name("MODE");
     cmd->add_flag("--por-check", c.por_check,
                   "self-check: verify the partial-order reduction's conditions at every state against the full "
                   "successor set (slow; a failure is a bug in iomc, exit 4)");

@@ -61,6 +61,17 @@ bool explorer_options(const CommonOptions& c, explore::Options& out) {
                      c.max_memory.c_str());
         return false;
     }
+    if (c.symmetry == "exact") {
+        out.symmetry = reduce::SymmetryMode::exact;
+    } else if (c.symmetry == "heuristic") {
+        out.symmetry = reduce::SymmetryMode::heuristic;
+    } else if (c.symmetry == "off") {
+        out.symmetry = reduce::SymmetryMode::off;
+    } else {
+        std::fprintf(stderr, "iomc: error: unknown symmetry mode '%s'; available: exact, heuristic, off\n",
+                     c.symmetry.c_str());
+        return false;
+    }
     out.por = !c.no_por;
     out.por_check = c.por_check;
     if (c.por_check && c.no_por) {

@@ -19,6 +19,7 @@ struct CommonOptions {
     std::string strategy = "bfs";
     bool no_por = false;                  ///< --no-por: no partial-order reduction
     bool por_check = false;               ///< --por-check: verify each stubborn set
+    std::string symmetry = "exact";       ///< --symmetry exact|heuristic|off
 };
 
 struct CheckOptions {
