@@ -48,6 +48,8 @@ std::string shortest_without_reductions(const ir::TransitionSystem& ts, const ex
     explore::Options plain = eo;
     plain.por = false;
     plain.por_check = false;
+    plain.symmetry = reduce::SymmetryMode::off;
+    plain.threads = 1;  // sequential: the same trace on every run
     plain.stop_at_first = true;
     plain.properties = {r.counterexample->violation.property};
     plain.progress = nullptr;
@@ -167,7 +169,11 @@ int run_check(const CheckOptions& o) {
         return exit_self_check;
     }
     std::string shortest_note;
-    if (o.trace_kind == "shortest" && r.counterexample && eo.strategy == explore::Strategy::bfs && r.reductions.por)
+    // With reductions or threads the BFS trace is a shortest one of the reduced graph, or one of
+    // several shortest ones; one sequential BFS without reductions finds the trace a reviewer
+    // reads, the same on every run.
+    if (o.trace_kind == "shortest" && r.counterexample && eo.strategy == explore::Strategy::bfs &&
+        (r.reductions.por || r.reductions.symmetry != reduce::SymmetryMode::off || r.stats.threads > 1))
         shortest_note = shortest_without_reductions(*ts, eo, r);
     std::size_t shortest_steps = 0;
     if (o.trace_kind == "fewest-switches" && r.counterexample) {

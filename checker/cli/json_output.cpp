@@ -30,7 +30,7 @@ nlohmann::json reductions_json(const explore::Result& r) {
         nlohmann::json p;
         p["name"] = "partial-order";
         p["method"] = "stubborn sets";
-        p["proviso"] = explore::por_proviso_text;
+        p["proviso"] = x.proviso;
         p["states_expanded"] = x.por_expanded;
         p["states_reduced"] = x.por_reduced;
         p["states_widened_by_proviso"] = x.por_proviso;

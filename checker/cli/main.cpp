@@ -24,6 +24,10 @@ void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
         ->type_name("bfs|dfs");
     cmd->add_flag("--no-por", c.no_por,
                   "explore every interleaving: no partial-order reduction (on by default; docs/cli.md)");
+    cmd->add_option("--threads", c.threads,
+                    "threads of the breadth-first search (default: one per core); dfs runs on one")
+        ->type_name("N")
+        ->check(CLI::Range(1U, 1024U));
     cmd->add_option("--symmetry", c.symmetry,
                     "scalarset symmetry reduction: exact (one representative per orbit, default), heuristic "
                     "(sorted, faster, may keep several) or off; scalarsets the model breaks are never reduced")

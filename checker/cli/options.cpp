@@ -72,6 +72,7 @@ bool explorer_options(const CommonOptions& c, explore::Options& out) {
                      c.symmetry.c_str());
         return false;
     }
+    out.threads = c.threads;
     out.por = !c.no_por;
     out.por_check = c.por_check;
     if (c.por_check && c.no_por) {

@@ -20,6 +20,7 @@ struct CommonOptions {
     bool no_por = false;                  ///< --no-por: no partial-order reduction
     bool por_check = false;               ///< --por-check: verify each stubborn set
     std::string symmetry = "exact";       ///< --symmetry exact|heuristic|off
+    unsigned threads = 0;                 ///< --threads N (0: one per core)
 };
 
 struct CheckOptions {

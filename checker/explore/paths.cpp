@@ -2,6 +2,7 @@
 #include "checker/explore/paths.hpp"
 
 #include <cstring>
+#include <memory>
 #include <optional>
 
 #include "checker/ir/interp.hpp"
@@ -91,6 +92,21 @@ void realize_violation(const ir::TransitionSystem& ts, const std::uint8_t* last,
         }
         case traces::ViolationKind::deadlock: return;
     }
+}
+
+traces::Counterexample make_counterexample(const Plan& plan, const std::vector<const std::uint8_t*>& chain,
+                                           const traces::Violation& v, std::optional<ir::Step> step) {
+    std::vector<std::uint8_t> last;
+    std::unique_ptr<reduce::Canonicalizer> canon;
+    if (plan.reductions.symmetry != reduce::SymmetryMode::off)
+        canon = std::make_unique<reduce::Canonicalizer>(plan.ts, plan.reductions.symmetry);
+    traces::Counterexample cx{realize_path(plan.ts, chain, canon.get(), last), v};
+    if (canon) {
+        realize_violation(plan.ts, last.data(), cx);
+    } else if (step) {
+        cx.trace.steps.push_back(*step);
+    }
+    return cx;
 }
 
 }  // namespace iomc::explore

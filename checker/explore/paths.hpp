@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <vector>
 
+#include <optional>
+
+#include "checker/explore/plan.hpp"
 #include "checker/ir/transition_system.hpp"
 #include "checker/reduce/symmetry.hpp"
 #include "traces/trace.hpp"
@@ -25,5 +28,11 @@ traces::Trace realize_path(const ir::TransitionSystem& ts, const std::vector<con
 /// check that fails there; for a violation on a step, the first step of `last` that reports
 /// the property, with the same message if one does, appended to the trace).
 void realize_violation(const ir::TransitionSystem& ts, const std::uint8_t* last, traces::Counterexample& cx);
+
+/// The counterexample that reaches the last state of `chain` (stored states from the initial
+/// one) and ends in violation `v`; `step` is the reporting step for an on_step violation, found
+/// on the stored state. Realized on the unreduced model when the plan uses symmetry.
+traces::Counterexample make_counterexample(const Plan& plan, const std::vector<const std::uint8_t*>& chain,
+                                           const traces::Violation& v, std::optional<ir::Step> step = std::nullopt);
 
 }  // namespace iomc::explore
