@@ -191,7 +191,9 @@ int run_check(const CheckOptions& o) {
         }
     }
     const auto peak = explore::peak_rss_bytes();
-    const int code = r.verdict == explore::Verdict::holds      ? exit_holds
+    // A "holds" from lossy storage is no proof: exit 3 unless the user accepts that.
+    const bool lossy = r.stats.storage == explore::StorageKind::hash;
+    const int code = r.verdict == explore::Verdict::holds      ? (lossy && !o.common.accept_lossy ? exit_incomplete : exit_holds)
                      : r.verdict == explore::Verdict::violated ? exit_violated
                                                                : exit_incomplete;
     if (o.json) {
@@ -225,8 +227,15 @@ int run_check(const CheckOptions& o) {
     const std::string reductions = reductions_text(r);
     switch (r.verdict) {
         case explore::Verdict::holds:
-            out += fmt::format("result: holds: every checked property holds in every interleaving\n{}\n{}", figures,
-                               reductions);
+            if (lossy)
+                out += fmt::format("result: holds (lossy storage): no interleaving explored violates a checked "
+                                   "property, but hash compaction may have missed a state, with probability at most "
+                                   "{:.3g}; this is not a proof{}\n{}\n{}",
+                                   r.stats.omission_probability, o.common.accept_lossy ? "" : " (exit 3; --accept-lossy: 0)",
+                                   figures, reductions);
+            else
+                out += fmt::format("result: holds: every checked property holds in every interleaving\n{}\n{}", figures,
+                                   reductions);
             out += metrics;
             break;
         case explore::Verdict::incomplete:

@@ -71,6 +71,10 @@ std::string check_report_json(const ir::TransitionSystem& ts, const explore::Res
     j["seconds"] = r.stats.seconds;
     j["peak_memory_bytes"] = peak_memory;
     j["state_bytes"] = r.stats.state_bytes;
+    j["storage"] = explore::to_string(r.stats.storage);
+    j["threads"] = r.stats.threads;
+    j["omission_probability"] = r.stats.storage == explore::StorageKind::hash ? nlohmann::json(r.stats.omission_probability)
+                                                                              : nlohmann::json(nullptr);
     j["reductions"] = reductions_json(r);
     nlohmann::json metrics = nlohmann::json::object();
     for (const auto& m : r.metrics) {

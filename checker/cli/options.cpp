@@ -72,6 +72,16 @@ bool explorer_options(const CommonOptions& c, explore::Options& out) {
                      c.symmetry.c_str());
         return false;
     }
+    if (c.storage == "exact") {
+        out.storage = explore::StorageKind::exact;
+    } else if (c.storage == "compact") {
+        out.storage = explore::StorageKind::compact;
+    } else if (c.storage == "hash") {
+        out.storage = explore::StorageKind::hash;
+    } else {
+        std::fprintf(stderr, "iomc: error: unknown storage '%s'; available: exact, compact, hash\n", c.storage.c_str());
+        return false;
+    }
     out.threads = c.threads;
     out.por = !c.no_por;
     out.por_check = c.por_check;

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "checker/explore/bfs.hpp"
+#include "checker/explore/compact_store.hpp"
 #include "checker/explore/expander.hpp"
 #include "checker/explore/paths.hpp"
 #include "checker/explore/sharded_store.hpp"
@@ -22,22 +23,38 @@ namespace iomc::explore {
 
 namespace {
 
-using Ref = ShardedStore::Ref;
+using Ref = std::uint32_t;
 using Clock = std::chrono::steady_clock;
 
+template <class Store>
 class Bfs {
 public:
-    Bfs(const Plan& plan, unsigned threads)
+    Bfs(const Plan& plan, unsigned threads, StorageKind storage)
         : plan_(plan),
           o_(plan.options),
           log_(plan),
           budget_(o_.limits.max_memory),
           threads_(std::max(1U, threads)),
-          store_(plan.ts.layout().bytes(), threads_ > 1 ? 8 : 0, threads_ > 1, budget_, o_.limits.max_states),
           start_(Clock::now()) {
+        if constexpr (std::is_same_v<Store, CompactStore>) {
+            store_ = std::make_unique<CompactStore>(plan.ts.layout().bytes(), storage, budget_, o_.limits.max_states);
+        } else {
+            (void)storage;
+            store_ = std::make_unique<ShardedStore>(plan.ts.layout().bytes(), threads_ > 1 ? 8 : 0, threads_ > 1, budget_,
+                                                    o_.limits.max_states);
+        }
         for (unsigned t = 0; t < threads_; ++t) {
             workers_.push_back(std::make_unique<Expander>(plan));
             next_.push_back(std::make_unique<ChunkedVector>());
+        }
+        if constexpr (std::is_same_v<Store, CompactStore>) {
+            // Slots move when the table grows: map every reference the search holds.
+            store_->on_move = [this](const std::vector<Ref>& map) {
+                for (auto* lists : {&frontier_, &next_})
+                    for (auto& l : *lists)
+                        for (std::uint32_t k = 0; k < l->size(); ++k) l->set(k, map[(*l)[k]]);
+                if (expanding_) *expanding_ = map[*expanding_];
+            };
         }
     }
 
@@ -45,17 +62,17 @@ public:
         std::vector<std::uint8_t> init(plan_.ts.state_buffer_size());
         plan_.ts.initial_state(init.data());
         auto& w0 = *workers_[0];
-        const auto first = store_.insert(w0.stored_form(init.data()), ShardedStore::none);
+        const auto first = store_->insert(w0.stored_form(init.data()), Store::none);
         frontier_.push_back(std::make_unique<ChunkedVector>());
         if (!first.fresh || !frontier_[0]->push_back(first.ref, &budget_)) {
             halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
             return result(true);
         }
-        for (const auto& v : w0.check_invariants(store_.get(first.ref), log_))
+        for (const auto& v : w0.check_invariants(store_->get(first.ref), log_))
             log_.record(make_counterexample(plan_, chain(first.ref), v));
         bool stopped = log_.done() || limited(0, 0);
         while (!stopped && frontier_size() > 0) {
-            store_.mark_level();
+            mark_level();
             run_level();
             stopped = log_.done() || stop_.load();
             frontier_ = std::move(next_);
@@ -73,12 +90,16 @@ private:
         log_.fill(r, !stopped);
         r.complete = !stopped;
         r.incomplete_reason = reason_;
-        r.stats.states = store_.size();
+        r.stats.states = store_->size();
         r.stats.depth = depth_;
         r.stats.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
         r.stats.memory = budget_.used();
         r.stats.state_bytes = plan_.ts.layout().bytes();
         r.stats.threads = threads_;
+        if constexpr (std::is_same_v<Store, CompactStore>) {
+            r.stats.storage = store_->kind();
+            r.stats.omission_probability = store_->omission_probability();
+        }
         r.reductions = plan_.reductions;
         for (const auto& m : plan_.ts.metrics()) r.metrics.push_back(MetricResult{m.name});
         for (const auto& w : workers_) {
@@ -98,7 +119,7 @@ private:
     struct Host {
         Bfs& b;
         unsigned t;
-        Ref from;
+        Ref from;  ///< mapped by on_move when compact storage grows
         bool stopped() const { return b.log_.done() || b.stop_.load(std::memory_order_relaxed); }
         void report(const ir::Step& st, const ir::Emission& e) {
             traces::Violation v{e.prop, traces::ViolationKind::on_step};
@@ -110,35 +131,59 @@ private:
             b.log_.record(make_counterexample(b.plan_, b.chain(from), {ir::prop_deadlock, traces::ViolationKind::deadlock}));
         }
         bool closes(const std::uint8_t* next) {
-            const auto r = b.store_.find(next);
-            return r && b.store_.earlier_level(*r);
+            const auto r = b.store_->find(next);
+            return r && b.store_->earlier_level(*r);
         }
         void successor(const std::uint8_t* next) {
             auto& w = *b.workers_[t];
-            if (b.o_.limits.max_states && b.store_.size() >= b.o_.limits.max_states) {
+            if (b.o_.limits.max_states && b.store_->size() >= b.o_.limits.max_states) {
                 // At the state limit: a successor already stored is fine; a new one means the
                 // space is larger than the limit, and the run is incomplete.
-                if (!b.store_.find(next)) b.over_state_limit();
+                if (!b.store_->find(next)) b.over_state_limit();
                 return;
             }
             ++w.transitions;
-            const auto ins = b.store_.insert(next, from);
+            const auto ins = b.store_->insert(next, from);
             if (ins.over_limit) return b.over_state_limit();
             if (ins.refused) return b.halt(fmt::format("memory limit {} bytes reached", b.o_.limits.max_memory));
             if (ins.full) return b.halt("the state store is full (2^32 states)");
             if (!ins.fresh) return;
             if (!b.next_[t]->push_back(ins.ref, &b.budget_))
                 return b.halt(fmt::format("memory limit {} bytes reached", b.o_.limits.max_memory));
-            for (const auto& v : w.check_invariants(b.store_.get(ins.ref), b.log_))
+            for (const auto& v : w.check_invariants(b.store_->get(ins.ref), b.log_))
                 b.log_.record(make_counterexample(b.plan_, b.chain(ins.ref), v));
         }
     };
 
-    std::vector<const std::uint8_t*> chain(Ref r) const {
-        std::vector<const std::uint8_t*> c;
-        for (Ref x = r; x != ShardedStore::none; x = store_.parent(x)) c.push_back(store_.get(x));
-        std::reverse(c.begin(), c.end());
+    /// The stored states from the initial one to `r` (their fingerprints with hash compaction).
+    StoredChain chain(Ref r) const {
+        StoredChain c;
+        std::vector<Ref> refs;
+        for (Ref x = r; x != Store::none; x = store_->parent(x)) refs.push_back(x);
+        std::reverse(refs.begin(), refs.end());
+        const std::size_t bytes = plan_.ts.layout().bytes();
+        if constexpr (std::is_same_v<Store, CompactStore>) {
+            if (store_->kind() == StorageKind::hash) {
+                const CompactStore* st = store_.get();
+                c.fingerprint = [st](const std::uint8_t* s) { return st->fingerprint_of(s); };
+                for (const auto x : refs) c.fingerprints.push_back(store_->stored_fingerprint(x));
+                return c;
+            }
+        }
+        for (const auto x : refs) {
+            const std::uint8_t* s = store_->get(x);
+            c.forms.emplace_back(s, s + bytes);
+        }
         return c;
+    }
+
+    void mark_level() {
+        if constexpr (std::is_same_v<Store, CompactStore>) {
+            for (const auto& l : frontier_) store_->mark_level(*l);
+            store_->level_marked();
+        } else {
+            store_->mark_level();
+        }
     }
 
     void over_state_limit() { halt(fmt::format("state limit {} reached", o_.limits.max_states)); }
@@ -181,9 +226,9 @@ private:
                 for (std::uint32_t k = begin; k < end; ++k) {
                     if (log_.done() || stop_.load(std::memory_order_relaxed)) return;
                     if ((++done_here & 255U) == 0 && limited(t, total - std::min(total, c * 64))) return;
-                    const Ref r = f[k];
-                    Host h{*this, t, r};
-                    w.expand(store_.get(r), log_, h);
+                    Host h{*this, t, f[k]};
+                    if constexpr (std::is_same_v<Store, CompactStore>) expanding_ = &h.from;
+                    w.expand(store_->get(h.from), log_, h);
                     if (!w.self_check_failure.empty()) log_.stop();
                 }
             }
@@ -215,7 +260,7 @@ private:
         if (t == 0 && o_.progress && std::chrono::duration<double>(now - last_progress_).count() >= 0.5) {
             last_progress_ = now;
             Progress p;
-            p.states = store_.size();
+            p.states = store_->size();
             for (const auto& w : workers_) p.transitions += w->transitions;
             p.depth = level_ + 1;
             p.memory = budget_.used();
@@ -231,7 +276,8 @@ private:
     ViolationLog log_;
     MemoryBudget budget_;
     unsigned threads_;
-    ShardedStore store_;
+    std::unique_ptr<Store> store_;
+    Ref* expanding_ = nullptr;  ///< compact storage: the reference of the state being expanded
     Clock::time_point start_;
     Clock::time_point last_progress_ = Clock::now();
     std::vector<std::unique_ptr<Expander>> workers_;
@@ -245,6 +291,9 @@ private:
 
 }  // namespace
 
-Result bfs(const Plan& plan, unsigned threads) { return Bfs(plan, threads).run(); }
+Result bfs(const Plan& plan, unsigned threads, StorageKind storage) {
+    if (storage == StorageKind::exact) return Bfs<ShardedStore>(plan, threads, storage).run();
+    return Bfs<CompactStore>(plan, 1, storage).run();
+}
 
 }  // namespace iomc::explore

@@ -58,6 +58,7 @@ public:
         return true;
     }
     std::uint32_t operator[](std::uint32_t i) const { return chunks_[ChunkLayout::chunk(i)][ChunkLayout::offset(i)]; }
+    void set(std::uint32_t i, std::uint32_t v) { chunks_[ChunkLayout::chunk(i)][ChunkLayout::offset(i)] = v; }
     [[nodiscard]] std::uint32_t size() const { return size_; }
     [[nodiscard]] std::uint64_t memory_bytes() const { return bytes_; }
 

@@ -117,10 +117,12 @@ private:
             log_.record(make_counterexample(plan_, chain(ins.index), v));
     }
 
-    std::vector<const std::uint8_t*> chain(std::uint32_t i) const {
-        std::vector<const std::uint8_t*> c;
-        for (std::uint32_t x = i; x != no_parent; x = parent_[x]) c.push_back(store_.get(x));
-        std::reverse(c.begin(), c.end());
+    StoredChain chain(std::uint32_t i) const {
+        std::vector<std::uint32_t> refs;
+        for (std::uint32_t x = i; x != no_parent; x = parent_[x]) refs.push_back(x);
+        std::reverse(refs.begin(), refs.end());
+        StoredChain c;
+        for (const auto x : refs) c.forms.emplace_back(store_.get(x), store_.get(x) + plan_.ts.layout().bytes());
         return c;
     }
 

@@ -66,7 +66,7 @@ Result check(const ir::TransitionSystem& ts, const Options& options) {
     if (options.strategy == Strategy::dfs) return dfs(plan);
     unsigned threads = options.threads;
     if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-    return bfs(plan, threads);
+    return bfs(plan, threads, options.storage);
 }
 
 }  // namespace iomc::explore

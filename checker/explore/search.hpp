@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/explore/compact_store.hpp"
 #include "checker/ir/interp.hpp"
 #include "checker/ir/transition_system.hpp"
 #include "checker/reduce/symmetry.hpp"
@@ -62,6 +63,9 @@ struct Options {
     /// Threads of the breadth-first search (1: sequential; 0: one per core). DFS is always
     /// sequential.
     unsigned threads = 1;
+    /// How BFS stores states: exact (default), compact (lossless tree compression) or hash
+    /// (lossy hash compaction); compact and hash run on one thread. DFS stores exactly.
+    StorageKind storage = StorageKind::exact;
     /// Scalarset symmetry reduction (checker/reduce/symmetry.hpp).
     reduce::SymmetryMode symmetry = reduce::SymmetryMode::off;
     /// Set from another thread or a signal handler to stop the search (verdict incomplete).
@@ -77,6 +81,10 @@ struct Stats {
     std::uint64_t memory = 0;       ///< bytes of states, hash table and parent links
     std::uint64_t state_bytes = 0;  ///< bytes of one packed state
     unsigned threads = 1;           ///< threads the search ran on
+    StorageKind storage = StorageKind::exact;  ///< how states were stored
+    /// Hash compaction: an upper bound on the probability that a state was missed (a "holds"
+    /// is then no proof).
+    double omission_probability = 0;
 };
 
 /// The outcome for one property.
