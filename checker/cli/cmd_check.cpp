@@ -181,7 +181,7 @@ int run_check(const CheckOptions& o) {
         // finds the run of that property with the fewest context switches.
         shortest_steps = r.counterexample->trace.steps.size();
         std::string reason;
-        auto few = explore::fewest_switches(*ts, r.counterexample->violation.property, eo.limits, &reason);
+        auto few = explore::fewest_switches(*ts, r.counterexample->violation.property, eo.limits, &reason, eo.cancel);
         if (few) {
             r.counterexample = *few;
         } else if (!reason.empty()) {

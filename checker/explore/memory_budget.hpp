@@ -5,8 +5,10 @@
 /// the search instead). Thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 namespace iomc::explore {
 
@@ -38,5 +40,21 @@ private:
     std::atomic<std::uint64_t> used_{0};
     std::atomic<bool> refused_{false};
 };
+
+/// Appends `v` to `vec` unless the growth that needs (the old and the doubled buffer both live
+/// while the elements move) would pass the budget; false then, and nothing appended. The
+/// vector's buffer stays counted in the budget: release vec.capacity() * sizeof(T) when done.
+template <class T>
+bool budget_push(std::vector<T>& vec, const T& v, MemoryBudget& budget) {
+    if (vec.size() == vec.capacity()) {
+        const std::size_t old_cap = vec.capacity();
+        const std::size_t new_cap = std::max<std::size_t>(16, old_cap * 2);
+        if (!budget.reserve(new_cap * sizeof(T))) return false;
+        vec.reserve(new_cap);
+        budget.release(old_cap * sizeof(T));
+    }
+    vec.push_back(v);
+    return true;
+}
 
 }  // namespace iomc::explore
