@@ -13,8 +13,18 @@ void StatementLowering::atomic_body(const std::vector<ast::StmtPtr>& body, std::
     frag_labels_.emplace_back();
     auto saved_loops = std::move(loops_);
     loops_.clear();
+    const auto depth = ctx().scopes.size();
     ctx().scopes.emplace_back();
-    for (const auto& s : body) stmt_frag(*s, code);
+    try {
+        for (const auto& s : body) stmt_frag(*s, code);
+    } catch (...) {
+        // An error abandons the whole block: the statements around it get their loops and
+        // scopes back (a `for` around the block pops its frame after the error is reported).
+        ctx().scopes.resize(depth);
+        loops_ = std::move(saved_loops);
+        frag_labels_.pop_back();
+        throw;
+    }
     ctx().scopes.pop_back();
     loops_ = std::move(saved_loops);
     auto labels = std::move(frag_labels_.back());
