@@ -423,6 +423,7 @@ TExpr ExprLowering::call_expr(const ast::Expr& e, ExprContext& c) {
         if (k.e.value < 0 || k.e.value >= t->ss->size)
             fail(sink_, e.kids[0]->where,
                  fmt::format("{}({}) is out of range 0..{}", n.str(), k.e.value, t->ss->size - 1));
+        breaches_.add(*t->ss, fmt::format("the literal {} names one element", text(e.where)), e.where);
         return constant(k.e.value, t);
     }
     if (!s) {
@@ -460,11 +461,22 @@ TExpr ExprLowering::location_expr(const ast::Expr& e, ExprContext& c) {
              fmt::format("process '{}' takes {} parameter{}, found {}", d->name, d->params.size(),
                          d->params.size() == 1 ? "" : "s", p.kids.size()));
     std::vector<std::int64_t> args;
-    for (const auto& k : p.kids) {
-        TExpr a = lower(*k, c);
+    for (std::size_t i = 0; i < p.kids.size(); ++i) {
+        const ast::Expr& k = *p.kids[i];
+        TExpr a = lower(k, c);
         if (!a.is_const())
-            fail(sink_, k->where, "a process instance needs constant parameters (or quantified variables)");
+            fail(sink_, k.where, "a process instance needs constant parameters (or quantified variables)");
         args.push_back(a.e.value);
+        // A scalarset parameter named by a number (`client(0)`) picks one element; a value of
+        // the scalarset (a quantified variable) does not.
+        const Type* pt = types_.resolve(s->module, *d->params[i].type, *this);
+        if (pt->kind == TypeKind::scalarset && (a.t->kind != TypeKind::scalarset || a.t->ss != pt->ss))
+            breaches_.add(*pt->ss,
+                          a.t->kind == TypeKind::integer
+                              ? fmt::format("the instance {} names one element", text(p.where))
+                              : fmt::format("the instance {} gives its {} parameter a value of type {}", text(p.where),
+                                            pt->ss->name, type_name(a.t)),
+                          k.where);
     }
     for (const auto& inst : locations_) {
         if (inst.decl != d) continue;
