@@ -19,7 +19,7 @@ void unknown(support::DiagnosticSink& sink, const std::string& what, const std::
 }
 
 void BreachLog::add(const ScalarsetInfo& ss, std::string what, support::SourceRange where) {
-    if (ss.size <= 1) return;
+    if (ss.size <= 1 || quiet_ > 0) return;
     auto& list = breaches_[ss.table];
     for (const auto& b : list)
         if (b.where == where) return;

@@ -68,9 +68,21 @@ struct Decision {
 class BreachLog {
 public:
     /// Records that `what` at `where` breaks the symmetry of `ss`. Ignored for a scalarset of
-    /// size 1 (its one permutation changes nothing) and when `ss` already has a breach at
-    /// `where`.
+    /// size 1 (its one permutation changes nothing), when `ss` already has a breach at `where`,
+    /// and while a Quiet is alive.
     void add(const ScalarsetInfo& ss, std::string what, support::SourceRange where);
+    /// While alive, nothing is recorded: for code that is type-checked but folded away (the
+    /// branch of `c ? a : b` that a constant `c` does not take).
+    class Quiet {
+    public:
+        explicit Quiet(BreachLog& log) : log_(log) { ++log_.quiet_; }
+        ~Quiet() { --log_.quiet_; }
+        Quiet(const Quiet&) = delete;
+        Quiet& operator=(const Quiet&) = delete;
+
+    private:
+        BreachLog& log_;
+    };
     /// Forgets everything recorded (the constants pass evaluates defaults that -D replaces).
     void clear() { breaches_.clear(); }
     /// The breaches of each scalarset (by ScalarsetInfo::table), in the order they were met.
@@ -78,6 +90,7 @@ public:
 
 private:
     std::map<std::uint32_t, std::vector<ir::SymmetryBreach>> breaches_;
+    int quiet_ = 0;
 };
 
 /// Evaluates constant expressions. The expression pass implements it; the passes that run

@@ -335,15 +335,22 @@ metric first_users: users[FIRST] + users[Grp(0)];
 }
 
 TEST_CASE("a literal in a branch that this variant does not compile breaks nothing") {
+    // A `when` branch not taken is not compiled; the branch of `?:` and the right side of
+    // `&&` that a constant drops are type-checked but name nothing.
     const char* model = R"(type Dev = scalarset(2);
 variant plain;
 variant first;
 var x: bool[Dev];
+var boot: Dev? = variant(first) ? Dev(1) : none;
 process p { when (variant(first)) x[Dev(0)] = true; else skip; }
+invariant boot_probed: variant(first) && boot == Dev(1) -> x[Dev(1)];
 )";
     CHECK(breaches(*testing::compile(model, "plain")).empty());
     CHECK(breaches(*testing::compile(model, "first")) ==
-          "Dev: the literal Dev(0) names one element (test.mc:5:37)\n");
+          "Dev: the literal Dev(1) names one element (test.mc:5:35)\n"
+          "Dev: the literal Dev(0) names one element (test.mc:6:37)\n"
+          "Dev: the literal Dev(1) names one element (test.mc:7:50)\n"
+          "Dev: the literal Dev(1) names one element (test.mc:7:62)\n");
 }
 
 TEST_CASE("a process instance named by number in an invariant names one element") {
