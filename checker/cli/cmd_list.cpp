@@ -95,7 +95,8 @@ int run_lint(const LintOptions& o) {
         std::vector<std::string> seen;
         for (const auto& v : variants) {
             support::DiagnosticSink vs;
-            if (!lang::compile(*model, lang::CompileOptions{v, o.defines, true}, vs)) ok = false;
+            // Lint also shows what breaks a scalarset's symmetry (check reports it from the IR).
+            if (!lang::compile(*model, lang::CompileOptions{v, o.defines, true, true}, vs)) ok = false;
             for (const auto& d : vs.all()) {
                 std::string text = support::render_diagnostic(d, model->sources());
                 if (std::find(seen.begin(), seen.end(), text) != seen.end()) continue;
