@@ -79,10 +79,10 @@ std::string reductions_text(const explore::Result& r) {
     if (x.symmetry != reduce::SymmetryMode::off) {
         std::string sets;
         for (const auto& s : x.symmetric) sets += (sets.empty() ? "" : ", ") + s;
-        std::string mode = x.symmetry == reduce::SymmetryMode::exact ? "exact" : "heuristic";
+        std::string mode = x.symmetry == reduce::SymmetryMode::exact ? "exact canonical form" : "heuristic canonical form";
         if (x.symmetry == reduce::SymmetryMode::exact && x.sym_heuristic)
-            mode = fmt::format("exact, except {} states with too many ties, heuristic", x.sym_heuristic);
-        parts.push_back(fmt::format("symmetry over {} ({})", sets, mode));
+            mode = fmt::format("exact canonical form, heuristic in {} states with too many ties", x.sym_heuristic);
+        parts.push_back(fmt::format("symmetry over {}, {}", sets, mode));
     }
     std::string out = "reductions: " + (parts.empty() ? std::string("none") : parts[0]);
     for (std::size_t k = 1; k < parts.size(); ++k) out += "; " + parts[k];

@@ -15,7 +15,7 @@ Expander::Expander(const Plan& plan)
         if (plan.options.por_check) check_ = std::make_unique<reduce::PorSelfCheck>(plan.ts);
     }
     if (plan.reductions.symmetry != reduce::SymmetryMode::off)
-        canon_ = std::make_unique<reduce::Canonicalizer>(plan.ts, plan.reductions.symmetry);
+        canon_ = std::make_unique<reduce::Canonicalizer>(plan.ts, plan.reductions.symmetry, plan.symmetry_candidates);
 }
 
 std::vector<traces::Violation> Expander::check_invariants(const std::uint8_t* s, const ViolationLog& log) {

@@ -98,9 +98,26 @@ traces::Counterexample make_counterexample(const Plan& plan, const StoredChain& 
                                            std::optional<ir::Step> step) {
     std::vector<std::uint8_t> last;
     std::unique_ptr<reduce::Canonicalizer> canon;
-    if (plan.reductions.symmetry != reduce::SymmetryMode::off)
-        canon = std::make_unique<reduce::Canonicalizer>(plan.ts, plan.reductions.symmetry);
-    traces::Counterexample cx{realize_path(plan.ts, chain, canon.get(), last), v};
+    const StoredChain* links = &chain;
+    StoredChain exact;
+    if (plan.reductions.symmetry != reduce::SymmetryMode::off) {
+        // The stored forms may be heuristic (several per orbit, or exact with a fallback): the
+        // run is matched link by link on exact forms, with no bound on the ties tried.
+        canon = std::make_unique<reduce::Canonicalizer>(plan.ts, reduce::SymmetryMode::exact, UINT64_MAX);
+        // With hash compaction the search stored exact forms too (Plan::symmetry_candidates),
+        // so their fingerprints match.
+        if (!chain.fingerprint) {
+            exact.forms = chain.forms;
+            for (auto& f : exact.forms) {
+                f.resize(plan.ts.state_buffer_size(), 0);
+                std::vector<std::uint8_t> out(plan.ts.state_buffer_size());
+                canon->canonicalize(f.data(), out.data());
+                f = std::move(out);
+            }
+            links = &exact;
+        }
+    }
+    traces::Counterexample cx{realize_path(plan.ts, *links, canon.get(), last), v};
     if (canon) {
         realize_violation(plan.ts, last.data(), cx);
     } else if (step) {

@@ -40,9 +40,14 @@ Plan::Plan(const ir::TransitionSystem& t, const Options& o) : ts(t), options(o) 
             const auto& b = sc.breaches.front();
             reductions.asymmetric.push_back(fmt::format("{}: {} ({})", sc.name, b.what, ts.sources().location(b.where)));
         }
-        const reduce::Canonicalizer probe(ts, o.symmetry);
+        auto mode = o.symmetry;
+        if (o.storage == StorageKind::hash) {
+            mode = reduce::SymmetryMode::exact;
+            symmetry_candidates = UINT64_MAX;
+        }
+        const reduce::Canonicalizer probe(ts, mode);
         if (probe.active()) {
-            reductions.symmetry = o.symmetry;
+            reductions.symmetry = mode;
             for (const auto k : probe.reduced())
                 reductions.symmetric.push_back(fmt::format("{} ({})", sym.scalarsets[k].name, sym.scalarsets[k].size));
         }

@@ -13,6 +13,7 @@
 
 #include "checker/explore/search.hpp"
 #include "checker/reduce/por_tables.hpp"
+#include "checker/reduce/symmetry.hpp"
 
 namespace iomc::explore {
 
@@ -28,6 +29,9 @@ public:
     std::unique_ptr<reduce::PorTables> por_tables;  ///< null: no partial-order reduction
     std::vector<std::uint64_t> por_checks;          ///< per invariant check, the slots it reads
     Reductions reductions;                          ///< what is used (counts filled at the end)
+    /// The canonicalizer's bound on ties (hash compaction needs exact forms without fallback:
+    /// its counterexamples are matched by the fingerprints of the stored forms).
+    std::uint64_t symmetry_candidates = reduce::Canonicalizer::default_max_candidates;
 };
 
 /// The violations found so far; thread-safe.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /// @file Differential soundness over seeded random models (random_model.hpp): every property's
 /// verdict agrees across BFS (one and two threads; exact, compact and hash-compacted storage) and
-/// DFS, with and without partial-order reduction (and its self-check on); without reductions
+/// DFS, with and without partial-order reduction (and its self-check on) and symmetry reduction
+/// (exact and heuristic); without reductions
 /// every search stores exactly the same states, and with it BFS stores the same on one thread
 /// or two and with any storage. A disagreement prints the
 /// seed and the smallest model that still shows it.
@@ -9,6 +10,7 @@
 /// IOMC_DIFF_SEEDS (default 1000) sets how many models, IOMC_DIFF_SEED_BASE (default 1) the
 /// first seed: a longer campaign is `IOMC_DIFF_SEEDS=100000 IOMC_DIFF_SEED_BASE=7 ctest -L
 /// differential`.
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 
@@ -52,6 +54,15 @@ std::vector<Config> configs() {
         {"bfs+por hash",
          {.strategy = explore::Strategy::bfs, .limits = {.max_states = cap}, .stop_at_first = false, .por = true,
           .storage = explore::StorageKind::hash}},
+        {"bfs+sym",
+         {.strategy = explore::Strategy::bfs, .limits = {.max_states = cap}, .stop_at_first = false,
+          .symmetry = reduce::SymmetryMode::exact}},
+        {"bfs+por+sym 2 threads",
+         {.strategy = explore::Strategy::bfs, .limits = {.max_states = cap}, .stop_at_first = false, .por = true,
+          .threads = 2, .symmetry = reduce::SymmetryMode::exact}},
+        {"dfs+por+sym heuristic",
+         {.strategy = explore::Strategy::dfs, .limits = {.max_states = cap}, .stop_at_first = false, .por = true,
+          .symmetry = reduce::SymmetryMode::heuristic}},
     };
 }
 
@@ -89,13 +100,15 @@ std::optional<std::string> disagreement(const std::string& text) {
 
 TEST_SUITE("differential") {
 
-TEST_CASE("random models have the same verdicts across bfs dfs and partial-order reduction") {
+TEST_CASE("random models have the same verdicts across bfs dfs and every reduction") {
     const auto n = env_or("IOMC_DIFF_SEEDS", 1000);
     const auto base = env_or("IOMC_DIFF_SEED_BASE", 1);
     std::size_t compiled = 0, compared = 0;
     for (std::uint64_t seed = base; seed < base + n; ++seed) {
         const auto m = testing::random_model(seed);
         const auto text = m.text();
+        // A crash (an internal check) shows no INFO: IOMC_DIFF_VERBOSE=1 prints each model first.
+        if (env_or("IOMC_DIFF_VERBOSE", 0) != 0) std::fprintf(stderr, "seed %llu:\n%s\n", static_cast<unsigned long long>(seed), text.c_str());
         auto c = testing::compile_text(text);
         INFO("seed ", seed);
         INFO(text);
