@@ -134,6 +134,9 @@ private:
             const auto r = b.store_->find(next);
             return r && b.store_->earlier_level(*r);
         }
+        void self_loop() {
+            if (!b.o_.limits.max_states || b.store_->size() < b.o_.limits.max_states) ++b.workers_[t]->transitions;
+        }
         void successor(const std::uint8_t* next) {
             auto& w = *b.workers_[t];
             if (b.o_.limits.max_states && b.store_->size() >= b.o_.limits.max_states) {
