@@ -12,8 +12,9 @@
 #   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DIOMC_BENCH=ON
 #   cmake --build build/bench -j2 --target iomc_bench_reductions
 #   build/bench/bench/iomc_bench_reductions "$@"
-# The default sizes take about 15-25 minutes on a 2-core machine. Each search runs alone; keep
-# the machine otherwise idle and compare the ratios of one run. Needs spin, gcc, rumur and cc on
+# The default sizes need about 15 CPU minutes (most of it Rumur without symmetry at N=4 K=3 and
+# the scenario at N_DEVS=5, 6); on a loaded machine the wall time is several times that. Each
+# search runs alone; keep the machine otherwise idle and compare the ratios of one run. Needs spin, gcc, rumur and cc on
 # PATH for the other tools' rows (it says which are left out). Environment: BUILD_DIR (default
 # build/bench). Exit 1 when a verdict or a twin's state count differs (a "DIFFER" line).
 set -euo pipefail
