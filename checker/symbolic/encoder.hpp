@@ -84,11 +84,13 @@ private:
     std::vector<std::vector<Outcome>> outcomes_;
 };
 
-/// Executes one program symbolically over `s` (see encoder.cpp). Fragments give outcomes,
-/// expressions a value.
+/// Executes one program symbolically over `s` (execute.cpp): fragments give outcomes under
+/// `base`, expressions a value. `assume` (the slot ranges of `s`) prunes infeasible branches of
+/// long paths. `what` names the program in an Unsupported error.
 std::vector<Outcome> execute_fragment(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
-                                      const SymState& s, const z3::expr& base, const std::string& what);
+                                      const SymState& s, const z3::expr& base, const z3::expr& assume,
+                                      const std::string& what);
 ExprValue execute_expression(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
-                             const SymState& s, const std::string& what);
+                             const SymState& s, const z3::expr& assume, const std::string& what);
 
 }  // namespace iomc::symbolic

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "checker/symbolic/encoder.hpp"
@@ -37,7 +38,14 @@ struct Path {
     SymState slots;
     z3::expr cond;
     std::uint64_t steps = 0;
+    std::uint32_t branches = 0;  ///< undecided branches taken so far
 };
+
+/// Undecided branches a path takes before each further one is checked for feasibility with the
+/// solver (a loop whose bound is a state value unrolls only as far as the slot ranges allow).
+constexpr std::uint32_t free_branches = 8;
+/// Undecided branches one path may take before the encoding gives up (a loop it cannot bound).
+constexpr std::uint32_t max_branches = 256;
 
 std::optional<std::int64_t> constant(const z3::expr& e) {
     const z3::expr s = e.simplify();
@@ -56,8 +64,9 @@ std::optional<bool> decided(const z3::expr& b) {
 
 class Executor {
 public:
-    Executor(z3::context& c, const ir::StateLayout& layout, const ir::Program& p, std::string what)
-        : c_(c), layout_(layout), p_(p), what_(std::move(what)) {
+    Executor(z3::context& c, const ir::StateLayout& layout, const ir::Program& p, std::string what,
+             const z3::expr& assume)
+        : c_(c), layout_(layout), p_(p), what_(std::move(what)), assume_(assume) {
         const auto slots = layout.slots();
         for (std::uint32_t i = 0; i < slots.size(); ++i)
             if (slots[i].width > 0) slot_at_.emplace(slots[i].bit_offset, i);
@@ -165,10 +174,25 @@ private:
 
     void step_path(Path& p, bool frag);
 
+    /// `when` can hold (with the slot ranges assumed).
+    bool feasible(const z3::expr& when) {
+        if (!solver_) {
+            solver_ = std::make_unique<z3::solver>(c_);
+            solver_->add(assume_);
+        }
+        solver_->push();
+        solver_->add(when);
+        const bool sat = solver_->check() != z3::unsat;
+        solver_->pop();
+        return sat;
+    }
+
     z3::context& c_;
     const ir::StateLayout& layout_;
     const ir::Program& p_;
     std::string what_;
+    z3::expr assume_;
+    std::unique_ptr<z3::solver> solver_;
     std::map<std::uint32_t, std::uint32_t> slot_at_;
     std::vector<Path> work_;
 };
@@ -253,11 +277,29 @@ void Executor::step_path(Path& p, bool frag) {
                 if (d == true) {
                     p.ip = static_cast<std::uint32_t>(in.a);
                 } else if (!d) {
-                    Path other = p;
-                    other.ip = static_cast<std::uint32_t>(in.a);
-                    other.cond = p.cond && jump;
-                    work_.push_back(std::move(other));
-                    p.cond = p.cond && !jump;
+                    bool take = true, stay = true;
+                    if (++p.branches > max_branches)
+                        throw Unsupported(fmt::format("{}: a path through more than {} branches on state values "
+                                                      "(a loop the encoding cannot bound)",
+                                                      what_, max_branches));
+                    if (p.branches > free_branches) {
+                        take = feasible(p.cond && jump);
+                        stay = feasible(p.cond && !jump);
+                    }
+                    if (take && stay) {
+                        Path other = p;
+                        other.ip = static_cast<std::uint32_t>(in.a);
+                        other.cond = p.cond && jump;
+                        work_.push_back(std::move(other));
+                        p.cond = p.cond && !jump;
+                    } else if (take) {
+                        p.ip = static_cast<std::uint32_t>(in.a);
+                        p.cond = p.cond && jump;
+                    } else if (stay) {
+                        p.cond = p.cond && !jump;
+                    } else {
+                        return;
+                    }
                 }
                 break;
             }
@@ -368,16 +410,17 @@ void Executor::step_path(Path& p, bool frag) {
 }  // namespace
 
 std::vector<Outcome> execute_fragment(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
-                                      const SymState& s, const z3::expr& base, const std::string& what) {
-    Executor ex(c, layout, p, what);
-    ex.run(Path{0, {}, s, base, 0}, true);
+                                      const SymState& s, const z3::expr& base, const z3::expr& assume,
+                                      const std::string& what) {
+    Executor ex(c, layout, p, what, assume);
+    ex.run(Path{0, {}, s, base, 0, 0}, true);
     return std::move(ex.outcomes_);
 }
 
 ExprValue execute_expression(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
-                             const SymState& s, const std::string& what) {
-    Executor ex(c, layout, p, what);
-    ex.run(Path{0, {}, s, c.bool_val(true), 0}, false);
+                             const SymState& s, const z3::expr& assume, const std::string& what) {
+    Executor ex(c, layout, p, what, assume);
+    ex.run(Path{0, {}, s, c.bool_val(true), 0, 0}, false);
     z3::expr error = c.bool_val(false);
     for (const auto& e : ex.errors_) error = error || e;
     // Paths are disjoint; where none reaches halt, an error holds and the value does not matter.
