@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// @file `iomc query MODEL --schedule FILE`: is the interleaving a developer suspects possible?
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -12,6 +10,7 @@
 #include "checker/cli/progress.hpp"
 #include "checker/explore/query.hpp"
 #include "checker/support/diagnostic.hpp"
+#include "checker/support/read_file.hpp"
 #include "traces/render_columns.hpp"
 #include "traces/render_dot.hpp"
 #include "traces/render_steps.hpp"
@@ -53,15 +52,14 @@ int run_query(const QueryOptions& o) {
     if (!picked) return exit_error;
     const std::string& format = *picked;
 
-    std::ifstream in(o.schedule, std::ios::binary);
-    if (!in) {
-        std::fprintf(stderr, "iomc: error: cannot open schedule '%s'\n", o.schedule.c_str());
+    std::string why;
+    auto text = support::read_regular_file(o.schedule, why);
+    if (!text) {
+        std::fprintf(stderr, "iomc: error: cannot open schedule '%s': %s\n", o.schedule.c_str(), why.c_str());
         return exit_error;
     }
-    std::stringstream text;
-    text << in.rdbuf();
     support::SourceManager sm;
-    const auto file = sm.add(o.schedule, text.str());
+    const auto file = sm.add(o.schedule, std::move(*text));
     support::DiagnosticSink sink;
     const auto sched = traces::parse_schedule(*ts, sm, file, sink);
     if (!sched) {

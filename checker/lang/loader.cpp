@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "checker/lang/frontend.hpp"
 #include "checker/lang/module.hpp"
 #include "checker/lang/parser.hpp"
+#include "checker/support/read_file.hpp"
 
 namespace iomc::lang {
 
@@ -37,15 +34,14 @@ public:
                 return std::nullopt;
             }
         }
-        std::ifstream in(display, std::ios::binary);
-        if (!in || fs::is_directory(display, ec)) {
-            const std::string why = fs::is_directory(display, ec) ? "is a directory" : std::strerror(errno);
+        // Regular files only, up to a size limit: `import "/dev/zero"` must not hang.
+        std::string why;
+        auto text = support::read_regular_file(display, why);
+        if (!text) {
             sink_.error(from, fmt::format("cannot open '{}': {}", display, why));
             return std::nullopt;
         }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return add_text(key, display, ss.str());
+        return add_text(key, display, std::move(*text));
     }
 
     std::optional<std::size_t> add_text(const std::string& key, const std::string& display, std::string text) {

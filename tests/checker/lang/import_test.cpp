@@ -150,6 +150,29 @@ TEST_CASE("importing a folder says it is a directory") {
                                "1 error\n");
 }
 
+TEST_CASE("importing a device is refused instead of reading it forever") {
+    // Issue 10: `import "/dev/zero"` hung, reading zeros until memory ran out.
+    const Folder f("device");
+    f.write("main.mc", "import \"/dev/zero\" as z;\nprocess p { skip; }\n");
+    const auto l = load(f.path("main.mc"));
+    CHECK_FALSE(l.ts);
+    CHECK(l.diagnostics == f.path("main.mc") +
+                               ":1:8: error: cannot open '/dev/zero': not a regular file (a device, a pipe or a "
+                               "socket)\n"
+                               "    1 | import \"/dev/zero\" as z;\n"
+                               "      |        ^~~~~~~~~~~\n"
+                               "1 error\n");
+}
+
+TEST_CASE("a root file that is a device is refused") {
+    support::DiagnosticSink sink;
+    const auto model = lang::Model::load("/dev/zero", sink);
+    CHECK_FALSE(model);
+    const support::SourceManager empty;
+    CHECK(sink.render(empty) ==
+          "iomc: error: cannot open '/dev/zero': not a regular file (a device, a pipe or a socket)\n1 error\n");
+}
+
 TEST_CASE("an import cycle is reported with the whole chain") {
     // a imports b, b imports a: the error is at b's import of a.
     const Folder f("cycle");
