@@ -78,6 +78,7 @@ private:
     support::DiagnosticSink& sink_;
     Schedule out_;
     bool have_violates_ = false;
+    bool too_many_ = false;  ///< the entry past max_schedule_entries was reported
 
     [[nodiscard]] support::SourceRange range(std::size_t b, std::size_t e) const {
         return {file_, static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)};
@@ -196,6 +197,13 @@ private:
         if (text_[p] == '@') {
             if (!label(en, p, e)) return;
         } else if (!statement_pattern(en, p, e)) {
+            return;
+        }
+        if (out_.entries.size() == max_schedule_entries) {
+            if (!too_many_)
+                sink_.error(range(b, e), fmt::format("too many entries: a schedule has at most {}; this is entry {}",
+                                                     max_schedule_entries, max_schedule_entries + 1));
+            too_many_ = true;
             return;
         }
         out_.entries.push_back(std::move(en));
