@@ -80,6 +80,15 @@ struct LintOptions {
     std::vector<std::string> defines;
 };
 
+/// The widest column diagram (--width): wider would only pad lines with blanks.
+inline constexpr std::uint64_t max_width = 1000;
+
+/// Checks the text of a whole-number option before CLI11 converts it: plain decimal digits
+/// (no sign, no 0x, no exponent: CLI11 alone reads -1 as 2^64-1 and 010 as 8), with a value
+/// from `lo` to `hi`. Returns the error ("expected a whole number from 1 to 1000, found
+/// '-1'"), or empty and rewrites `text` without leading zeros, which CLI11 converts as decimal.
+std::string check_whole_number(std::string& text, std::uint64_t lo, std::uint64_t hi);
+
 /// Parses "512M", "2G", "1048576"; returns false on bad text.
 bool parse_size(const std::string& text, std::uint64_t& out);
 
