@@ -58,6 +58,23 @@ TEST_CASE("a state limit below the state count gives incomplete with the count r
     }
 }
 
+// Issue 10: `--max-states 1` stores 2 states. search.cpp sets `full_` only after storing a fresh
+// successor, never after the initial state, so the first successor is stored past the limit.
+// Fails (so passes as should_fail) until the limit is also applied to the initial state.
+TEST_CASE("a state limit of one stores only the initial state" * doctest::should_fail()) {
+    // The line's initial state fills the limit; expanding it finds state 1 past the limit: 1
+    // state stored, no transition counted, incomplete.
+    const auto ts = testing::compile(line5);
+    for (auto strategy : {Strategy::bfs, Strategy::dfs}) {
+        CAPTURE(static_cast<int>(strategy));
+        const auto r = explore::check(*ts, {.strategy = strategy, .limits = {.max_states = 1}});
+        CHECK(r.verdict == Verdict::incomplete);
+        CHECK(r.stats.states == 1);
+        CHECK(r.stats.transitions == 0);
+        CHECK(r.incomplete_reason == "state limit 1 reached");
+    }
+}
+
 TEST_CASE("a state limit equal to the state count still lets the search finish") {
     // All 5 states are stored; the limit stops storing new states, but every state is still
     // expanded and none has a successor that is not stored already, so the search is complete.
