@@ -135,16 +135,20 @@ std::optional<traces::Trace> translate(const ir::TransitionSystem& ts, const tra
 }  // namespace
 
 int run_replay(const ReplayOptions& o) {
-    trace_width = o.width;
-    trace_fold = !o.every_step;
     std::string reason;
     const auto text = support::read_regular_file(o.trace, reason);
     if (!text) {
         std::fprintf(stderr, "iomc: error: cannot open '%s': %s\n", o.trace.c_str(), reason.c_str());
         return exit_error;
     }
+    return replay_trace(o, *text);
+}
+
+int replay_trace(const ReplayOptions& o, const std::string& text) {
+    trace_width = o.width;
+    trace_fold = !o.every_step;
     std::string error;
-    const auto st = traces::parse_trace_json(*text, error);
+    const auto st = traces::parse_trace_json(text, error);
     if (!st) {
         std::fprintf(stderr, "iomc: error: %s:%s\n", o.trace.c_str(), (" " + error).c_str());
         return exit_error;

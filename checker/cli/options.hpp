@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "checker/explore/search.hpp"
+#include "checker/ir/transition_system.hpp"
+#include "checker/lang/frontend.hpp"
 
 namespace iomc::cli {
 
@@ -106,6 +108,14 @@ int run_list(const ListOptions& o);
 int run_lint(const LintOptions& o);
 int run_simulate(const SimulateOptions& o);
 int run_replay(const ReplayOptions& o);
+/// run_replay on the text of a trace that was read already (`o.trace` names it in messages).
+/// Prints what run_replay prints; the fuzz target of the JSON trace reader calls it.
+int replay_trace(const ReplayOptions& o, const std::string& text);
 int run_query(const QueryOptions& o);
+/// run_query's answer for a model compiled already and a schedule's text (`o.schedule` names
+/// it in messages; `o.model`, `o.variant` and the -D list are not read). Prints what run_query
+/// prints; the fuzz target of the schedule reader calls it.
+int answer_query(const QueryOptions& o, const lang::Model& model, const ir::TransitionSystem& ts,
+                 std::string schedule_text);
 
 }  // namespace iomc::cli
