@@ -84,6 +84,13 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
         if (auto p = what.find(": "); p != std::string::npos && what.rfind("syntax error", 0) != 0) what = what.substr(p + 2);
         error = fmt::format("{}:{}: not valid JSON: {}", line, col, what);
         return std::nullopt;
+    } catch (const json::exception& e) {
+        // A number too large for a double (1e999) is an out_of_range error, without a position:
+        // "[json.exception.out_of_range.406] number overflow parsing '1e999'".
+        std::string what = e.what();
+        if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+        error = fmt::format("not valid JSON: {}", what);
+        return std::nullopt;
     }
     auto need = [&](const json& obj, const char* key, json::value_t type, const char* where) -> const json* {
         if (!obj.is_object() || !obj.contains(key)) {

@@ -62,6 +62,10 @@ TEST_CASE("malformed trace files give the position or the field that is wrong") 
     std::string error;
     CHECK_FALSE(traces::parse_trace_json("{\n  \"format\": \"iomc-trace\",\n  \"version\" 1\n}\n", error));
     CHECK(error.rfind("3:13: not valid JSON: ", 0) == 0);
+    // Found by fuzzing (issue 10): nlohmann-json throws out_of_range, not parse_error, for a
+    // number a double cannot hold, and it escaped: exit 134.
+    CHECK_FALSE(traces::parse_trace_json("{\"format\": 1e999}", error));
+    CHECK(error == "not valid JSON: number overflow parsing '1e999'");
     CHECK_FALSE(traces::parse_trace_json("{\"format\": \"spin-trail\"}", error));
     CHECK(error == "trace: format is 'spin-trail', not 'iomc-trace'");
     CHECK_FALSE(traces::parse_trace_json("{\"format\": \"iomc-trace\", \"version\": 2}", error));
