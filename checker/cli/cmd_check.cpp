@@ -48,6 +48,8 @@ std::string shortest_without_reductions(const ir::TransitionSystem& ts, const ex
     explore::Options plain = eo;
     plain.por = false;
     plain.por_check = false;
+    plain.symmetry = reduce::SymmetryMode::off;
+    plain.threads = 1;  // sequential: the same trace on every run
     plain.stop_at_first = true;
     plain.properties = {r.counterexample->violation.property};
     plain.progress = nullptr;
@@ -65,17 +67,32 @@ std::string shortest_without_reductions(const ir::TransitionSystem& ts, const ex
                        full.incomplete_reason.empty() ? "no counterexample" : full.incomplete_reason);
 }
 
-/// "reductions: ..." as the report prints it.
-std::string reductions_line(const explore::Result& r) {
+}  // namespace
+
+std::string reductions_text(const explore::Result& r) {
     const auto& x = r.reductions;
-    if (!x.por) {
-        if (!x.por_off.empty()) return fmt::format("reductions: none (partial-order reduction off: {})\n", x.por_off);
-        return "reductions: none\n";
+    std::vector<std::string> parts;
+    if (x.por)
+        parts.push_back(fmt::format("partial-order (stubborn sets; {} of {} states expanded with a reduced set, {} "
+                                    "widened by the cycle proviso)",
+                                    x.por_reduced, x.por_expanded, x.por_proviso));
+    if (x.symmetry != reduce::SymmetryMode::off) {
+        std::string sets;
+        for (const auto& s : x.symmetric) sets += (sets.empty() ? "" : ", ") + s;
+        std::string mode = x.symmetry == reduce::SymmetryMode::exact ? "exact canonical form" : "heuristic canonical form";
+        if (x.symmetry == reduce::SymmetryMode::exact && x.sym_heuristic)
+            mode = fmt::format("exact canonical form, heuristic in {} states with too many ties", x.sym_heuristic);
+        parts.push_back(fmt::format("symmetry over {}, {}", sets, mode));
     }
-    return fmt::format("reductions: partial-order (stubborn sets; {} of {} states expanded with a reduced set, {} "
-                       "widened by the cycle proviso)\n",
-                       x.por_reduced, x.por_expanded, x.por_proviso);
+    std::string out = "reductions: " + (parts.empty() ? std::string("none") : parts[0]);
+    for (std::size_t k = 1; k < parts.size(); ++k) out += "; " + parts[k];
+    if (!x.por_off.empty()) out += fmt::format(" (partial-order reduction off: {})", x.por_off);
+    out += "\n";
+    for (const auto& a : x.asymmetric) out += fmt::format("symmetry off for {}\n", a);
+    return out;
 }
+
+namespace {
 
 }  // namespace
 
@@ -152,7 +169,11 @@ int run_check(const CheckOptions& o) {
         return exit_self_check;
     }
     std::string shortest_note;
-    if (o.trace_kind == "shortest" && r.counterexample && eo.strategy == explore::Strategy::bfs && r.reductions.por)
+    // With reductions or threads the BFS trace is a shortest one of the reduced graph, or one of
+    // several shortest ones; one sequential BFS without reductions finds the trace a reviewer
+    // reads, the same on every run.
+    if (o.trace_kind == "shortest" && r.counterexample && eo.strategy == explore::Strategy::bfs &&
+        (r.reductions.por || r.reductions.symmetry != reduce::SymmetryMode::off || r.stats.threads > 1))
         shortest_note = shortest_without_reductions(*ts, eo, r);
     std::size_t shortest_steps = 0;
     if (o.trace_kind == "fewest-switches" && r.counterexample) {
@@ -160,7 +181,7 @@ int run_check(const CheckOptions& o) {
         // finds the run of that property with the fewest context switches.
         shortest_steps = r.counterexample->trace.steps.size();
         std::string reason;
-        auto few = explore::fewest_switches(*ts, r.counterexample->violation.property, eo.limits, &reason);
+        auto few = explore::fewest_switches(*ts, r.counterexample->violation.property, eo.limits, &reason, eo.cancel);
         if (few) {
             r.counterexample = *few;
         } else if (!reason.empty()) {
@@ -170,11 +191,17 @@ int run_check(const CheckOptions& o) {
         }
     }
     const auto peak = explore::peak_rss_bytes();
-    const int code = r.verdict == explore::Verdict::holds      ? exit_holds
+    // A "holds" from lossy storage is no proof: exit 3 unless the user accepts that.
+    const bool lossy = r.stats.storage == explore::StorageKind::hash;
+    const int code = r.verdict == explore::Verdict::holds      ? (lossy && !o.common.accept_lossy ? exit_incomplete : exit_holds)
                      : r.verdict == explore::Verdict::violated ? exit_violated
                                                                : exit_incomplete;
     if (o.json) {
-        std::fputs(check_report_json(*ts, r, peak).c_str(), stdout);
+        const std::string kind = eo.strategy == explore::Strategy::dfs ? "dfs"
+                                 : shortest_steps                     ? "fewest-switches"
+                                 : shortest_note.empty()              ? "shortest"
+                                                                      : "shortest of the reduced graph";
+        std::fputs(check_report_json(*ts, r, peak, kind).c_str(), stdout);
         return code;
     }
     std::string out = report_header(*model, *ts);
@@ -197,11 +224,18 @@ int run_check(const CheckOptions& o) {
                                explore::format_ratio(m.max), m.end_states, m.end_states == 1 ? "" : "s",
                                r.complete ? "" : " (of the states explored)");
     }
-    const std::string reductions = reductions_line(r);
+    const std::string reductions = reductions_text(r);
     switch (r.verdict) {
         case explore::Verdict::holds:
-            out += fmt::format("result: holds: every checked property holds in every interleaving\n{}\n{}", figures,
-                               reductions);
+            if (lossy)
+                out += fmt::format("result: holds (lossy storage): no interleaving explored violates a checked "
+                                   "property, but hash compaction may have missed a state, with probability at most "
+                                   "{:.3g}; this is not a proof{}\n{}\n{}",
+                                   r.stats.omission_probability, o.common.accept_lossy ? "" : " (exit 3; --accept-lossy: 0)",
+                                   figures, reductions);
+            else
+                out += fmt::format("result: holds: every checked property holds in every interleaving\n{}\n{}", figures,
+                                   reductions);
             out += metrics;
             break;
         case explore::Verdict::incomplete:

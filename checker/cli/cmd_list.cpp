@@ -97,7 +97,8 @@ int run_lint(const LintOptions& o) {
         try {
             for (const auto& v : variants) {
                 support::DiagnosticSink vs;
-                if (!lang::compile(*model, lang::CompileOptions{v, o.defines, true}, vs)) ok = false;
+                // Lint also shows what breaks a scalarset's symmetry (check reports it from the IR).
+                if (!lang::compile(*model, lang::CompileOptions{v, o.defines, true, true}, vs)) ok = false;
                 for (const auto& d : vs.all()) {
                     if (!seen.insert(support::render_diagnostic(d, model->sources())).second) continue;
                     auto& copy = d.severity == support::Severity::error ? all.error(d.where, d.message)

@@ -23,7 +23,32 @@ nlohmann::json trace_json(const ir::TransitionSystem& ts, const traces::Countere
 
 }  // namespace
 
-std::string check_report_json(const ir::TransitionSystem& ts, const explore::Result& r, std::uint64_t peak_memory) {
+nlohmann::json reductions_json(const explore::Result& r) {
+    const auto& x = r.reductions;
+    nlohmann::json out = nlohmann::json::array();
+    if (x.por) {
+        nlohmann::json p;
+        p["name"] = "partial-order";
+        p["method"] = "stubborn sets";
+        p["proviso"] = x.proviso;
+        p["states_expanded"] = x.por_expanded;
+        p["states_reduced"] = x.por_reduced;
+        p["states_widened_by_proviso"] = x.por_proviso;
+        out.push_back(p);
+    }
+    if (x.symmetry != reduce::SymmetryMode::off) {
+        nlohmann::json s;
+        s["name"] = "symmetry";
+        s["mode"] = reduce::to_string(x.symmetry);
+        s["scalarsets"] = x.symmetric;
+        s["states_not_exact"] = x.sym_heuristic;
+        out.push_back(s);
+    }
+    return out;
+}
+
+std::string check_report_json(const ir::TransitionSystem& ts, const explore::Result& r, std::uint64_t peak_memory,
+                              const std::string& trace_kind) {
     nlohmann::json j;
     j["model"] = ts.info().file;
     j["model_id"] = fmt::format("{:016x}", ts.model_id());
@@ -46,7 +71,11 @@ std::string check_report_json(const ir::TransitionSystem& ts, const explore::Res
     j["seconds"] = r.stats.seconds;
     j["peak_memory_bytes"] = peak_memory;
     j["state_bytes"] = r.stats.state_bytes;
-    j["reductions"] = nlohmann::json::array();
+    j["storage"] = explore::to_string(r.stats.storage);
+    j["threads"] = r.stats.threads;
+    j["omission_probability"] = r.stats.storage == explore::StorageKind::hash ? nlohmann::json(r.stats.omission_probability)
+                                                                              : nlohmann::json(nullptr);
+    j["reductions"] = reductions_json(r);
     nlohmann::json metrics = nlohmann::json::object();
     for (const auto& m : r.metrics) {
         nlohmann::json x;
@@ -56,8 +85,13 @@ std::string check_report_json(const ir::TransitionSystem& ts, const explore::Res
         metrics[m.name] = x;
     }
     j["metrics"] = metrics;
+    nlohmann::json off = nlohmann::json::array();
+    if (!r.reductions.por_off.empty()) off.push_back("partial-order: " + r.reductions.por_off);
+    for (const auto& a : r.reductions.asymmetric) off.push_back("symmetry: " + a);
+    j["reductions_off"] = off;
     j["incomplete_reason"] = r.incomplete_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.incomplete_reason);
     j["trace"] = r.counterexample ? trace_json(ts, *r.counterexample) : nlohmann::json::array();
+    j["trace_kind"] = r.counterexample ? nlohmann::json(trace_kind) : nlohmann::json(nullptr);
     return j.dump(2) + "\n";
 }
 

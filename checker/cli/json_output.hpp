@@ -5,12 +5,20 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "checker/explore/search.hpp"
 #include "checker/ir/transition_system.hpp"
 
 namespace iomc::cli {
 
+/// The `reductions` array: one object per reduction that ran (docs/cli.md).
+nlohmann::json reductions_json(const explore::Result& r);
+
 /// The whole report as one JSON object (pretty-printed, ending with a newline).
-std::string check_report_json(const ir::TransitionSystem& ts, const explore::Result& r, std::uint64_t peak_memory);
+/// `trace_kind` says which counterexample `trace` is: "shortest" (of the full graph), "shortest
+/// of the reduced graph", "fewest-switches" or "dfs".
+std::string check_report_json(const ir::TransitionSystem& ts, const explore::Result& r, std::uint64_t peak_memory,
+                              const std::string& trace_kind);
 
 }  // namespace iomc::cli

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/explore/search.hpp"
 #include "checker/ir/transition_system.hpp"
 #include "checker/lang/frontend.hpp"
 #include "traces/replay.hpp"
@@ -40,6 +41,9 @@ bool write_text_file(const std::string& path, const std::string& text);
 /// Renders a replayed counterexample as steps, columns, json or dot; nothing for an unknown format.
 std::optional<std::string> render_trace(const ir::TransitionSystem& ts, const traces::Counterexample& cx,
                                         const traces::Replay& r, const std::string& format);
+
+/// "reductions: ..." and "symmetry off for ..." lines, as check and the test summary print them.
+std::string reductions_text(const explore::Result& r);
 
 /// Maps property names to ids; prints "unknown property" with the alternatives on error.
 bool resolve_properties(const ir::TransitionSystem& ts, const std::vector<std::string>& names,

@@ -36,6 +36,20 @@ void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
         ->type_name("bfs|dfs");
     cmd->add_flag("--no-por", c.no_por,
                   "explore every interleaving: no partial-order reduction (on by default; docs/cli.md)");
+    cmd->add_option("--threads", c.threads,
+                    "threads of the breadth-first search (default: one per core); dfs runs on one")
+        ->type_name("N")
+        ->check(CLI::Range(1U, 1024U));
+    cmd->add_option("--storage", c.storage,
+                    "how BFS stores states: exact (default), compact (lossless tree compression, one thread) or "
+                    "hash (lossy hash compaction, one thread: a holds verdict exits 3 unless --accept-lossy)")
+        ->type_name("KIND");
+    cmd->add_flag("--accept-lossy", c.accept_lossy,
+                  "with --storage hash, exit 0 when every property holds (the verdict still says lossy)");
+    cmd->add_option("--symmetry", c.symmetry,
+                    "scalarset symmetry reduction: exact (one representative per orbit, default), heuristic "
+                    "(sorted, faster, may keep several) or off; scalarsets the model breaks are never reduced")
+        ->type_name("MODE");
     cmd->add_flag("--por-check", c.por_check,
                   "self-check: verify the partial-order reduction's conditions at every state against the full "
                   "successor set (slow; a failure is a bug in iomc, exit 4)");

@@ -86,6 +86,28 @@ bool explorer_options(const CommonOptions& c, explore::Options& out) {
                      c.max_memory.c_str());
         return false;
     }
+    if (c.symmetry == "exact") {
+        out.symmetry = reduce::SymmetryMode::exact;
+    } else if (c.symmetry == "heuristic") {
+        out.symmetry = reduce::SymmetryMode::heuristic;
+    } else if (c.symmetry == "off") {
+        out.symmetry = reduce::SymmetryMode::off;
+    } else {
+        std::fprintf(stderr, "iomc: error: unknown symmetry mode '%s'; available: exact, heuristic, off\n",
+                     c.symmetry.c_str());
+        return false;
+    }
+    if (c.storage == "exact") {
+        out.storage = explore::StorageKind::exact;
+    } else if (c.storage == "compact") {
+        out.storage = explore::StorageKind::compact;
+    } else if (c.storage == "hash") {
+        out.storage = explore::StorageKind::hash;
+    } else {
+        std::fprintf(stderr, "iomc: error: unknown storage '%s'; available: exact, compact, hash\n", c.storage.c_str());
+        return false;
+    }
+    out.threads = c.threads;
     out.por = !c.no_por;
     out.por_check = c.por_check;
     if (c.por_check && c.no_por) {

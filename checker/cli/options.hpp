@@ -21,6 +21,10 @@ struct CommonOptions {
     std::string strategy = "bfs";
     bool no_por = false;                  ///< --no-por: no partial-order reduction
     bool por_check = false;               ///< --por-check: verify each stubborn set
+    std::string symmetry = "exact";       ///< --symmetry exact|heuristic|off
+    unsigned threads = 0;                 ///< --threads N (0: one per core)
+    std::string storage = "exact";        ///< --storage exact|compact|hash
+    bool accept_lossy = false;            ///< --accept-lossy: a lossy "holds" exits 0
 };
 
 struct CheckOptions {

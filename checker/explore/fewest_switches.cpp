@@ -7,14 +7,15 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <queue>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "checker/explore/memory_budget.hpp"
 #include "checker/explore/state_store.hpp"
 #include "checker/ir/interp.hpp"
 #include "checker/support/check.hpp"
+#include "checker/support/hash.hpp"
 
 namespace iomc::explore {
 
@@ -56,8 +57,15 @@ struct Found {
 
 class FewestSwitches {
 public:
-    FewestSwitches(const ir::TransitionSystem& ts, ir::PropertyId property, const Limits& limits)
-        : ts_(ts), property_(property), limits_(limits), store_(ts.layout().bytes()), interp_(ts),
+    FewestSwitches(const ir::TransitionSystem& ts, ir::PropertyId property, const Limits& limits,
+                   const std::atomic<bool>* cancel)
+        : ts_(ts),
+          property_(property),
+          limits_(limits),
+          cancel_(cancel),
+          budget_(limits.max_memory),
+          store_(ts.layout().bytes(), &budget_),
+          interp_(ts),
           start_(Clock::now()) {
         IOMC_CHECK(ir::idx(property) < ts.properties().size());
         const auto& p = ts.property(property);
@@ -73,8 +81,9 @@ public:
         }
         std::uint64_t pops = 0;
         while (!heap_.empty()) {
-            const Entry e = heap_.top();
-            heap_.pop();
+            std::pop_heap(heap_.begin(), heap_.end(), std::greater<>());
+            const Entry e = heap_.back();
+            heap_.pop_back();
             if (nodes_[e.node].cost != e.cost) continue;  // stale: the node got cheaper since
             if (found_ && found_->cost <= e.cost) break;
             if ((pops++ & 255U) == 0 && limited()) {
@@ -97,6 +106,9 @@ private:
     const ir::TransitionSystem& ts_;
     ir::PropertyId property_;
     const Limits& limits_;
+    const std::atomic<bool>* cancel_;
+    /// Counts the store, the nodes, the per-state links and the heap, growth included.
+    MemoryBudget budget_;
     StateStore store_;
     ir::Interpreter interp_;
     Clock::time_point start_;
@@ -104,27 +116,31 @@ private:
     std::vector<std::uint8_t> scratch_;
     std::vector<Node> nodes_;
     std::vector<std::uint32_t> first_node_;  ///< per state: its first node, then Node::sibling
-    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;
+    std::vector<Entry> heap_;  ///< a min-heap (std::push_heap with std::greater)
     std::optional<Found> found_;
     std::string reason_;
 
-    [[nodiscard]] std::uint64_t memory() const {
-        return store_.memory_bytes() + nodes_.capacity() * sizeof(Node) +
-               first_node_.capacity() * sizeof(std::uint32_t) + heap_.size() * sizeof(Entry);
+    /// Checks Ctrl-C and the time and memory limits; returns true (and sets the reason) to stop.
+    bool limited() {
+        if (budget_.refused()) return memory_limit();
+        reason_ = limit_reason(limits_, cancel_, std::chrono::duration<double>(Clock::now() - start_).count(),
+                               budget_.used());
+        return !reason_.empty();
     }
 
-    /// Checks the time and memory limits; returns true (and sets the reason) to stop.
-    bool limited() {
-        reason_ = limit_reason(limits_, nullptr, std::chrono::duration<double>(Clock::now() - start_).count(), memory());
-        return !reason_.empty();
+    bool memory_limit() {
+        reason_ = cancel_ && cancel_->load() ? "interrupted" : fmt::format("memory limit {} bytes reached", limits_.max_memory);
+        return true;
     }
 
     /// Reaches (state s, last process) at `cost` from `parent` by `step`: creates the node or
     /// lowers its cost, and queues it. Returns false (and sets the reason) at the node limit.
     bool add_node(const std::uint8_t* s, std::uint32_t last, std::uint32_t parent, ir::Step step,
                   Cost cost) {
-        const auto [state, fresh] = store_.insert(s);
-        if (fresh) first_node_.push_back(none);
+        const auto ins = store_.insert(s, support::hash_bytes(s, ts_.layout().bytes()));
+        if (ins.refused) return !memory_limit();
+        const auto state = ins.index;
+        if (ins.fresh && !budget_push(first_node_, none, budget_)) return !memory_limit();
         std::uint32_t n = first_node_[state];
         while (n != none && nodes_[n].last != last) n = nodes_[n].sibling;
         if (n == none) {
@@ -137,7 +153,8 @@ private:
                 return false;
             }
             n = static_cast<std::uint32_t>(nodes_.size());
-            nodes_.push_back(Node{state, last, parent, first_node_[state], step, cost});
+            if (!budget_push(nodes_, Node{state, last, parent, first_node_[state], step, cost}, budget_))
+                return !memory_limit();
             first_node_[state] = n;
         } else {
             if (!(cost < nodes_[n].cost)) return true;
@@ -145,7 +162,8 @@ private:
             nodes_[n].step = step;
             nodes_[n].cost = cost;
         }
-        heap_.push(Entry{cost, n});
+        if (!budget_push(heap_, Entry{cost, n}, budget_)) return !memory_limit();
+        std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
         return true;
     }
 
@@ -224,9 +242,10 @@ private:
 
 std::optional<traces::Counterexample> fewest_switches(const ir::TransitionSystem& ts,
                                                       ir::PropertyId property, const Limits& limits,
-                                                      std::string* incomplete_reason) {
+                                                      std::string* incomplete_reason,
+                                                      const std::atomic<bool>* cancel) {
     std::string reason;
-    FewestSwitches search(ts, property, limits);
+    FewestSwitches search(ts, property, limits, cancel);
     auto cx = search.run(reason);
     if (incomplete_reason) *incomplete_reason = reason;
     return cx;

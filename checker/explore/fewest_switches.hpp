@@ -55,9 +55,12 @@ namespace iomc::explore {
 /// state; nothing with `*incomplete_reason` set ("state limit 1000 reached", "time limit 5s
 /// reached", "memory limit N bytes reached") when a limit stopped the search first.
 /// `limits.max_states` counts search nodes, (state, last process) pairs, not states.
-/// `incomplete_reason` may be null; when not, it is cleared on entry.
+/// `incomplete_reason` may be null; when not, it is cleared on entry. `cancel` (may be null)
+/// stops the search with "interrupted" (Ctrl-C). --max-memory counts every structure of the
+/// search, growth included.
 std::optional<traces::Counterexample> fewest_switches(const ir::TransitionSystem& ts,
                                                       ir::PropertyId property, const Limits& limits,
-                                                      std::string* incomplete_reason);
+                                                      std::string* incomplete_reason,
+                                                      const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace iomc::explore

@@ -2,6 +2,7 @@
 #include "checker/explore/paths.hpp"
 
 #include <cstring>
+#include <memory>
 #include <optional>
 
 #include "checker/ir/interp.hpp"
@@ -9,21 +10,21 @@
 
 namespace iomc::explore {
 
-traces::Trace realize_path(const ir::TransitionSystem& ts, const std::vector<const std::uint8_t*>& chain,
-                           reduce::Canonicalizer* canon, std::vector<std::uint8_t>& last) {
+bool StoredChain::matches(std::size_t k, const std::uint8_t* form, std::size_t bytes) const {
+    if (fingerprint) return fingerprint(form) == fingerprints[k];
+    return std::memcmp(form, forms[k].data(), bytes) == 0;
+}
+
+traces::Trace realize_path(const ir::TransitionSystem& ts, const StoredChain& chain, reduce::Canonicalizer* canon,
+                           std::vector<std::uint8_t>& last) {
     traces::Trace t;
     t.model_id = ts.model_id();
     ir::Interpreter in(ts);
     const std::size_t bytes = ts.layout().bytes();
     last.assign(ts.state_buffer_size(), 0);
     std::vector<std::uint8_t> next(ts.state_buffer_size()), canonical(ts.state_buffer_size());
-    if (canon) {
-        ts.initial_state(last.data());
-    } else {
-        std::memcpy(last.data(), chain[0], bytes);
-    }
+    ts.initial_state(last.data());
     for (std::size_t k = 1; k < chain.size(); ++k) {
-        const std::uint8_t* to = chain[k];
         bool found = false;
         in.successors(last.data(), [&](ir::GroupId g, const ir::Emission& e) {
             if (found || !e.next) return;
@@ -32,7 +33,7 @@ traces::Trace realize_path(const ir::TransitionSystem& ts, const std::vector<con
                 canon->canonicalize(e.next, canonical.data());
                 form = canonical.data();
             }
-            if (std::memcmp(form, to, bytes) != 0) return;
+            if (!chain.matches(k, form, bytes)) return;
             t.steps.push_back(ir::Step{g, e.index});
             std::memcpy(next.data(), e.next, bytes);
             found = true;
@@ -91,6 +92,38 @@ void realize_violation(const ir::TransitionSystem& ts, const std::uint8_t* last,
         }
         case traces::ViolationKind::deadlock: return;
     }
+}
+
+traces::Counterexample make_counterexample(const Plan& plan, const StoredChain& chain, const traces::Violation& v,
+                                           std::optional<ir::Step> step) {
+    std::vector<std::uint8_t> last;
+    std::unique_ptr<reduce::Canonicalizer> canon;
+    const StoredChain* links = &chain;
+    StoredChain exact;
+    if (plan.reductions.symmetry != reduce::SymmetryMode::off) {
+        // The stored forms may be heuristic (several per orbit, or exact with a fallback): the
+        // run is matched link by link on exact forms, with no bound on the ties tried.
+        canon = std::make_unique<reduce::Canonicalizer>(plan.ts, reduce::SymmetryMode::exact, UINT64_MAX);
+        // With hash compaction the search stored exact forms too (Plan::symmetry_candidates),
+        // so their fingerprints match.
+        if (!chain.fingerprint) {
+            exact.forms = chain.forms;
+            for (auto& f : exact.forms) {
+                f.resize(plan.ts.state_buffer_size(), 0);
+                std::vector<std::uint8_t> out(plan.ts.state_buffer_size());
+                canon->canonicalize(f.data(), out.data());
+                f = std::move(out);
+            }
+            links = &exact;
+        }
+    }
+    traces::Counterexample cx{realize_path(plan.ts, *links, canon.get(), last), v};
+    if (canon) {
+        realize_violation(plan.ts, last.data(), cx);
+    } else if (step) {
+        cx.trace.steps.push_back(*step);
+    }
+    return cx;
 }
 
 }  // namespace iomc::explore

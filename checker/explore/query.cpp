@@ -9,7 +9,9 @@
 
 #include <fmt/format.h>
 
+#include "checker/explore/memory_budget.hpp"
 #include "checker/explore/state_store.hpp"
+#include "checker/support/hash.hpp"
 #include "checker/ir/interp.hpp"
 #include "checker/support/check.hpp"
 
@@ -38,7 +40,7 @@ public:
     Query(const ir::TransitionSystem& ts, const traces::Schedule& sched, const Limits& limits,
           const std::atomic<bool>* cancel)
         : ts_(ts), sched_(sched), limits_(limits), cancel_(cancel), bytes_(ts.layout().bytes()),
-          store_(bytes_ + 2), in_(ts), start_(Clock::now()) {
+          budget_(limits.max_memory), store_(bytes_ + 2, &budget_), in_(ts), start_(Clock::now()) {
         buf_.resize(bytes_ + 2 + 8);
         cur_.resize(bytes_ + 8);
         if (sched.violates) {
@@ -97,6 +99,8 @@ private:
     const Limits& limits_;
     const std::atomic<bool>* cancel_;
     std::size_t bytes_;
+    /// Counts the store and the per-node vectors, growth included (--max-memory).
+    MemoryBudget budget_;
     StateStore store_;          ///< state bytes followed by k (2 bytes)
     ir::Interpreter in_;
     Clock::time_point start_;
@@ -109,14 +113,17 @@ private:
     std::uint64_t transitions_ = 0;
     std::string reason_;
 
-    [[nodiscard]] std::uint64_t memory() const {
-        return store_.memory_bytes() + parent_.capacity() * sizeof(std::uint32_t) +
-               step_.capacity() * sizeof(ir::Step) + k_.capacity() * sizeof(std::uint16_t);
-    }
+    [[nodiscard]] std::uint64_t memory() const { return budget_.used(); }
 
     bool limited() {
+        if (budget_.refused()) return memory_limit();
         reason_ = limit_reason(limits_, cancel_, std::chrono::duration<double>(Clock::now() - start_).count(), memory());
         return !reason_.empty();
+    }
+
+    bool memory_limit() {
+        reason_ = cancel_ && cancel_->load() ? "interrupted" : fmt::format("memory limit {} bytes reached", limits_.max_memory);
+        return false;
     }
 
     QueryResult& finish(QueryResult& r) const {
@@ -138,10 +145,11 @@ private:
                                          : std::string("the state store is full (2^32 states)");
             return false;
         }
-        if (!store_.insert(s).second) return true;
-        parent_.push_back(parent);
-        step_.push_back(step);
-        k_.push_back(k);
+        const auto ins = store_.insert(s, support::hash_bytes(s, bytes_ + 2));
+        if (ins.refused) return memory_limit();
+        if (!ins.fresh) return true;
+        if (!budget_push(parent_, parent, budget_) || !budget_push(step_, step, budget_) || !budget_push(k_, k, budget_))
+            return memory_limit();
         return true;
     }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/explore/compact_store.hpp"
 #include "checker/ir/interp.hpp"
 #include "checker/ir/transition_system.hpp"
 #include "checker/reduce/symmetry.hpp"
@@ -59,6 +60,12 @@ struct Options {
     /// Verify the stubborn-set conditions against the full successor set at every expanded
     /// state; a breach stops the search with Result::self_check_failure.
     bool por_check = false;
+    /// Threads of the breadth-first search (1: sequential; 0: one per core). DFS is always
+    /// sequential.
+    unsigned threads = 1;
+    /// How BFS stores states: exact (default), compact (lossless tree compression) or hash
+    /// (lossy hash compaction); compact and hash run on one thread. DFS stores exactly.
+    StorageKind storage = StorageKind::exact;
     /// Scalarset symmetry reduction (checker/reduce/symmetry.hpp).
     reduce::SymmetryMode symmetry = reduce::SymmetryMode::off;
     /// Set from another thread or a signal handler to stop the search (verdict incomplete).
@@ -73,6 +80,11 @@ struct Stats {
     double seconds = 0;
     std::uint64_t memory = 0;       ///< bytes of states, hash table and parent links
     std::uint64_t state_bytes = 0;  ///< bytes of one packed state
+    unsigned threads = 1;           ///< threads the search ran on
+    StorageKind storage = StorageKind::exact;  ///< how states were stored
+    /// Hash compaction: an upper bound on the probability that a state was missed (a "holds"
+    /// is then no proof).
+    double omission_probability = 0;
 };
 
 /// The outcome for one property.
@@ -112,6 +124,7 @@ struct Reductions {
     std::uint64_t por_reduced = 0;  ///< states expanded with a proper stubborn set
     std::uint64_t por_proviso = 0;  ///< states widened to a full expansion by the cycle proviso
     std::uint64_t por_expanded = 0; ///< states expanded
+    std::string proviso;            ///< the cycle proviso applied, por_proviso_text(strategy)
     reduce::SymmetryMode symmetry = reduce::SymmetryMode::off;  ///< the mode used (off: none)
     std::vector<std::string> symmetric;  ///< the scalarsets reduced, "types::Dev (4)"
     /// Scalarsets not reduced because the model breaks their symmetry: "types::Group: the
@@ -121,8 +134,7 @@ struct Reductions {
 };
 
 /// The cycle proviso the search applies with partial-order reduction, as reports print it.
-inline constexpr const char* por_proviso_text =
-    "cycle proviso: full expansion where a successor was discovered no later than its parent";
+const char* por_proviso_text(Strategy s);
 
 struct Result {
     /// violated if any checked property is; holds only if the search finished; else incomplete.

@@ -8,36 +8,63 @@
 
 namespace iomc::explore {
 
-StateStore::StateStore(std::size_t state_bytes) : bytes_(state_bytes), table_(1U << 16, 0), mask_((1U << 16) - 1) {}
+StateStore::StateStore(std::size_t state_bytes, MemoryBudget* budget, std::uint64_t capacity)
+    : bytes_(state_bytes),
+      budget_(budget),
+      capacity_(capacity),
+      chunks_(new std::unique_ptr<std::uint8_t[]>[ChunkLayout::chunk(static_cast<std::uint32_t>(capacity - 1)) + 1]),
+      table_(initial_slots, 0),
+      mask_(initial_slots - 1) {
+    // The first table is always allowed (it is tiny); it counts against the budget all the same.
+    if (budget_) budget_->add(initial_slots * sizeof(std::uint64_t));
+}
+
+StateStore::~StateStore() {
+    if (budget_) budget_->release(memory_bytes());
+}
 
 std::pair<std::uint32_t, bool> StateStore::insert(const std::uint8_t* s) {
-    const std::uint64_t h = support::hash_bytes(s, bytes_);
-    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    const auto r = insert(s, support::hash_bytes(s, bytes_));
+    return {r.index, r.fresh};
+}
+
+StateStore::Insert StateStore::insert(const std::uint8_t* s, std::uint64_t hash) {
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
     std::size_t pos = tag & mask_;
     for (;;) {
         const std::uint64_t e = table_[pos];
         if (e == 0) break;
         if (static_cast<std::uint32_t>(e >> 32) == tag) {
             const auto i = static_cast<std::uint32_t>(e) - 1;
-            if (std::memcmp(get(i), s, bytes_) == 0) return {i, false};
+            if (std::memcmp(get(i), s, bytes_) == 0) return {i, false, false};
         }
         pos = (pos + 1) & mask_;
     }
-    IOMC_CHECK(count_ < max_states);
-    const std::uint32_t i = count_++;
-    if ((i >> chunk_shift) >= chunks_.size()) {
-        const std::size_t n = (std::size_t{1} << chunk_shift) * bytes_ + 8;
-        chunks_.push_back(std::unique_ptr<std::uint8_t[]>(new std::uint8_t[n]()));
+    IOMC_CHECK(count_ < capacity_);
+    // Grow before inserting, so that a refused growth leaves the store as it was.
+    if (static_cast<std::size_t>(count_ + 1) * 4 >= table_.size() * 3) {
+        if (!grow()) return {0, false, true};
+        pos = tag & mask_;
+        while (table_[pos] != 0) pos = (pos + 1) & mask_;
     }
-    std::memcpy(chunks_[i >> chunk_shift].get() + static_cast<std::size_t>(i & chunk_mask) * bytes_, s, bytes_);
+    const std::uint32_t i = count_;
+    const auto k = ChunkLayout::chunk(i);
+    if (!chunks_[k]) {
+        const std::size_t n = std::size_t{ChunkLayout::size(k)} * bytes_ + 8;
+        if (budget_ && !budget_->reserve(n)) return {0, false, true};
+        chunks_[k] = std::unique_ptr<std::uint8_t[]>(new std::uint8_t[n]());
+        arena_bytes_ += n;
+    }
+    ++count_;
+    std::memcpy(chunks_[k].get() + static_cast<std::size_t>(ChunkLayout::offset(i)) * bytes_, s, bytes_);
     table_[pos] = static_cast<std::uint64_t>(tag) << 32 | (static_cast<std::uint64_t>(i) + 1);
-    if (static_cast<std::size_t>(count_) * 4 >= table_.size() * 3) grow();
-    return {i, true};
+    return {i, true, false};
 }
 
-std::optional<std::uint32_t> StateStore::find(const std::uint8_t* s) const {
-    const std::uint64_t h = support::hash_bytes(s, bytes_);
-    const auto tag = static_cast<std::uint32_t>(h >> 32);
+std::optional<std::uint32_t> StateStore::find(const std::uint8_t* s) const { return find(s, support::hash_bytes(s, bytes_)); }
+
+std::optional<std::uint32_t> StateStore::find(const std::uint8_t* s, std::uint64_t hash) const {
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
     for (std::size_t pos = tag & mask_;; pos = (pos + 1) & mask_) {
         const std::uint64_t e = table_[pos];
         if (e == 0) return std::nullopt;
@@ -46,7 +73,10 @@ std::optional<std::uint32_t> StateStore::find(const std::uint8_t* s) const {
     }
 }
 
-void StateStore::grow() {
+bool StateStore::grow() {
+    // Old and new tables live together while rehashing: reserve the new one first.
+    const std::size_t new_bytes = table_.size() * 2 * sizeof(std::uint64_t);
+    if (budget_ && !budget_->reserve(new_bytes)) return false;
     std::vector<std::uint64_t> old;
     old.swap(table_);
     table_.assign(old.size() * 2, 0);
@@ -57,10 +87,8 @@ void StateStore::grow() {
         while (table_[pos] != 0) pos = (pos + 1) & mask_;
         table_[pos] = e;
     }
-}
-
-std::size_t StateStore::memory_bytes() const {
-    return chunks_.size() * ((std::size_t{1} << chunk_shift) * bytes_ + 8) + table_.size() * sizeof(std::uint64_t);
+    if (budget_) budget_->release(old.size() * sizeof(std::uint64_t));
+    return true;
 }
 
 }  // namespace iomc::explore

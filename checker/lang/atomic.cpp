@@ -13,8 +13,18 @@ void StatementLowering::atomic_body(const std::vector<ast::StmtPtr>& body, std::
     frag_labels_.emplace_back();
     auto saved_loops = std::move(loops_);
     loops_.clear();
+    const auto depth = ctx().scopes.size();
     ctx().scopes.emplace_back();
-    for (const auto& s : body) stmt_frag(*s, code);
+    try {
+        for (const auto& s : body) stmt_frag(*s, code);
+    } catch (...) {
+        // An error abandons the whole block: the statements around it get their loops and
+        // scopes back (a `for` around the block pops its frame after the error is reported).
+        ctx().scopes.resize(depth);
+        loops_ = std::move(saved_loops);
+        frag_labels_.pop_back();
+        throw;
+    }
     ctx().scopes.pop_back();
     loops_ = std::move(saved_loops);
     auto labels = std::move(frag_labels_.back());
@@ -64,6 +74,7 @@ void StatementLowering::stmt_frag(const ast::Stmt& s, std::vector<ir::Instr>& co
             if (s.kind == K::when && !cond.is_const())
                 fail(sink_, s.cond->where, "'when' needs a constant bool condition (such as variant(x) or a constant)");
             if (cond.is_const()) {
+                decisions_.push_back(Decision{&s, cond.e.value != 0});
                 if (cond.e.value) stmt_frag(*s.body[0], code);
                 else if (s.else_part) stmt_frag(*s.else_part, code);
                 return;
@@ -111,6 +122,9 @@ void StatementLowering::stmt_frag(const ast::Stmt& s, std::vector<ir::Instr>& co
             const Symbol* sym = symbols_.find(ctx().module, s.for_type);
             if (!sym || sym->kind != SymKind::type) unknown(sink_, "type", s.for_type.str(), s.for_type.where, {});
             const Type* t = types_.named(*sym, exprs_);
+            // Over a scalarset: where each iteration's code is, for the order check at the end
+            // of the atomic block (check_loop_orders).
+            UnrolledLoop unrolled{&s, t->kind == TypeKind::scalarset ? t->ss : nullptr, code.size(), {}};
             std::vector<std::size_t> brk;
             for (std::int64_t i = 0; i < domain_size(t); ++i) {
                 std::vector<std::size_t> cont;
@@ -122,8 +136,10 @@ void StatementLowering::stmt_frag(const ast::Stmt& s, std::vector<ir::Instr>& co
                 loops_.pop_back();
                 ctx().scopes.pop_back();
                 for (auto x : cont) code[x].t1 = here();
+                unrolled.ends.push_back(code.size());
             }
             for (auto x : brk) code[x].t1 = here();
+            if (unrolled.scalarset) atomic_loops_.push_back(std::move(unrolled));
             return;
         }
         case K::either: {

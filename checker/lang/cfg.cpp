@@ -25,6 +25,8 @@ ProcessCfg StatementLowering::lower(const Instance& inst, std::uint32_t number) 
     frag_labels_.clear();
     pending_resets_.clear();
     process_labels_.clear();
+    visiting_.clear();
+    decisions_.clear();
     temp_counter_ = 0;
     ExprContext c;
     c.module = inst.module;
@@ -39,12 +41,13 @@ ProcessCfg StatementLowering::lower(const Instance& inst, std::uint32_t number) 
     nodes_[process_end_].terminal = true;
     collect_labels(d->body, process_labels_);
     block_cfg(d->body, entry, process_end_);
-    return ProcessCfg{std::move(nodes_)};
+    return ProcessCfg{std::move(nodes_), std::move(decisions_)};
 }
 
 std::uint32_t StatementLowering::new_node(SourceRange where) {
     nodes_.push_back(CfgNode{});
     nodes_.back().where = where;
+    nodes_.back().visits = visiting_;
     return static_cast<std::uint32_t>(nodes_.size() - 1);
 }
 
@@ -136,6 +139,7 @@ void StatementLowering::stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, 
             if (cond.t->kind != TypeKind::boolean)
                 fail(sink_, s.cond->where, fmt::format("if needs a bool condition, found {}", type_name(cond.t)));
             if (cond.is_const()) {
+                decisions_.push_back(Decision{&s, cond.e.value != 0});
                 if (cond.e.value) stmt_cfg(*s.body[0], entry, exit);
                 else if (s.else_part) stmt_cfg(*s.else_part, entry, exit);
                 else nodes_[entry].eps.push_back(exit);
@@ -153,6 +157,7 @@ void StatementLowering::stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, 
             TExpr cond = exprs_.lower(*s.cond, ctx());
             if (!cond.is_const() || cond.t->kind != TypeKind::boolean)
                 fail(sink_, s.cond->where, "'when' needs a constant bool condition (such as variant(x) or a constant)");
+            decisions_.push_back(Decision{&s, cond.e.value != 0});
             if (cond.e.value) stmt_cfg(*s.body[0], entry, exit);
             else if (s.else_part) stmt_cfg(*s.else_part, entry, exit);
             else nodes_[entry].eps.push_back(exit);
@@ -164,6 +169,7 @@ void StatementLowering::stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, 
             TExpr cond = exprs_.lower(*s.cond, ctx());
             if (cond.t->kind != TypeKind::boolean)
                 fail(sink_, s.cond->where, fmt::format("while needs a bool condition, found {}", type_name(cond.t)));
+            if (cond.is_const()) decisions_.push_back(Decision{&s, cond.e.value != 0});
             if (cond.is_const() && !cond.e.value) {
                 nodes_[test].eps.push_back(exit);
                 return;
@@ -186,8 +192,15 @@ void StatementLowering::stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, 
             const auto n = domain_size(t);
             if (n <= 0 || t->kind == TypeKind::mutex || t->kind == TypeKind::kref)
                 fail(sink_, s.for_type.where, fmt::format("cannot loop over {}", type_name(t)));
+            // Over a scalarset, every node of iteration i (its entry included) records that it
+            // visits element i, for the symmetry pass.
+            const bool over_scalarset = t->kind == TypeKind::scalarset;
             std::uint32_t cur = entry;
             for (std::int64_t i = 0; i < n; ++i) {
+                if (over_scalarset) {
+                    visiting_.push_back(LoopVisit{t->ss->table, i, &s});
+                    nodes_[cur].visits = visiting_;
+                }
                 const std::uint32_t next = i + 1 == n ? exit : new_node(s.body[0]->where);
                 ctx().scopes.emplace_back();
                 ctx().scopes.back()[s.label] =
@@ -196,6 +209,7 @@ void StatementLowering::stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, 
                 stmt_cfg(*s.body[0], cur, next);
                 loops_.pop_back();
                 ctx().scopes.pop_back();
+                if (over_scalarset) visiting_.pop_back();
                 cur = next;
             }
             return;
@@ -211,7 +225,9 @@ void StatementLowering::stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, 
         case K::atomic: {
             ir::Fragment f;
             f.code.push_back(note(statement(s, atomic_text(s))));
+            atomic_loops_.clear();
             atomic_body(s.body, f.code);
+            check_loop_orders(f.code);
             f.code.push_back(finish_to(exit));
             nodes_[entry].alts.push_back(std::move(f));
             return;
@@ -268,6 +284,18 @@ void StatementLowering::stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, 
         }
         default: IOMC_UNREACHABLE("a one-step statement that step_stmt() does not lower");
     }
+}
+
+/// Records in the BreachLog each scalarset loop of the atomic block just lowered into `code`
+/// whose iterations do not commute (loop_order.hpp).
+void StatementLowering::check_loop_orders(const std::vector<ir::Instr>& code) {
+    for (const auto& l : atomic_loops_)
+        if (auto why = order_dependence(code, l, slots_))
+            breaches_.add(*l.scalarset,
+                          fmt::format("the loop over {} visits its elements in order within one step, and {}",
+                                      l.loop->for_type.str(), *why),
+                          loop_head(*l.loop));
+    atomic_loops_.clear();
 }
 
 std::string StatementLowering::atomic_text(const ast::Stmt& s) const {

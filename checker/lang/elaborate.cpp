@@ -10,8 +10,11 @@
 ///   properties   properties.cpp       built-ins, assertions, invariants, metrics -> ir::Property
 ///   statements   steps.cpp, cfg.cpp, atomic.cpp, inline.cpp            -> ProcessCfg
 ///   processes    processes.cpp        instances; CFG to locations      -> ir::Process, groups
+///   symmetry     symmetry.cpp         shapes, walks, breaches          -> ir::Symmetry
 /// Constants, types and expressions are evaluated on demand and refer to each other, so the
 /// types and constants passes call back into the expression pass through ConstantEvaluator.
+/// What breaks a scalarset's symmetry is recorded where it is met (BreachLog) and gathered by
+/// the symmetry pass.
 /// run() gives the order in which the passes run.
 #include "checker/lang/elaborate.hpp"
 
@@ -24,6 +27,7 @@
 #include "checker/lang/properties.hpp"
 #include "checker/lang/statement_lowering.hpp"
 #include "checker/lang/symbol_table.hpp"
+#include "checker/lang/symmetry.hpp"
 #include "checker/lang/type_resolver.hpp"
 
 namespace iomc::lang {
@@ -35,9 +39,9 @@ public:
     Elaboration(const Model& m, const CompileOptions& o, support::DiagnosticSink& sink)
         : model_(m), options_(o), sink_(sink), symbols_(m, sink), types_(symbols_, arena_, data_.layout, sink),
           constants_(symbols_, types_, sink), layout_(data_.layout, sink),
-          exprs_(symbols_, constants_, types_, layout_, locations_, m.sources(), sink),
+          exprs_(symbols_, constants_, types_, layout_, locations_, m.sources(), breaches_, sink),
           properties_(symbols_, types_, exprs_, data_, sink),
-          statements_(symbols_, types_, exprs_, layout_, properties_, data_, sink) {}
+          statements_(symbols_, types_, exprs_, layout_, properties_, data_, breaches_, sink) {}
 
     std::unique_ptr<ir::TransitionSystem> run();
 
@@ -51,7 +55,8 @@ private:
     TypeResolver types_;
     Constants constants_;
     LayoutBuilder layout_;
-    std::vector<InstanceLocations> locations_;  ///< compiled instances, for `@` and `past`
+    BreachLog breaches_;
+    std::vector<InstanceLocations> locations_;  ///< compiled instances, for `@`, `past` and symmetry
     ExprLowering exprs_;
     PropertyBuilder properties_;
     StatementLowering statements_;
@@ -62,6 +67,7 @@ std::unique_ptr<ir::TransitionSystem> Elaboration::run() {
         if (sink_.has_errors()) return nullptr;  // duplicate declarations
         constants_.select(options_, exprs_);
         if (sink_.has_errors()) return nullptr;
+        breaches_.clear();  // select() evaluated defaults to check -D values; they may not be used
         data_.info.file = model_.path();
         data_.info.variant = constants_.variant();
         data_.info.defines = options_.defines;
@@ -96,6 +102,8 @@ std::unique_ptr<ir::TransitionSystem> Elaboration::run() {
                         fmt::format("the state vector needs {} bytes; the limit is 4096", data_.layout.bytes()));
             return nullptr;
         }
+        data_.symmetry = describe_symmetry(types_, layout_, instances, locations_, data_, model_.sources(), breaches_,
+                                           options_.symmetry_warnings ? &sink_ : nullptr);
         data_.sources = model_.sources_ptr();
         return std::make_unique<ir::TransitionSystem>(std::move(data_));
     } catch (const Abandon&) {

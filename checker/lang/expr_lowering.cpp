@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "checker/lang/expr_lowering.hpp"
 
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -201,8 +202,15 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
             TExpr cond = lower(*e.kids[0], c);
             if (cond.t->kind != TypeKind::boolean)
                 fail(sink_, e.kids[0]->where, fmt::format("condition must be bool, found {}", type_name(cond.t)));
-            TExpr a = lower(*e.kids[1], c);
-            TExpr b = lower(*e.kids[2], c);
+            // Both branches are type-checked; one that a constant condition drops names nothing.
+            auto branch = [&](std::size_t k) {
+                const bool dead = cond.is_const() && (cond.e.value != 0) != (k == 1);
+                if (!dead) return lower(*e.kids[k], c);
+                const BreachLog::Quiet quiet(breaches_);
+                return lower(*e.kids[k], c);
+            };
+            TExpr a = branch(1);
+            TExpr b = branch(2);
             const Type* t = a.t->kind == TypeKind::none ? b.t : a.t;
             const bool with_none = a.t->kind == TypeKind::none || b.t->kind == TypeKind::none;
             if (with_none && (t->kind == TypeKind::enumeration || t->kind == TypeKind::scalarset)) {
@@ -370,8 +378,15 @@ TExpr ExprLowering::rvalue(TExpr x) {
 
 TExpr ExprLowering::binary_expr(const ast::Expr& e, ExprContext& c) {
     TExpr a = rvalue(lower(*e.kids[0], c));
-    TExpr b = rvalue(lower(*e.kids[1], c));
     const auto op = e.op;
+    // `false && b`, `true || b`, `false -> b`: b is type-checked, then folded away.
+    const bool dead = a.is_const() && ((op == ast::Op::and_ && a.e.value == 0) ||
+                                       (op == ast::Op::or_ && a.e.value != 0) ||
+                                       (op == ast::Op::implies && a.e.value == 0));
+    std::optional<BreachLog::Quiet> quiet;
+    if (dead) quiet.emplace(breaches_);
+    TExpr b = rvalue(lower(*e.kids[1], c));
+    quiet.reset();
     auto need = [&](TypeKind k, const TExpr& x, const ast::Expr& ae) {
         if (x.t->kind != k)
             fail(sink_, ae.where,
@@ -423,6 +438,7 @@ TExpr ExprLowering::call_expr(const ast::Expr& e, ExprContext& c) {
         if (k.e.value < 0 || k.e.value >= t->ss->size)
             fail(sink_, e.kids[0]->where,
                  fmt::format("{}({}) is out of range 0..{}", n.str(), k.e.value, t->ss->size - 1));
+        breaches_.add(*t->ss, fmt::format("the literal {} names one element", text(e.where)), e.where);
         return constant(k.e.value, t);
     }
     if (!s) {
@@ -460,11 +476,22 @@ TExpr ExprLowering::location_expr(const ast::Expr& e, ExprContext& c) {
              fmt::format("process '{}' takes {} parameter{}, found {}", d->name, d->params.size(),
                          d->params.size() == 1 ? "" : "s", p.kids.size()));
     std::vector<std::int64_t> args;
-    for (const auto& k : p.kids) {
-        TExpr a = lower(*k, c);
+    for (std::size_t i = 0; i < p.kids.size(); ++i) {
+        const ast::Expr& k = *p.kids[i];
+        TExpr a = lower(k, c);
         if (!a.is_const())
-            fail(sink_, k->where, "a process instance needs constant parameters (or quantified variables)");
+            fail(sink_, k.where, "a process instance needs constant parameters (or quantified variables)");
         args.push_back(a.e.value);
+        // A scalarset parameter named by a number (`client(0)`) picks one element; a value of
+        // the scalarset (a quantified variable) does not.
+        const Type* pt = types_.resolve(s->module, *d->params[i].type, *this);
+        if (pt->kind == TypeKind::scalarset && (a.t->kind != TypeKind::scalarset || a.t->ss != pt->ss))
+            breaches_.add(*pt->ss,
+                          a.t->kind == TypeKind::integer
+                              ? fmt::format("the instance {} names one element", text(p.where))
+                              : fmt::format("the instance {} gives its {} parameter a value of type {}", text(p.where),
+                                            pt->ss->name, type_name(a.t)),
+                          k.where);
     }
     for (const auto& inst : locations_) {
         if (inst.decl != d) continue;

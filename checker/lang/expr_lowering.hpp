@@ -5,7 +5,8 @@
 /// pc tests. Input: an ast::Expr in an ExprContext (module, local scopes, process instance,
 /// calls already lowered into temporaries) and the earlier passes' tables: SymbolTable,
 /// Constants, TypeResolver, the global variables of LayoutBuilder and, for `@`/`past`, the
-/// locations of compiled process instances. Output: a TExpr (the ir::Expr and its Type).
+/// locations of compiled process instances. Output: a TExpr (the ir::Expr and its Type); in
+/// the BreachLog, the scalarset literals it met and the instances named by number.
 #pragma once
 
 #include <cstdint>
@@ -41,13 +42,17 @@ struct ExprContext {
     std::map<const ast::Expr*, TExpr> hoisted;  ///< calls already executed into temporaries
 };
 
-/// What `p(d)@L` and `p(d) past L` need from a compiled process instance.
+/// What later passes need from a compiled process instance: `p(d)@L` and `p(d) past L` (its
+/// labels and dominators), and the symmetry pass (the scalarset loops around each location,
+/// the conditions decided at compile time).
 struct InstanceLocations {
     const ast::Decl* decl = nullptr;
     std::vector<Value> params;
     ir::SlotId pc{0};
     std::map<std::string, std::vector<std::uint32_t>> label_locs;  ///< label -> locations
     std::vector<std::uint32_t> idom;                               ///< immediate dominators
+    std::vector<std::vector<LoopVisit>> visits;                    ///< per location
+    std::vector<Decision> decisions;                               ///< in the order they were met
 };
 
 /// Types and lowers expressions of one compilation. Errors are reported and abandon the
@@ -56,11 +61,13 @@ class ExprLowering final : public ConstantEvaluator {
 public:
     /// `locations` grows as the processes pass compiles instances; it is read only by `@` and
     /// `past`, which invariants use after every instance is compiled.
+    /// A scalarset literal (`Dev(0)`) and a process instance named by number (`client(0) @ L`)
+    /// are recorded in `breaches`.
     ExprLowering(const SymbolTable& symbols, Constants& constants, TypeResolver& types, const LayoutBuilder& layout,
                  const std::vector<InstanceLocations>& locations, const support::SourceManager& sm,
-                 support::DiagnosticSink& sink)
+                 BreachLog& breaches, support::DiagnosticSink& sink)
         : symbols_(symbols), constants_(constants), types_(types), arena_(types.arena()), layout_(layout),
-          locations_(locations), sm_(sm), sink_(sink) {}
+          locations_(locations), sm_(sm), breaches_(breaches), sink_(sink) {}
 
     /// Types and lowers `e`, read in `c`.
     TExpr lower(const ast::Expr& e, ExprContext& c);
@@ -96,6 +103,7 @@ private:
     const LayoutBuilder& layout_;
     const std::vector<InstanceLocations>& locations_;
     const support::SourceManager& sm_;
+    BreachLog& breaches_;
     support::DiagnosticSink& sink_;
 };
 

@@ -92,6 +92,9 @@ struct CompileOptions {
     std::string variant;
     std::vector<std::string> defines;
     bool library = false;  ///< a file without processes is fine (iomc lint of a library file)
+    /// Report each construct that breaks a scalarset's symmetry as a warning (iomc lint). The
+    /// breaches are in ir::Symmetry either way.
+    bool symmetry_warnings = false;
 };
 
 /// Compiles one variant. Errors (unknown variant, bad -D, type errors, ...) go to `sink`.

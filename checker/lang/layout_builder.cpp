@@ -41,18 +41,47 @@ std::uint32_t LayoutBuilder::type_bits(const Type* t) const {
 }
 
 ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, std::optional<Value> init,
-                                std::uint32_t process, support::SourceRange where) {
+                                std::uint32_t process, support::SourceRange where, const void* variable) {
     const auto first = ir::SlotId{static_cast<std::uint32_t>(layout_.slots().size())};
+    SlotOrigin origin;
+    origin.variable = variable;
+    origin.where = where;
+    origin.initialized = init.has_value();
+    alloc_leaves(t, name, init, process, where, origin);
+    return first;
+}
+
+const SlotOrigin& LayoutBuilder::origin(ir::SlotId s) const {
+    static const SlotOrigin none;
+    return ir::idx(s) < origins_.size() ? origins_[ir::idx(s)] : none;
+}
+
+void LayoutBuilder::alloc_leaves(const Type* t, const std::string& name, std::optional<Value> init,
+                                 std::uint32_t process, support::SourceRange where, SlotOrigin& origin) {
     switch (t->kind) {
         case TypeKind::structure:
             if (init)
                 fail(sink_, where,
                      fmt::format("a struct variable cannot have an initializer; its fields start at their defaults"));
-            for (const auto& f : t->st->fields) alloc(f.type, name + "." + f.name, std::nullopt, process, where);
+            for (const auto& f : t->st->fields) {
+                const auto at = origin.path.size();
+                origin.path += "." + f.name;
+                alloc_leaves(f.type, name + "." + f.name, std::nullopt, process, where, origin);
+                origin.path.resize(at);
+            }
             break;
         case TypeKind::array:
-            for (std::int64_t i = 0; i < domain_size(t->index); ++i)
-                alloc(t->elem, name + "[" + index_name(t->index, i) + "]", init, process, where);
+            for (std::int64_t i = 0; i < domain_size(t->index); ++i) {
+                const auto at = origin.path.size();
+                const bool sym = t->index->kind == TypeKind::scalarset;
+                origin.path += sym ? "[*]" : "[" + index_name(t->index, i) + "]";
+                if (sym)
+                    origin.coords.push_back(
+                        ir::SymmetryCoord{t->index->ss->table, static_cast<std::uint32_t>(i)});
+                alloc_leaves(t->elem, name + "[" + index_name(t->index, i) + "]", init, process, where, origin);
+                if (sym) origin.coords.pop_back();
+                origin.path.resize(at);
+            }
             break;
         default: {
             const auto d = domain(t);
@@ -78,10 +107,11 @@ ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, std::opt
                         fmt::format("initial value {} is outside the range {}..{} of '{}'", init->v, d.lo, d.hi, name));
                 s.init = static_cast<std::int32_t>(init->v);
             }
+            origins_.resize(layout_.slots().size());  // pcs of earlier instances have no origin
+            origins_.push_back(origin);
             layout_.add(std::move(s));
         }
     }
-    return first;
 }
 
 TExpr LayoutBuilder::storage(const Type* t, ir::SlotId first) {
@@ -101,7 +131,7 @@ void LayoutBuilder::declare_globals(const SymbolTable& symbols, TypeResolver& ty
                 std::optional<Value> init;
                 if (d.value) init = eval.eval_const(*d.value, mi);
                 const std::string name = symbols.qualified(mi, d.name);
-                const auto first = alloc(t, name, init, UINT32_MAX, d.value ? d.value->where : d.name_where);
+                const auto first = alloc(t, name, init, UINT32_MAX, d.value ? d.value->where : d.name_where, &d);
                 globals_[&d] = storage(t, first);
             } catch (const Abandon&) {}
         }

@@ -4,15 +4,18 @@
 /// consecutive slots, named "dev[1].probed"; arrays row-major, fields in order) and declares
 /// every global variable, in declaration order. Input: resolved Types, initializers through a
 /// ConstantEvaluator, the number of process instances (a mutex slot holds its owner). Output:
-/// ir::StateLayout slots, and the storage of each global variable.
+/// ir::StateLayout slots, the storage of each global variable, and where each slot comes from
+/// (SlotOrigin, for the symmetry pass).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "checker/ir/state_layout.hpp"
+#include "checker/ir/symmetry.hpp"
 #include "checker/lang/sema.hpp"
 #include "checker/lang/symbol_table.hpp"
 #include "checker/lang/type_resolver.hpp"
@@ -24,6 +27,18 @@ struct SlotDomain {
     std::int64_t lo, hi;
     ir::ValueKind kind;
     std::uint32_t table = 0;  ///< enum names or scalarset table
+};
+
+/// Where a slot comes from, for the symmetry pass: its variable, the path from the variable to
+/// the slot with its scalarset indices left out, and those indices. `dev_group[1]` has path
+/// "[*]" and coordinates (Dev, 1); `x[pci][0]` has "[pci][*]" and (Dev, 0); `group[1].mode`
+/// has "[*].mode" and (Grp, 1).
+struct SlotOrigin {
+    const void* variable = nullptr;         ///< a global's ast::Decl, a local's key; null for a pc
+    std::string path;
+    std::vector<ir::SymmetryCoord> coords;  ///< outermost first; `scalarset` is ScalarsetInfo::table
+    support::SourceRange where;             ///< the declaration
+    bool initialized = false;               ///< declared with an initializer
 };
 
 /// Allocates the slots of one compilation. Not thread-safe.
@@ -44,9 +59,11 @@ public:
 
     /// Adds the slots of a variable of type `t` named `name`, owned by process instance
     /// `process` (UINT32_MAX for a global), with an optional constant initializer that every
-    /// leaf takes; returns the first slot. A bad initializer is reported at `where`, abandoning.
+    /// leaf takes; returns the first slot. `variable` identifies the variable in every instance
+    /// (its declaration, or the key of a local) for SlotOrigin. A bad initializer is reported at
+    /// `where`, abandoning.
     ir::SlotId alloc(const Type* t, const std::string& name, std::optional<Value> init, std::uint32_t process,
-                     support::SourceRange where);
+                     support::SourceRange where, const void* variable);
     /// The storage expression (an lvalue) of a variable of type `t` starting at slot `first`.
     static TExpr storage(const Type* t, ir::SlotId first);
     /// The initial value of slot `s`.
@@ -57,12 +74,18 @@ public:
     void declare_globals(const SymbolTable& symbols, TypeResolver& types, ConstantEvaluator& eval);
     /// The storage of global variable `d`; null when its declaration had an error.
     [[nodiscard]] const TExpr* global(const ast::Decl* d) const;
+    /// Where slot `s` comes from; a slot this builder did not allocate (a pc) has no variable.
+    [[nodiscard]] const SlotOrigin& origin(ir::SlotId s) const;
 
 private:
+    void alloc_leaves(const Type* t, const std::string& name, std::optional<Value> init, std::uint32_t process,
+                      support::SourceRange where, SlotOrigin& origin);
+
     ir::StateLayout& layout_;
     support::DiagnosticSink& sink_;
     std::int64_t instance_count_ = 0;
     std::map<const ast::Decl*, TExpr> globals_;
+    std::vector<SlotOrigin> origins_;  ///< by slot
 };
 
 }  // namespace iomc::lang

@@ -130,8 +130,10 @@ InstanceLocations build_process(const ProcessCfg& cfg, const Instance& inst, std
     info.decl = d;
     info.params = inst.params;
     info.pc = p.pc;
+    info.decisions = cfg.decisions;
     for (std::uint32_t l = 0; l < nlocs; ++l) {
         const CfgNode& node = nodes[order[l]];
+        info.visits.push_back(node.visits);
         ir::Location loc;
         loc.where = node.where == SourceRange{} ? d->where : node.where;
         loc.terminal = node.terminal;

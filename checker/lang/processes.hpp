@@ -4,7 +4,8 @@
 /// its IR locations and transition groups. Input: SymbolTable and TypeResolver (parameter
 /// types); per instance, the ProcessCfg of the statements pass. Output: the Instances
 /// (StateLayout::process_names); per instance an ir::Process, its pc slot and its
-/// ir::TransitionGroups, and the InstanceLocations that `@` and `past` read.
+/// ir::TransitionGroups, and the InstanceLocations that `@`, `past` and the symmetry pass read
+/// (labels, dominators; per location the scalarset loops around it; the compile-time decisions).
 #pragma once
 
 #include <cstdint>

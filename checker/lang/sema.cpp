@@ -18,6 +18,14 @@ void unknown(support::DiagnosticSink& sink, const std::string& what, const std::
     throw Abandon{};
 }
 
+void BreachLog::add(const ScalarsetInfo& ss, std::string what, support::SourceRange where) {
+    if (ss.size <= 1 || quiet_ > 0) return;
+    auto& list = breaches_[ss.table];
+    for (const auto& b : list)
+        if (b.where == where) return;
+    list.push_back(ir::SymmetryBreach{std::move(what), where});
+}
+
 std::string source_text(const support::SourceManager& sm, support::SourceRange r) {
     std::string out;
     bool space = false;

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 /// @file The vocabulary the semantic passes hand each other (compile-time values, typed and
-/// lowered expressions, process instances) and their error convention. Internal to
-/// checker/lang; elaborate.cpp runs the passes in order.
+/// lowered expressions, process instances, what breaks a scalarset's symmetry) and their error
+/// convention. Internal to checker/lang; elaborate.cpp runs the passes in order.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "checker/ir/expr.hpp"
+#include "checker/ir/symmetry.hpp"
 #include "checker/lang/ast.hpp"
 #include "checker/lang/types.hpp"
 #include "checker/support/diagnostic.hpp"
@@ -41,6 +43,54 @@ struct Instance {
     std::size_t module = 0;     ///< the module that declares the process
     std::vector<Value> params;  ///< one per declared parameter
     std::string name;           ///< "client(1)", qualified from the root module
+};
+
+/// An unrolled `for` loop over a scalarset, outside `atomic`, around a control point: the
+/// element its current iteration visits. The statements pass marks CFG nodes with these; the
+/// symmetry pass turns the marks of locations into ir::Symmetry::walk.
+struct LoopVisit {
+    std::uint32_t scalarset = 0;      ///< ScalarsetInfo::table
+    std::int64_t element = 0;
+    const ast::Stmt* loop = nullptr;  ///< the `for` statement
+};
+
+/// A condition the statements pass decided at compile time (`if`, `while` or `when` with a
+/// constant condition) and the way it went. Instances of one process differ only where these do.
+struct Decision {
+    const ast::Stmt* stmt = nullptr;
+    bool value = false;
+};
+
+/// Collects the constructs that break a scalarset's symmetry, as the passes meet them (the
+/// way a DiagnosticSink collects errors); the symmetry pass hands them to ir::Symmetry. A
+/// construct compiled several times (once per process instance, loop iteration or quantifier
+/// value) is recorded once. Not thread-safe.
+class BreachLog {
+public:
+    /// Records that `what` at `where` breaks the symmetry of `ss`. Ignored for a scalarset of
+    /// size 1 (its one permutation changes nothing), when `ss` already has a breach at `where`,
+    /// and while a Quiet is alive.
+    void add(const ScalarsetInfo& ss, std::string what, support::SourceRange where);
+    /// While alive, nothing is recorded: for code that is type-checked but folded away (the
+    /// branch of `c ? a : b` that a constant `c` does not take).
+    class Quiet {
+    public:
+        explicit Quiet(BreachLog& log) : log_(log) { ++log_.quiet_; }
+        ~Quiet() { --log_.quiet_; }
+        Quiet(const Quiet&) = delete;
+        Quiet& operator=(const Quiet&) = delete;
+
+    private:
+        BreachLog& log_;
+    };
+    /// Forgets everything recorded (the constants pass evaluates defaults that -D replaces).
+    void clear() { breaches_.clear(); }
+    /// The breaches of each scalarset (by ScalarsetInfo::table), in the order they were met.
+    [[nodiscard]] const std::map<std::uint32_t, std::vector<ir::SymmetryBreach>>& all() const { return breaches_; }
+
+private:
+    std::map<std::uint32_t, std::vector<ir::SymmetryBreach>> breaches_;
+    int quiet_ = 0;
 };
 
 /// Evaluates constant expressions. The expression pass implements it; the passes that run

@@ -7,7 +7,8 @@
 /// (inline.cpp). Input: one Instance and the earlier passes (SymbolTable, TypeResolver,
 /// ExprLowering, LayoutBuilder for local slots, PropertyBuilder for named assertions). Output:
 /// the instance's ProcessCfg; its local and temporary slots; ir::Statements and runtime
-/// messages; the procedures it called.
+/// messages; the procedures it called; in the BreachLog, the loops over a scalarset inside one
+/// step whose result depends on the order they visit its elements (loop_order.hpp).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include "checker/ir/transition_system.hpp"
 #include "checker/lang/expr_lowering.hpp"
 #include "checker/lang/layout_builder.hpp"
+#include "checker/lang/loop_order.hpp"
 #include "checker/lang/properties.hpp"
 #include "checker/lang/sema.hpp"
 #include "checker/lang/symbol_table.hpp"
@@ -35,21 +37,25 @@ struct CfgNode {
     std::vector<std::string> labels;
     support::SourceRange where;
     bool terminal = false;  ///< the process end
+    std::vector<LoopVisit> visits;  ///< the scalarset loops around it (outside atomic), outermost first
 };
 
 /// The statements pass's output for one process instance. Node 0 is the entry; nodes that
 /// only forward (one epsilon edge, no step) are removed by the processes pass.
 struct ProcessCfg {
     std::vector<CfgNode> nodes;
+    std::vector<Decision> decisions;  ///< for the symmetry pass: where instances may differ
 };
 
 /// Lowers process bodies, one instance at a time. Not thread-safe.
 class StatementLowering {
 public:
     StatementLowering(const SymbolTable& symbols, TypeResolver& types, ExprLowering& exprs, LayoutBuilder& layout,
-                      PropertyBuilder& properties, ir::TransitionSystem::Data& data, support::DiagnosticSink& sink)
+                      PropertyBuilder& properties, ir::TransitionSystem::Data& data, BreachLog& breaches,
+                      support::DiagnosticSink& sink)
         : symbols_(symbols), types_(types), exprs_(exprs), layout_(layout), properties_(properties),
-          statements_(data.statements), messages_(data.messages), sink_(sink) {}
+          statements_(data.statements), messages_(data.messages), slots_(data.layout), breaches_(breaches),
+          sink_(sink) {}
 
     /// The control-flow graph of instance `number`. An error inside a statement is reported and
     /// the statement skipped; an error that leaves no graph (a loop without a step) abandons.
@@ -123,6 +129,7 @@ private:
     void simple_step(const ast::Stmt& s, std::uint32_t entry, std::uint32_t exit);
     void stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, std::uint32_t exit);
     [[nodiscard]] std::string atomic_text(const ast::Stmt& s) const;
+    void check_loop_orders(const std::vector<ir::Instr>& code);
     void branch_step(const ast::Stmt& s, TExpr cond, const std::string& ct, std::uint32_t entry, std::uint32_t t,
                      std::uint32_t f);
     std::uint32_t hoist_cfg(const ast::Expr* e, std::uint32_t entry, const ast::Stmt& s, bool skip_top = false);
@@ -149,6 +156,8 @@ private:
     PropertyBuilder& properties_;
     std::vector<ir::Statement>& statements_;
     std::vector<std::string>& messages_;
+    const ir::StateLayout& slots_;
+    BreachLog& breaches_;
     support::DiagnosticSink& sink_;
     std::set<const ast::Decl*> called_;
 
@@ -166,6 +175,9 @@ private:
     std::uint32_t process_end_ = 0;
     std::uint32_t temp_counter_ = 0;
     std::vector<std::pair<TExpr, std::int64_t>> pending_resets_;  ///< temporaries of this statement
+    std::vector<LoopVisit> visiting_;         ///< scalarset loops (outside atomic) around new nodes
+    std::vector<Decision> decisions_;
+    std::vector<UnrolledLoop> atomic_loops_;  ///< scalarset loops of the atomic block being lowered
 };
 
 }  // namespace iomc::lang

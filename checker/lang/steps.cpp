@@ -81,7 +81,7 @@ TExpr StatementLowering::local_slot(const void* key, const Type* t, const std::s
                                     SourceRange where) {
     if (auto it = locals_.find(key); it != locals_.end()) return it->second;
     if (t->kind == TypeKind::mutex) fail(sink_, where, "a mutex must be a global variable (locals are private)");
-    const auto first = layout_.alloc(t, instance_name_ + "." + name, init, instance_, where);
+    const auto first = layout_.alloc(t, instance_name_ + "." + name, init, instance_, where, key);
     TExpr x = LayoutBuilder::storage(t, first);
     locals_[key] = x;
     return x;

@@ -113,9 +113,11 @@ const Type* TypeResolver::named(const Symbol& s, ConstantEvaluator& eval) {
         if (n < 1 || n > 64) fail(sink_, d->type->hi->where, fmt::format("scalarset size {} is outside 1..64", n));
         auto* ss = arena_.make_scalarset();
         ss->name = d->name;
+        ss->qualified = symbols_.qualified(s.module, d->name);
         ss->size = n;
         ss->table = static_cast<std::uint32_t>(layout_.scalarset_names.size());
         layout_.scalarset_names.push_back(d->name);
+        scalarsets_.push_back(ss);
         Type ty{TypeKind::scalarset, 0, n - 1};
         ty.ss = ss;
         t = arena_.make(ty);

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <set>
+#include <vector>
 
 #include "checker/ir/state_layout.hpp"
 #include "checker/lang/sema.hpp"
@@ -32,6 +33,8 @@ public:
     void resolve_all(ConstantEvaluator& eval);
 
     [[nodiscard]] TypeArena& arena() { return arena_; }
+    /// Every scalarset resolved so far, by table number (StateLayout::scalarset_names order).
+    [[nodiscard]] const std::vector<const ScalarsetInfo*>& scalarsets() const { return scalarsets_; }
 
 private:
     const SymbolTable& symbols_;
@@ -40,6 +43,7 @@ private:
     support::DiagnosticSink& sink_;
     std::map<const ast::Decl*, const Type*> type_cache_;
     std::set<const ast::Decl*> bad_types_;  ///< declarations whose error was already reported
+    std::vector<const ScalarsetInfo*> scalarsets_;
 };
 
 }  // namespace iomc::lang

@@ -20,9 +20,10 @@ struct EnumInfo {
 };
 
 struct ScalarsetInfo {
-    std::string name;
+    std::string name;        ///< as declared: "Dev"
+    std::string qualified;   ///< as the root file names it: "types::Dev"
     std::int64_t size = 0;
-    std::uint32_t table = 0;
+    std::uint32_t table = 0; ///< index into StateLayout::scalarset_names
 };
 
 struct FieldInfo {

@@ -17,7 +17,8 @@ const char* to_string(SymmetryMode m) {
     return "off";
 }
 
-Canonicalizer::Canonicalizer(const ir::TransitionSystem& ts, SymmetryMode mode) : ts_(ts), mode_(mode) {
+Canonicalizer::Canonicalizer(const ir::TransitionSystem& ts, SymmetryMode mode, std::uint64_t max_candidates)
+    : ts_(ts), mode_(mode), max_candidates_(max_candidates) {
     const auto& sym = ts.symmetry();
     const auto& layout = ts.layout();
     const auto nslots = static_cast<std::uint32_t>(layout.slots().size());
@@ -81,6 +82,46 @@ Canonicalizer::Canonicalizer(const ir::TransitionSystem& ts, SymmetryMode mode) 
     }
     vals_.resize(nslots);
     image_.resize(nslots);
+
+    // Walk reachability: a backward fixpoint over each process's locations (a group's finish
+    // targets are its successors).
+    const auto nsets = sym.scalarsets.size();
+    walk_reach_.resize(ts.processes().size());
+    for (std::uint32_t p = 0; p < ts.processes().size(); ++p) {
+        if (p >= sym.walk.size() || sym.walk[p].empty()) continue;
+        const auto& proc = ts.process(ir::ProcessId{p});
+        auto& reach = walk_reach_[p];
+        reach.assign(proc.locations.size(), 0);
+        for (std::uint32_t l = 0; l < proc.locations.size(); ++l)
+            for (std::uint32_t k = 0; k < nsets && k < 64; ++k)
+                if (sym.walk[p][l * nsets + k] >= 0) reach[l] |= std::uint64_t{1} << k;
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (std::uint32_t l = 0; l < proc.locations.size(); ++l) {
+                const auto g = proc.group_at[l];
+                if (g == ir::no_group) continue;
+                for (const auto& in : ts.group(g).code.code) {
+                    if (in.kind != ir::InstrKind::finish) continue;
+                    const std::uint64_t add = reach[in.t1] & ~reach[l];
+                    if (add) {
+                        reach[l] |= add;
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+    for (const auto k : active_)
+        IOMC_CHECK(k < 64);  // the masks above hold 64 scalarsets
+}
+
+bool Canonicalizer::walk_ahead(std::uint32_t set) const {
+    for (std::uint32_t p = 0; p < walk_reach_.size(); ++p) {
+        if (walk_reach_[p].empty()) continue;
+        const auto loc = static_cast<std::size_t>(vals_[ir::idx(ts_.process(ir::ProcessId{p}).pc)]);
+        if ((walk_reach_[p][loc] >> set & 1U) != 0) return true;
+    }
+    return false;
 }
 
 std::uint32_t Canonicalizer::image_slot(std::uint32_t slot) const {
@@ -115,16 +156,6 @@ void Canonicalizer::keys_of(std::uint32_t set) {
     const auto& sym = ts_.symmetry();
     const auto n = sym.scalarsets[set].size;
     keys_.assign(n, {});
-    // Walk blocks first: visited (0), being visited (1), to come (2), per walking process.
-    const auto nsets = sym.scalarsets.size();
-    for (std::uint32_t p = 0; p < sym.walk.size(); ++p) {
-        if (sym.walk[p].empty()) continue;
-        const auto loc = static_cast<std::size_t>(vals_[ir::idx(ts_.process(ir::ProcessId{p}).pc)]);
-        const auto k = sym.walk[p][loc * nsets + set];
-        if (k < 0) continue;
-        for (std::uint32_t e = 0; e < n; ++e)
-            keys_[e].push_back(static_cast<std::int64_t>(e) < k ? 0 : static_cast<std::int64_t>(e) == k ? 1 : 2);
-    }
     for (const auto sh : key_shapes_[set]) {
         for (std::uint32_t e = 0; e < n; ++e) {
             const auto slot = shapes_[sh].slots[e];
@@ -176,6 +207,7 @@ void Canonicalizer::canonicalize(const std::uint8_t* s, std::uint8_t* out) {
     std::vector<Order> orders;
     std::uint64_t candidates = 1;
     for (const auto set : active_) {
+        if (walk_ahead(set)) continue;  // frozen: perm_[set] stays the identity
         keys_of(set);
         const auto n = ts_.symmetry().scalarsets[set].size;
         std::vector<std::uint32_t> order(n);
@@ -187,10 +219,10 @@ void Canonicalizer::canonicalize(const std::uint8_t* s, std::uint8_t* out) {
             o.groups.back().push_back(order[k]);
         }
         for (const auto& g : o.groups)
-            for (std::uint64_t f = 2; f <= g.size() && candidates <= max_candidates; ++f) candidates *= f;
+            for (std::uint64_t f = 2; f <= g.size() && candidates <= max_candidates_; ++f) candidates *= f;
         orders.push_back(std::move(o));
     }
-    const bool one = mode_ == SymmetryMode::heuristic || candidates > max_candidates;
+    const bool one = mode_ == SymmetryMode::heuristic || candidates > max_candidates_;
     if (one && candidates > 1) ++stats_.heuristic;
     auto assign = [&] {
         for (const auto& o : orders) {

@@ -7,20 +7,19 @@
 ///
 /// Canonical form. Each element gets a key invariant under permutations: the values of the
 /// slots it alone indexes (a scalarset value as none / itself / another, a mutex owner as
-/// free / its own instance / another), and, while a process walks the scalarset in an
-/// unrolled loop, whether it was visited, is being visited or is still to come. Elements are
-/// ordered by key; the exact mode tries every order of equal keys and keeps the smallest
-/// image (exact: one representative per orbit); the heuristic mode takes one order (ties by
-/// index), which is sound but may keep several representatives of an orbit. The exact mode
-/// falls back to one order when the ties would need more than `max_candidates` images, and
-/// counts those states.
+/// free / its own instance / another). Elements are ordered by key; the exact mode tries every
+/// order of equal keys and keeps the smallest image (exact: one representative per orbit);
+/// the heuristic mode takes one order (ties by index), which is sound but may keep several
+/// representatives of an orbit. The exact mode falls back to one order when the ties would
+/// need more than `max_candidates` images, and counts those states.
 ///
 /// Ordered walks. A process's unrolled `for d: Dev` loop with steps in its body visits the
-/// devices in index order, which no permutation preserves. It is sound to reduce anyway,
-/// permuting only within the visited elements and within those not yet visited (the current
-/// one fixed): a run that visits them in another order is the image of one that visits them in
-/// index order, and properties are symmetric; successors of a representative are images of
-/// successors of the state it stands for (see docs/architecture.md, "Symmetry").
+/// devices in index order, which other processes can observe: while some process can still
+/// reach such a walk (it is in one, or one is reachable from its location), a state and its
+/// image need not have the same futures. In those states the scalarset is left as it is.
+/// Once no process can reach a walk over it, every step that remains is symmetric (walk
+/// reachability only shrinks along a run), and the states from there on are reduced as
+/// usual: the part of the state graph past the last walk is a symmetric system of its own.
 #pragma once
 
 #include <cstdint>
@@ -45,9 +44,12 @@ struct SymmetryStats {
 class Canonicalizer {
 public:
     /// Images of ties tried per state in the exact mode before falling back to one order.
-    static constexpr std::uint64_t max_candidates = 5040;
+    static constexpr std::uint64_t default_max_candidates = 5040;
 
-    Canonicalizer(const ir::TransitionSystem& ts, SymmetryMode mode);
+    /// `max_candidates`: the exact mode's bound (counterexample realization passes no bound:
+    /// it needs one representative per orbit to compare states of the same orbit).
+    Canonicalizer(const ir::TransitionSystem& ts, SymmetryMode mode,
+                  std::uint64_t max_candidates = default_max_candidates);
 
     /// True when at least one scalarset is reduced.
     [[nodiscard]] bool active() const { return !active_.empty(); }
@@ -69,9 +71,13 @@ private:
     [[nodiscard]] std::int64_t image_value(std::uint32_t slot, std::int64_t v) const;
     void keys_of(std::uint32_t set);
     void try_candidate();
+    /// True when some process, at its location in the unpacked state vals_, can still reach a
+    /// walk over scalarset `set`.
+    [[nodiscard]] bool walk_ahead(std::uint32_t set) const;
 
     const ir::TransitionSystem& ts_;
     SymmetryMode mode_;
+    std::uint64_t max_candidates_;
     std::vector<std::uint32_t> active_;
     std::vector<char> is_active_;                    ///< per scalarset
     std::vector<std::int32_t> value_set_;            ///< per slot: scalarset whose values it holds, or -1
@@ -82,6 +88,9 @@ private:
     /// Per active scalarset: the shapes with one coordinate, in it (its elements' keys).
     std::vector<std::vector<std::uint32_t>> key_shapes_;
     std::vector<std::vector<std::uint32_t>> perm_;   ///< per scalarset: element -> new element
+    /// walk_reach_[p][l]: the scalarsets (a bitmask) a walk over which process p can reach from
+    /// location l, itself included.
+    std::vector<std::vector<std::uint64_t>> walk_reach_;
     std::vector<std::int64_t> vals_, image_, best_;
     bool have_best_ = false;
     std::vector<std::vector<std::int64_t>> keys_;    ///< per element of the scalarset being keyed

@@ -47,6 +47,10 @@ public:
 
     RModel model() {
         RModel m;
+        // Half the models keep the scalarset symmetric (no literal Id(k), no variable that
+        // starts at an element), so that symmetry reduction has something to reduce; they
+        // also walk it in loops with steps.
+        sym_ = r_.chance(50);
         const int k = r_.chance(70) ? 2 : 3;
         m.decls.push_back(fmt::format("type Id = scalarset({});", k));
         Scope sc;
@@ -77,9 +81,9 @@ public:
             ps.family = family && p == singles;
             proc.header = ps.family ? "process w(i: Id)" : fmt::format("process p{}", p);
             if (r_.chance(50)) proc.locals.push_back("var t: 0..2;");
-            if (r_.chance(40)) proc.locals.push_back("var q: Id;");
+            if (r_.chance(40)) proc.locals.push_back(sym_ ? "var q: Id?;" : "var q: Id;");
             locals_t_ = proc.locals.size() > 0 && proc.locals[0] == "var t: 0..2;";
-            locals_q_ = !proc.locals.empty() && proc.locals.back() == "var q: Id;";
+            locals_q_ = !proc.locals.empty() && proc.locals.back().rfind("var q:", 0) == 0;
             const std::size_t n = 2 + r_.below(4);
             for (std::size_t s = 0; s < n; ++s) proc.body.push_back(stmt(ps, 0, false));
             if (r_.chance(50)) proc.body.push_back(RStmt{RStmt::Kind::simple, "done: skip;", {}, {}});
@@ -93,21 +97,29 @@ public:
 private:
     Rng r_;
     bool locals_t_ = false, locals_q_ = false;
+    bool sym_ = false;
+    std::string loopvar_;  ///< the variable of the scalarset loop being generated, if any
 
+    /// An index into an array over Id, or "" when none may be written here (symmetric models
+    /// have no literal).
     std::string index(const Scope& sc) {
-        std::vector<std::string> ix{"Id(0)"};
+        std::vector<std::string> ix;
+        if (!sym_) ix.push_back("Id(0)");
         if (sc.family) ix.insert(ix.end(), {"i", "i"});
-        if (locals_q_) ix.push_back("q");
-        if (sc.ptr && r_.chance(30)) ix.push_back("ptr");
-        return r_.pick(ix);
+        if (!loopvar_.empty()) ix.insert(ix.end(), {loopvar_, loopvar_});
+        if (locals_q_ && (!sym_ || r_.chance(30))) ix.push_back("q");
+        if (sc.ptr && (r_.chance(30) || ix.empty())) ix.push_back("ptr");
+        return ix.empty() ? std::string() : r_.pick(ix);
     }
 
     std::string cond(const Scope& sc, int depth = 0) {
         std::vector<std::string> c;
         for (const auto& f : sc.flags) c.insert(c.end(), {f, "!" + f});
         for (const auto& n : sc.counters) c.insert(c.end(), {n + " < 2", n + " == 0"});
-        for (const auto& a : sc.bool_arrays) c.push_back(fmt::format("{}[{}]", a, index(sc)));
-        for (const auto& a : sc.count_arrays) c.push_back(fmt::format("{}[{}] == 1", a, index(sc)));
+        if (const auto ix = index(sc); !ix.empty()) {
+            for (const auto& a : sc.bool_arrays) c.push_back(fmt::format("{}[{}]", a, ix));
+            for (const auto& a : sc.count_arrays) c.push_back(fmt::format("{}[{}] == 1", a, ix));
+        }
         for (const auto& a : sc.bool_arrays) c.push_back(fmt::format("(exists e: Id. {}[e])", a));
         if (sc.ptr) c.insert(c.end(), {"ptr == none", "ptr != none"});
         for (const auto& mu : sc.mutexes) c.push_back(fmt::format("!locked({})", mu));
@@ -123,15 +135,18 @@ private:
         std::vector<std::string> s{"skip;"};
         for (const auto& f : sc.flags) s.insert(s.end(), {f + " = true;", f + " = false;", f + " = " + cond(sc) + ";"});
         for (const auto& n : sc.counters) s.insert(s.end(), {fmt::format("{} = ({} + 1) % 3;", n, n), "choose " + n + ";"});
-        for (const auto& a : sc.bool_arrays)
-            s.push_back(fmt::format("{}[{}] = {};", a, index(sc), r_.chance(50) ? "true" : cond(sc)));
-        for (const auto& a : sc.count_arrays) {
-            const auto ix = index(sc);
-            s.push_back(fmt::format("{}[{}] = ({}[{}] + 1) % 3;", a, ix, a, ix));
+        if (const auto ix = index(sc); !ix.empty()) {
+            for (const auto& a : sc.bool_arrays)
+                s.push_back(fmt::format("{}[{}] = {};", a, ix, r_.chance(50) ? "true" : cond(sc)));
+            for (const auto& a : sc.count_arrays) s.push_back(fmt::format("{}[{}] = ({}[{}] + 1) % 3;", a, ix, a, ix));
         }
         if (sc.ptr) s.insert(s.end(), {sc.family ? "ptr = i;" : "ptr = none;", "choose ptr;"});
+        if (sc.ptr && !loopvar_.empty()) s.push_back("ptr = " + loopvar_ + ";");
         if (locals_t_) s.insert(s.end(), {"t = (t + 1) % 3;", "choose t;"});
-        if (locals_q_) s.insert(s.end(), {"choose q;", "q = " + index(sc) + ";"});
+        if (locals_q_) {
+            s.push_back("choose q;");
+            if (const auto ix = index(sc); !ix.empty() && ix != "q") s.push_back("q = " + ix + ";");
+        }
         s.push_back("await " + cond(sc) + ";");
         if (r_.chance(30)) s.push_back(fmt::format("assert a{}: {};", (*sc.asserts)++, cond(sc)));
         if (sc.kref) s.insert(s.end(), {"kref_get(r);", "kref_put(r);"});
@@ -147,9 +162,12 @@ private:
         std::vector<std::string> free;
         for (const auto& mu : sc.mutexes)
             if (std::find(sc.held.begin(), sc.held.end(), mu) == sc.held.end()) free.push_back(mu);
-        if (sc.mutex_array && std::find(sc.held.begin(), sc.held.end(), "ma") == sc.held.end())
-            free.push_back(fmt::format("ma[{}]", sc.family || locals_q_ ? index(sc) : "Id(0)"));
+        if (sc.mutex_array && std::find(sc.held.begin(), sc.held.end(), "ma") == sc.held.end()) {
+            const auto ix = index(sc);
+            if (!ix.empty() && ix != "ptr" && ix != "q") free.push_back(fmt::format("ma[{}]", ix));
+        }
         if (!free.empty()) kinds.insert(kinds.end(), {RStmt::Kind::locked, RStmt::Kind::locked});
+        if (loopvar_.empty() && (sym_ || r_.chance(30))) kinds.push_back(RStmt::Kind::for_);
         RStmt st;
         st.kind = r_.pick(kinds);
         auto fill = [&](std::vector<RStmt>& out, const Scope& inner, bool atomic, std::size_t min) {
@@ -172,6 +190,14 @@ private:
                 break;
             }
             case RStmt::Kind::atomic: fill(st.body, sc, true, 1); break;
+            case RStmt::Kind::for_: {
+                // A loop over Id: with steps (a walk) outside atomic, one step inside it.
+                loopvar_ = "e";
+                st.text = loopvar_;
+                fill(st.body, sc, in_atomic, 1);
+                loopvar_.clear();
+                break;
+            }
             case RStmt::Kind::locked: {
                 st.text = r_.pick(free);
                 Scope inner = sc;
@@ -240,6 +266,11 @@ void render(const std::vector<RStmt>& body, int indent, std::string& out) {
                 render(s.body, indent + 1, out);
                 out += pad + "} or {\n";
                 render(s.other, indent + 1, out);
+                out += pad + "}\n";
+                break;
+            case RStmt::Kind::for_:
+                out += pad + "for " + s.text + ": Id {\n";
+                render(s.body, indent + 1, out);
                 out += pad + "}\n";
                 break;
             case RStmt::Kind::locked:

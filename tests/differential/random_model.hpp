@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /// @file Seeded random .mc models for the differential tests: locks (global and per element),
 /// shared arrays read and written through dynamic indices, a scalarset-indexed process family,
-/// awaits, atomic blocks, nondeterministic choice, loops, named assertions and invariants with
-/// quantifiers. A model is a tree of statements that renders to .mc text and can be shrunk
+/// awaits, atomic blocks, nondeterministic choice, loops (also over the scalarset, with steps
+/// or within one step), named assertions and invariants with quantifiers. Half the models keep
+/// the scalarset symmetric, so that symmetry reduction is exercised. A model is a tree of statements that renders to .mc text and can be shrunk
 /// (statements, invariants and processes removed one at a time) to the smallest model that
 /// still shows a disagreement.
 #pragma once
@@ -17,9 +18,10 @@ namespace iomc::testing {
 
 /// One statement: a simple one (text), or a compound one with nested bodies.
 struct RStmt {
-    enum class Kind : std::uint8_t { simple, if_, while_, atomic, either, locked };
+    enum class Kind : std::uint8_t { simple, if_, while_, atomic, either, locked, for_ };
     Kind kind = Kind::simple;
-    std::string text;             ///< simple: the statement; if/while: the condition; locked: the mutex
+    std::string text;             ///< simple: the statement; if/while: the condition; locked: the
+                                  ///< mutex; for: the loop variable (over Id)
     std::vector<RStmt> body;      ///< if: then; while, atomic, locked: the body; either: branch 1
     std::vector<RStmt> other;     ///< if: else; either: branch 2
 };

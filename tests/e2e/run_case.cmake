@@ -28,6 +28,8 @@ string(REGEX REPLACE "[0-9]+\\.[0-9]+ s \\([0-9.]+[KM]? states/s\\)" "<time>" ou
 string(REGEX REPLACE "[0-9.]+ (B|KiB|MiB|GiB) stored" "<memory> stored" out "${out}")
 string(REGEX REPLACE "\"seconds\": [0-9.e+-]+" "\"seconds\": <time>" out "${out}")
 string(REGEX REPLACE "\"peak_memory_bytes\": [0-9]+" "\"peak_memory_bytes\": <memory>" out "${out}")
+# The default thread count is the machine's number of cores.
+string(REGEX REPLACE "\"threads\": [0-9]+" "\"threads\": <threads>" out "${out}")
 # The model id hashes the compiled bytecode: stable for a given build, but any compiler change
 # moves it, and no e2e case is about its value.
 string(REGEX REPLACE "\"model_id\": \"[0-9a-f]+\"" "\"model_id\": \"<model_id>\"" out "${out}")

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "checker/explore/state_store.hpp"
+#include "checker/support/hash.hpp"
 
 using namespace iomc;
 using explore::StateStore;
@@ -57,9 +58,12 @@ TEST_CASE("states that differ in one bit are different states") {
 }
 
 TEST_CASE("the store grows past one chunk and keeps indices and pointers stable") {
-    // 200000 states: 4 chunks of 65536 states. The table starts with 65536 slots and doubles
-    // when 3/4 full: at 49152, 98304 and 196608 states, ending at 524288 slots.
-    // memory = 4 chunks * (65536 * 4 + 8) + 524288 * 8 = 1048608 + 4194304 = 5242912 bytes.
+    // 200000 states of 4 bytes. Chunks of 1K, 2K, 4K, 8K, 16K, 32K states (64512 in all), then
+    // 64K each: 135488 more states take 3 of those, so 9 chunks, each with 8 bytes of slack:
+    // 64512 * 4 + 6 * 8 + 3 * (65536 * 4 + 8) = 258096 + 786456 = 1044552 bytes.
+    // The table starts with 256 slots and doubles before an insert that would fill it to 3/4:
+    // 200000 states need more than 266667 slots, so it ends at 524288 slots = 4194304 bytes.
+    // memory = 1044552 + 4194304 = 5238856 bytes.
     constexpr std::uint32_t n = 200000;
     StateStore store(4);
     const auto first = state_of(0x9E3779B9U);
@@ -76,7 +80,7 @@ TEST_CASE("the store grows past one chunk and keeps indices and pointers stable"
     CHECK(store.size() == n);
     CHECK(store.get(0) == p0);  // chunks never move
     CHECK(value_at(store, 0) == 0x9E3779B9U);
-    CHECK(store.memory_bytes() == 5242912);
+    CHECK(store.memory_bytes() == 5238856);
     // Every state is found again at its index after all the growth.
     std::uint32_t wrong = 0;
     for (std::uint32_t i = 1; i < n; ++i) {
@@ -104,9 +108,41 @@ TEST_CASE("states of odd sizes are compared on every byte") {
 }
 
 TEST_CASE("a fresh store holds only its first hash table") {
-    // 65536 slots of 8 bytes, no chunk yet.
+    // 256 slots of 8 bytes, no chunk yet.
     StateStore store(16);
-    CHECK(store.memory_bytes() == 65536 * 8);
+    CHECK(store.memory_bytes() == 256 * 8);
+}
+
+TEST_CASE("a memory budget refuses the growth that would pass it and leaves the store as it was") {
+    // 4-byte states, budget 4000 bytes: the first table (2048) is counted; the first chunk
+    // (1024 * 4 + 8 = 4104) does not fit: the very first insert is refused.
+    {
+        explore::MemoryBudget budget(4000);
+        StateStore store(4, &budget);
+        const auto s = state_of(1);
+        const auto r = store.insert(s.data(), support::hash_bytes(s.data(), 4));
+        CHECK(r.refused);
+        CHECK_FALSE(r.fresh);
+        CHECK(store.size() == 0);
+        CHECK(budget.used() == 2048);
+    }
+    // Budget 2048 + 4104 + 4096 = 10248: the first chunk fits; the table grows from 256 to 512
+    // slots before the 192nd insert (192 * 4 >= 256 * 3), which needs 4096 more bytes while
+    // the old table is still held: that fits exactly. The next growth (at 384 states) needs
+    // 8192: refused, and the 384th state is not stored.
+    explore::MemoryBudget budget(10248);
+    StateStore store(4, &budget);
+    std::uint32_t stored = 0;
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+        const auto s = state_of(i * 2654435761U);
+        const auto r = store.insert(s.data(), support::hash_bytes(s.data(), 4));
+        if (r.refused) break;
+        ++stored;
+    }
+    CHECK(stored == 383);
+    CHECK(store.size() == 383);
+    CHECK(budget.used() == 2048 + 4104 + 4096 - 2048);  // the old table was released
+    CHECK(budget.refused());
 }
 
 }  // TEST_SUITE

@@ -535,6 +535,18 @@ TEST_CASE("mutexes are used only through lock and unlock") {
           "1 error\n");
 }
 
+TEST_CASE("an error inside an atomic block inside a for loop is reported and compilation goes on") {
+    // The error abandons the atomic block; the loop around it must still find its own frame
+    // (this crashed once), and the second iteration reports nothing new.
+    CHECK(testing::diagnostics("type Dev = scalarset(2);\n"
+                               "var b: bool;\n"
+                               "process client(d: Dev) { for e: Dev { atomic { b = d < e; } } }\n") ==
+          "test.mc:3:52: error: operator '<' needs integer operands, found Dev\n"
+          "    3 | process client(d: Dev) { for e: Dev { atomic { b = d < e; } } }\n"
+          "      |                                                    ^\n"
+          "1 error\n");
+}
+
 // ---------------------------------------------------------------- process locations
 
 TEST_CASE("process locations can be tested only in invariants") {

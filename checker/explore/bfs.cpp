@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+/// @file Breadth-first search, level by level, on one thread or many (`Options::threads`). The
+/// states of a level are shared out in chunks; each thread expands its chunk and collects the
+/// new states it stored into its own list; the next level is those lists in thread order. With
+/// one thread this is the classic BFS queue order. Verdicts and state counts are the same for
+/// any number of threads: the cycle proviso of partial-order reduction asks whether a
+/// successor was stored before the current level, which does not depend on the threads'
+/// timing; only which of several shortest counterexamples comes first may differ.
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "checker/explore/bfs.hpp"
+#include "checker/explore/compact_store.hpp"
+#include "checker/explore/expander.hpp"
+#include "checker/explore/paths.hpp"
+#include "checker/explore/sharded_store.hpp"
+
+namespace iomc::explore {
+
+namespace {
+
+using Ref = std::uint32_t;
+using Clock = std::chrono::steady_clock;
+
+template <class Store>
+class Bfs {
+public:
+    Bfs(const Plan& plan, unsigned threads, StorageKind storage)
+        : plan_(plan),
+          o_(plan.options),
+          log_(plan),
+          budget_(o_.limits.max_memory),
+          threads_(std::max(1U, threads)),
+          start_(Clock::now()) {
+        if constexpr (std::is_same_v<Store, CompactStore>) {
+            store_ = std::make_unique<CompactStore>(plan.ts.layout().bytes(), storage, budget_, o_.limits.max_states);
+        } else {
+            (void)storage;
+            store_ = std::make_unique<ShardedStore>(plan.ts.layout().bytes(), threads_ > 1 ? 8 : 0, threads_ > 1, budget_,
+                                                    o_.limits.max_states);
+        }
+        for (unsigned t = 0; t < threads_; ++t) {
+            workers_.push_back(std::make_unique<Expander>(plan));
+            next_.push_back(std::make_unique<ChunkedVector>());
+        }
+        if constexpr (std::is_same_v<Store, CompactStore>) {
+            // Slots move when the table grows: map every reference the search holds.
+            store_->on_move = [this](const std::vector<Ref>& map) {
+                for (auto* lists : {&frontier_, &next_})
+                    for (auto& l : *lists)
+                        for (std::uint32_t k = 0; k < l->size(); ++k) l->set(k, map[(*l)[k]]);
+                if (expanding_) *expanding_ = map[*expanding_];
+            };
+        }
+    }
+
+    Result run() {
+        std::vector<std::uint8_t> init(plan_.ts.state_buffer_size());
+        plan_.ts.initial_state(init.data());
+        auto& w0 = *workers_[0];
+        const auto first = store_->insert(w0.stored_form(init.data()), Store::none);
+        frontier_.push_back(std::make_unique<ChunkedVector>());
+        if (!first.fresh || !frontier_[0]->push_back(first.ref, &budget_)) {
+            halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+            return result(true);
+        }
+        for (const auto& v : w0.check_invariants(store_->get(first.ref), log_))
+            log_.record(make_counterexample(plan_, chain(first.ref), v));
+        bool stopped = log_.done() || limited(0, 0);
+        while (!stopped && frontier_size() > 0) {
+            mark_level();
+            run_level();
+            stopped = log_.done() || stop_.load();
+            frontier_ = std::move(next_);
+            next_.clear();
+            for (unsigned t = 0; t < threads_; ++t) next_.push_back(std::make_unique<ChunkedVector>());
+            if (frontier_size() > 0) depth_ = level_ + 1;
+            ++level_;
+        }
+        return result(stopped);
+    }
+
+private:
+    Result result(bool stopped) {
+        Result r;
+        log_.fill(r, !stopped);
+        r.complete = !stopped;
+        r.incomplete_reason = reason_;
+        r.stats.states = store_->size();
+        r.stats.depth = depth_;
+        r.stats.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+        r.stats.memory = budget_.used();
+        r.stats.state_bytes = plan_.ts.layout().bytes();
+        r.stats.threads = threads_;
+        if constexpr (std::is_same_v<Store, CompactStore>) {
+            r.stats.storage = store_->kind();
+            r.stats.omission_probability = store_->omission_probability();
+        }
+        r.reductions = plan_.reductions;
+        for (const auto& m : plan_.ts.metrics()) r.metrics.push_back(MetricResult{m.name});
+        for (const auto& w : workers_) {
+            r.stats.transitions += w->transitions;
+            merge_metrics(r.metrics, w->metrics);
+            r.reductions.por_expanded += w->por_stats().expanded;
+            r.reductions.por_reduced += w->por_stats().reduced;
+            r.reductions.por_proviso += w->por_stats().proviso;
+            r.reductions.sym_heuristic += w->symmetry_stats().heuristic;
+            if (r.self_check_failure.empty()) r.self_check_failure = w->self_check_failure;
+        }
+        if (!r.self_check_failure.empty() && r.verdict == Verdict::holds) r.verdict = Verdict::incomplete;
+        return r;
+    }
+
+    /// The host an Expander stores through, for one expanded state.
+    struct Host {
+        Bfs& b;
+        unsigned t;
+        Ref from;  ///< mapped by on_move when compact storage grows
+        bool stopped() const { return b.log_.done() || b.stop_.load(std::memory_order_relaxed); }
+        void report(const ir::Step& st, const ir::Emission& e) {
+            traces::Violation v{e.prop, traces::ViolationKind::on_step};
+            v.message = e.message;
+            v.value = e.value;
+            b.log_.record(make_counterexample(b.plan_, b.chain(from), v, st));
+        }
+        void deadlock() {
+            b.log_.record(make_counterexample(b.plan_, b.chain(from), {ir::prop_deadlock, traces::ViolationKind::deadlock}));
+        }
+        bool closes(const std::uint8_t* next) {
+            const auto r = b.store_->find(next);
+            return r && b.store_->earlier_level(*r);
+        }
+        void successor(const std::uint8_t* next) {
+            auto& w = *b.workers_[t];
+            if (b.o_.limits.max_states && b.store_->size() >= b.o_.limits.max_states) {
+                // At the state limit: a successor already stored is fine; a new one means the
+                // space is larger than the limit, and the run is incomplete.
+                if (!b.store_->find(next)) b.over_state_limit();
+                return;
+            }
+            ++w.transitions;
+            const auto ins = b.store_->insert(next, from);
+            if (ins.over_limit) return b.over_state_limit();
+            if (ins.refused) return b.halt(fmt::format("memory limit {} bytes reached", b.o_.limits.max_memory));
+            if (ins.full) return b.halt("the state store is full (2^32 states)");
+            if (!ins.fresh) return;
+            if (!b.next_[t]->push_back(ins.ref, &b.budget_))
+                return b.halt(fmt::format("memory limit {} bytes reached", b.o_.limits.max_memory));
+            for (const auto& v : w.check_invariants(b.store_->get(ins.ref), b.log_))
+                b.log_.record(make_counterexample(b.plan_, b.chain(ins.ref), v));
+        }
+    };
+
+    /// The stored states from the initial one to `r` (their fingerprints with hash compaction).
+    StoredChain chain(Ref r) const {
+        StoredChain c;
+        std::vector<Ref> refs;
+        for (Ref x = r; x != Store::none; x = store_->parent(x)) refs.push_back(x);
+        std::reverse(refs.begin(), refs.end());
+        const std::size_t bytes = plan_.ts.layout().bytes();
+        if constexpr (std::is_same_v<Store, CompactStore>) {
+            if (store_->kind() == StorageKind::hash) {
+                const CompactStore* st = store_.get();
+                c.fingerprint = [st](const std::uint8_t* s) { return st->fingerprint_of(s); };
+                for (const auto x : refs) c.fingerprints.push_back(store_->stored_fingerprint(x));
+                return c;
+            }
+        }
+        for (const auto x : refs) {
+            const std::uint8_t* s = store_->get(x);
+            c.forms.emplace_back(s, s + bytes);
+        }
+        return c;
+    }
+
+    void mark_level() {
+        if constexpr (std::is_same_v<Store, CompactStore>) {
+            for (const auto& l : frontier_) store_->mark_level(*l);
+            store_->level_marked();
+        } else {
+            store_->mark_level();
+        }
+    }
+
+    void over_state_limit() { halt(fmt::format("state limit {} reached", o_.limits.max_states)); }
+
+    /// Stops the search with `why`; the first reason wins, and a Ctrl-C reads "interrupted"
+    /// whatever other limit is reached with it.
+    void halt(const std::string& why) {
+        const std::lock_guard<std::mutex> g(reason_lock_);
+        if (!stop_.load()) reason_ = o_.cancel && o_.cancel->load() ? "interrupted" : why;
+        stop_.store(true);
+    }
+
+    std::uint64_t frontier_size() const {
+        std::uint64_t n = 0;
+        for (const auto& f : frontier_) n += f->size();
+        return n;
+    }
+
+    /// Expands every state of the frontier, sharing it out in chunks of 64 states of one list.
+    void run_level() {
+        // Chunks are numbered across the lists: chunk c of list l is global chunk first[l] + c.
+        std::vector<std::uint64_t> first;
+        std::uint64_t chunks = 0, total = 0;
+        for (const auto& f : frontier_) {
+            first.push_back(chunks);
+            chunks += (f->size() + 63) / 64;
+            total += f->size();
+        }
+        std::atomic<std::uint64_t> next_chunk{0};
+        auto work = [&](unsigned t) {
+            auto& w = *workers_[t];
+            std::uint64_t done_here = 0;
+            for (;;) {
+                const std::uint64_t c = next_chunk.fetch_add(1);
+                if (c >= chunks) return;
+                const auto list = static_cast<std::size_t>(std::upper_bound(first.begin(), first.end(), c) - first.begin() - 1);
+                const ChunkedVector& f = *frontier_[list];
+                const auto begin = static_cast<std::uint32_t>((c - first[list]) * 64);
+                const auto end = std::min<std::uint32_t>(f.size(), begin + 64);
+                for (std::uint32_t k = begin; k < end; ++k) {
+                    if (log_.done() || stop_.load(std::memory_order_relaxed)) return;
+                    if ((++done_here & 255U) == 0 && limited(t, total - std::min(total, c * 64))) return;
+                    Host h{*this, t, f[k]};
+                    if constexpr (std::is_same_v<Store, CompactStore>) expanding_ = &h.from;
+                    w.expand(store_->get(h.from), log_, h);
+                    if (!w.self_check_failure.empty()) log_.stop();
+                }
+            }
+        };
+        if (threads_ == 1) {
+            work(0);
+        } else {
+            std::vector<std::thread> pool;
+            for (unsigned t = 0; t < threads_; ++t) pool.emplace_back(work, t);
+            for (auto& th : pool) th.join();
+        }
+        if (!stop_.load() && !log_.done()) limited(0, 0);
+    }
+
+    /// Checks the time, memory and Ctrl-C limits (and reports progress from thread 0); true
+    /// when the search must stop.
+    bool limited(unsigned t, std::uint64_t queue) {
+        const auto now = Clock::now();
+        const double secs = std::chrono::duration<double>(now - start_).count();
+        if (budget_.refused()) {
+            halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+            return true;
+        }
+        const auto why = limit_reason(o_.limits, o_.cancel, secs, budget_.used());
+        if (!why.empty()) {
+            halt(why);
+            return true;
+        }
+        if (t == 0 && o_.progress && std::chrono::duration<double>(now - last_progress_).count() >= 0.5) {
+            last_progress_ = now;
+            Progress p;
+            p.states = store_->size();
+            for (const auto& w : workers_) p.transitions += w->transitions;
+            p.depth = level_ + 1;
+            p.memory = budget_.used();
+            p.seconds = secs;
+            p.queue = queue;
+            o_.progress(p);
+        }
+        return false;
+    }
+
+    const Plan& plan_;
+    const Options& o_;
+    ViolationLog log_;
+    MemoryBudget budget_;
+    unsigned threads_;
+    std::unique_ptr<Store> store_;
+    Ref* expanding_ = nullptr;  ///< compact storage: the reference of the state being expanded
+    Clock::time_point start_;
+    Clock::time_point last_progress_ = Clock::now();
+    std::vector<std::unique_ptr<Expander>> workers_;
+    std::vector<std::unique_ptr<ChunkedVector>> frontier_, next_;  ///< per thread
+    std::uint64_t level_ = 0;
+    std::uint64_t depth_ = 0;
+    std::atomic<bool> stop_{false};
+    std::mutex reason_lock_;
+    std::string reason_;
+};
+
+}  // namespace
+
+Result bfs(const Plan& plan, unsigned threads, StorageKind storage) {
+    if (storage == StorageKind::exact) return Bfs<ShardedStore>(plan, threads, storage).run();
+    return Bfs<CompactStore>(plan, 1, storage).run();
+}
+
+}  // namespace iomc::explore

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/// @file Depth-first search, sequential: a stack of stored states, a parent link and a depth per
+/// state. The cycle proviso of partial-order reduction asks whether a successor was stored
+/// before the state being expanded (its index is not larger): every cycle of the reduced graph
+/// has such an edge.
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "checker/explore/bfs.hpp"
+#include "checker/explore/chunked.hpp"
+#include "checker/explore/expander.hpp"
+#include "checker/explore/paths.hpp"
+#include "checker/explore/state_store.hpp"
+#include "checker/support/hash.hpp"
+
+namespace iomc::explore {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::uint32_t no_parent = UINT32_MAX;
+
+class Dfs {
+public:
+    explicit Dfs(const Plan& plan)
+        : plan_(plan),
+          o_(plan.options),
+          log_(plan),
+          budget_(o_.limits.max_memory),
+          store_(plan.ts.layout().bytes(), &budget_),
+          w_(plan),
+          start_(Clock::now()) {}
+
+    Result run() {
+        std::vector<std::uint8_t> init(plan_.ts.state_buffer_size());
+        plan_.ts.initial_state(init.data());
+        add(w_.stored_form(init.data()), no_parent, 0);
+        bool stopped = log_.done() || !reason_.empty();
+        std::vector<std::uint32_t> stack{0};
+        while (!stopped && !stack.empty()) {
+            if ((++expanded_ & 255U) == 0 && limited(stack.size())) break;
+            const std::uint32_t i = stack.back();
+            stack.pop_back();
+            fresh_.clear();
+            Host h{*this, i};
+            w_.expand(store_.get(i), log_, h);
+            if (!w_.self_check_failure.empty()) log_.stop();
+            // Push in reverse so the first successor is explored first.
+            for (auto it = fresh_.rbegin(); it != fresh_.rend(); ++it) stack.push_back(*it);
+            stopped = log_.done() || !reason_.empty();
+        }
+        if (!stopped && !stack.empty()) stopped = true;  // limited() set the reason
+        stopped = stopped || !reason_.empty();
+        Result r;
+        log_.fill(r, !stopped);
+        r.complete = !stopped;
+        r.incomplete_reason = reason_;
+        r.stats.states = store_.size();
+        r.stats.transitions = w_.transitions;
+        r.stats.depth = max_depth_;
+        r.stats.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+        r.stats.memory = budget_.used();
+        r.stats.state_bytes = plan_.ts.layout().bytes();
+        r.metrics = w_.metrics;
+        r.reductions = plan_.reductions;
+        r.reductions.por_expanded = w_.por_stats().expanded;
+        r.reductions.por_reduced = w_.por_stats().reduced;
+        r.reductions.por_proviso = w_.por_stats().proviso;
+        r.reductions.sym_heuristic = w_.symmetry_stats().heuristic;
+        r.self_check_failure = w_.self_check_failure;
+        if (!r.self_check_failure.empty() && r.verdict == Verdict::holds) r.verdict = Verdict::incomplete;
+        return r;
+    }
+
+private:
+    struct Host {
+        Dfs& d;
+        std::uint32_t from;
+        bool stopped() const { return d.log_.done() || !d.reason_.empty(); }
+        void report(const ir::Step& st, const ir::Emission& e) {
+            traces::Violation v{e.prop, traces::ViolationKind::on_step};
+            v.message = e.message;
+            v.value = e.value;
+            d.log_.record(make_counterexample(d.plan_, d.chain(from), v, st));
+        }
+        void deadlock() {
+            d.log_.record(make_counterexample(d.plan_, d.chain(from), {ir::prop_deadlock, traces::ViolationKind::deadlock}));
+        }
+        bool closes(const std::uint8_t* next) {
+            const auto j = d.store_.find(next);
+            return j && *j <= from;
+        }
+        void successor(const std::uint8_t* next) {
+            if (d.o_.limits.max_states && d.store_.size() >= d.o_.limits.max_states) {
+                // At the state limit: a successor already stored is fine; a new one means the
+                // space is larger than the limit, and the run is incomplete.
+                if (!d.store_.find(next)) d.halt(fmt::format("state limit {} reached", d.o_.limits.max_states));
+                return;
+            }
+            ++d.w_.transitions;
+            d.add(next, from, d.depth_[from] + 1);
+        }
+    };
+
+    void add(const std::uint8_t* s, std::uint32_t parent, std::uint32_t depth) {
+        if (store_.size() >= StateStore::max_states - 1024) return halt("the state store is full (2^32 states)");
+        const auto ins = store_.insert(s, support::hash_bytes(s, plan_.ts.layout().bytes()));
+        if (ins.refused) return halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+        if (!ins.fresh) return;
+        if (!parent_.push_back(parent, &budget_) || !depth_.push_back(depth, &budget_))
+            return halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+        max_depth_ = std::max<std::uint64_t>(max_depth_, depth);
+        fresh_.push_back(ins.index);
+        for (const auto& v : w_.check_invariants(store_.get(ins.index), log_))
+            log_.record(make_counterexample(plan_, chain(ins.index), v));
+    }
+
+    StoredChain chain(std::uint32_t i) const {
+        std::vector<std::uint32_t> refs;
+        for (std::uint32_t x = i; x != no_parent; x = parent_[x]) refs.push_back(x);
+        std::reverse(refs.begin(), refs.end());
+        StoredChain c;
+        for (const auto x : refs) c.forms.emplace_back(store_.get(x), store_.get(x) + plan_.ts.layout().bytes());
+        return c;
+    }
+
+    void halt(const std::string& why) {
+        if (reason_.empty()) reason_ = o_.cancel && o_.cancel->load() ? "interrupted" : why;
+    }
+
+    bool limited(std::uint64_t queue) {
+        const auto now = Clock::now();
+        const double secs = std::chrono::duration<double>(now - start_).count();
+        const auto why = limit_reason(o_.limits, o_.cancel, secs, budget_.used());
+        if (!why.empty()) {
+            halt(why);
+            return true;
+        }
+        if (o_.progress && std::chrono::duration<double>(now - last_progress_).count() >= 0.5) {
+            last_progress_ = now;
+            Progress p;
+            p.states = store_.size();
+            p.transitions = w_.transitions;
+            p.depth = max_depth_;
+            p.memory = budget_.used();
+            p.seconds = secs;
+            p.queue = queue;
+            o_.progress(p);
+        }
+        return false;
+    }
+
+    const Plan& plan_;
+    const Options& o_;
+    ViolationLog log_;
+    MemoryBudget budget_;
+    StateStore store_;
+    ChunkedVector parent_, depth_;
+    Expander w_;
+    Clock::time_point start_;
+    Clock::time_point last_progress_ = Clock::now();
+    std::vector<std::uint32_t> fresh_;
+    std::uint64_t expanded_ = 0;
+    std::uint64_t max_depth_ = 0;
+    std::string reason_;
+};
+
+}  // namespace
+
+Result dfs(const Plan& plan) { return Dfs(plan).run(); }
+
+}  // namespace iomc::explore

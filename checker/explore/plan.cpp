@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+#include "checker/explore/plan.hpp"
+
+#include <fmt/format.h>
+
+#include "checker/reduce/stubborn_set.hpp"
+#include "checker/reduce/symmetry.hpp"
+
+namespace iomc::explore {
+
+Plan::Plan(const ir::TransitionSystem& t, const Options& o) : ts(t), options(o) {
+    const auto nprops = ts.properties().size();
+    selected.assign(nprops, o.properties.empty());
+    for (const auto p : o.properties) selected[ir::idx(p)] = true;
+    selected[ir::idx(ir::prop_runtime_error)] = true;
+    for (const auto& p : ts.properties())
+        if (selected[ir::idx(p.id)] && p.kind == ir::PropertyKind::invariant) invariants.push_back(&p);
+    check_deadlock = selected[ir::idx(ir::prop_deadlock)];
+
+    if (o.por) {
+        if (ts.processes().size() > reduce::StubbornSets::max_processes) {
+            reductions.por_off = fmt::format("more than {} processes", reduce::StubbornSets::max_processes);
+        } else {
+            por_tables = std::make_unique<reduce::PorTables>(ts);
+            const std::size_t words = por_tables->words();
+            for (const auto* p : invariants)
+                for (const auto& c : p->checks) {
+                    por_checks.resize(por_checks.size() + words, 0);
+                    for (const auto slot : c.reads.to_vector())
+                        por_checks[por_checks.size() - words + ir::idx(slot) / 64] |= std::uint64_t{1} << (ir::idx(slot) % 64);
+                }
+            reductions.por = true;
+            reductions.proviso = por_proviso_text(o.strategy);
+        }
+    }
+    if (o.symmetry != reduce::SymmetryMode::off) {
+        const auto& sym = ts.symmetry();
+        for (const auto& sc : sym.scalarsets) {
+            if (sc.breaches.empty() || sc.size < 2) continue;
+            const auto& b = sc.breaches.front();
+            reductions.asymmetric.push_back(fmt::format("{}: {} ({})", sc.name, b.what, ts.sources().location(b.where)));
+        }
+        auto mode = o.symmetry;
+        if (o.storage == StorageKind::hash) {
+            mode = reduce::SymmetryMode::exact;
+            symmetry_candidates = UINT64_MAX;
+        }
+        const reduce::Canonicalizer probe(ts, mode);
+        if (probe.active()) {
+            reductions.symmetry = mode;
+            for (const auto k : probe.reduced())
+                reductions.symmetric.push_back(fmt::format("{} ({})", sym.scalarsets[k].name, sym.scalarsets[k].size));
+        }
+    }
+}
+
+ViolationLog::ViolationLog(const Plan& plan) : plan_(plan), found_(new std::atomic<bool>[plan.selected.size()]) {
+    for (std::size_t i = 0; i < plan.selected.size(); ++i) {
+        found_[i].store(false);
+        remaining_ += plan.selected[i] ? 1 : 0;
+    }
+}
+
+bool ViolationLog::record(traces::Counterexample cx) {
+    const std::lock_guard<std::mutex> g(lock_);
+    const auto p = ir::idx(cx.violation.property);
+    if (!plan_.selected[p] || found_[p].load(std::memory_order_relaxed)) return done();
+    found_[p].store(true, std::memory_order_relaxed);
+    violations_.push_back(std::move(cx));
+    --remaining_;
+    if (plan_.options.stop_at_first || remaining_ == 0) done_.store(true, std::memory_order_relaxed);
+    return done();
+}
+
+void ViolationLog::fill(Result& r, bool complete) const {
+    const std::lock_guard<std::mutex> g(lock_);
+    for (std::uint32_t i = 0; i < plan_.selected.size(); ++i) {
+        if (!plan_.selected[i]) continue;
+        PropertyResult pr;
+        pr.property = ir::PropertyId{i};
+        if (found_[i].load()) {
+            pr.verdict = Verdict::violated;
+            for (const auto& cx : violations_)
+                if (ir::idx(cx.violation.property) == i) pr.counterexample = cx;
+        } else {
+            pr.verdict = complete ? Verdict::holds : Verdict::incomplete;
+        }
+        r.properties.push_back(std::move(pr));
+    }
+    if (!violations_.empty()) {
+        r.verdict = Verdict::violated;
+        r.counterexample = violations_.front();
+    } else {
+        r.verdict = complete ? Verdict::holds : Verdict::incomplete;
+    }
+}
+
+}  // namespace iomc::explore
