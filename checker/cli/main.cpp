@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
 
 namespace {
@@ -18,6 +19,14 @@ constexpr std::uint64_t unbounded = std::numeric_limits<std::uint64_t>::max();
 /// Used with ->transform(), since it also rewrites the text.
 CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
     return CLI::Validator([lo, hi](std::string& text) { return iomc::cli::check_whole_number(text, lo, hi); }, "");
+}
+
+/// -I DIR: where relative imports are looked for after the importing file's folder.
+void add_import_dirs(CLI::App* cmd) {
+    cmd->add_option("-I,--import-path", iomc::cli::import_dirs,
+                    "look for relative imports in this folder too, after the importing file's (repeatable; then "
+                    "the folders of IOMC_PATH)")
+        ->type_name("DIR");
 }
 
 void add_limits(CLI::App* cmd, iomc::cli::CommonOptions& c) {
@@ -163,6 +172,8 @@ int main(int argc, char** argv) {
     n->add_option("MODEL", lint.models, "the .mc files")->required();
     n->add_option("-D,--define", lint.defines, "override a constant")->type_name("NAME=VALUE");
     n->footer("Example:\n  iomc lint models/scenarios/*.mc");
+
+    for (auto* cmd : {c, t, l, s, r, q, n}) add_import_dirs(cmd);
 
     try {
         app.parse(argc, argv);

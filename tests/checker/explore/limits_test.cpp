@@ -6,6 +6,7 @@
 #include <atomic>
 #include <string>
 
+#include "checker/explore/memory_budget.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace iomc;
@@ -183,3 +184,15 @@ TEST_CASE("verdicts print as the JSON does") {
 }
 
 }  // TEST_SUITE
+
+// Issue 10: peak RSS went past --max-memory; the budget of a search now starts from what the
+// process already has (its resident set), so the structures get only the rest.
+TEST_CASE("a memory budget counts the bytes in use before it against the cap") {
+    explore::MemoryBudget b(10'000, 6'000);
+    CHECK(b.reserve(4'000));
+    CHECK_FALSE(b.reserve(1));
+    CHECK(b.refused());
+    CHECK(b.used() == 4'000);  // what the search's structures reserved, as reports print it
+    CHECK(explore::MemoryBudget::process_base(0) == 0);
+    CHECK(explore::MemoryBudget::process_base(1) > 0);  // this process's resident set
+}
