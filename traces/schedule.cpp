@@ -45,7 +45,7 @@ std::set<std::uint32_t> statements_of(const ir::TransitionSystem& ts, ir::Proces
     for (const auto& g : ts.groups()) {
         if (g.process != p) continue;
         for (const auto& in : g.code.code)
-            if (in.kind == ir::InstrKind::note) out.insert(in.stmt);
+            if (in.kind == ir::InstrKind::note && in.t1 == 0) out.insert(in.stmt);
     }
     return out;
 }
@@ -340,7 +340,7 @@ bool ScheduleEntry::could_start_at(const ir::TransitionSystem& ts, std::uint32_t
         if (!label.empty() && in.kind == ir::InstrKind::finish &&
             std::find(label_locations.begin(), label_locations.end(), in.t1) != label_locations.end())
             return true;
-        if (label.empty() && in.kind == ir::InstrKind::note && in.stmt < statement_matches.size() &&
+        if (label.empty() && in.kind == ir::InstrKind::note && in.t1 == 0 && in.stmt < statement_matches.size() &&
             statement_matches[in.stmt] != 0)
             return true;
     }
