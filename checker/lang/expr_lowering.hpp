@@ -82,6 +82,9 @@ public:
     /// `r`'s source text on one line.
     [[nodiscard]] std::string text(support::SourceRange r) const { return source_text(sm_, r); }
     [[nodiscard]] TypeArena& arena() { return arena_; }
+    /// Quantifier bindings expanded so far: the properties pass counts the top-level foralls it
+    /// splits here too.
+    [[nodiscard]] ExpansionCounter& bindings() { return bindings_; }
 
 private:
     static ir::ExprOp to_ir(ast::Op op);
@@ -105,6 +108,7 @@ private:
     const support::SourceManager& sm_;
     BreachLog& breaches_;
     support::DiagnosticSink& sink_;
+    ExpansionCounter bindings_{max_quantifier_bindings, "bindings", "quantifiers are expanded at compile time"};
 };
 
 }  // namespace iomc::lang

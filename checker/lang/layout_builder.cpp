@@ -41,12 +41,14 @@ std::uint32_t LayoutBuilder::type_bits(const Type* t) const {
 }
 
 ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, std::optional<Value> init,
-                                std::uint32_t process, support::SourceRange where, const void* variable) {
+                                std::uint32_t process, support::SourceRange where, const void* variable,
+                                bool hidden) {
     const auto first = ir::SlotId{static_cast<std::uint32_t>(layout_.slots().size())};
     SlotOrigin origin;
     origin.variable = variable;
     origin.where = where;
     origin.initialized = init.has_value();
+    origin.hidden = hidden;
     alloc_leaves(t, name, init, process, where, origin);
     return first;
 }
@@ -92,6 +94,7 @@ void LayoutBuilder::alloc_leaves(const Type* t, const std::string& name, std::op
             s.hi = static_cast<std::int32_t>(d.hi);
             s.type_index = d.table;
             s.process = process;
+            s.hidden = origin.hidden;
             s.init = static_cast<std::int32_t>(default_value(d));
             if (init) {
                 if (is_primitive(t)) {

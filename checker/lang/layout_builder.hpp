@@ -39,6 +39,7 @@ struct SlotOrigin {
     std::vector<ir::SymmetryCoord> coords;  ///< outermost first; `scalarset` is ScalarsetInfo::table
     support::SourceRange where;             ///< the declaration
     bool initialized = false;               ///< declared with an initializer
+    bool hidden = false;                    ///< a compiler temporary (ir::Slot::hidden)
 };
 
 /// Allocates the slots of one compilation. Not thread-safe.
@@ -61,9 +62,9 @@ public:
     /// `process` (UINT32_MAX for a global), with an optional constant initializer that every
     /// leaf takes; returns the first slot. `variable` identifies the variable in every instance
     /// (its declaration, or the key of a local) for SlotOrigin. A bad initializer is reported at
-    /// `where`, abandoning.
+    /// `where`, abandoning. `hidden`: a compiler temporary, which traces never print.
     ir::SlotId alloc(const Type* t, const std::string& name, std::optional<Value> init, std::uint32_t process,
-                     support::SourceRange where, const void* variable);
+                     support::SourceRange where, const void* variable, bool hidden = false);
     /// The storage expression (an lvalue) of a variable of type `t` starting at slot `first`.
     static TExpr storage(const Type* t, ir::SlotId first);
     /// The initial value of slot `s`.
