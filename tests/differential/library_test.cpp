@@ -109,7 +109,10 @@ TEST_CASE("the seed 004 scenario at two devices has the same verdicts with and w
         auto ts = lang::compile(*model, {v.name, {"types::N_DEVS=2"}}, sink);
         REQUIRE(ts);
         const auto r = compare(*ts, fmt::format("probe_iommu_group_race.mc {} N_DEVS=2", v.name));
-        CHECK(r[6].stats.states < r[0].stats.states);  // symmetry reduced something
+        // Symmetry reduced something, except where the bus walk deadlocks before its loop over
+        // Dev (F2): a walk over Dev stays reachable in every state, so Dev is never reduced.
+        if (v.name == "f2_walk_device_lock") CHECK(r[6].stats.states == r[0].stats.states);
+        else CHECK(r[6].stats.states < r[0].stats.states);
     }
 }
 
