@@ -20,6 +20,27 @@ namespace iomc::cli {
 
 namespace {
 
+/// One warning per scalarset of size > 1 whose values a complete search never uses all at
+/// once: "types::N_GROUPS = 2, but only Group(0) is ever used: ...".
+std::string unused_size_warnings(const explore::Result& r) {
+    std::string out;
+    for (const auto& u : r.scalarset_use) {
+        if (u.most >= u.size) continue;
+        const std::string size = u.size_name.empty() ? fmt::format("the size of {}", u.name) : u.size_name;
+        const auto colons = u.name.rfind("::");
+        const std::string shortname = colons == std::string::npos ? u.name : u.name.substr(colons + 2);
+        if (u.most == 0)
+            out += fmt::format("warning: {} = {}, but no explored state uses any value of {}\n", size, u.size, u.name);
+        else if (u.most == 1)
+            out += fmt::format("warning: {} = {}, but only {}({}) is ever used: no explored state uses two values of {}\n",
+                               size, u.size, shortname, u.only, u.name);
+        else
+            out += fmt::format("warning: {} = {}, but no explored state uses more than {} values of {} at once\n", size,
+                               u.size, u.most, u.name);
+    }
+    return out;
+}
+
 /// Context switches of a trace: steps whose process differs from the previous step's.
 std::size_t switches(const ir::TransitionSystem& ts, const traces::Trace& t) {
     std::size_t n = 0;
@@ -245,6 +266,7 @@ int run_check(const CheckOptions& o) {
                                r.complete ? "" : " (of the states explored)");
     }
     const std::string reductions = reductions_text(r);
+    if (r.complete) std::fputs(unused_size_warnings(r).c_str(), stderr);
     switch (r.verdict) {
         case explore::Verdict::holds:
             if (lossy)

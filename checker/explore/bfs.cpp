@@ -105,6 +105,7 @@ private:
         for (const auto& w : workers_) {
             r.stats.transitions += w->transitions;
             merge_metrics(r.metrics, w->metrics);
+            merge_scalarset_use(r.scalarset_use, w->use.result());
             r.reductions.por_expanded += w->por_stats().expanded;
             r.reductions.por_reduced += w->por_stats().reduced;
             r.reductions.por_proviso += w->por_stats().proviso;

@@ -64,6 +64,7 @@ public:
         r.stats.memory = budget_.used();
         r.stats.state_bytes = plan_.ts.layout().bytes();
         r.metrics = w_.metrics;
+        r.scalarset_use = w_.use.result();
         r.reductions = plan_.reductions;
         r.reductions.por_expanded = w_.por_stats().expanded;
         r.reductions.por_reduced = w_.por_stats().reduced;

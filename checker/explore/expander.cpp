@@ -4,7 +4,8 @@
 namespace iomc::explore {
 
 Expander::Expander(const Plan& plan)
-    : plan_(plan),
+    : use(plan.ts),
+      plan_(plan),
       bytes_(plan.ts.layout().bytes()),
       interp_(plan.ts),
       scratch_(plan.ts.state_buffer_size()),

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "checker/explore/plan.hpp"
+#include "checker/explore/scalarset_use.hpp"
 #include "checker/ir/interp.hpp"
 #include "checker/reduce/por_check.hpp"
 #include "checker/reduce/stubborn_set.hpp"
@@ -43,6 +44,7 @@ public:
     template <class Host>
     void expand(const std::uint8_t* s, const ViolationLog& log, Host& host) {
         std::memcpy(scratch_.data(), s, bytes_);
+        use.observe(scratch_.data());
         bool any = false;
         bool crashed = false;  // a path ended in a runtime error or a hang: not a deadlock
         auto on_emission = [&](ir::GroupId g, const ir::Emission& e) {
@@ -79,6 +81,7 @@ public:
 
     std::uint64_t transitions = 0;         ///< successors generated (the host counts them)
     std::vector<MetricResult> metrics;     ///< this thread's end states
+    ScalarsetUseCounter use;               ///< the scalarset values this thread's states use
     std::string self_check_failure;        ///< the first --por-check breach
     [[nodiscard]] reduce::PorStats por_stats() const { return por_ ? por_->stats() : reduce::PorStats{}; }
     [[nodiscard]] reduce::SymmetryStats symmetry_stats() const { return canon_ ? canon_->stats() : reduce::SymmetryStats{}; }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "checker/explore/compact_store.hpp"
+#include "checker/explore/scalarset_use.hpp"
 #include "checker/ir/interp.hpp"
 #include "checker/ir/transition_system.hpp"
 #include "checker/reduce/symmetry.hpp"
@@ -146,6 +147,8 @@ struct Result {
     std::string incomplete_reason;  ///< "state limit 1000 reached", "interrupted", ...
     bool complete = false;          ///< the whole reachable state space was explored
     std::vector<MetricResult> metrics;  ///< one per metric of the model, in declaration order
+    /// Per scalarset of size > 1, the most of its values one explored state uses.
+    std::vector<ScalarsetUse> scalarset_use;
     Reductions reductions;
     /// A self-check (--por-check) found a breach: a bug in iomc, with the state, the set and
     /// the step that shows it. The verdict is then incomplete.

@@ -26,6 +26,7 @@ struct ScalarsetSymmetry {
     std::uint32_t size = 0;
     std::uint32_t layout_index = 0;  ///< its index in StateLayout::scalarset_names (Slot::type_index)
     std::vector<SymmetryBreach> breaches;  ///< empty: every permutation is an automorphism
+    std::string size_name;        ///< the constant that sets its size: "types::N_DEVS" ("" for a literal)
 };
 
 /// A coordinate of a slot or process instance: element `value` of scalarset `scalarset`.

@@ -90,7 +90,7 @@ ir::Symmetry describe_symmetry(const TypeResolver& types, const LayoutBuilder& l
     const auto nsets = sets.size();
     for (const ScalarsetInfo* ss : sets)
         sym.scalarsets.push_back(
-            ir::ScalarsetSymmetry{ss->qualified, static_cast<std::uint32_t>(ss->size), ss->table, {}});
+            ir::ScalarsetSymmetry{ss->qualified, static_cast<std::uint32_t>(ss->size), ss->table, {}, ss->size_name});
 
     // Families: the instances of one process that differ only in scalarset parameters. Their
     // coordinates are those parameters, in order.

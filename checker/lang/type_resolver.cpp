@@ -115,6 +115,9 @@ const Type* TypeResolver::named(const Symbol& s, ConstantEvaluator& eval) {
         ss->name = d->name;
         ss->qualified = symbols_.qualified(s.module, d->name);
         ss->size = n;
+        if (d->type->hi->kind == ast::ExprKind::name)
+            ss->size_name = symbols_.qualified(symbols_.resolve_module(s.module, d->type->hi->name),
+                                               d->type->hi->name.last());
         ss->table = static_cast<std::uint32_t>(layout_.scalarset_names.size());
         layout_.scalarset_names.push_back(d->name);
         scalarsets_.push_back(ss);

@@ -24,6 +24,7 @@ struct ScalarsetInfo {
     std::string qualified;   ///< as the root file names it: "types::Dev"
     std::int64_t size = 0;
     std::uint32_t table = 0; ///< index into StateLayout::scalarset_names
+    std::string size_name;   ///< the constant its size names, from the root: "types::N_DEVS" ("" for a literal)
 };
 
 struct FieldInfo {

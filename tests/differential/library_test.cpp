@@ -93,7 +93,7 @@ TEST_CASE("every library variant has the same verdicts with and without each red
             ++variants_checked;
         }
     }
-    CHECK(variants_checked == 55);
+    CHECK(variants_checked == 62);
 }
 
 TEST_CASE("the seed 004 scenario at two devices has the same verdicts with and without each reduction") {
@@ -103,10 +103,16 @@ TEST_CASE("the seed 004 scenario at two devices has the same verdicts with and w
     auto model = lang::Model::load(testing::source_path("models/scenarios/probe_iommu_group_race.mc"), sink);
     REQUIRE(model);
     for (const auto& v : model->variants()) {
+        // Two IOMMU instances (and their two bus walks): at two devices the unreduced graph is
+        // too large for the suite; the first test case covers them at one device.
+        if (v.name == "a_616_multi" || v.name == "f4_ready_unconditional") continue;
         auto ts = lang::compile(*model, {v.name, {"types::N_DEVS=2"}}, sink);
         REQUIRE(ts);
         const auto r = compare(*ts, fmt::format("probe_iommu_group_race.mc {} N_DEVS=2", v.name));
-        CHECK(r[6].stats.states < r[0].stats.states);  // symmetry reduced something
+        // Symmetry reduced something, except where the bus walk deadlocks before its loop over
+        // Dev (F2): a walk over Dev stays reachable in every state, so Dev is never reduced.
+        if (v.name == "f2_walk_device_lock") CHECK(r[6].stats.states == r[0].stats.states);
+        else CHECK(r[6].stats.states < r[0].stats.states);
     }
 }
 

@@ -54,5 +54,5 @@ run(0 "run (38 steps, shortest) written to ${qtrace} (json)"
     --schedule models/scenarios/probe_iommu_group_race.t1.sched --trace-format json --trace-out ${qtrace})
 run(1 "replayed 38 steps on models/scenarios/probe_iommu_group_race.mc (variant a_66): the violation reproduces: invariant ops::dma_iommu_before_probe_complete (d = 0)"
     replay ${qtrace} --trace-format none)
-run(0 "the trace of variant a_66 does not replay on variant a_66_fix: step 24: client(0) 'return r' (models/linux/iommu_core.mc:348) cannot fire here"
+run(0 "the trace of variant a_66 does not replay on variant a_66_fix: step 24: client(0) 'return r' (models/linux/iommu_core.mc:475) cannot fire here"
     replay ${qtrace} --variant a_66_fix --trace-format none)

@@ -1,0 +1,108 @@
+# Regenerates every diagram, schedule and verdict on a findings page (docs/findings/*.md) and
+# fails if the page differs from what this build prints: the page is stale.
+#
+# A page marks each generated block with an HTML comment on the line before its fence:
+#   <!-- iomc: ARGS -->      the block is the standard output of `iomc ARGS`, run from the
+#                            source tree (exit 0 or 1: a verdict, not an error)
+#   <!-- file: PATH -->      the block is the content of PATH (a schedule the page quotes)
+# Timings, rates and memory sizes are replaced by placeholders on both sides before comparing,
+# so a page keeps the figures of the run that produced it. With IOMC_FINDINGS_ACCEPT=1 in the
+# environment the page is rewritten with the current output instead (review the diff).
+#
+cmake_minimum_required(VERSION 3.20)
+
+# Inputs: IOMC (the binary), SOURCE_DIR, PAGE (the page, relative to SOURCE_DIR), WORK_DIR
+# (where the current output of each stale block is written, findings_block_N.actual).
+
+function(normalize in out_var)
+  set(s "${in}")
+  string(REGEX REPLACE "[0-9]+\\.[0-9]+ s \\([0-9.]+[KM]? states/s\\)" "<time>" s "${s}")
+  string(REGEX REPLACE "[0-9.]+ (B|KiB|MiB|GiB) stored" "<memory> stored" s "${s}")
+  string(REGEX REPLACE "  +[0-9]+\\.[0-9]+s" "  <time>" s "${s}")
+  set(${out_var} "${s}" PARENT_SCOPE)
+endfunction()
+
+if(NOT DEFINED WORK_DIR)
+  set(WORK_DIR ${CMAKE_CURRENT_BINARY_DIR})
+endif()
+file(MAKE_DIRECTORY ${WORK_DIR})
+file(READ ${SOURCE_DIR}/${PAGE} page)
+set(rest "${page}")
+set(rebuilt "")
+set(stale "")
+set(blocks 0)
+while(TRUE)
+  string(FIND "${rest}" "<!-- " at)
+  if(at EQUAL -1)
+    string(APPEND rebuilt "${rest}")
+    break()
+  endif()
+  math(EXPR after "${at} + 5")
+  string(SUBSTRING "${rest}" 0 ${after} head)
+  string(APPEND rebuilt "${head}")
+  string(SUBSTRING "${rest}" ${after} -1 rest)
+  string(FIND "${rest}" " -->" end)
+  if(end EQUAL -1)
+    message(FATAL_ERROR "${PAGE}: a comment is not closed")
+  endif()
+  string(SUBSTRING "${rest}" 0 ${end} directive)
+  if(NOT directive MATCHES "^(iomc|file): ")
+    continue()  # an ordinary comment
+  endif()
+  # The fence must start on the next line.
+  math(EXPR body_at "${end} + 4")
+  string(SUBSTRING "${rest}" ${body_at} -1 tail)
+  if(NOT tail MATCHES "^\n```[a-z]*\n")
+    message(FATAL_ERROR "${PAGE}: '<!-- ${directive} -->' is not followed by a fenced block")
+  endif()
+  string(REGEX MATCH "^\n```[a-z]*\n" fence "${tail}")
+  string(LENGTH "${fence}" fence_len)
+  string(SUBSTRING "${tail}" ${fence_len} -1 tail)
+  # The closing fence is the first line that is exactly ``` (the block may be empty).
+  string(FIND "\n${tail}" "\n```\n" close)
+  if(close EQUAL -1)
+    message(FATAL_ERROR "${PAGE}: the block after '<!-- ${directive} -->' is not closed")
+  endif()
+  string(SUBSTRING "${tail}" 0 ${close} have)
+  string(SUBSTRING "${tail}" ${close} -1 rest)
+  math(EXPR blocks "${blocks} + 1")
+  if(directive MATCHES "^iomc: (.*)$")
+    set(args "${CMAKE_MATCH_1}")
+    separate_arguments(arg_list UNIX_COMMAND "${args}")
+    execute_process(COMMAND ${IOMC} ${arg_list} WORKING_DIRECTORY ${SOURCE_DIR}
+                    OUTPUT_VARIABLE want ERROR_VARIABLE err RESULT_VARIABLE code)
+    if(NOT (code STREQUAL "0" OR code STREQUAL "1"))
+      message(FATAL_ERROR "${PAGE}: iomc ${args}: exit ${code}\n${want}${err}")
+    endif()
+  else()
+    string(REGEX REPLACE "^file: " "" path "${directive}")
+    file(READ ${SOURCE_DIR}/${path} want)
+  endif()
+  if(NOT want MATCHES "\n$")
+    string(APPEND want "\n")
+  endif()
+  normalize("${have}" have_n)
+  normalize("${want}" want_n)
+  if(NOT have_n STREQUAL want_n)
+    string(APPEND stale "  block ${blocks}: <!-- ${directive} -->\n")
+    if(NOT DEFINED ENV{IOMC_FINDINGS_ACCEPT})
+      file(WRITE ${WORK_DIR}/findings_block_${blocks}.actual "${want}")
+    endif()
+  endif()
+  string(APPEND rebuilt "${directive} -->${fence}${want}")
+endwhile()
+if(blocks EQUAL 0)
+  message(FATAL_ERROR "${PAGE}: no generated block (<!-- iomc: ... --> or <!-- file: ... -->)")
+endif()
+if(NOT stale STREQUAL "")
+  if(DEFINED ENV{IOMC_FINDINGS_ACCEPT})
+    file(WRITE ${SOURCE_DIR}/${PAGE} "${rebuilt}")
+    message(STATUS "${PAGE}: rewrote the stale blocks:\n${stale}")
+  else()
+    message("${PAGE} is stale; these blocks differ from what this build prints:\n${stale}"
+            "Their current output is in ${WORK_DIR}/findings_block_N.actual; "
+            "IOMC_FINDINGS_ACCEPT=1 rewrites the page.")
+    message(FATAL_ERROR "stale findings page")
+  endif()
+endif()
+message(STATUS "${PAGE}: ${blocks} generated blocks are current")
