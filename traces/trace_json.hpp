@@ -77,6 +77,8 @@ struct StoredTrace {
     ViolationKind kind = ViolationKind::in_state;
     std::uint32_t check = 0;
     bool eval_error = false;
+    std::uint32_t cycle_start = 0;       ///< lasso
+    std::uint32_t trigger_at = 0;        ///< lasso
     std::vector<StoredStep> steps;
 };
 
