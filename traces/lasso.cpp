@@ -55,12 +55,21 @@ std::optional<std::string> confirm_lasso(const ir::TransitionSystem& ts, const V
         return fmt::format("the cycle does not return to its first state (the state after step {})", v.cycle_start);
     for (std::uint32_t q = 0; q < ts.processes().size(); ++q) {
         const ir::ProcessId pid{q};
-        bool steps = false, disabled = false;
+        bool steps = false;
         for (std::size_t i = v.cycle_start; i < n && !steps; ++i) steps = r.steps[i].process == pid;
-        for (std::size_t i = v.cycle_start; i < n && !steps && !disabled; ++i)
-            disabled = !process_enabled(ts, pid, r.states[i].data());
-        if (!steps && !disabled)
+        if (steps) continue;
+        // Weak: disabled somewhere on the cycle. Strong: disabled everywhere on it.
+        bool some_disabled = false, all_disabled = true;
+        for (std::size_t i = v.cycle_start; i < n; ++i) {
+            const bool off = !process_enabled(ts, pid, r.states[i].data());
+            some_disabled = some_disabled || off;
+            all_disabled = all_disabled && off;
+        }
+        if (!v.strong_fairness && !some_disabled)
             return fmt::format("weak fairness fails on the cycle: {} can step in every state of it and never does",
+                               ts.process(pid).name);
+        if (v.strong_fairness && !all_disabled)
+            return fmt::format("strong fairness fails on the cycle: {} can step in some state of it and never does",
                                ts.process(pid).name);
     }
     return std::nullopt;
@@ -88,7 +97,9 @@ std::string render_lasso(const ir::TransitionSystem& ts, const Counterexample& c
             for (std::size_t i = v.cycle_start; i < n && !steps; ++i) steps = r.steps[i].process == pid;
             if (!steps) fair += (fair.empty() ? "" : ", ") + ts.process(pid).name;
         }
-        if (!fair.empty()) out += fmt::format("  not stepping on the cycle, each blocked somewhere on it: {}\n", fair);
+        if (!fair.empty())
+            out += fmt::format("  not stepping on the cycle, each blocked {} on it ({} fairness): {}\n",
+                               v.strong_fairness ? "everywhere" : "somewhere", v.strong_fairness ? "strong" : "weak", fair);
     }
     const std::uint8_t* at = r.states[v.cycle_start].data();
     for (const auto s : p.goals[v.check].reads.to_vector())

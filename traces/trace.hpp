@@ -38,6 +38,7 @@ struct Violation {
     bool eval_error = false;      ///< in_state: the invariant could not be evaluated (message, value)
     std::uint32_t cycle_start = 0;  ///< lasso: the state the cycle starts and ends in
     std::uint32_t trigger_at = 0;   ///< lasso: the state the trigger holds in (leads_to), else 0
+    bool strong_fairness = false;   ///< lasso: under strong fairness (else weak)
 };
 
 /// A trace that ends in a violation.

@@ -58,6 +58,7 @@ std::string render_json(const ir::TransitionSystem& ts, const Counterexample& cx
         vio["binding"] = ts.property(v.property).goals.at(v.check).binding;
         vio["cycle_start"] = v.cycle_start;
         vio["trigger_at"] = v.trigger_at;
+        vio["fairness"] = v.strong_fairness ? "strong" : "weak";
     }
     if (v.kind == ViolationKind::in_state) {
         vio["check"] = v.check;
@@ -170,6 +171,8 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
         t.check = chk->get<std::uint32_t>();
         t.cycle_start = cs->get<std::uint32_t>();
         t.trigger_at = ta->get<std::uint32_t>();
+        if (vio->contains("fairness") && vio->at("fairness").is_string())
+            t.strong_fairness = vio->at("fairness").get<std::string>() == "strong";
     }
     if (t.kind == ViolationKind::in_state) {
         const json* chk = need(*vio, "check", json::value_t::number_unsigned, "violation");

@@ -170,7 +170,7 @@ int run_check(const CheckOptions& o) {
     if (!o.json) eo.progress = terminal_progress();
     install_interrupt_handler();
     GraphFindings findings;
-    auto r = check_all(*ts, eo, &findings);
+    auto r = check_all(*ts, eo, &findings, o.common.fairness == "strong");
     clear_progress();
     if (!findings.error.empty()) {
         std::fprintf(stderr, "%s\n1 error\n", findings.error.c_str());

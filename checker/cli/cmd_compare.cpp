@@ -77,6 +77,7 @@ traces::StoredTrace stored_form(const ir::TransitionSystem& ts, const traces::Co
     st.eval_error = cx.violation.eval_error;
     st.cycle_start = cx.violation.cycle_start;
     st.trigger_at = cx.violation.trigger_at;
+    st.strong_fairness = cx.violation.strong_fairness;
     for (const auto& s : r.steps) {
         const auto& g = ts.group(s.step.group);
         const ir::Statement stmt = s.stmt != UINT32_MAX ? ts.statement(s.stmt) : ir::Statement{g.where, g.text, ""};
@@ -158,7 +159,7 @@ int run_compare(const CompareOptions& o) {
         // Every property, lock_order included (check runs it only when named).
         if (o.properties.empty())
             for (const auto& p : v.ts->properties()) mine.properties.push_back(p.id);
-        v.result = check_all(*v.ts, mine, &v.graph);
+        v.result = check_all(*v.ts, mine, &v.graph, o.common.fairness == "strong");
         if (!v.graph.error.empty()) {
             std::fprintf(stderr, "%s\n", v.graph.error.c_str());
             errors = true;

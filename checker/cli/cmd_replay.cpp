@@ -177,6 +177,7 @@ int run_replay(const ReplayOptions& o) {
     cx.violation.eval_error = st->eval_error;
     cx.violation.cycle_start = st->cycle_start;
     cx.violation.trigger_at = st->trigger_at;
+    cx.violation.strong_fairness = st->strong_fairness;
     const std::string shown_variant = ts->info().variant.empty() ? "" : fmt::format(" (variant {})", ts->info().variant);
     if (!other_variant) {
         if (st->model_id != ts->model_id()) {
@@ -205,8 +206,11 @@ int run_replay(const ReplayOptions& o) {
                     cx.violation.kind != traces::ViolationKind::lasso ? ""
                     : cx.violation.cycle_start == r.steps.size()
                         ? " (the run ends: no process can step, and the goal never holds)"
-                        : " (the cycle returns to its first state, weak fairness holds on it, and the goal holds "
-                          "nowhere on it)");
+                        : cx.violation.strong_fairness
+                            ? " (the cycle returns to its first state, strong fairness holds on it, and the goal "
+                              "holds nowhere on it)"
+                            : " (the cycle returns to its first state, weak fairness holds on it, and the goal holds "
+                              "nowhere on it)");
         if (o.trace_format != "none") std::fputs(("\n" + *render_trace(*ts, cx, r, o.trace_format.empty() ? "steps" : o.trace_format)).c_str(), stdout);
         return exit_violated;
     }

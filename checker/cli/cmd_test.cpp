@@ -160,7 +160,7 @@ int run_test(const TestOptions& o) {
                 continue;
             }
             GraphFindings findings;
-            const auto res = check_all(*ts, eo, &findings);
+            const auto res = check_all(*ts, eo, &findings, o.common.fairness == "strong");
             if (!findings.error.empty()) {
                 std::fprintf(stderr, "%s\n", findings.error.c_str());
                 for (const auto* c : run) {

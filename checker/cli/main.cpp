@@ -39,6 +39,10 @@ void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
                     "scalarset symmetry reduction: exact (one representative per orbit, default), heuristic "
                     "(sorted, faster, may keep several) or off; scalarsets the model breaks are never reduced")
         ->type_name("MODE");
+    cmd->add_option("--fairness", c.fairness,
+                    "fairness of liveness properties: weak (a process enabled in every state from some point "
+                    "on steps; default) or strong (one enabled again and again steps; docs/language.md)")
+        ->type_name("weak|strong");
     cmd->add_flag("--por-check", c.por_check,
                   "self-check: verify the partial-order reduction's conditions at every state against the full "
                   "successor set (slow; a failure is a bug in iomc, exit 4)");

@@ -14,14 +14,15 @@ namespace iomc::cli {
 std::string GraphFindings::text() const {
     if (!ran) return {};
     std::string out = fmt::format(
-        "liveness and lock order: the whole state graph, {} states, {} transitions; reductions: none "
-        "(partial-order reduction and symmetry are off for them: every interleaving is an edge)\n",
-        states, transitions);
+        "liveness ({} fairness) and lock order: the whole state graph, {} states, {} transitions; reductions: "
+        "none (partial-order reduction and symmetry are off for them: every interleaving is an edge)\n",
+        strong ? "strong" : "weak", states, transitions);
     for (const auto& n : notes) out += "note: " + n + "\n";
     return out;
 }
 
-explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options& o, GraphFindings* findings) {
+explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options& o, GraphFindings* findings,
+                          bool strong_fairness) {
     GraphFindings local;
     GraphFindings& f = findings ? *findings : local;
     auto r = explore::check(ts, o);
@@ -33,6 +34,7 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
     }
     if (mine.empty()) return r;
     f.ran = true;
+    f.strong = strong_fairness;
     const graph::StateGraph g(ts, o.limits, o.cancel);
     f.states = g.size();
     f.transitions = g.transitions();
@@ -49,7 +51,7 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
                 f.lock_report = render_lock_order(g, lo);
             }
         } else {
-            auto out = liveness::check(g, *p);
+            auto out = liveness::check(g, *p, strong_fairness);
             if (!out.error.empty()) {
                 f.error = out.error;
                 return r;

@@ -16,6 +16,7 @@ namespace iomc::cli {
 /// What the whole-graph analyses add to a Result.
 struct GraphFindings {
     bool ran = false;                 ///< a liveness property or lock_order was checked
+    bool strong = false;              ///< liveness under strong fairness
     std::uint64_t states = 0, transitions = 0;
     double seconds = 0;
     std::string incomplete_reason;    ///< the whole-graph search stopped
@@ -28,6 +29,8 @@ struct GraphFindings {
 
 /// Checks every property `o` selects and merges the results in id order. An empty selection
 /// means every property except lock_order, which is checked only when named.
-explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options& o, GraphFindings* findings = nullptr);
+/// `strong_fairness`: liveness under strong fairness per process (--fairness strong).
+explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options& o, GraphFindings* findings = nullptr,
+                          bool strong_fairness = false);
 
 }  // namespace iomc::cli

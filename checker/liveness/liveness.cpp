@@ -20,7 +20,8 @@ constexpr std::uint32_t none = UINT32_MAX;
 /// One goal instance on one graph.
 class Search {
 public:
-    Search(const graph::StateGraph& g, const ir::Property& p, std::uint32_t check) : g_(g), p_(p), check_(check) {
+    Search(const graph::StateGraph& g, const ir::Property& p, std::uint32_t check, bool strong)
+        : g_(g), p_(p), check_(check), strong_(strong) {
         const auto n = g.size();
         ir::Interpreter in(g.system());
         goal_.resize(n);
@@ -53,43 +54,12 @@ public:
                 local[i] = static_cast<std::uint32_t>(global.size());
                 global.push_back(i);
             }
-        using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-        G sub(global.size());
-        for (std::uint32_t k = 0; k < global.size(); ++k)
-            for (const auto& e : g_.out(global[k]))
-                if (local[e.to] != none) boost::add_edge(k, local[e.to], sub);
-        std::vector<std::uint32_t> comp(global.size());
-        const auto ncomp = global.empty() ? 0U : static_cast<std::uint32_t>(boost::strong_components(sub, comp.data()));
-        comp_.assign(n, none);
-        for (std::uint32_t k = 0; k < global.size(); ++k) comp_[global[k]] = comp[k];
-        // Fair components: every process enabled in all their states steps inside them.
-        const auto np = g_.system().processes().size();
-        std::vector<char> internal(ncomp, 0);
-        std::vector<std::vector<char>> steps(ncomp, std::vector<char>(np, 0));
-        std::vector<std::vector<char>> always(ncomp, std::vector<char>(np, 1));
-        for (const auto i : global) {
-            const auto c = comp_[i];
-            std::vector<char> enabled(np, 0);
-            for (const auto& e : g_.out(i)) {
-                enabled[ir::idx(e.process)] = 1;
-                if (comp_[e.to] == c) {
-                    internal[c] = 1;
-                    steps[c][ir::idx(e.process)] = 1;
-                }
-            }
-            for (std::size_t q = 0; q < np; ++q)
-                if (!enabled[q]) always[c][q] = 0;
-        }
-        fair_.assign(ncomp, 0);
-        for (std::uint32_t c = 0; c < ncomp; ++c) {
-            if (!internal[c]) continue;
-            bool ok = true;
-            for (std::size_t q = 0; q < np && ok; ++q) ok = !always[c][q] || steps[c][q];
-            fair_[c] = ok ? 1 : 0;
-        }
+        fairc_.assign(n, none);
+        fsteps_.clear();
+        find_fair(global);
         // Bad states: in a fair component, or where the run ends (no step at all).
         std::vector<char> bad(n, 0);
-        for (const auto i : global) bad[i] = fair_[comp_[i]] || g_.out(i).empty();
+        for (const auto i : global) bad[i] = fairc_[i] != none || g_.out(i).empty();
         // Backwards inside the not-goal subgraph: the states from which a bad one is reachable.
         std::vector<std::vector<std::uint32_t>> rev(n);
         for (const auto i : global)
@@ -129,6 +99,7 @@ public:
         cx.violation.property = p_.id;
         cx.violation.kind = traces::ViolationKind::lasso;
         cx.violation.check = check_;
+        cx.violation.strong_fairness = strong_;
         cx.violation.trigger_at = static_cast<std::uint32_t>(cx.trace.steps.size());
         // To the nearest bad state inside not-goal.
         std::uint32_t b = none;
@@ -136,15 +107,16 @@ public:
                           [&](std::uint32_t v) { return local[v] != none; }, b);
         cx.trace.steps.insert(cx.trace.steps.end(), to_bad.begin(), to_bad.end());
         cx.violation.cycle_start = static_cast<std::uint32_t>(cx.trace.steps.size());
-        if (b == none || comp_[b] == none || !fair_[comp_[b]] || !internal[comp_[b]]) return cx;  // the run ends at b
+        if (b == none || fairc_[b] == none) return cx;  // the run ends at b
         // A fair cycle through b: one internal step of every process that steps in the
         // component, a visit to a state where each other process is disabled, back to b.
-        const auto c = comp_[b];
-        auto inside = [&](std::uint32_t v) { return comp_[v] == c; };
+        const auto c = fairc_[b];
+        const auto np = g_.system().processes().size();
+        auto inside = [&](std::uint32_t v) { return fairc_[v] == c; };
         std::uint32_t at = b;
         std::vector<ir::Step> cycle;
         for (std::size_t pq = 0; pq < np; ++pq) {
-            if (steps[c][pq]) {
+            if (fsteps_[c][pq]) {
                 std::uint32_t u = none;
                 auto path = bfs(at, [&](std::uint32_t v) {
                     for (const auto& e : g_.out(v))
@@ -179,6 +151,67 @@ public:
     }
 
 private:
+    /// Marks in fairc_ the fair components inside `states` (global ids): strongly connected
+    /// sets with an internal edge on which a fair run can stay forever. Weak fairness: every
+    /// process enabled in all of its states steps inside it (a component that fails has no fair
+    /// run in any part of it). Strong fairness (Emerson-Lei): a process enabled somewhere in it
+    /// but never stepping inside it must be disabled forever, so drop the states where it is
+    /// enabled and look again at what remains.
+    void find_fair(const std::vector<std::uint32_t>& states) {
+        const auto n = g_.size();
+        std::vector<std::uint32_t> local(n, none);
+        for (std::uint32_t k = 0; k < states.size(); ++k) local[states[k]] = k;
+        using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+        G sub(states.size());
+        for (std::uint32_t k = 0; k < states.size(); ++k)
+            for (const auto& e : g_.out(states[k]))
+                if (local[e.to] != none) boost::add_edge(k, local[e.to], sub);
+        std::vector<std::uint32_t> comp(states.size());
+        const auto ncomp = states.empty() ? 0U : static_cast<std::uint32_t>(boost::strong_components(sub, comp.data()));
+        const auto np = g_.system().processes().size();
+        std::vector<std::vector<std::uint32_t>> members(ncomp);
+        for (std::uint32_t k = 0; k < states.size(); ++k) members[comp[k]].push_back(states[k]);
+        for (std::uint32_t c = 0; c < ncomp; ++c) {
+            bool internal = false;
+            std::vector<char> steps(np, 0), always(np, 1), some(np, 0);
+            for (const auto i : members[c]) {
+                std::vector<char> enabled(np, 0);
+                for (const auto& e : g_.out(i)) {
+                    enabled[ir::idx(e.process)] = 1;
+                    if (local[e.to] != none && comp[local[e.to]] == c) {
+                        internal = true;
+                        steps[ir::idx(e.process)] = 1;
+                    }
+                }
+                for (std::size_t q = 0; q < np; ++q) {
+                    if (!enabled[q]) always[q] = 0;
+                    if (enabled[q]) some[q] = 1;
+                }
+            }
+            if (!internal) continue;
+            std::vector<char> unfair(np, 0);
+            bool any = false;
+            for (std::size_t q = 0; q < np; ++q) {
+                unfair[q] = !steps[q] && (strong_ ? some[q] : always[q]);
+                any = any || unfair[q];
+            }
+            if (!any) {
+                const auto id = static_cast<std::uint32_t>(fsteps_.size());
+                fsteps_.push_back(steps);
+                for (const auto i : members[c]) fairc_[i] = id;
+                continue;
+            }
+            if (!strong_) continue;
+            std::vector<std::uint32_t> rest;
+            for (const auto i : members[c]) {
+                bool keep = true;
+                for (const auto& e : g_.out(i)) keep = keep && !unfair[ir::idx(e.process)];
+                if (keep) rest.push_back(i);
+            }
+            if (rest.size() < members[c].size()) find_fair(rest);
+        }
+    }
+
     /// Shortest path (as steps) from `from` to the first state satisfying `target` (from itself
     /// included), moving only through states satisfying `allowed`; sets `found`.
     template <class Target, class Allowed>
@@ -223,14 +256,16 @@ private:
     const graph::StateGraph& g_;
     const ir::Property& p_;
     std::uint32_t check_;
-    std::vector<char> goal_, trig_, fair_;
-    std::vector<std::uint32_t> comp_;
+    std::vector<char> goal_, trig_;
+    std::vector<std::uint32_t> fairc_;             ///< per state: its fair component, or none
+    std::vector<std::vector<char>> fsteps_;       ///< per fair component: which processes step inside
+    bool strong_ = false;
     bool any_trigger_ = false;
 };
 
 }  // namespace
 
-Outcome check(const graph::StateGraph& g, const ir::Property& p) {
+Outcome check(const graph::StateGraph& g, const ir::Property& p, bool strong) {
     Outcome out;
     const auto& ts = g.system();
     for (std::uint32_t c = 0; c < p.goals.size(); ++c) {
@@ -253,7 +288,7 @@ Outcome check(const graph::StateGraph& g, const ir::Property& p) {
     }
     bool any_trigger = false;
     for (std::uint32_t c = 0; c < p.goals.size(); ++c) {
-        Search s(g, p, c);
+        Search s(g, p, c, strong);
         any_trigger = any_trigger || s.any_trigger();
         if (auto cx = s.run()) {
             out.verdict = explore::Verdict::violated;

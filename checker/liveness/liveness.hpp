@@ -28,7 +28,10 @@ struct Outcome {
     std::string error;  ///< a model error (a side that reads nothing), with file:line:col
 };
 
-/// Checks liveness property `p` on `g` (which must come from p's system).
-Outcome check(const graph::StateGraph& g, const ir::Property& p);
+/// Checks liveness property `p` on `g` (which must come from p's system). `strong`: strong
+/// fairness per process instead of weak (a process enabled again and again eventually steps:
+/// a waiter at `lock`/`await` is not starved by others taking the mutex or flipping the
+/// condition), by the Emerson-Lei refinement of the components.
+Outcome check(const graph::StateGraph& g, const ir::Property& p, bool strong = false);
 
 }  // namespace iomc::liveness

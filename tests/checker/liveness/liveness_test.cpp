@@ -134,6 +134,25 @@ liveness each: forall i: Pid. eventually done[i];
           "liveness each (i = 1): a fair run never reaches the goal");
 }
 
+TEST_CASE("a mutex waiter starves under weak fairness, not under strong fairness") {
+    const auto ts = testing::compile(read_fixture("tests/fixtures/starvation.mc"));
+    const graph::StateGraph g(*ts, {}, nullptr);
+    REQUIRE(g.complete());
+    const auto& p = ts->property(*ts->find_property("gets_the_mutex"));
+    const auto weak = liveness::check(g, p, false);
+    REQUIRE(weak.verdict == Verdict::violated);
+    auto cx = *weak.counterexample;
+    CHECK_FALSE(cx.violation.strong_fairness);
+    traces::Replay r;
+    CHECK_FALSE(traces::confirm(*ts, cx, r).has_value());
+    // The same cycle is not strongly fair: the waiter can take m after each unlock.
+    cx.violation.strong_fairness = true;
+    const auto err = traces::confirm(*ts, cx, r);
+    REQUIRE(err.has_value());
+    CHECK(*err == "strong fairness fails on the cycle: waiter can step in some state of it and never does");
+    CHECK(liveness::check(g, p, true).verdict == Verdict::holds);
+}
+
 TEST_CASE("lock order: ABBA is a cycle with a reachable deadlock; an outer lock guards it") {
     const auto abba = testing::compile(read_fixture("tests/fixtures/lock_order.mc"), "abba");
     const graph::StateGraph g(*abba, {}, nullptr);
