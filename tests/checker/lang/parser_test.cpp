@@ -155,6 +155,19 @@ TEST_CASE("a statement at top level asks for a declaration") {
           "1 error\n");
 }
 
+TEST_CASE("a liveness property needs eventually or leads_to") {
+    CHECK(testing::diagnostics("var x: bool;\nprocess p { x = true; }\nliveness l: x;\n") ==
+          "test.mc:3:14: error: expected 'leads_to' (P leads_to Q), or 'eventually' before the goal, found ';'\n"
+          "    3 | liveness l: x;\n"
+          "      |              ^\n"
+          "1 error\n");
+    CHECK(testing::diagnostics("var x: bool;\nprocess p { x = true; }\nliveness l: always x;\n") ==
+          "test.mc:3:20: error: expected 'eventually' after 'always' (always eventually P), found 'x'\n"
+          "    3 | liveness l: always x;\n"
+          "      |                    ^\n"
+          "1 error\n");
+}
+
 TEST_CASE("declarations say what they are missing") {
     CHECK(testing::diagnostics("const N;\nprocess p { skip; }\n") ==
           "test.mc:1:8: error: expected '=' (a constant needs a default value), found ';'\n"
