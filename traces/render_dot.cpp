@@ -58,6 +58,10 @@ std::string render_dot(const ir::TransitionSystem& ts, const Counterexample& cx,
     }
     // Time runs down: one edge per consecutive pair of steps.
     for (std::size_t i = 1; i < r.steps.size(); ++i) out += fmt::format("  s{} -> s{};\n", i, i + 1);
+    // A lasso's cycle: from its last step back to its first.
+    if (cx.violation.kind == ViolationKind::lasso && cx.violation.cycle_start < r.steps.size())
+        out += fmt::format("  s{} -> s{} [style=bold, color=blue, label=\"cycle\"];\n", r.steps.size(),
+                           cx.violation.cycle_start + 1);
     if (cx.violation.property != ir::no_property) {
         out += fmt::format("  violation [shape=note, color=red, label=\"{}\"];\n",
                            esc("violated: " + describe(ts, cx.violation)));

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "checker/ir/interp.hpp"
+#include "traces/lasso.hpp"
 
 namespace iomc::traces {
 
@@ -69,6 +70,7 @@ std::string render_violation(const ir::TransitionSystem& ts, const Counterexampl
             }
             break;
         }
+        case ViolationKind::lasso: out += render_lasso(ts, cx, r); break;
     }
     return out;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "traces/replay.hpp"
 
+#include "traces/lasso.hpp"
+
 #include <fmt/format.h>
 
 #include "checker/ir/interp.hpp"
@@ -122,6 +124,7 @@ std::optional<std::string> confirm(const ir::TransitionSystem& ts, const Counter
             if (ts.all_at_valid_end(last)) return std::string("the last state is a valid end state, not a deadlock");
             return std::nullopt;
         }
+        case ViolationKind::lasso: return confirm_lasso(ts, v, r);
     }
     return std::nullopt;
 }

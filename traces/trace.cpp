@@ -5,10 +5,26 @@
 
 namespace iomc::traces {
 
+std::string describe_lasso(const ir::TransitionSystem& ts, const Violation& v) {
+    const auto& p = ts.property(v.property);
+    const std::string binding =
+        v.check < p.goals.size() && !p.goals[v.check].binding.empty() ? fmt::format(" ({})", p.goals[v.check].binding) : "";
+    switch (p.form) {
+        case ir::LivenessForm::eventually:
+            return fmt::format("liveness {}{}: a fair run never reaches the goal", p.name, binding);
+        case ir::LivenessForm::leads_to:
+            return fmt::format("liveness {}{}: after the trigger, a fair run never reaches the goal", p.name, binding);
+        case ir::LivenessForm::always_eventually:
+            return fmt::format("liveness {}{}: a fair run stops reaching the goal", p.name, binding);
+    }
+    return p.name;
+}
+
 std::string describe(const ir::TransitionSystem& ts, const Violation& v) {
     const auto& p = ts.property(v.property);
     switch (v.kind) {
         case ViolationKind::deadlock: return "deadlock: no process can take a step";
+        case ViolationKind::lasso: return describe_lasso(ts, v);
         case ViolationKind::in_state: {
             const auto& chk = p.checks.at(v.check);
             std::string s = chk.binding.empty() ? fmt::format("invariant {}", p.name)

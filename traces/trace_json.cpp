@@ -18,6 +18,7 @@ const char* kind_name(ViolationKind k) {
         case ViolationKind::on_step: return "step";
         case ViolationKind::in_state: return "state";
         case ViolationKind::deadlock: return "deadlock";
+        case ViolationKind::lasso: return "lasso";
     }
     return "state";
 }
@@ -55,6 +56,13 @@ std::string render_json(const ir::TransitionSystem& ts, const Counterexample& cx
     vio["property"] = ts.property(v.property).name;
     vio["kind"] = kind_name(v.kind);
     vio["description"] = describe(ts, v);
+    if (v.kind == ViolationKind::lasso) {
+        vio["check"] = v.check;
+        vio["binding"] = ts.property(v.property).goals.at(v.check).binding;
+        vio["cycle_start"] = v.cycle_start;
+        vio["trigger_at"] = v.trigger_at;
+        vio["fairness"] = v.strong_fairness ? "strong" : "weak";
+    }
     if (v.kind == ViolationKind::in_state) {
         vio["check"] = v.check;
         vio["binding"] = ts.property(v.property).checks.at(v.check).binding;
@@ -172,9 +180,21 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
     if (k == "step") t.kind = ViolationKind::on_step;
     else if (k == "state") t.kind = ViolationKind::in_state;
     else if (k == "deadlock") t.kind = ViolationKind::deadlock;
+    else if (k == "lasso") t.kind = ViolationKind::lasso;
     else {
-        error = fmt::format("violation: kind '{}' is not one of step, state, deadlock", k);
+        error = fmt::format("violation: kind '{}' is not one of step, state, deadlock, lasso", k);
         return std::nullopt;
+    }
+    if (t.kind == ViolationKind::lasso) {
+        const json* chk = need(*vio, "check", json::value_t::number_unsigned, "violation");
+        const json* cs = chk ? need(*vio, "cycle_start", json::value_t::number_unsigned, "violation") : nullptr;
+        const json* ta = cs ? need(*vio, "trigger_at", json::value_t::number_unsigned, "violation") : nullptr;
+        if (!ta) return std::nullopt;
+        t.check = chk->get<std::uint32_t>();
+        t.cycle_start = cs->get<std::uint32_t>();
+        t.trigger_at = ta->get<std::uint32_t>();
+        if (vio->contains("fairness") && vio->at("fairness").is_string())
+            t.strong_fairness = vio->at("fairness").get<std::string>() == "strong";
     }
     if (t.kind == ViolationKind::in_state) {
         const auto chk = need_u32(*vio, "check", "violation");

@@ -77,6 +77,9 @@ struct StoredTrace {
     ViolationKind kind = ViolationKind::in_state;
     std::uint32_t check = 0;
     bool eval_error = false;
+    std::uint32_t cycle_start = 0;       ///< lasso
+    std::uint32_t trigger_at = 0;        ///< lasso
+    bool strong_fairness = false;        ///< lasso: "fairness": "strong"
     std::vector<StoredStep> steps;
 };
 

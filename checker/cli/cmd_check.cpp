@@ -4,12 +4,14 @@
 #include <cstdlib>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/json_output.hpp"
 #include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/cli/progress.hpp"
+#include "checker/cli/verdicts.hpp"
 #include "checker/explore/fewest_switches.hpp"
 #include "checker/explore/memory.hpp"
 #include "checker/support/diagnostic.hpp"
@@ -53,6 +55,11 @@ std::size_t switches(const ir::TransitionSystem& ts, const traces::Trace& t) {
 std::string trace_label(const ir::TransitionSystem& ts, const traces::Counterexample& cx, std::size_t shortest_steps,
                         const explore::Options& eo, bool reduced_only) {
     const std::size_t sw = switches(ts, cx.trace);
+    if (cx.violation.kind == traces::ViolationKind::lasso) {
+        const std::size_t n = cx.trace.steps.size(), c = cx.violation.cycle_start;
+        if (c == n) return fmt::format(", a run of {} step{} that ends where no process can step", n, n == 1 ? "" : "s");
+        return fmt::format(", a lasso: {} step{} to the cycle, a cycle of {}", c, c == 1 ? "" : "s", n - c);
+    }
     if (reduced_only)
         return fmt::format(", the fewest steps of the reduced graph, {} context switch{}", sw, sw == 1 ? "" : "es");
     if (shortest_steps)
@@ -203,8 +210,14 @@ int run_check(const CheckOptions& o) {
     eo.stop_at_first = !o.all_properties;
     if (!o.json) eo.progress = terminal_progress();
     install_interrupt_handler();
-    auto r = explore::check(*ts, eo);
+    GraphFindings findings;
+    auto r = check_all(*ts, eo, &findings, o.common.fairness == "strong");
     clear_progress();
+    if (!findings.error.empty()) {
+        std::fprintf(stderr, "%s\n1 error\n", findings.error.c_str());
+        return exit_error;
+    }
+    const bool lasso = r.counterexample && r.counterexample->violation.kind == traces::ViolationKind::lasso;
     if (!r.self_check_failure.empty()) {
         std::fputs(r.self_check_failure.c_str(), stderr);
         return exit_self_check;
@@ -213,11 +226,11 @@ int run_check(const CheckOptions& o) {
     // With reductions or threads the BFS trace is a shortest one of the reduced graph, or one of
     // several shortest ones; one sequential BFS without reductions finds the trace a reviewer
     // reads, the same on every run.
-    if (o.trace_kind == "shortest" && r.counterexample && eo.strategy == explore::Strategy::bfs &&
+    if (o.trace_kind == "shortest" && r.counterexample && !lasso && eo.strategy == explore::Strategy::bfs &&
         (r.reductions.por || r.reductions.symmetry != reduce::SymmetryMode::off || r.stats.threads > 1))
         shortest_note = shortest_without_reductions(*ts, eo, r);
     std::size_t shortest_steps = 0;
-    if (o.trace_kind == "fewest-switches" && r.counterexample) {
+    if (o.trace_kind == "fewest-switches" && r.counterexample && !lasso) {
         // The search found which property breaks; a second search over (state, last process)
         // finds the run of that property with the fewest context switches.
         shortest_steps = r.counterexample->trace.steps.size();
@@ -242,7 +255,24 @@ int run_check(const CheckOptions& o) {
                                  : shortest_steps                     ? "fewest-switches"
                                  : shortest_note.empty()              ? "shortest"
                                                                       : "shortest of the reduced graph";
-        std::fputs(check_report_json(*ts, r, peak, kind).c_str(), stdout);
+        if (!findings.ran) {
+            std::fputs(check_report_json(*ts, r, peak, kind).c_str(), stdout);
+            return code;
+        }
+        auto j = nlohmann::json::parse(check_report_json(*ts, r, peak, lasso ? "lasso" : kind));
+        nlohmann::json gj;
+        gj["states"] = findings.states;
+        gj["transitions"] = findings.transitions;
+        gj["seconds"] = findings.seconds;
+        gj["reductions"] = nlohmann::json::array();
+        gj["notes"] = findings.notes;
+        gj["lock_order_report"] = findings.lock_report.empty() ? nlohmann::json(nullptr) : nlohmann::json(findings.lock_report);
+        if (lasso) {
+            gj["cycle_start"] = r.counterexample->violation.cycle_start;
+            gj["trigger_at"] = r.counterexample->violation.trigger_at;
+        }
+        j["whole_graph"] = gj;
+        std::fputs((j.dump(2) + "\n").c_str(), stdout);
         return code;
     }
     std::string out = report_header(*model, *ts);
@@ -265,7 +295,7 @@ int run_check(const CheckOptions& o) {
                                explore::format_ratio(m.max), m.end_states, m.end_states == 1 ? "" : "s",
                                r.complete ? "" : " (of the states explored)");
     }
-    const std::string reductions = reductions_text(r);
+    const std::string reductions = reductions_text(r) + findings.text();
     if (r.complete) std::fputs(unused_size_warnings(r).c_str(), stderr);
     switch (r.verdict) {
         case explore::Verdict::holds:
@@ -287,6 +317,12 @@ int run_check(const CheckOptions& o) {
             out += metrics;
             break;
         case explore::Verdict::violated: {
+            if (!r.counterexample) {
+                // Only the lock order is violated: lockdep's report is the counterexample.
+                out += fmt::format("result: violated: lock_order: possible circular locking dependency\n{}\n{}\n{}",
+                                   figures, reductions, findings.lock_report);
+                break;
+            }
             const auto& cx = *r.counterexample;
             out += fmt::format("result: violated: {}\n{}\n{}", traces::describe(*ts, cx.violation), figures,
                                reductions);
@@ -316,6 +352,7 @@ int run_check(const CheckOptions& o) {
                                    cx.trace.steps.size() == 1 ? "" : "s", trace_label(*ts, cx, shortest_steps, eo, !shortest_note.empty()));
                 out += rendered;
             }
+            if (!findings.lock_report.empty()) out += "\nlock_order: violated\n" + findings.lock_report;
             if (o.all_properties) {
                 for (const auto& p : r.properties)
                     if (p.verdict == explore::Verdict::violated && p.counterexample &&

@@ -38,6 +38,14 @@ int run_check_symbolic(const CheckOptions& o) {
     bo.depth = static_cast<std::uint32_t>(o.depth);
     bo.time_limit = o.common.time_limit;
     if (!resolve_properties(*ts, o.properties, bo.properties)) return exit_error;
+    // Liveness and lock order need the whole state graph (checker/liveness, checker/graph).
+    for (const auto p : bo.properties)
+        if (ts->property(p).kind == ir::PropertyKind::liveness || ts->property(p).kind == ir::PropertyKind::lock_order) {
+            std::fprintf(stderr, "iomc: error: the bmc engine checks safety properties only; check '%s' with the "
+                                 "explicit engine\n",
+                         ts->property(p).name.c_str());
+            return exit_error;
+        }
     const auto picked = pick_trace_format(o.trace_format, o.width, o.every_step);
     if (!picked) return exit_error;
     const std::string& format = *picked;
@@ -55,6 +63,7 @@ int run_check_symbolic(const CheckOptions& o) {
     std::string out = report_header(*model, *ts);
     std::string checked;
     for (const auto& p : ts->properties()) {
+        if (p.kind == ir::PropertyKind::liveness || p.kind == ir::PropertyKind::lock_order) continue;
         const bool on = bo.properties.empty() || p.id == ir::prop_runtime_error ||
                         std::find(bo.properties.begin(), bo.properties.end(), p.id) != bo.properties.end();
         if (on) checked += (checked.empty() ? "" : ", ") + p.name;

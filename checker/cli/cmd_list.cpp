@@ -60,6 +60,8 @@ int run_list(const ListOptions& o) {
             case ir::PropertyKind::kref_misuse: kind = "built-in"; break;
             case ir::PropertyKind::assertion: kind = p.where ? "assertion" : "built-in (unnamed asserts)"; break;
             case ir::PropertyKind::invariant: kind = "invariant"; break;
+            case ir::PropertyKind::liveness: kind = "liveness"; break;
+            case ir::PropertyKind::lock_order: kind = "built-in, checked when named"; break;
         }
         out += fmt::format("  {:<40} {}{}\n", p.name, kind,
                            p.where ? fmt::format(" ({})", ts->sources().file_line(*p.where)) : "");

@@ -6,10 +6,12 @@
 #include <fmt/format.h>
 
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/cross_variant.hpp"
 #include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/ir/interp.hpp"
 #include "checker/support/read_file.hpp"
+#include "traces/lasso.hpp"
 #include "traces/render_columns.hpp"
 #include "traces/render_dot.hpp"
 #include "traces/render_steps.hpp"
@@ -23,10 +25,10 @@ bool trace_fold = true;
 
 std::optional<std::string> render_trace(const ir::TransitionSystem& ts, const traces::Counterexample& cx,
                                         const traces::Replay& r, const std::string& format) {
-    if (format == "steps") return traces::render_steps(ts, cx, r);
+    if (format == "steps") return traces::render_steps(ts, cx, r, traces::lasso_marks(cx));
     if (format == "json") return traces::render_json(ts, cx, r);
     if (format == "dot") return traces::render_dot(ts, cx, r);
-    if (format == "columns") return traces::render_columns(ts, cx, r, traces::ColumnOptions{trace_width, trace_fold, {}});
+    if (format == "columns") return traces::render_columns(ts, cx, r, traces::ColumnOptions{trace_width, trace_fold, traces::lasso_marks(cx)});
     return std::nullopt;
 }
 
@@ -80,6 +82,8 @@ std::string where_is(const ir::TransitionSystem& ts, const ir::Process& p, const
                        g == ir::no_group ? std::string("?") : ts.group(g).text);
 }
 
+}  // namespace
+
 /// Replays the stored steps on a system built from another variant: each step is found again
 /// by its process and its statement (text and place), since group ids differ between builds.
 /// Returns the trace in this system's ids, or the reason the first step that cannot fire fails.
@@ -132,7 +136,6 @@ std::optional<traces::Trace> translate(const ir::TransitionSystem& ts, const tra
     return t;
 }
 
-}  // namespace
 
 int run_replay(const ReplayOptions& o) {
     std::string reason;
@@ -174,6 +177,9 @@ int replay_trace(const ReplayOptions& o, const std::string& text) {
     cx.violation.kind = st->kind;
     cx.violation.check = st->check;
     cx.violation.eval_error = st->eval_error;
+    cx.violation.cycle_start = st->cycle_start;
+    cx.violation.trigger_at = st->trigger_at;
+    cx.violation.strong_fairness = st->strong_fairness;
     const std::string shown_variant = ts->info().variant.empty() ? "" : fmt::format(" (variant {})", ts->info().variant);
     if (!other_variant) {
         if (st->model_id != ts->model_id()) {
@@ -196,9 +202,17 @@ int replay_trace(const ReplayOptions& o, const std::string& text) {
             cx.violation.message = r.steps.back().message;
             cx.violation.value = r.steps.back().value;
         }
-        std::printf("replayed %zu step%s on %s%s: the violation reproduces: %s\n", r.steps.size(),
+        std::printf("replayed %zu step%s on %s%s: the violation reproduces: %s%s\n", r.steps.size(),
                     r.steps.size() == 1 ? "" : "s", st->model_file.c_str(), shown_variant.c_str(),
-                    traces::describe(*ts, cx.violation).c_str());
+                    traces::describe(*ts, cx.violation).c_str(),
+                    cx.violation.kind != traces::ViolationKind::lasso ? ""
+                    : cx.violation.cycle_start == r.steps.size()
+                        ? " (the run ends: no process can step, and the goal never holds)"
+                        : cx.violation.strong_fairness
+                            ? " (the cycle returns to its first state, strong fairness holds on it, and the goal "
+                              "holds nowhere on it)"
+                            : " (the cycle returns to its first state, weak fairness holds on it, and the goal holds "
+                              "nowhere on it)");
         if (o.trace_format != "none") std::fputs(("\n" + *render_trace(*ts, cx, r, o.trace_format.empty() ? "steps" : o.trace_format)).c_str(), stdout);
         return exit_violated;
     }

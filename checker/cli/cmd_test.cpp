@@ -12,6 +12,7 @@
 #include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/cli/progress.hpp"
+#include "checker/cli/verdicts.hpp"
 #include "checker/support/diagnostic.hpp"
 
 namespace iomc::cli {
@@ -158,7 +159,17 @@ int run_test(const TestOptions& o) {
                 flush();
                 continue;
             }
-            const auto res = explore::check(*ts, eo);
+            GraphFindings findings;
+            const auto res = check_all(*ts, eo, &findings, o.common.fairness == "strong");
+            if (!findings.error.empty()) {
+                std::fprintf(stderr, "%s\n", findings.error.c_str());
+                for (const auto* c : run) {
+                    rows[c] = Row{shown, v, c->property, verdict_word(*c), "error", "model error (see above)"};
+                    ++failed;
+                }
+                flush();
+                continue;
+            }
             ++searches;
             if (res.reductions.por) ++with_por;
             if (res.reductions.symmetry != reduce::SymmetryMode::off) ++with_symmetry;
@@ -179,6 +190,20 @@ int run_test(const TestOptions& o) {
                 const bool want_violated = c->verdict == lang::ast::Verdict::violates;
                 r.pass = got == (want_violated ? explore::Verdict::violated : explore::Verdict::holds);
                 if (got == explore::Verdict::violated) r.note = fmt::format("{} steps", steps);
+                if (got == explore::Verdict::violated && c->property == "lock_order") r.note = "lockdep report (iomc check --property lock_order)";
+                for (const auto& p : res.properties)
+                    if (p.property == id && p.counterexample &&
+                        p.counterexample->violation.kind == traces::ViolationKind::lasso)
+                        r.note = p.counterexample->violation.cycle_start == steps
+                                     ? fmt::format("{} steps, then no process can step", steps)
+                                     : fmt::format("lasso: {} steps, then a cycle of {}",
+                                                   p.counterexample->violation.cycle_start,
+                                                   steps - p.counterexample->violation.cycle_start);
+                for (const auto& n : findings.notes)
+                    if (n.rfind("liveness " + c->property + " holds vacuously", 0) == 0) r.note = "vacuously";
+                // Liveness and lock order ran on the whole graph: its states.
+                if (ts->property(id).kind == ir::PropertyKind::liveness || ts->property(id).kind == ir::PropertyKind::lock_order)
+                    r.states = findings.states;
                 if (got == explore::Verdict::incomplete) {
                     r.note = res.incomplete_reason;
                     r.incomplete = true;  // neither a pass nor a refutation

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "checker/cli/cmd_compare.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
@@ -59,6 +60,10 @@ void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
                     "scalarset symmetry reduction: exact (one representative per orbit, default), heuristic "
                     "(sorted, faster, may keep several) or off; scalarsets the model breaks are never reduced")
         ->type_name("MODE");
+    cmd->add_option("--fairness", c.fairness,
+                    "fairness of liveness properties: weak (a process enabled in every state from some point "
+                    "on steps; default) or strong (one enabled again and again steps; docs/language.md)")
+        ->type_name("weak|strong");
     cmd->add_flag("--por-check", c.por_check,
                   "self-check: verify the partial-order reduction's conditions at every state against the full "
                   "successor set (slow; a failure is a bug in iomc, exit 4)");
@@ -175,6 +180,17 @@ int main(int argc, char** argv) {
               "Example:\n  iomc query models/scenarios/probe_iommu_group_race.mc --variant a_66 "
               "--schedule models/scenarios/probe_iommu_group_race.t1.sched");
 
+    CompareOptions compare;
+    auto* m = app.add_subcommand("compare", "every variant x every property in one run: a table with states and "
+                                            "time per variant, and each counterexample replayed on the variants "
+                                            "that keep its property");
+    m->add_option("MODEL", compare.model, "the .mc file")->required();
+    m->add_option("--property", compare.properties, "compare only this property (repeatable; default: all)");
+    m->add_flag("--json", compare.json, "print one JSON object on stdout (fields: docs/cli.md)");
+    add_common(m, compare.common);
+    m->footer("Exit codes: 0 every cell has a verdict, 2 usage or model error, 3 a limit stopped a search.\n"
+              "Example:\n  iomc compare models/scenarios/probe_iommu_group_race.mc");
+
     LintOptions lint;
     auto* n = app.add_subcommand("lint", "parse and type-check every variant of each model; run nothing");
     n->add_option("MODEL", lint.models, "the .mc files")->required();
@@ -200,5 +216,6 @@ int main(int argc, char** argv) {
     if (s->parsed()) return run_simulate(sim);
     if (r->parsed()) return run_replay(replay);
     if (q->parsed()) return run_query(query);
+    if (m->parsed()) return run_compare(compare);
     return exit_error;
 }

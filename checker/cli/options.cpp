@@ -97,6 +97,10 @@ bool explorer_options(const CommonOptions& c, explore::Options& out) {
                      c.symmetry.c_str());
         return false;
     }
+    if (c.fairness != "weak" && c.fairness != "strong") {
+        std::fprintf(stderr, "iomc: error: unknown fairness '%s'; available: weak, strong\n", c.fairness.c_str());
+        return false;
+    }
     if (c.storage == "exact") {
         out.storage = explore::StorageKind::exact;
     } else if (c.storage == "compact") {

@@ -25,6 +25,7 @@ struct CommonOptions {
     unsigned threads = 0;                 ///< --threads N (0: one per core)
     std::string storage = "exact";        ///< --storage exact|compact|hash
     bool accept_lossy = false;            ///< --accept-lossy: a lossy "holds" exits 0
+    std::string fairness = "weak";        ///< --fairness weak|strong: for liveness properties
 };
 
 struct CheckOptions {

@@ -13,6 +13,10 @@ Plan::Plan(const ir::TransitionSystem& t, const Options& o) : ts(t), options(o) 
     selected.assign(nprops, o.properties.empty());
     for (const auto p : o.properties) selected[ir::idx(p)] = true;
     selected[ir::idx(ir::prop_runtime_error)] = true;
+    // Liveness and lock order are not the explorer's: checker/liveness/ and checker/graph/
+    // check them (cli::check_all merges the results).
+    for (const auto& p : ts.properties())
+        if (p.kind == ir::PropertyKind::liveness || p.kind == ir::PropertyKind::lock_order) selected[ir::idx(p.id)] = false;
     for (const auto& p : ts.properties())
         if (selected[ir::idx(p.id)] && p.kind == ir::PropertyKind::invariant) invariants.push_back(&p);
     check_deadlock = selected[ir::idx(ir::prop_deadlock)];

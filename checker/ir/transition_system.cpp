@@ -14,6 +14,14 @@ TransitionSystem::TransitionSystem(Data d) : d_(std::move(d)) {
     CompileContext ctx{d_.layout, d_.messages};
     for (auto& p : d_.properties)
         for (auto& c : p.checks) c.program = compile_expr(c.expr, ctx);
+    for (auto& p : d_.properties) {
+        for (auto* side : {&p.goals, &p.triggers})
+            for (auto& c : *side) {
+                c.program = compile_expr(c.expr, ctx);
+                c.reads = SlotSet(d_.layout.slots().size());
+                expr_reads(c.expr, c.reads, nullptr);
+            }
+    }
     for (auto& m : d_.metrics) {
         m.value_program = compile_expr(m.value, ctx);
         if (m.per) m.per_program = compile_expr(*m.per, ctx);
@@ -67,7 +75,9 @@ TransitionSystem::TransitionSystem(Data d) : d_(std::move(d)) {
                   static_cast<std::uint64_t>(static_cast<std::uint32_t>(in.d)) << 32);
         }
     }
-    for (const auto& p : d_.properties) h.add_string(p.name);
+    // lock_order is every model's (opt-in) built-in: it does not change the id.
+    for (const auto& p : d_.properties)
+        if (p.kind != PropertyKind::lock_order) h.add_string(p.name);
     for (const auto& m : d_.metrics) h.add_string(m.name);
     model_id_ = h.digest();
 }

@@ -63,6 +63,15 @@ enum class PropertyKind : std::uint8_t {
     mutex_misuse,   ///< recursive lock, unlock by a non-owner
     kref_misuse,    ///< get at zero (use after free), put at zero (underflow)
     invariant,      ///< `invariant` declarations
+    liveness,       ///< `liveness` declarations: eventually, leads_to (checker/liveness/)
+    lock_order,     ///< built-in, opt-in: lock classes taken in a cycle (checker/graph/lock_order.hpp)
+};
+
+/// The form of a liveness property (docs/language.md#liveness).
+enum class LivenessForm : std::uint8_t {
+    eventually,          ///< every fair run from the initial state reaches a goal state
+    leads_to,            ///< every fair run from a trigger state reaches a goal state
+    always_eventually,   ///< every fair run reaches goal states again and again
 };
 
 /// Fixed ids of the built-in properties; user properties follow.
@@ -87,6 +96,11 @@ struct Property {
     PropertyKind kind = PropertyKind::invariant;
     std::optional<support::SourceRange> where;
     std::vector<InvariantCheck> checks;  ///< invariants only
+    LivenessForm form = LivenessForm::eventually;  ///< liveness only
+    /// Liveness: the goal per quantifier instance; `triggers` (leads_to only) is parallel to it.
+    /// Kept out of `checks` so that the explorer and the reductions never see them.
+    std::vector<InvariantCheck> goals, triggers;
+    std::optional<support::SourceRange> trigger_where, goal_where;  ///< liveness: the two sides
 };
 
 /// A figure measured at the end states of complete runs: value, or value per denominator.

@@ -100,7 +100,7 @@ struct Param {
 
 enum class DeclKind : std::uint8_t {
     import, const_, const_override, type, enum_, struct_, var, proc, process, invariant, variant, expect,
-    metric,
+    metric, liveness,
 };
 
 enum class Verdict : std::uint8_t { holds, violates, skip };
@@ -135,6 +135,10 @@ struct Decl {
     std::vector<std::pair<std::string, SourceRange>> variants;  ///< empty: every variant
     Verdict verdict = Verdict::holds;
     std::vector<std::pair<std::string, SourceRange>> properties;
+    // liveness: `value` is the goal under the `forall` binders (quant nodes), `per` the trigger
+    // of leads_to (in the binders' scope); form is "eventually", "leads_to" or "always_eventually"
+    std::string form;
+    std::size_t binders = 0;  ///< liveness: how many quant nodes at the top of `value` are binders
 };
 
 /// One parsed file.

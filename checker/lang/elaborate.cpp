@@ -94,6 +94,8 @@ std::unique_ptr<ir::TransitionSystem> Elaboration::run() {
         }
         statements_.warn_uncalled();
         properties_.compile_invariants();
+        properties_.compile_liveness();
+        properties_.add_lock_order();
         properties_.compile_metrics();
         if (sink_.has_errors()) return nullptr;
         data_.layout.finish();

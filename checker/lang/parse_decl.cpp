@@ -205,11 +205,65 @@ Decl Parser::parse_decl() {
             break;
         }
         default:
+            if (at(Tok::ident) && peek().text == "liveness") {
+                parse_liveness(d);
+                break;
+            }
             fail("a declaration (import, const, type, enum, struct, var, proc, process, "
-                 "invariant, metric, variant or expect)");
+                 "invariant, liveness, metric, variant or expect)");
     }
     d.where = from(begin);
     return d;
+}
+
+/// `liveness NAME: [forall v: T.]... (eventually E | always eventually E | E leads_to E);`
+/// (`liveness`, `eventually`, `always` and `leads_to` are words only here, not keywords).
+void Parser::parse_liveness(Decl& d) {
+    advance();
+    d.kind = DeclKind::liveness;
+    d.name_where = peek().where;
+    d.name = ident("a liveness property name");
+    expect(Tok::colon);
+    // The binders, outermost first, as quant nodes whose body is filled below.
+    std::vector<ExprPtr> binders;
+    while (at(Tok::kw_forall)) {
+        const auto begin = peek().where;
+        auto q = node(ExprKind::quant, begin);
+        q->forall = true;
+        advance();
+        q->member_where = peek().where;
+        q->member = ident("a bound variable");
+        expect(Tok::colon);
+        q->name = parse_name();
+        expect(Tok::dot, "after the quantifier's type (forall d: Dev. eventually ...)");
+        binders.push_back(std::move(q));
+    }
+    auto word = [&](std::string_view w) { return at(Tok::ident) && peek().text == w; };
+    ExprPtr goal;
+    if (word("eventually")) {
+        advance();
+        d.form = "eventually";
+        goal = parse_expr();
+    } else if (word("always")) {
+        advance();
+        if (!word("eventually")) fail("'eventually' after 'always' (always eventually P)");
+        advance();
+        d.form = "always_eventually";
+        goal = parse_expr();
+    } else {
+        d.per = parse_expr();
+        if (!word("leads_to")) fail("'leads_to' (P leads_to Q), or 'eventually' before the goal");
+        advance();
+        d.form = "leads_to";
+        goal = parse_expr();
+    }
+    for (auto it = binders.rbegin(); it != binders.rend(); ++it) {
+        (*it)->kids.push_back(std::move(goal));
+        goal = std::move(*it);
+    }
+    d.binders = binders.size();
+    d.value = std::move(goal);
+    expect(Tok::semi);
 }
 
 TypePtr Parser::parse_type() {

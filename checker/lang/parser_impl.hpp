@@ -88,6 +88,7 @@ private:
 
     // ---------------------------------------------------------------- declarations (parse_decl.cpp)
     ast::Decl parse_decl();
+    void parse_liveness(ast::Decl& d);
     ast::TypePtr parse_type();
     /// A range bound: an additive expression in which '[' ends the bound (T[Index] follows).
     ast::ExprPtr bound();

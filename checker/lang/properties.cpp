@@ -85,6 +85,83 @@ void PropertyBuilder::compile_invariants() {
     }
 }
 
+void PropertyBuilder::compile_liveness() {
+    for (std::size_t mi = 0; mi < symbols_.module_count(); ++mi) {
+        for (const auto& d : symbols_.mod(mi).ast.decls) {
+            if (d.kind != ast::DeclKind::liveness) continue;
+            try {
+                for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i)
+                    if (properties_[i].name == d.name || d.name == "lock_order")
+                        fail(sink_, d.name_where,
+                             fmt::format("'{}' is the name of a built-in property; name the liveness property "
+                                         "differently",
+                                         d.name));
+                ir::Property p;
+                p.id = ir::PropertyId{static_cast<std::uint32_t>(properties_.size())};
+                p.name = symbols_.qualified(mi, d.name);
+                p.kind = ir::PropertyKind::liveness;
+                p.where = d.name_where;
+                p.form = d.form == "leads_to"            ? ir::LivenessForm::leads_to
+                         : d.form == "always_eventually" ? ir::LivenessForm::always_eventually
+                                                         : ir::LivenessForm::eventually;
+                ExprContext c;
+                c.module = mi;
+                c.in_invariant = true;
+                c.scopes.emplace_back();
+                split_liveness(d, *d.value, d.binders, c, "", p);
+                properties_.push_back(std::move(p));
+            } catch (const Abandon&) {}
+        }
+    }
+}
+
+void PropertyBuilder::split_liveness(const ast::Decl& d, const ast::Expr& e, std::size_t binders, ExprContext& c,
+                                     const std::string& binding, ir::Property& p) {
+    if (binders > 0) {
+        // The binders before `eventually`/the trigger: one check per binding. A quantifier in
+        // the goal itself (eventually forall ...) is lowered whole.
+        const Symbol* s = symbols_.find(c.module, e.name);
+        if (!s || s->kind != SymKind::type) unknown(sink_, "type", e.name.str(), e.name.where, {});
+        const Type* t = types_.named(*s, exprs_);
+        if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration && t->kind != TypeKind::integer &&
+            t->kind != TypeKind::boolean)
+            fail(sink_, e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
+        for (std::int64_t i = 0; i < domain_size(t); ++i) {
+            const std::int64_t v = t->kind == TypeKind::integer ? t->lo + i : i;
+            c.scopes.back()[e.member] = Binding{true, Value{v, t}, {}};
+            const std::string b = (binding.empty() ? "" : binding + ", ") + e.member + " = " + index_name(t, i);
+            split_liveness(d, *e.kids[0], binders - 1, c, b, p);
+        }
+        c.scopes.back().erase(e.member);
+        return;
+    }
+    p.goal_where = e.where;
+    p.goals.push_back(liveness_side(e, c, binding, "goal"));
+    if (d.per) {
+        p.trigger_where = d.per->where;
+        p.triggers.push_back(liveness_side(*d.per, c, binding, "left side of 'leads_to'"));
+    }
+}
+
+ir::InvariantCheck PropertyBuilder::liveness_side(const ast::Expr& e, ExprContext& c, const std::string& binding,
+                                                  const char* side) {
+    TExpr x = exprs_.lower(e, c);
+    if (x.t->kind != TypeKind::boolean)
+        fail(sink_, e.where, fmt::format("the {} of a liveness property must be bool, found {}", side, type_name(x.t)));
+    ir::InvariantCheck chk;
+    chk.binding = binding;
+    chk.expr = std::move(x.e);
+    return chk;
+}
+
+void PropertyBuilder::add_lock_order() {
+    ir::Property p;
+    p.id = ir::PropertyId{static_cast<std::uint32_t>(properties_.size())};
+    p.name = "lock_order";
+    p.kind = ir::PropertyKind::lock_order;
+    properties_.push_back(std::move(p));
+}
+
 void PropertyBuilder::compile_metrics() {
     for (std::size_t mi = 0; mi < symbols_.module_count(); ++mi) {
         for (const auto& d : symbols_.mod(mi).ast.decls) {

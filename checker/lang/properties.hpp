@@ -37,11 +37,18 @@ public:
     ir::PropertyId assertion(const ast::Stmt& s, std::size_t module);
     /// Every invariant of every module, in declaration order.
     void compile_invariants();
+    /// Every liveness property of every module, in declaration order (after the invariants).
+    void compile_liveness();
+    /// The opt-in built-in `lock_order`, last.
+    void add_lock_order();
     /// Every metric of every module, in declaration order.
     void compile_metrics();
 
 private:
     void split_invariant(const ast::Expr& e, ExprContext& c, const std::string& binding, ir::Property& p);
+    void split_liveness(const ast::Decl& d, const ast::Expr& e, std::size_t binders, ExprContext& c,
+                        const std::string& binding, ir::Property& p);
+    ir::InvariantCheck liveness_side(const ast::Expr& e, ExprContext& c, const std::string& binding, const char* side);
 
     const SymbolTable& symbols_;
     TypeResolver& types_;

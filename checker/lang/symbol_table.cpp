@@ -36,6 +36,7 @@ SymbolTable::SymbolTable(const Model& model, support::DiagnosticSink& sink) : mo
                 case ast::DeclKind::process: add(d.name, d.name_where, {SymKind::process, &d, mi}); break;
                 case ast::DeclKind::invariant: add(d.name, d.name_where, {SymKind::invariant, &d, mi}); break;
                 case ast::DeclKind::metric: add(d.name, d.name_where, {SymKind::invariant, &d, mi}); break;
+                case ast::DeclKind::liveness: add(d.name, d.name_where, {SymKind::invariant, &d, mi}); break;
                 default: break;
             }
         }

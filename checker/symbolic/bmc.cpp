@@ -20,6 +20,9 @@ std::vector<char> selection(const ir::TransitionSystem& ts, const std::vector<ir
     std::vector<char> sel(ts.properties().size(), props.empty() ? 1 : 0);
     for (const auto p : props) sel[ir::idx(p)] = 1;
     sel[ir::idx(ir::prop_runtime_error)] = 1;
+    // Liveness and lock order are not bounded safety properties (checker/liveness, checker/graph).
+    for (const auto& p : ts.properties())
+        if (p.kind == ir::PropertyKind::liveness || p.kind == ir::PropertyKind::lock_order) sel[ir::idx(p.id)] = 0;
     return sel;
 }
 

@@ -174,7 +174,7 @@ TEST_CASE("schedule: malformed lines") {
 TEST_CASE("schedule: the violates line") {
     CHECK(parse("a: @done\nviolates nothing\n").errors ==
           "t.sched:2:10: error: unknown property 'nothing'; the properties are: runtime_errors, deadlock, assertions, "
-          "mutex_misuse, kref_misuse\n"
+          "mutex_misuse, kref_misuse, lock_order\n"
           "    2 | violates nothing\n"
           "      |          ^~~~~~~\n"
           "1 error\n");

@@ -334,15 +334,21 @@ invariant i: forall d: Dev. client(d) @ L;
     CHECK(checks[1].expr.slot == ir::SlotId{2});
 }
 
-TEST_CASE("named assertions and invariants follow the built-in properties") {
+TEST_CASE("named assertions, invariants and liveness properties follow the built-ins; lock_order is last") {
     const auto ts = testing::compile(R"(var x: 0..3;
 process p { assert small: x < 3; }
 invariant inv: x <= 3;
+liveness live: eventually x == 3;
 )");
     std::vector<std::string> names;
     for (const auto& p : ts->properties()) names.push_back(p.name);
-    CHECK(names == std::vector<std::string>{"runtime_errors", "deadlock", "assertions",
-                                            "mutex_misuse", "kref_misuse", "small", "inv"});
+    CHECK(names == std::vector<std::string>{"runtime_errors", "deadlock", "assertions", "mutex_misuse",
+                                            "kref_misuse", "small", "inv", "live", "lock_order"});
+    const auto& live = ts->property(*ts->find_property("live"));
+    CHECK(live.kind == ir::PropertyKind::liveness);
+    CHECK(live.form == ir::LivenessForm::eventually);
+    CHECK(live.goals.size() == 1);
+    CHECK(live.checks.empty());  // the explorer never sees a liveness goal
 }
 
 }  // TEST_SUITE

@@ -149,9 +149,22 @@ TEST_CASE("a statement at top level asks for a declaration") {
     CHECK(testing::diagnostics("x = 1;\n"
                                "process p { skip; }\n") ==
           "test.mc:1:1: error: expected a declaration (import, const, type, enum, struct, var, "
-          "proc, process, invariant, metric, variant or expect), found 'x'\n"
+          "proc, process, invariant, liveness, metric, variant or expect), found 'x'\n"
           "    1 | x = 1;\n"
           "      | ^\n"
+          "1 error\n");
+}
+
+TEST_CASE("a liveness property needs eventually or leads_to") {
+    CHECK(testing::diagnostics("var x: bool;\nprocess p { x = true; }\nliveness l: x;\n") ==
+          "test.mc:3:14: error: expected 'leads_to' (P leads_to Q), or 'eventually' before the goal, found ';'\n"
+          "    3 | liveness l: x;\n"
+          "      |              ^\n"
+          "1 error\n");
+    CHECK(testing::diagnostics("var x: bool;\nprocess p { x = true; }\nliveness l: always x;\n") ==
+          "test.mc:3:20: error: expected 'eventually' after 'always' (always eventually P), found 'x'\n"
+          "    3 | liveness l: always x;\n"
+          "      |                    ^\n"
           "1 error\n");
 }
 

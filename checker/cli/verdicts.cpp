@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#include "checker/cli/verdicts.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "checker/graph/lock_order.hpp"
+#include "checker/graph/state_graph.hpp"
+#include "checker/liveness/liveness.hpp"
+
+namespace iomc::cli {
+
+std::string GraphFindings::text() const {
+    if (!ran) return {};
+    std::string out = fmt::format(
+        "liveness ({} fairness) and lock order: the whole state graph, {} states, {} transitions; reductions: "
+        "none (partial-order reduction and symmetry are off for them: every interleaving is an edge)\n",
+        strong ? "strong" : "weak", states, transitions);
+    for (const auto& n : notes) out += "note: " + n + "\n";
+    return out;
+}
+
+explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options& o, GraphFindings* findings,
+                          bool strong_fairness) {
+    GraphFindings local;
+    GraphFindings& f = findings ? *findings : local;
+    auto r = explore::check(ts, o);
+    std::vector<const ir::Property*> mine;
+    for (const auto& p : ts.properties()) {
+        if (p.kind != ir::PropertyKind::liveness && p.kind != ir::PropertyKind::lock_order) continue;
+        const bool named = std::find(o.properties.begin(), o.properties.end(), p.id) != o.properties.end();
+        if (named || (o.properties.empty() && p.kind == ir::PropertyKind::liveness)) mine.push_back(&p);
+    }
+    if (mine.empty()) return r;
+    f.ran = true;
+    f.strong = strong_fairness;
+    const graph::StateGraph g(ts, o.limits, o.cancel);
+    f.states = g.size();
+    f.transitions = g.transitions();
+    f.seconds = g.seconds();
+    f.incomplete_reason = g.incomplete_reason();
+    bool violated = false, incomplete = false;
+    for (const auto* p : mine) {
+        explore::PropertyResult pr;
+        pr.property = p->id;
+        if (p->kind == ir::PropertyKind::lock_order) {
+            if (g.complete()) {
+                const auto lo = graph::analyze_lock_order(g);
+                pr.verdict = lo.violated() ? explore::Verdict::violated : explore::Verdict::holds;
+                f.lock_report = render_lock_order(g, lo);
+            }
+        } else {
+            auto out = liveness::check(g, *p, strong_fairness);
+            if (!out.error.empty()) {
+                f.error = out.error;
+                return r;
+            }
+            pr.verdict = out.verdict;
+            pr.counterexample = std::move(out.counterexample);
+            if (out.vacuous) f.notes.push_back(fmt::format("liveness {} holds vacuously: {}", p->name, out.note));
+        }
+        violated = violated || pr.verdict == explore::Verdict::violated;
+        incomplete = incomplete || pr.verdict == explore::Verdict::incomplete;
+        if (!r.counterexample && pr.counterexample) r.counterexample = pr.counterexample;
+        r.properties.push_back(std::move(pr));
+    }
+    std::sort(r.properties.begin(), r.properties.end(),
+              [](const auto& a, const auto& b) { return ir::idx(a.property) < ir::idx(b.property); });
+    if (violated) {
+        r.verdict = explore::Verdict::violated;
+    } else if (incomplete && r.verdict == explore::Verdict::holds) {
+        r.verdict = explore::Verdict::incomplete;
+        r.incomplete_reason = f.incomplete_reason;
+    }
+    return r;
+}
+
+}  // namespace iomc::cli

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+#include "checker/graph/lock_order.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <fmt/format.h>
+
+#include "traces/replay.hpp"
+
+namespace iomc::graph {
+
+namespace {
+
+/// "core::group_mutex[0]" -> "core::group_mutex[]": one class per array.
+std::string class_name(const std::string& slot) {
+    std::string out;
+    int depth = 0;
+    for (const char c : slot) {
+        if (c == '[') {
+            if (depth++ == 0) out += '[';
+            continue;
+        }
+        if (c == ']') {
+            if (--depth == 0) out += ']';
+            continue;
+        }
+        if (depth == 0) out += c;
+    }
+    return out;
+}
+
+/// A shortest cycle through class `start` inside the component `comp`, as dependency indices.
+std::vector<std::size_t> shortest_cycle(const LockOrder& lo, std::uint32_t start, const std::vector<std::uint32_t>& comp) {
+    std::map<std::uint32_t, std::size_t> via;  // class -> dependency that reached it
+    std::deque<std::uint32_t> q{start};
+    while (!q.empty()) {
+        const auto v = q.front();
+        q.pop_front();
+        for (std::size_t k = 0; k < lo.deps.size(); ++k) {
+            const auto& d = lo.deps[k];
+            if (d.from != v || d.to == d.from || comp[d.to] != comp[start]) continue;
+            if (d.to == start) {
+                std::vector<std::size_t> chain{k};
+                for (auto w = v; w != start; w = lo.deps[via[w]].from) chain.push_back(via[w]);
+                std::reverse(chain.begin(), chain.end());
+                return chain;
+            }
+            if (!via.count(d.to)) {
+                via[d.to] = k;
+                q.push_back(d.to);
+            }
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+LockOrder analyze_lock_order(const StateGraph& g) {
+    const auto& ts = g.system();
+    const auto& layout = ts.layout();
+    LockOrder lo;
+    std::vector<ir::SlotId> mutexes;
+    std::vector<std::uint32_t> class_of(layout.slots().size(), UINT32_MAX);
+    for (std::uint32_t i = 0; i < layout.slots().size(); ++i) {
+        if (layout.slot(ir::SlotId{i}).kind != ir::ValueKind::mutex) continue;
+        mutexes.push_back(ir::SlotId{i});
+        const auto name = class_name(layout.slot(ir::SlotId{i}).name);
+        auto it = std::find(lo.classes.begin(), lo.classes.end(), name);
+        class_of[i] = static_cast<std::uint32_t>(it - lo.classes.begin());
+        if (it == lo.classes.end()) lo.classes.push_back(name);
+    }
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> index;
+    // BFS order: the first occurrence of a dependency has a shortest run to it.
+    for (std::uint32_t s = 0; s < g.size(); ++s) {
+        const auto* st = g.state(s);
+        for (const auto& e : g.out(s)) {
+            const auto p = static_cast<std::int64_t>(ir::idx(e.process));
+            const auto* nx = g.state(e.to);
+            for (const auto m : mutexes) {
+                if (layout.read(st, m) == p || layout.read(nx, m) != p) continue;  // not acquired here
+                std::vector<ir::SlotId> held;
+                for (const auto h : mutexes)
+                    if (h != m && layout.read(st, h) == p) held.push_back(h);
+                for (const auto h : held) {
+                    const auto key = std::make_pair(class_of[ir::idx(h)], class_of[ir::idx(m)]);
+                    std::vector<ir::SlotId> others;
+                    for (const auto o : held)
+                        if (class_of[ir::idx(o)] != key.first && class_of[ir::idx(o)] != key.second) others.push_back(o);
+                    auto it = index.find(key);
+                    if (it == index.end()) {
+                        index[key] = lo.deps.size();
+                        lo.deps.push_back(LockDep{key.first, key.second, s, e, h, m, 1, others});
+                        continue;
+                    }
+                    auto& d = lo.deps[it->second];
+                    ++d.count;
+                    std::vector<ir::SlotId> keep;
+                    for (const auto o : d.always_held)
+                        if (std::find(others.begin(), others.end(), o) != others.end()) keep.push_back(o);
+                    d.always_held = keep;
+                }
+            }
+        }
+    }
+    for (std::size_t k = 0; k < lo.deps.size(); ++k)
+        if (lo.deps[k].from == lo.deps[k].to) lo.recursive.push_back(k);
+    // Cycles: one shortest cycle per non-trivial strong component of the class graph.
+    using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+    G cg(lo.classes.size());
+    for (const auto& d : lo.deps)
+        if (d.from != d.to) boost::add_edge(d.from, d.to, cg);
+    std::vector<std::uint32_t> comp(lo.classes.size());
+    const auto n = lo.classes.empty() ? 0U : boost::strong_components(cg, comp.data());
+    for (std::uint32_t c = 0; c < n; ++c) {
+        std::uint32_t first = UINT32_MAX, members = 0;
+        for (std::uint32_t v = 0; v < comp.size(); ++v)
+            if (comp[v] == c) {
+                first = std::min(first, v);
+                ++members;
+            }
+        if (members < 2) continue;
+        LockCycle cyc;
+        cyc.deps = shortest_cycle(lo, first, comp);
+        if (cyc.deps.empty()) continue;
+        cyc.guards = lo.deps[cyc.deps[0]].always_held;
+        for (const auto k : cyc.deps) {
+            std::vector<ir::SlotId> keep;
+            for (const auto o : cyc.guards)
+                if (std::find(lo.deps[k].always_held.begin(), lo.deps[k].always_held.end(), o) !=
+                    lo.deps[k].always_held.end())
+                    keep.push_back(o);
+            cyc.guards = keep;
+        }
+        // A deadlock of the cycle: a reachable state where no process can step, not at a valid
+        // end, in which each class of the cycle is held by a different process.
+        for (std::uint32_t s = 0; s < g.size() && !cyc.deadlock_state; ++s) {
+            if (!g.out(s).empty() || ts.all_at_valid_end(g.state(s))) continue;
+            std::vector<std::int64_t> owners;
+            bool ok = true;
+            for (const auto k : cyc.deps) {
+                std::int64_t owner = -1;
+                for (const auto m : mutexes)
+                    if (class_of[ir::idx(m)] == lo.deps[k].from && layout.read(g.state(s), m) >= 0)
+                        owner = layout.read(g.state(s), m);
+                if (owner < 0 || std::find(owners.begin(), owners.end(), owner) != owners.end()) ok = false;
+                owners.push_back(owner);
+            }
+            if (ok) cyc.deadlock_state = s;
+        }
+        lo.cycles.push_back(std::move(cyc));
+    }
+    return lo;
+}
+
+namespace {
+
+std::string run_text(const StateGraph& g, std::uint32_t state, const Edge& last) {
+    const auto& ts = g.system();
+    traces::Trace t;
+    t.steps = g.path_to(state);
+    t.steps.push_back(last.step);
+    const auto r = traces::replay(ts, t);
+    std::string out;
+    for (std::size_t i = 0; i < r.steps.size(); ++i) {
+        const auto& s = r.steps[i];
+        const auto& grp = ts.group(s.step.group);
+        const ir::Statement st = s.stmt != UINT32_MAX ? ts.statement(s.stmt) : ir::Statement{grp.where, grp.text, ""};
+        out += fmt::format("   {:>3}  {}  {}  {}\n", i + 1, ts.process(s.process).name, ts.sources().file_line(st.where),
+                           st.text);
+    }
+    return out;
+}
+
+std::string where_taken(const StateGraph& g, const LockDep& d) {
+    const auto& ts = g.system();
+    const auto& grp = ts.group(d.edge.step.group);
+    return fmt::format("{} at {}: {}", ts.process(d.edge.process).name, ts.sources().file_line(grp.where), grp.text);
+}
+
+}  // namespace
+
+std::string render_lock_order(const StateGraph& g, const LockOrder& lo) {
+    const auto& ts = g.system();
+    const auto& layout = ts.layout();
+    std::string out;
+    for (const auto k : lo.recursive) {
+        const auto& d = lo.deps[k];
+        out += "============================================\n";
+        out += "WARNING: possible recursive locking detected\n";
+        out += "--------------------------------------------\n";
+        out += fmt::format("{} is trying to acquire lock:\n  {} ({})\n\nbut task is already holding lock:\n  {} ({})\n\n",
+                           ts.process(d.edge.process).name, layout.slot(d.taken).name, lo.classes[d.to],
+                           layout.slot(d.held).name, lo.classes[d.from]);
+        out += fmt::format(" Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock({});\n  lock({});\n\n"
+                           " *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n\n",
+                           lo.classes[d.from], lo.classes[d.to]);
+        out += fmt::format("first taken by {}, {} times in all; a shortest run:\n{}\n", where_taken(g, d), d.count,
+                           run_text(g, d.state, d.edge));
+    }
+    for (const auto& c : lo.cycles) {
+        out += "======================================================\n";
+        out += "WARNING: possible circular locking dependency detected\n";
+        out += "------------------------------------------------------\n";
+        std::string chain = lo.classes[lo.deps[c.deps[0]].from];
+        for (const auto k : c.deps) chain += " --> " + lo.classes[lo.deps[k].to];
+        out += fmt::format("Chain exists of:\n  {}\n\n", chain);
+        // CPUk holds the source of dependency k and then takes its target, in lockdep's order:
+        // every CPU takes its first lock, then the last CPU takes its second, back to CPU0.
+        const std::size_t n = c.deps.size();
+        const std::size_t w = 24;  // lockdep's column step: "       CPU0                    CPU1"
+        out += " Possible unsafe locking scenario:\n\n";
+        std::string head = "       CPU0", rule = "       ----";
+        for (std::size_t k = 1; k < n; ++k) {
+            head += std::string(7 + w * k - head.size(), ' ') + fmt::format("CPU{}", k);
+            rule += std::string(7 + w * k - rule.size(), ' ') + "----";
+        }
+        out += head + "\n" + rule + "\n";
+        auto row = [&](std::size_t col, std::uint32_t cls) {
+            out += std::string(col == 0 ? 2 : 7 + w * col, ' ') + fmt::format("lock({});\n", lo.classes[cls]);
+        };
+        for (std::size_t k = 0; k < n; ++k) row(k, lo.deps[c.deps[k]].from);
+        for (std::size_t k = n; k-- > 0;) row(k, lo.deps[c.deps[k]].to);
+        out += "\n *** DEADLOCK ***\n\n";
+        out += "the dependencies, each where it was first taken, with a shortest run to that step:\n";
+        for (const auto k : c.deps) {
+            const auto& d = lo.deps[k];
+            out += fmt::format("{} --> {}: {} takes {} holding {} ({} time{} in all)\n", lo.classes[d.from],
+                               lo.classes[d.to], where_taken(g, d), layout.slot(d.taken).name, layout.slot(d.held).name,
+                               d.count, d.count == 1 ? "" : "s");
+            out += run_text(g, d.state, d.edge);
+        }
+        if (c.deadlock_state) {
+            out += fmt::format("a deadlock state of this cycle is reachable in this instance ({} steps):\n",
+                               g.path_to(*c.deadlock_state).size());
+            for (std::uint32_t i = 0; i < layout.slots().size(); ++i)
+                if (layout.slot(ir::SlotId{i}).kind == ir::ValueKind::mutex &&
+                    layout.read(g.state(*c.deadlock_state), ir::SlotId{i}) >= 0)
+                    out += fmt::format("  {} is {}\n", layout.slot(ir::SlotId{i}).name,
+                                       traces::slot_value(ts, ir::SlotId{i}, g.state(*c.deadlock_state)));
+        } else if (!c.guards.empty()) {
+            std::string gs;
+            for (const auto s : c.guards) gs += (gs.empty() ? "" : ", ") + layout.slot(s).name;
+            out += fmt::format("no deadlock state is reachable in this instance: every occurrence of every dependency "
+                               "of the cycle holds {} (a common outer lock; lockdep reports the cycle all the same)\n",
+                               gs);
+        } else {
+            out += "no deadlock state of this cycle is reachable in this instance, and no common outer lock guards "
+                   "it: another instance (more devices, other timing) may deadlock\n";
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+}  // namespace iomc::graph

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+/// @file Lock order over every path, as lockdep records it but for every interleaving: for each
+/// mutex acquisition on every edge of the whole state graph, the mutexes the acquiring process
+/// already holds give dependencies "held class --> acquired class". Lock classes: every element
+/// of a mutex array is one class (`group_mutex[]`), as lockdep keys `group->mutex` by its static
+/// site. Cycles in the class graph (Boost.Graph strong components) are reported in lockdep's
+/// words, each dependency with the step that first took it and a shortest run reaching it, and
+/// whether a deadlock state of the cycle is reachable in this instance or every occurrence is
+/// guarded by a common outer lock. Acquiring a second instance of a class while holding one is
+/// lockdep's "possible recursive locking".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/graph/state_graph.hpp"
+
+namespace iomc::graph {
+
+/// A dependency between lock classes, with the first (shortest) step that took it.
+struct LockDep {
+    std::uint32_t from = 0, to = 0;   ///< class indices
+    std::uint32_t state = 0;          ///< the state the acquiring step starts from
+    Edge edge;                        ///< the acquiring step
+    ir::SlotId held{0}, taken{0};     ///< the instances involved in that first step
+    std::uint64_t count = 0;          ///< edges of the state graph that take it
+    /// Mutexes (outside the two classes) held by the acquiring process on every occurrence.
+    std::vector<ir::SlotId> always_held;
+};
+
+struct LockCycle {
+    std::vector<std::size_t> deps;    ///< indices into LockOrder::deps, chain order, closing
+    std::optional<std::uint32_t> deadlock_state;  ///< a reachable state where the cycle's holders are stuck
+    std::vector<ir::SlotId> guards;   ///< held on every occurrence of every dependency of the cycle
+};
+
+struct LockOrder {
+    std::vector<std::string> classes;  ///< "a", "core::group_mutex[]"
+    std::vector<LockDep> deps;
+    std::vector<LockCycle> cycles;     ///< one per strongly connected set of classes
+    std::vector<std::size_t> recursive;  ///< dependencies of a class on itself
+    [[nodiscard]] bool violated() const { return !cycles.empty() || !recursive.empty(); }
+};
+
+/// Analyzes a complete state graph.
+LockOrder analyze_lock_order(const StateGraph& g);
+
+/// The report in lockdep's words (see the file comment); empty when nothing is found.
+std::string render_lock_order(const StateGraph& g, const LockOrder& lo);
+
+}  // namespace iomc::graph

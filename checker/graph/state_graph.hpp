@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+/// @file The whole reachable state graph of a transition system, explored breadth-first
+/// without reductions and kept in memory with every edge: what the analyses that need more than
+/// one path to a state work on (lock order over every path, SCCs for liveness). No partial-order
+/// reduction and no symmetry: every interleaving is an edge, so the analyses need no provisos.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "checker/explore/search.hpp"
+#include "checker/ir/transition_system.hpp"
+
+namespace iomc::graph {
+
+/// One transition: to state `to` by `step` of `process`.
+struct Edge {
+    std::uint32_t to = 0;
+    ir::Step step;
+    ir::ProcessId process{0};
+};
+
+class StateGraph {
+public:
+    /// Explores every state reachable from the initial state. Stops early (complete() false,
+    /// incomplete_reason() set) at a limit or when `cancel` is set.
+    StateGraph(const ir::TransitionSystem& ts, const explore::Limits& limits, const std::atomic<bool>* cancel);
+
+    [[nodiscard]] std::uint32_t size() const { return static_cast<std::uint32_t>(parent_.size()); }
+    [[nodiscard]] const std::uint8_t* state(std::uint32_t i) const { return states_.data() + std::size_t{i} * stride_; }
+    /// The edges out of state i (empty for states not expanded when the search stopped).
+    [[nodiscard]] std::span<const Edge> out(std::uint32_t i) const;
+    /// A shortest path from the initial state (0) to state i.
+    [[nodiscard]] std::vector<ir::Step> path_to(std::uint32_t i) const;
+    /// The state of the initial state's BFS tree that leads to i, and the step (i > 0).
+    [[nodiscard]] std::uint32_t parent(std::uint32_t i) const { return parent_[i]; }
+    [[nodiscard]] bool complete() const { return complete_; }
+    [[nodiscard]] const std::string& incomplete_reason() const { return reason_; }
+    [[nodiscard]] std::uint64_t transitions() const { return edges_.size(); }
+    [[nodiscard]] std::uint64_t depth() const { return depth_; }
+    [[nodiscard]] double seconds() const { return seconds_; }
+    [[nodiscard]] std::uint64_t memory() const;
+    [[nodiscard]] const ir::TransitionSystem& system() const { return ts_; }
+
+private:
+    std::uint32_t intern(const std::uint8_t* s, std::uint32_t parent, ir::Step step);
+
+    const ir::TransitionSystem& ts_;
+    std::size_t bytes_, stride_;
+    std::vector<std::uint8_t> states_;
+    std::unordered_map<std::string, std::uint32_t> index_;
+    std::vector<std::uint32_t> parent_;
+    std::vector<ir::Step> parent_step_;
+    std::vector<std::uint32_t> level_;
+    std::vector<std::uint64_t> first_edge_;  ///< per expanded state, then one past the last
+    std::vector<Edge> edges_;
+    bool complete_ = false;
+    std::string reason_;
+    std::uint64_t depth_ = 0;
+    double seconds_ = 0;
+};
+
+}  // namespace iomc::graph

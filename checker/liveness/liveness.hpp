@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+/// @file Liveness under weak fairness per process instance, on the whole state graph
+/// (graph::StateGraph: no partial-order reduction, no symmetry, so no liveness proviso is
+/// needed). `P leads_to Q` is violated exactly when a reachable state satisfies P and not Q and
+/// from it a fair run stays in not-Q forever: it reaches a not-Q state where no process can step
+/// (the run ends there), or a strongly connected component of the not-Q subgraph that is fair:
+/// every process enabled in all of its states takes a step inside it. (Under weak fairness an
+/// SCC that fails this has no fair run in any part of it: the process is enabled everywhere in
+/// the part too and never steps there.) `eventually Q` is `init leads_to Q`; `always eventually
+/// Q` is `true leads_to Q`. The SCCs are Boost.Graph's strong_components.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "checker/explore/search.hpp"
+#include "checker/graph/state_graph.hpp"
+#include "traces/trace.hpp"
+
+namespace iomc::liveness {
+
+struct Outcome {
+    explore::Verdict verdict = explore::Verdict::incomplete;
+    std::optional<traces::Counterexample> counterexample;  ///< a lasso when violated
+    /// leads_to whose trigger no reachable state satisfies: holds, but only vacuously.
+    bool vacuous = false;
+    std::string note;   ///< why vacuous, or the incomplete reason
+    std::string error;  ///< a model error (a side that reads nothing), with file:line:col
+};
+
+/// Checks liveness property `p` on `g` (which must come from p's system). `strong`: strong
+/// fairness per process instead of weak (a process enabled again and again eventually steps:
+/// a waiter at `lock`/`await` is not starved by others taking the mutex or flipping the
+/// condition), by the Emerson-Lei refinement of the components.
+Outcome check(const graph::StateGraph& g, const ir::Property& p, bool strong = false);
+
+}  // namespace iomc::liveness

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+// Liveness under weak fairness and lock order on the whole state graph: verdicts derived by
+// hand (each model's comment says why), lassos that replay, and lockdep's words.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "checker/graph/lock_order.hpp"
+#include "checker/graph/state_graph.hpp"
+#include "checker/liveness/liveness.hpp"
+#include "tests/support/testing.hpp"
+#include "traces/replay.hpp"
+
+using namespace iomc;
+using explore::Verdict;
+
+namespace {
+
+std::string read_fixture(const std::string& relative) {
+    std::ifstream in(testing::source_path(relative));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+liveness::Outcome live(const ir::TransitionSystem& ts, const std::string& name) {
+    const graph::StateGraph g(ts, {}, nullptr);
+    REQUIRE(g.complete());
+    return liveness::check(g, ts.property(*ts.find_property(name)));
+}
+
+}  // namespace
+
+TEST_SUITE("liveness") {
+
+TEST_CASE("weak fairness makes a continuously enabled process step") {
+    // Without fairness the spinner's loop would starve the worker forever.
+    const auto ts = testing::compile(R"(
+var done: bool;
+var spins: 0..1;
+process worker { done = true; }
+process spinner { while (true) { spins = 1 - spins; } }
+liveness finishes: eventually done;
+)");
+    const auto out = live(*ts, "finishes");
+    CHECK(out.verdict == Verdict::holds);
+    CHECK_FALSE(out.vacuous);
+}
+
+TEST_CASE("a loop that may choose skip forever is a fair lasso, and it replays") {
+    const auto ts = testing::compile(R"(
+var done: bool;
+process worker { while (!done) { either { done = true; } or { skip; } } }
+liveness finishes: eventually done;
+)");
+    const auto out = live(*ts, "finishes");
+    REQUIRE(out.verdict == Verdict::violated);
+    REQUIRE(out.counterexample.has_value());
+    const auto& cx = *out.counterexample;
+    CHECK(cx.violation.kind == traces::ViolationKind::lasso);
+    CHECK(cx.violation.trigger_at == 0);
+    CHECK(cx.violation.cycle_start < cx.trace.steps.size());  // a real cycle
+    traces::Replay r;
+    CHECK_FALSE(traces::confirm(*ts, cx, r).has_value());
+    // Cut the cycle's last step: it no longer returns to its first state.
+    auto broken = cx;
+    broken.trace.steps.pop_back();
+    if (broken.violation.cycle_start < broken.trace.steps.size()) {
+        const auto err = traces::confirm(*ts, broken, r);
+        REQUIRE(err.has_value());
+        CHECK(err->find("does not return to its first state") != std::string::npos);
+    }
+}
+
+TEST_CASE("a run that ends without the goal is a lasso with an empty cycle") {
+    const auto ts = testing::compile(R"(
+var done: bool;
+process worker { either { done = true; } or { skip; } }
+liveness finishes: eventually done;
+)");
+    const auto out = live(*ts, "finishes");
+    REQUIRE(out.verdict == Verdict::violated);
+    const auto& cx = *out.counterexample;
+    CHECK(cx.trace.steps.size() == 1);
+    CHECK(cx.violation.cycle_start == 1);
+    traces::Replay r;
+    CHECK_FALSE(traces::confirm(*ts, cx, r).has_value());
+}
+
+TEST_CASE("leads_to: a dropped request; a trigger nothing reaches holds vacuously") {
+    const auto ts = testing::compile(R"(
+var req: bool;
+var grant: bool;
+var never: bool;
+process client { req = true; await grant; }
+process server { await req; either { grant = true; } or { skip; } }
+liveness served: req leads_to grant;
+liveness vacuous: never leads_to grant;
+)");
+    const auto served = live(*ts, "served");
+    REQUIRE(served.verdict == Verdict::violated);
+    CHECK(served.counterexample->violation.trigger_at == 1);  // after the client's req = true
+    traces::Replay r;
+    CHECK_FALSE(traces::confirm(*ts, *served.counterexample, r).has_value());
+    const auto vac = live(*ts, "vacuous");
+    CHECK(vac.verdict == Verdict::holds);
+    CHECK(vac.vacuous);
+    CHECK(vac.note == "no reachable state satisfies the left side of 'leads_to' (test.mc:8:19)");
+}
+
+TEST_CASE("a constant side is an error at its place") {
+    const auto ts = testing::compile(R"(
+var x: bool;
+process p { x = true; }
+liveness c: eventually true;
+)");
+    const auto out = live(*ts, "c");
+    CHECK(out.error == "test.mc:4:24: error: the goal of liveness property 'c' reads no variable and no process "
+                       "location: it is a constant");
+}
+
+TEST_CASE("forall binders give one instance each; the counterexample names it") {
+    const auto ts = testing::compile(R"(
+type Pid = 0..1;
+var done: bool[Pid];
+process w(i: Pid) { if (i == 0) { done[i] = true; } }
+liveness each: forall i: Pid. eventually done[i];
+)");
+    const auto out = live(*ts, "each");
+    REQUIRE(out.verdict == Verdict::violated);
+    CHECK(traces::describe(*ts, out.counterexample->violation) ==
+          "liveness each (i = 1): a fair run never reaches the goal");
+}
+
+TEST_CASE("a mutex waiter starves under weak fairness, not under strong fairness") {
+    const auto ts = testing::compile(read_fixture("tests/fixtures/starvation.mc"));
+    const graph::StateGraph g(*ts, {}, nullptr);
+    REQUIRE(g.complete());
+    const auto& p = ts->property(*ts->find_property("gets_the_mutex"));
+    const auto weak = liveness::check(g, p, false);
+    REQUIRE(weak.verdict == Verdict::violated);
+    auto cx = *weak.counterexample;
+    CHECK_FALSE(cx.violation.strong_fairness);
+    traces::Replay r;
+    CHECK_FALSE(traces::confirm(*ts, cx, r).has_value());
+    // The same cycle is not strongly fair: the waiter can take m after each unlock.
+    cx.violation.strong_fairness = true;
+    const auto err = traces::confirm(*ts, cx, r);
+    REQUIRE(err.has_value());
+    CHECK(*err == "strong fairness fails on the cycle: waiter can step in some state of it and never does");
+    CHECK(liveness::check(g, p, true).verdict == Verdict::holds);
+}
+
+TEST_CASE("lock order: ABBA is a cycle with a reachable deadlock; an outer lock guards it") {
+    const auto abba = testing::compile(read_fixture("tests/fixtures/lock_order.mc"), "abba");
+    const graph::StateGraph g(*abba, {}, nullptr);
+    const auto lo = graph::analyze_lock_order(g);
+    REQUIRE(lo.cycles.size() == 1);
+    CHECK(lo.classes == std::vector<std::string>{"a", "b", "g"});
+    CHECK(lo.cycles[0].deadlock_state.has_value());
+    const auto text = graph::render_lock_order(g, lo);
+    CHECK(text.find("WARNING: possible circular locking dependency detected") != std::string::npos);
+    CHECK(text.find("Chain exists of:\n  a --> b --> a\n") != std::string::npos);
+    CHECK(text.find("a deadlock state of this cycle is reachable") != std::string::npos);
+
+    const auto guarded = testing::compile(read_fixture("tests/fixtures/lock_order.mc"), "guarded");
+    const graph::StateGraph g2(*guarded, {}, nullptr);
+    const auto lo2 = graph::analyze_lock_order(g2);
+    REQUIRE(lo2.cycles.size() == 1);
+    CHECK_FALSE(lo2.cycles[0].deadlock_state.has_value());
+    REQUIRE(lo2.cycles[0].guards.size() == 1);
+    CHECK(guarded->layout().slot(lo2.cycles[0].guards[0]).name == "g");
+
+    const auto ordered = testing::compile(read_fixture("tests/fixtures/lock_order.mc"), "ordered");
+    const graph::StateGraph g3(*ordered, {}, nullptr);
+    CHECK_FALSE(graph::analyze_lock_order(g3).violated());
+}
+
+TEST_CASE("lock order: two instances of one array class are recursive locking") {
+    const auto ts = testing::compile(read_fixture("tests/fixtures/lock_recursive.mc"));
+    const graph::StateGraph g(*ts, {}, nullptr);
+    const auto lo = graph::analyze_lock_order(g);
+    CHECK(lo.classes == std::vector<std::string>{"m[]"});
+    CHECK(lo.recursive.size() == 1);
+    CHECK(graph::render_lock_order(g, lo).find("WARNING: possible recursive locking detected") != std::string::npos);
+}
+
+}  // TEST_SUITE
