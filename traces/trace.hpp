@@ -21,7 +21,8 @@ struct Trace {
 enum class ViolationKind : std::uint8_t {
     on_step,    ///< the last step reported the property (assertion, mutex, kref, runtime error)
     in_state,   ///< the state after the last step breaks an invariant
-    deadlock,   ///< no step is possible in the state after the last step
+    deadlock,   ///< no step is possible in the state after the last step, or processes wait
+                ///< for each other in a cycle there (Violation::wait_cycle)
 };
 
 struct Violation {
@@ -31,6 +32,8 @@ struct Violation {
     std::int64_t value = 0;       ///< on_step: the value the message mentions
     std::uint32_t check = 0;      ///< in_state: which quantifier instance of the invariant
     bool eval_error = false;      ///< in_state: the invariant could not be evaluated (message, value)
+    bool wait_cycle = false;      ///< deadlock: a cycle of processes blocked at `lock` while other
+                                  ///< processes can still move (ir::TransitionSystem::wait_cycle)
 };
 
 /// A trace that ends in a violation.

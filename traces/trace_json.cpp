@@ -52,6 +52,7 @@ std::string render_json(const ir::TransitionSystem& ts, const Counterexample& cx
     vio["property"] = ts.property(v.property).name;
     vio["kind"] = kind_name(v.kind);
     vio["description"] = describe(ts, v);
+    if (v.kind == ViolationKind::deadlock && v.wait_cycle) vio["wait_cycle"] = true;
     if (v.kind == ViolationKind::in_state) {
         vio["check"] = v.check;
         vio["binding"] = ts.property(v.property).checks.at(v.check).binding;
@@ -154,6 +155,8 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
         error = fmt::format("violation: kind '{}' is not one of step, state, deadlock", k);
         return std::nullopt;
     }
+    if (t.kind == ViolationKind::deadlock && vio->contains("wait_cycle") && vio->at("wait_cycle").is_boolean())
+        t.wait_cycle = vio->at("wait_cycle").get<bool>();
     if (t.kind == ViolationKind::in_state) {
         const json* chk = need(*vio, "check", json::value_t::number_unsigned, "violation");
         if (!chk) return std::nullopt;

@@ -77,6 +77,7 @@ struct StoredTrace {
     ViolationKind kind = ViolationKind::in_state;
     std::uint32_t check = 0;
     bool eval_error = false;
+    bool wait_cycle = false;   ///< deadlock: a wait cycle while other processes can move
     std::vector<StoredStep> steps;
 };
 

@@ -172,6 +172,7 @@ int run_replay(const ReplayOptions& o) {
     cx.violation.kind = st->kind;
     cx.violation.check = st->check;
     cx.violation.eval_error = st->eval_error;
+    cx.violation.wait_cycle = st->wait_cycle;
     const std::string shown_variant = ts->info().variant.empty() ? "" : fmt::format(" (variant {})", ts->info().variant);
     if (!other_variant) {
         if (st->model_id != ts->model_id()) {

@@ -41,6 +41,8 @@ public:
 
 private:
     void apply_defines(const CompileOptions& options, ConstantEvaluator& eval);
+    Value define_value(const ast::Decl* d, std::size_t module, const Type* declared, const std::string& def,
+                       const std::string& val, ConstantEvaluator& eval);
 
     enum class CState : std::uint8_t { todo, busy, done };
     const SymbolTable& symbols_;
@@ -51,7 +53,8 @@ private:
     std::size_t variant_module_ = 0;
     std::map<const ast::Decl*, std::pair<CState, Value>> consts_;
     std::map<const ast::Decl*, std::pair<const ast::Expr*, std::size_t>> variant_settings_;
-    std::map<const ast::Decl*, Value> define_values_;
+    /// -D texts by constant: the whole `NAME=VALUE` and the value text.
+    std::map<const ast::Decl*, std::pair<std::string, std::string>> define_texts_;
     std::map<const ast::Decl*, std::pair<const ast::Expr*, std::size_t>> root_overrides_;
 };
 

@@ -77,6 +77,11 @@ std::unique_ptr<ir::TransitionSystem> Elaboration::run() {
         data_.messages.push_back(
             "a path ran more than {value} instructions (a loop in an atomic block that never ends?)");
         properties_.add_builtins();
+        bool lifetimes = false;  // some struct ties its objects to a kref: use_after_free is checked
+        for (std::size_t mi = 0; mi < symbols_.module_count(); ++mi)
+            for (const auto& d : symbols_.mod(mi).ast.decls)
+                for (const auto& f : d.fields) lifetimes = lifetimes || f.lifetime;
+        if (lifetimes) properties_.add_use_after_free();
         properties_.declare_named_assertions();
         const std::vector<Instance> instances = enumerate_instances(symbols_, types_, exprs_, data_.layout, sink_);
         layout_.set_instance_count(static_cast<std::int64_t>(instances.size()));
@@ -92,7 +97,7 @@ std::unique_ptr<ir::TransitionSystem> Elaboration::run() {
                 return nullptr;
             }
         }
-        statements_.warn_uncalled();
+        if (options_.uncalled) statements_.record_uncalled(*options_.uncalled);
         properties_.compile_invariants();
         properties_.compile_metrics();
         if (sink_.has_errors()) return nullptr;
