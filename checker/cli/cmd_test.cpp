@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -76,6 +77,9 @@ int run_test(const TestOptions& o) {
                 "variant", static_cast<int>(wp), "property", "expected", "got", "states", "time");
     int passed = 0, failed = 0, skipped = 0, errors = 0, incomplete = 0;
     std::vector<std::string> without;
+    // What the searches used, for the reductions line under the table.
+    std::uint64_t searches = 0, with_por = 0, with_symmetry = 0;
+    std::set<std::string> symmetric, asymmetric;
     for (const auto& [file, explicit_file] : files) {
         support::DiagnosticSink sink;
         auto model = lang::Model::load(file, sink);
@@ -155,6 +159,11 @@ int run_test(const TestOptions& o) {
                 continue;
             }
             const auto res = explore::check(*ts, eo);
+            ++searches;
+            if (res.reductions.por) ++with_por;
+            if (res.reductions.symmetry != reduce::SymmetryMode::off) ++with_symmetry;
+            symmetric.insert(res.reductions.symmetric.begin(), res.reductions.symmetric.end());
+            for (const auto& a : res.reductions.asymmetric) asymmetric.insert(shown + ": " + a);
             for (const auto* c : run) {
                 const auto id = *ts->find_property(c->property);
                 explore::Verdict got = explore::Verdict::incomplete;
@@ -179,6 +188,18 @@ int run_test(const TestOptions& o) {
             }
             flush();
         }
+    }
+    if (searches) {
+        std::string line = fmt::format("\nreductions: partial-order in {} of {} searches", with_por, searches);
+        if (with_symmetry) {
+            std::string sets;
+            for (const auto& x : symmetric) sets += (sets.empty() ? "" : ", ") + x;
+            line += fmt::format("; symmetry in {} (over {})", with_symmetry, sets);
+        } else {
+            line += "; symmetry in none";
+        }
+        std::printf("%s\n", line.c_str());
+        for (const auto& a : asymmetric) std::printf("symmetry off for %s\n", a.c_str());
     }
     if (!without.empty()) {
         std::printf("\nfiles without expectations (libraries): %zu\n", without.size());

@@ -136,6 +136,9 @@ private:
             const auto r = b.store_->find(next);
             return r && b.store_->earlier_level(*r);
         }
+        void self_loop() {
+            if (!b.o_.limits.max_states || b.store_->size() < b.o_.limits.max_states) ++b.workers_[t]->transitions;
+        }
         void successor(const std::uint8_t* next) {
             auto& w = *b.workers_[t];
             if (b.o_.limits.max_states && b.store_->size() >= b.o_.limits.max_states) {
@@ -235,11 +238,14 @@ private:
                 }
             }
         };
-        if (threads_ == 1) {
+        // A level of one chunk runs on the calling thread: starting threads costs more than it
+        // brings on the narrow levels near the initial state and in small models.
+        const auto used = static_cast<unsigned>(std::min<std::uint64_t>(threads_, chunks));
+        if (used <= 1) {
             work(0);
         } else {
             std::vector<std::thread> pool;
-            for (unsigned t = 0; t < threads_; ++t) pool.emplace_back(work, t);
+            for (unsigned t = 0; t < used; ++t) pool.emplace_back(work, t);
             for (auto& th : pool) th.join();
         }
         if (!stop_.load() && !log_.done()) limited(0, 0);

@@ -94,6 +94,9 @@ private:
             const auto j = d.store_.find(next);
             return j && *j <= from;
         }
+        void self_loop() {
+            if (!d.o_.limits.max_states || d.store_.size() < d.o_.limits.max_states) ++d.w_.transitions;
+        }
         void successor(const std::uint8_t* next) {
             if (d.o_.limits.max_states && d.store_.size() >= d.o_.limits.max_states) {
                 // At the state limit: a successor already stored is fine; a new one means the

@@ -38,9 +38,10 @@ public:
 
     /// Expands stored state `s`. Host: `bool stopped()`, `void report(const ir::Step&, const
     /// ir::Emission&)` for a violation the log still wants, `void successor(const std::uint8_t*
-    /// stored_form)`, `bool closes(const std::uint8_t* stored_form)` (the cycle proviso: the
-    /// state was stored before the current one was reached), `void deadlock(bool wait_cycle)`
-    /// (no step is possible, or processes wait for each other in a cycle).
+    /// stored_form)`, `void self_loop()` for a successor equal to `s`, `bool closes(const
+    /// std::uint8_t* stored_form)` (the cycle proviso: the state was stored before the current
+    /// one was reached), `void deadlock(bool wait_cycle)` (no step is possible, or processes wait
+    /// for each other in a cycle).
     template <class Host>
     void expand(const std::uint8_t* s, const ViolationLog& log, Host& host) {
         std::memcpy(scratch_.data(), s, bytes_);
@@ -54,6 +55,9 @@ public:
                 return;
             }
             any = true;
+            // A step that changes nothing (a DMA that only checks, a monitor) leads back to the
+            // state itself: counted, not stored or hashed again.
+            if (std::memcmp(e.next, scratch_.data(), bytes_) == 0) return host.self_loop();
             host.successor(stored_form(e.next));
         };
         if (por_) {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "checker/explore/expander.hpp"
 #include "tests/support/testing.hpp"
 #include "traces/trace.hpp"
 
@@ -489,3 +490,38 @@ TEST_CASE("stop_at_first false reports every violated property with its own shor
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("a step that changes nothing is counted as a transition but never stored") {
+    // The monitor's loop body is one step from its location back to itself: a self-loop in
+    // every state. The writer takes two steps: 3 states; transitions: 3 (monitor) + 2 (writer).
+    const auto ts = testing::compile(R"(
+        var x: 0..2 = 0;
+        process writer { x = 1; x = 2; }
+        process monitor { while (true) { await x >= 0; } }
+    )");
+    explore::Options o;
+    o.por = false;
+    const auto r = check_both(*ts, o);
+    CHECK(r.verdict == Verdict::holds);
+    CHECK(r.stats.states == 3);
+    CHECK(r.stats.transitions == 5);
+
+    // The expander hands the self-loops to the host as such, not as successors to store.
+    const explore::Plan plan(*ts, o);
+    explore::Expander ex(plan);
+    const explore::ViolationLog log(plan);
+    struct Host {
+        int loops = 0, successors = 0;
+        bool stopped() const { return false; }
+        void report(const ir::Step&, const ir::Emission&) {}
+        void deadlock() {}
+        bool closes(const std::uint8_t*) { return false; }
+        void self_loop() { ++loops; }
+        void successor(const std::uint8_t*) { ++successors; }
+    } host;
+    std::vector<std::uint8_t> init(ts->state_buffer_size(), 0);
+    ts->initial_state(init.data());
+    ex.expand(init.data(), log, host);
+    CHECK(host.loops == 1);
+    CHECK(host.successors == 1);
+}
