@@ -29,7 +29,12 @@ Value Constants::value(const ast::Decl* d, std::size_t module, ConstantEvaluator
     Value v;
     const Type* declared = d->type ? types_.resolve(module, *d->type, eval) : nullptr;
     if (auto it = define_texts_.find(d); it != define_texts_.end()) {
-        v = define_value(d, module, declared, it->second.first, it->second.second, eval);
+        try {
+            v = define_value(d, module, declared, it->second.first, it->second.second, eval);
+        } catch (const Abandon&) {
+            define_error_ = true;
+            throw;
+        }
     } else if (auto vs = variant_settings_.find(d); vs != variant_settings_.end()) {
         v = eval.eval_const(*vs->second.first, vs->second.second);
     } else if (auto ro = root_overrides_.find(d); ro != root_overrides_.end()) {
@@ -146,11 +151,11 @@ void Constants::select(const CompileOptions& options, ConstantEvaluator& eval) {
             } catch (const Abandon&) {}
         }
     }
-    apply_defines(options, eval);
+    apply_defines(options);
 }
 
 /// -D NAME=VALUE, names relative to the root module.
-void Constants::apply_defines(const CompileOptions& options, ConstantEvaluator& eval) {
+void Constants::apply_defines(const CompileOptions& options) {
     const std::size_t root = symbols_.root();
     for (const auto& def : options.defines) {
         const auto eq = def.find('=');

@@ -35,12 +35,16 @@ public:
     /// type. A constant whose error was reported already abandons silently.
     Value value(const ast::Decl* d, std::size_t module, ConstantEvaluator& eval);
 
+    /// True when a -D value did not fit its constant (reported): the build stops after the
+    /// constants, as for the other command-line errors.
+    [[nodiscard]] bool define_error() const { return define_error_; }
+
     /// Evaluates every constant once, in declaration order, so that errors show even in unused
     /// ones, and records each in `info` as the root module names it.
     void evaluate_all(ir::ModelInfo& info, ConstantEvaluator& eval);
 
 private:
-    void apply_defines(const CompileOptions& options, ConstantEvaluator& eval);
+    void apply_defines(const CompileOptions& options);
     Value define_value(const ast::Decl* d, std::size_t module, const Type* declared, const std::string& def,
                        const std::string& val, ConstantEvaluator& eval);
 
@@ -49,6 +53,7 @@ private:
     TypeResolver& types_;
     support::DiagnosticSink& sink_;
     std::string variant_;
+    bool define_error_ = false;
     const ast::Decl* variant_decl_ = nullptr;
     std::size_t variant_module_ = 0;
     std::map<const ast::Decl*, std::pair<CState, Value>> consts_;

@@ -72,6 +72,7 @@ std::unique_ptr<ir::TransitionSystem> Elaboration::run() {
         data_.info.variant = constants_.variant();
         data_.info.defines = options_.defines;
         constants_.evaluate_all(data_.info, exprs_);
+        if (constants_.define_error()) return nullptr;
         types_.resolve_all(exprs_);
         // Message 0 is the interpreter's report of a runaway path (interp.cpp).
         data_.messages.push_back(

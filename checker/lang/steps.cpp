@@ -3,6 +3,9 @@
 /// the built-in operations, which primitives.cpp lowers) in both lowering modes, and what both
 /// modes share: statements and messages for traces, local slots, and finding the calls an
 /// expression makes.
+#include <algorithm>
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "checker/lang/primitives.hpp"
