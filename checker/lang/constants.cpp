@@ -89,7 +89,7 @@ void Constants::evaluate_all(ir::ModelInfo& info, ConstantEvaluator& eval) {
         }
 }
 
-void Constants::select(const CompileOptions& options, ConstantEvaluator& eval) {
+void Constants::select(const CompileOptions& options) {
     const Model& model = symbols_.model();
     // Variant.
     if (!options.variant.empty()) {

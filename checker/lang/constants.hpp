@@ -26,7 +26,7 @@ public:
     /// Picks the variant (`options.variant`, else the first declared) and applies its settings,
     /// the overrides and the -D values, in that order of precedence, lowest first. Errors go to
     /// the sink; an unknown variant abandons.
-    void select(const CompileOptions& options, ConstantEvaluator& eval);
+    void select(const CompileOptions& options);
     /// The selected variant; empty when the model declares none.
     [[nodiscard]] const std::string& variant() const { return variant_; }
 

@@ -65,9 +65,9 @@ private:
 std::unique_ptr<ir::TransitionSystem> Elaboration::run() {
     try {
         if (sink_.has_errors()) return nullptr;  // duplicate declarations
-        constants_.select(options_, exprs_);
+        constants_.select(options_);
         if (sink_.has_errors()) return nullptr;
-        breaches_.clear();  // select() evaluated defaults to check -D values; they may not be used
+        breaches_.clear();  // nothing is evaluated before the constants below
         data_.info.file = model_.path();
         data_.info.variant = constants_.variant();
         data_.info.defines = options_.defines;
