@@ -58,10 +58,13 @@ public:
             // A step that changes nothing (a DMA that only checks, a monitor) leads back to the
             // state itself: counted, not stored or hashed again.
             if (std::memcmp(e.next, scratch_.data(), bytes_) == 0) return host.self_loop();
-            host.successor(stored_form(e.next));
+            host.successor(por_ ? cached_form(e.next) : stored_form(e.next));
         };
         if (por_) {
-            auto closes = [&](const std::uint8_t* next) { return host.closes(stored_form(next)); };
+            // The cycle proviso and the emission ask for the same successors' forms: each
+            // buffered successor is canonicalized once.
+            cache_.clear();
+            auto closes = [&](const std::uint8_t* next) { return host.closes(cached_form(next)); };
             por_->expand(scratch_.data(), closes, on_emission);
             if (check_) {
                 auto failure = check_->check(*por_, scratch_.data());
@@ -90,6 +93,18 @@ public:
 
 private:
     void measure(const std::uint8_t* s);
+    /// stored_form() of a successor buffered by the stubborn sets, computed once per expansion
+    /// (the pointers are stable while one state is expanded). Valid until the next call.
+    const std::uint8_t* cached_form(const std::uint8_t* next) {
+        if (!canon_) return next;
+        for (const auto& [p, at] : cache_)
+            if (p == next) return forms_.data() + at;
+        const std::size_t at = cache_.size() * form_.size();
+        if (at + form_.size() > forms_.size()) forms_.resize(at + form_.size());
+        canon_->canonicalize(next, forms_.data() + at);
+        cache_.emplace_back(next, at);
+        return forms_.data() + at;
+    }
 
     const Plan& plan_;
     std::size_t bytes_;
@@ -98,6 +113,8 @@ private:
     std::unique_ptr<reduce::PorSelfCheck> check_;
     std::unique_ptr<reduce::Canonicalizer> canon_;
     std::vector<std::uint8_t> scratch_, form_;
+    std::vector<std::pair<const std::uint8_t*, std::size_t>> cache_;  ///< successor -> offset in forms_
+    std::vector<std::uint8_t> forms_;
 };
 
 /// Merges a thread's metrics into the total.

@@ -71,6 +71,10 @@ Canonicalizer::Canonicalizer(const ir::TransitionSystem& ts, SymmetryMode mode, 
         for (const auto k : active_)
             if (sym.scalarsets[k].layout_index == sl.type_index) value_set_[i] = static_cast<std::int32_t>(k);
     }
+    // The slots a permutation can change: those it moves (a shape) or whose values it maps.
+    for (std::uint32_t i = 0; i < nslots; ++i)
+        if (sym.slot_shape[i] != 0 || value_set_[i] >= 0 || layout.slots()[i].kind == ir::ValueKind::mutex)
+            moving_.push_back(i);
     key_shapes_.resize(sym.scalarsets.size());
     for (std::uint32_t sh = 1; sh < shapes_.size(); ++sh)
         if (shapes_[sh].scalarset.size() == 1 && is_active_[shapes_[sh].scalarset[0]])
@@ -182,8 +186,8 @@ void Canonicalizer::keys_of(std::uint32_t set) {
 }
 
 void Canonicalizer::try_candidate() {
-    const auto nslots = static_cast<std::uint32_t>(vals_.size());
-    for (std::uint32_t i = 0; i < nslots; ++i) image_[image_slot(i)] = image_value(i, vals_[i]);
+    // The other slots hold their own values in every image (set once per state).
+    for (const auto i : moving_) image_[image_slot(i)] = image_value(i, vals_[i]);
     if (!have_best_ || image_ < best_) {
         best_ = image_;
         have_best_ = true;
@@ -232,6 +236,7 @@ void Canonicalizer::canonicalize(const std::uint8_t* s, std::uint8_t* out) {
         }
     };
     have_best_ = false;
+    image_ = vals_;
     if (one) {
         assign();
         try_candidate();

@@ -81,6 +81,7 @@ private:
     std::vector<std::uint32_t> active_;
     std::vector<char> is_active_;                    ///< per scalarset
     std::vector<std::int32_t> value_set_;            ///< per slot: scalarset whose values it holds, or -1
+    std::vector<std::uint32_t> moving_;              ///< slots a permutation moves or whose values it maps
     std::vector<Shape> shapes_;                      ///< index: slot shape id
     std::vector<std::vector<std::uint32_t>> coords_; ///< per slot: coordinate values
     std::vector<Shape> process_shapes_;
