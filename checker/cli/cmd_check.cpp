@@ -141,6 +141,7 @@ bool resolve_properties(const ir::TransitionSystem& ts, const std::vector<std::s
 }
 
 int run_check(const CheckOptions& o) {
+    if (o.engine != "explicit") return run_check_symbolic(o);
     auto model = load_model(o.model);
     if (!model) return exit_error;
     auto ts = compile_model(*model, o.variant, o.common.defines);

@@ -77,6 +77,13 @@ int main(int argc, char** argv) {
                   "which counterexample: shortest (fewest steps, default) or fewest-switches (fewest context "
                   "switches between processes, then fewest steps)")
         ->type_name("KIND");
+    c->add_option("--engine", check.engine,
+                  "explicit (state enumeration, default) or bmc (bounded model checking on Z3 up to --depth; "
+                  "docs/cli.md)")
+        ->type_name("ENGINE");
+    c->add_option("--depth", check.depth, "with --engine bmc: the longest run to search, in steps")
+        ->type_name("K")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{100000}));
     add_common(c, check.common);
     c->footer("Example:\n  iomc check models/scenarios/probe_iommu_group_race.mc --variant a_66\n"
               "  iomc check bench/locks/locks.mc -D N=4 --max-states 1000000 --json");

@@ -37,6 +37,8 @@ struct CheckOptions {
     std::size_t width = 100;              ///< column diagrams wrap to this width
     std::string trace_kind = "shortest";  ///< shortest (BFS) or fewest-switches
     bool every_step = false;              ///< column diagrams: one entry per step
+    std::string engine = "explicit";      ///< --engine explicit|bmc
+    std::int64_t depth = -1;              ///< --depth K (bmc); -1: not given
 };
 
 struct TestOptions {
@@ -96,6 +98,8 @@ extern std::atomic<bool> interrupted;
 void install_interrupt_handler();
 
 int run_check(const CheckOptions& o);
+/// check with --engine other than explicit (cmd_check_symbolic.cpp).
+int run_check_symbolic(const CheckOptions& o);
 int run_test(const TestOptions& o);
 int run_list(const ListOptions& o);
 int run_lint(const LintOptions& o);

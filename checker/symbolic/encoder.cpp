@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+#include "checker/symbolic/encoder.hpp"
+
+#include <fmt/format.h>
+
+namespace iomc::symbolic {
+
+namespace {
+
+std::string group_name(const ir::TransitionSystem& ts, const ir::TransitionGroup& g) {
+    return fmt::format("step '{}' of {}", g.text, ts.process(g.process).name);
+}
+
+}  // namespace
+
+Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts)
+    : c_(c), ts_(ts), cur_(fresh_state("cur_")), cur_vec_(c) {
+    for (const auto& e : cur_) cur_vec_.push_back(e);
+    const z3::expr ranges = in_range(cur_);
+    for (const auto& g : ts.groups()) {
+        const auto& proc = ts.process(g.process);
+        const z3::expr at_loc = value(cur_, proc.pc) == c.bv_val(g.location, 64);
+        outcomes_.push_back(execute_fragment(c, ts.layout(), g.program, cur_, at_loc, ranges, group_name(ts, g)));
+    }
+}
+
+SymState Encoder::fresh_state(const std::string& prefix) const {
+    SymState s;
+    const auto slots = ts_.layout().slots();
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        if (slots[i].width == 0) {
+            s.push_back(c_.bv_val(0, 1));
+        } else {
+            s.push_back(c_.bv_const(fmt::format("{}{}", prefix, i).c_str(), slots[i].width));
+        }
+    }
+    return s;
+}
+
+z3::expr Encoder::at(const z3::expr& e, const SymState& s) const {
+    z3::expr_vector to(c_);
+    for (const auto& x : s) to.push_back(x);
+    z3::expr copy = e;
+    return copy.substitute(cur_vec_, to);
+}
+
+z3::expr Encoder::value(const SymState& s, ir::SlotId slot) const {
+    const auto& sl = ts_.layout().slot(slot);
+    const z3::expr lo = c_.bv_val(static_cast<std::uint64_t>(static_cast<std::int64_t>(sl.lo)), 64);
+    if (sl.width == 0) return lo;
+    return z3::zext(s[ir::idx(slot)], 64 - sl.width) + lo;
+}
+
+z3::expr Encoder::initial(const SymState& s) const {
+    z3::expr all = c_.bool_val(true);
+    const auto slots = ts_.layout().slots();
+    for (std::uint32_t i = 0; i < slots.size(); ++i) {
+        if (slots[i].width == 0) continue;
+        all = all && s[i] == c_.bv_val(static_cast<std::uint64_t>(slots[i].init - slots[i].lo), slots[i].width);
+    }
+    return all;
+}
+
+z3::expr Encoder::in_range(const SymState& s) const {
+    z3::expr all = c_.bool_val(true);
+    const auto slots = ts_.layout().slots();
+    for (std::uint32_t i = 0; i < slots.size(); ++i) {
+        if (slots[i].width == 0) continue;
+        const auto top = static_cast<std::uint64_t>(static_cast<std::int64_t>(slots[i].hi) - slots[i].lo);
+        if (top + 1 < (std::uint64_t{1} << slots[i].width)) all = all && z3::ule(s[i], c_.bv_val(top, slots[i].width));
+    }
+    return all;
+}
+
+z3::expr Encoder::transition(const SymState& s, const SymState& t) const {
+    z3::expr_vector any(c_);
+    for (const auto& outs : outcomes_) {
+        for (const auto& o : outs) {
+            if (!o.successor) continue;
+            z3::expr eq = o.cond;
+            for (std::size_t i = 0; i < o.next.size(); ++i)
+                if (ts_.layout().slots()[i].width > 0) eq = eq && t[i] == o.next[i];
+            any.push_back(eq);
+        }
+    }
+    return at(z3::mk_or(any), s);
+}
+
+z3::expr Encoder::enabled(const SymState& s) const {
+    z3::expr_vector any(c_);
+    for (const auto& outs : outcomes_)
+        for (const auto& o : outs)
+            if (o.successor) any.push_back(o.cond);
+    return at(z3::mk_or(any), s);
+}
+
+z3::expr Encoder::crashes(const SymState& s) const {
+    z3::expr_vector any(c_);
+    for (const auto& outs : outcomes_)
+        for (const auto& o : outs)
+            if (!o.successor && o.stops) any.push_back(o.cond);
+    return at(z3::mk_or(any), s);
+}
+
+z3::expr Encoder::reports(const SymState& s, ir::PropertyId p) const {
+    z3::expr_vector any(c_);
+    for (const auto& outs : outcomes_)
+        for (const auto& o : outs)
+            if (!o.successor && o.prop == p) any.push_back(o.cond);
+    return at(z3::mk_or(any), s);
+}
+
+z3::expr Encoder::all_at_valid_end(const SymState& s) const {
+    z3::expr all = c_.bool_val(true);
+    for (const auto& p : ts_.processes()) {
+        z3::expr_vector ok(c_);
+        for (std::uint32_t l = 0; l < p.locations.size(); ++l)
+            if (p.locations[l].valid_end) ok.push_back(value(s, p.pc) == c_.bv_val(l, 64));
+        all = all && z3::mk_or(ok);
+    }
+    return all;
+}
+
+z3::expr Encoder::check_fails(const SymState& s, const ir::InvariantCheck& ck) const {
+    const ExprValue v =
+        execute_expression(c_, ts_.layout(), ck.program, s, in_range(s), fmt::format("invariant check '{}'", ck.binding));
+    return v.error || v.value == c_.bv_val(0, 64);
+}
+
+}  // namespace iomc::symbolic

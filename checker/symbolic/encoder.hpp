@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/// @file The IR's transition relation in Z3, from the bytecode alone: every group's program is
+/// executed symbolically, path by path, over one bit-vector per slot (the stored value minus the
+/// slot's lowest value, in the slot's width). Stack values are 64-bit bit-vectors, so arithmetic,
+/// comparisons and division wrap and truncate exactly as ir::Interpreter's int64 arithmetic.
+/// Internal to checker/symbolic: only its .cpp files include Z3.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <z3++.h>
+
+#include "checker/ir/transition_system.hpp"
+
+namespace iomc::symbolic {
+
+/// A construct the encoding does not support (yet): the engine stops with this text, exit 2.
+struct Unsupported : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// One state: one expression per slot (a 1-bit zero for slots of width 0, which hold one value).
+using SymState = std::vector<z3::expr>;
+
+/// One outcome of a group's program over the encoder's current-state variables.
+struct Outcome {
+    explicit Outcome(z3::expr c) : cond(std::move(c)) {}
+    z3::expr cond;                  ///< when this path runs (the group's location included)
+    bool successor = false;         ///< true: `next` is the successor; false: a report
+    SymState next;                  ///< successors only
+    ir::PropertyId prop = ir::no_property;  ///< reports only
+    bool stops = false;             ///< reports only: the path ends there
+};
+
+/// An expression program's value and when it cannot be evaluated (runtime error).
+struct ExprValue {
+    z3::expr value;
+    z3::expr error;
+};
+
+class Encoder {
+public:
+    /// Executes every group's program symbolically; throws Unsupported.
+    Encoder(z3::context& c, const ir::TransitionSystem& ts);
+
+    [[nodiscard]] z3::context& ctx() const { return c_; }
+    [[nodiscard]] const ir::TransitionSystem& ts() const { return ts_; }
+    /// Fresh variables for one state: "<prefix><slot index>".
+    [[nodiscard]] SymState fresh_state(const std::string& prefix) const;
+    /// The outcomes of group g, over current().
+    [[nodiscard]] const std::vector<Outcome>& outcomes(ir::GroupId g) const { return outcomes_[ir::idx(g)]; }
+    /// `e` with the current-state variables replaced by `s`.
+    [[nodiscard]] z3::expr at(const z3::expr& e, const SymState& s) const;
+
+    /// The initial state.
+    [[nodiscard]] z3::expr initial(const SymState& s) const;
+    /// Every slot holds a value of its range.
+    [[nodiscard]] z3::expr in_range(const SymState& s) const;
+    /// One step from s to t (any group, any successor outcome).
+    [[nodiscard]] z3::expr transition(const SymState& s, const SymState& t) const;
+    /// Some step from s has a successor.
+    [[nodiscard]] z3::expr enabled(const SymState& s) const;
+    /// Some path from s ends in a report that stops it (a crash: no deadlock then).
+    [[nodiscard]] z3::expr crashes(const SymState& s) const;
+    /// Some step from s reports property p.
+    [[nodiscard]] z3::expr reports(const SymState& s, ir::PropertyId p) const;
+    /// Every process is at a valid end location.
+    [[nodiscard]] z3::expr all_at_valid_end(const SymState& s) const;
+    /// Invariant check `ck` fails in s: it is false or cannot be evaluated.
+    [[nodiscard]] z3::expr check_fails(const SymState& s, const ir::InvariantCheck& ck) const;
+
+    /// Slot value (stored value plus lo) as a 64-bit expression.
+    [[nodiscard]] z3::expr value(const SymState& s, ir::SlotId slot) const;
+
+private:
+    z3::context& c_;
+    const ir::TransitionSystem& ts_;
+    SymState cur_;
+    z3::expr_vector cur_vec_;
+    std::vector<std::vector<Outcome>> outcomes_;
+};
+
+/// Executes one program symbolically over `s` (execute.cpp): fragments give outcomes under
+/// `base`, expressions a value. `assume` (the slot ranges of `s`) prunes infeasible branches of
+/// long paths. `what` names the program in an Unsupported error.
+std::vector<Outcome> execute_fragment(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
+                                      const SymState& s, const z3::expr& base, const z3::expr& assume,
+                                      const std::string& what);
+ExprValue execute_expression(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
+                             const SymState& s, const z3::expr& assume, const std::string& what);
+
+}  // namespace iomc::symbolic
