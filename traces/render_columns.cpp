@@ -159,7 +159,7 @@ std::string render_columns(const ir::TransitionSystem& ts, const Counterexample&
         // statements.
         std::string head = last == first ? fmt::format("{}) ", first + 1) : fmt::format("{}-{}) ", first + 1, last + 1);
         if (!st.function.empty() && st.function != proc.decl) head += st.function + "(): ";
-        for (std::size_t i = first; i <= last; ++i) head += (i == first ? "" : "; ") + statement_of(r.steps[i]).text;
+        for (std::size_t i = first; i <= last; ++i) head += (i == first ? "" : "; ") + statement_of(r.steps[i]).shown();
         // Locks this process holds after the run.
         const std::uint8_t* before = r.states[first].data();
         const std::uint8_t* after = r.states[last + 1].data();
@@ -181,6 +181,16 @@ std::string render_columns(const ir::TransitionSystem& ts, const Counterexample&
             const std::string c = fmt::format("{}: {} -> {}", layout.slot(slot).name, slot_value(ts, slot, before),
                                               slot_value(ts, slot, after));
             for (const auto& line : wrap(c, colw - 3, 3)) emit(out, col, "   " + line);
+        }
+        // A `choose` that picked the value the variable had: say so (step_changes).
+        for (std::size_t i = first; i <= last; ++i) {
+            const auto& c = r.steps[i].chosen;
+            if (!c || hidden[ir::idx(*c)] || layout.read(r.states[i].data(), *c) != layout.read(r.states[i + 1].data(), *c) ||
+                layout.read(before, *c) != layout.read(after, *c))
+                continue;
+            const std::string line = fmt::format("{}: {} (chosen, unchanged)", layout.slot(*c).name,
+                                                 slot_value(ts, *c, after));
+            for (const auto& l : wrap(line, colw - 3, 3)) emit(out, col, "   " + l);
         }
         const auto& end = r.steps[last];
         if (end.reports)

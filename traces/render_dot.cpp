@@ -46,16 +46,12 @@ std::string render_dot(const ir::TransitionSystem& ts, const Counterexample& cx,
             const auto& s = r.steps[i];
             if (ir::idx(s.process) != p) continue;
             const auto& g = ts.group(s.step.group);
-            const std::string text = s.stmt != UINT32_MAX ? ts.statement(s.stmt).text : g.text;
+            const std::string text = s.stmt != UINT32_MAX ? ts.statement(s.stmt).shown() : g.text;
             const std::string where =
                 ts.sources().file_line(s.stmt != UINT32_MAX ? ts.statement(s.stmt).where : g.where);
             std::string label = fmt::format("{}) {}\n{}\n", i + 1, text, where);
-            if (s.reports) {
-                label += "! " + ir::format_message(ts.message(s.message), s.value) + "\n";
-            } else {
-                for (const auto& c : changed_variables(ts, r.states[i].data(), r.states[i + 1].data()))
-                    label += c + "\n";
-            }
+            for (const auto& c : step_changes(ts, r, i)) label += c + "\n";
+            if (s.reports) label += "! " + ir::format_message(ts.message(s.message), s.value) + "\n";
             out += fmt::format("    s{} [label=\"{}\"{}];\n", i + 1, esc(label), s.reports ? ", color=red" : "");
         }
         out += "  }\n";

@@ -18,7 +18,7 @@ std::string step_location(const ir::TransitionSystem& ts, const ReplayedStep& s)
 }
 
 std::string step_text(const ir::TransitionSystem& ts, const ReplayedStep& s) {
-    if (s.stmt != UINT32_MAX) return ts.statement(s.stmt).text;
+    if (s.stmt != UINT32_MAX) return ts.statement(s.stmt).shown();
     return ts.group(s.step.group).text;
 }
 
@@ -59,7 +59,9 @@ std::string render_violation(const ir::TransitionSystem& ts, const Counterexampl
     const std::uint8_t* last = r.states.back().data();
     switch (v.kind) {
         case ViolationKind::on_step: {
-            const auto& s = r.steps.back();
+            // The statement that failed: inside an atomic block, the block's statement.
+            auto s = r.steps.back();
+            if (s.failed_stmt != UINT32_MAX) s.stmt = s.failed_stmt;
             out += fmt::format("violated: {}\n", describe(ts, v));
             out += fmt::format("  in {} at {}: {}\n", ts.process(s.process).name, step_location(ts, s), step_text(ts, s));
             if (p.kind == ir::PropertyKind::use_after_free) out += freed_by(ts, r, ts.message(v.message));
@@ -135,13 +137,9 @@ std::string render_steps(const ir::TransitionSystem& ts, const Counterexample& c
                            step_location(ts, s), wloc, step_text(ts, s));
         const std::string indent(6 + wproc + 2 + wloc + 2, ' ');
         if (i < marks.size() && !marks[i].empty()) out += fmt::format("{}<- {}\n", indent, marks[i]);
-        if (s.reports) {
-            out += fmt::format("{}! {}\n", indent,
-                               ir::format_message(ts.message(s.message), s.value));
-            continue;
-        }
-        for (const auto& c : changed_variables(ts, r.states[i].data(), r.states[i + 1].data()))
-            out += fmt::format("{}{}\n", indent, c);
+        // A report shows the step's changes up to the failure, then the failure.
+        for (const auto& c : step_changes(ts, r, i)) out += fmt::format("{}{}\n", indent, c);
+        if (s.reports) out += fmt::format("{}! {}\n", indent, ir::format_message(ts.message(s.message), s.value));
     }
     out += render_violation(ts, cx, r);
     return out;

@@ -19,6 +19,18 @@ std::string process_state(const ir::TransitionSystem& ts, ir::ProcessId p, const
                        g == ir::no_group ? std::string("?") : ts.group(g).text);
 }
 
+/// The slot that starts at bit `bit` of the state, if any.
+std::optional<ir::SlotId> slot_at_bit(const ir::TransitionSystem& ts, std::uint32_t bit) {
+    const auto& layout = ts.layout();
+    std::optional<ir::SlotId> out;
+    for (std::uint32_t i = 0; i < layout.slots().size(); ++i) {
+        if (layout.slots()[i].bit_offset != bit) continue;
+        if (layout.slots()[i].width > 0) return ir::SlotId{i};
+        if (!out) out = ir::SlotId{i};  // a slot of one value takes no bits
+    }
+    return out;
+}
+
 }  // namespace
 
 Replay replay(const ir::TransitionSystem& ts, const Trace& t) {
@@ -44,6 +56,7 @@ Replay replay(const ir::TransitionSystem& ts, const Trace& t) {
             if (e.index != st.outcome) return;
             found = true;
             rs.stmt = e.stmt;
+            if (e.chose_bit >= 0) rs.chosen = slot_at_bit(ts, static_cast<std::uint32_t>(e.chose_bit));
             if (e.next) {
                 std::copy(e.next, e.next + ts.state_buffer_size(), cur.begin());
             } else {
@@ -51,6 +64,10 @@ Replay replay(const ir::TransitionSystem& ts, const Trace& t) {
                 rs.reported = e.prop;
                 rs.message = e.message;
                 rs.value = e.value;
+                // Message 0 is a path that never ends (interp.cpp): the block is what failed.
+                rs.failed_stmt = e.message == 0 && e.prop == ir::prop_runtime_error ? e.stmt : e.at_stmt;
+                if (rs.failed_stmt == UINT32_MAX) rs.failed_stmt = e.stmt;
+                if (e.at) std::copy(e.at, e.at + ts.state_buffer_size(), cur.begin());
             }
         });
         if (!found) {
@@ -133,9 +150,19 @@ std::vector<ir::SlotId> changed_slots(const ir::TransitionSystem& ts, const std:
     const auto& layout = ts.layout();
     for (std::uint32_t i = 0; i < layout.slots().size(); ++i) {
         const ir::SlotId s{i};
-        if (layout.slot(s).kind == ir::ValueKind::pc) continue;
+        if (layout.slot(s).kind == ir::ValueKind::pc || layout.slot(s).hidden) continue;
         if (layout.read(before, s) != layout.read(after, s)) out.push_back(s);
     }
+    return out;
+}
+
+std::vector<std::string> step_changes(const ir::TransitionSystem& ts, const Replay& r, std::size_t i) {
+    const std::uint8_t* before = r.states[i].data();
+    const std::uint8_t* after = r.states[i + 1].data();
+    auto out = changed_variables(ts, before, after);
+    const auto& c = r.steps[i].chosen;
+    if (c && !ts.layout().slot(*c).hidden && ts.layout().read(before, *c) == ts.layout().read(after, *c))
+        out.push_back(fmt::format("{}: {} (chosen, unchanged)", ts.layout().slot(*c).name, slot_value(ts, *c, after)));
     return out;
 }
 

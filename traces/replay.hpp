@@ -18,6 +18,11 @@ struct ReplayedStep {
     ir::Step step;
     ir::ProcessId process{0};
     std::uint32_t stmt = UINT32_MAX;   ///< the statement that ran
+    /// A report: the statement that failed (inside an atomic block, the statement of the block
+    /// that failed; the block itself for a path that never ends).
+    std::uint32_t failed_stmt = UINT32_MAX;
+    /// The variable a `choose` of the step set (the last one), printed even when unchanged.
+    std::optional<ir::SlotId> chosen;
     bool reports = false;              ///< a violation report, not a move (the trace's last step)
     ir::PropertyId reported = ir::no_property;
     std::uint32_t message = 0;
@@ -27,7 +32,9 @@ struct ReplayedStep {
 struct Replay {
     bool ok = false;
     std::string error;                       ///< why not, for a human: "step 7: ..."
-    std::vector<std::vector<std::uint8_t>> states;  ///< states[0] initial, states[i] after step i
+    /// states[0] initial, states[i] after step i; after a report, the state as the step had
+    /// it when it reported (its changes up to the failure).
+    std::vector<std::vector<std::uint8_t>> states;
     std::vector<ReplayedStep> steps;
 };
 
@@ -38,11 +45,16 @@ Replay replay(const ir::TransitionSystem& ts, const Trace& t);
 /// or nothing when the violation reproduces.
 std::optional<std::string> confirm(const ir::TransitionSystem& ts, const Counterexample& cx, Replay& r);
 
-/// The variables whose values differ between two states, as "name: old -> new", pcs left out.
+/// The variables whose values differ between two states, as "name: old -> new", pcs and
+/// compiler temporaries (ir::Slot::hidden) left out.
 std::vector<std::string> changed_variables(const ir::TransitionSystem& ts, const std::uint8_t* before,
                                            const std::uint8_t* after);
 
-/// Slot ids that differ between two states, pcs left out.
+/// What step i of `r` changed (changed_variables), and the variable a `choose` of it set when
+/// the value chosen is the one it had: "n: 0 (chosen, unchanged)".
+std::vector<std::string> step_changes(const ir::TransitionSystem& ts, const Replay& r, std::size_t i);
+
+/// Slot ids that differ between two states, pcs and compiler temporaries left out.
 std::vector<ir::SlotId> changed_slots(const ir::TransitionSystem& ts, const std::uint8_t* before,
                                       const std::uint8_t* after);
 

@@ -45,7 +45,7 @@ std::set<std::uint32_t> statements_of(const ir::TransitionSystem& ts, ir::Proces
     for (const auto& g : ts.groups()) {
         if (g.process != p) continue;
         for (const auto& in : g.code.code)
-            if (in.kind == ir::InstrKind::note) out.insert(in.stmt);
+            if (in.kind == ir::InstrKind::note && in.t1 == 0) out.insert(in.stmt);
     }
     return out;
 }
@@ -78,6 +78,7 @@ private:
     support::DiagnosticSink& sink_;
     Schedule out_;
     bool have_violates_ = false;
+    bool too_many_ = false;  ///< the entry past max_schedule_entries was reported
 
     [[nodiscard]] support::SourceRange range(std::size_t b, std::size_t e) const {
         return {file_, static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)};
@@ -196,6 +197,13 @@ private:
         if (text_[p] == '@') {
             if (!label(en, p, e)) return;
         } else if (!statement_pattern(en, p, e)) {
+            return;
+        }
+        if (out_.entries.size() == max_schedule_entries) {
+            if (!too_many_)
+                sink_.error(range(b, e), fmt::format("too many entries: a schedule has at most {}; this is entry {}",
+                                                     max_schedule_entries, max_schedule_entries + 1));
+            too_many_ = true;
             return;
         }
         out_.entries.push_back(std::move(en));
@@ -332,7 +340,7 @@ bool ScheduleEntry::could_start_at(const ir::TransitionSystem& ts, std::uint32_t
         if (!label.empty() && in.kind == ir::InstrKind::finish &&
             std::find(label_locations.begin(), label_locations.end(), in.t1) != label_locations.end())
             return true;
-        if (label.empty() && in.kind == ir::InstrKind::note && in.stmt < statement_matches.size() &&
+        if (label.empty() && in.kind == ir::InstrKind::note && in.t1 == 0 && in.stmt < statement_matches.size() &&
             statement_matches[in.stmt] != 0)
             return true;
     }

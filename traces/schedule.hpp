@@ -46,6 +46,10 @@ struct ScheduleEntry {
     [[nodiscard]] bool could_start_at(const ir::TransitionSystem& ts, std::uint32_t location) const;
 };
 
+/// The most entries a schedule may have: explore::query numbers the entries matched so far in
+/// 16 bits. A longer schedule is an error at its first entry past the limit.
+inline constexpr std::size_t max_schedule_entries = 65534;
+
 struct Schedule {
     std::vector<ScheduleEntry> entries;
     /// `violates P`: after the last entry, the run goes on until P is violated.

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "traces/trace_json.hpp"
 
+#include <cstdint>
+#include <limits>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -82,6 +85,13 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
         if (auto p = what.find(": "); p != std::string::npos && what.rfind("syntax error", 0) != 0) what = what.substr(p + 2);
         error = fmt::format("{}:{}: not valid JSON: {}", line, col, what);
         return std::nullopt;
+    } catch (const json::exception& e) {
+        // A number too large for a double (1e999) is an out_of_range error, without a position:
+        // "[json.exception.out_of_range.406] number overflow parsing '1e999'".
+        std::string what = e.what();
+        if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+        error = fmt::format("not valid JSON: {}", what);
+        return std::nullopt;
     }
     auto need = [&](const json& obj, const char* key, json::value_t type, const char* where) -> const json* {
         if (!obj.is_object() || !obj.contains(key)) {
@@ -98,6 +108,18 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
         }
         return &v;
     };
+    // A number that must fit 32 bits (a group, an outcome, a check): never truncated.
+    auto need_u32 = [&](const json& obj, const char* key, const char* where) -> std::optional<std::uint32_t> {
+        const json* v = need(obj, key, json::value_t::number_unsigned, where);
+        if (!v) return std::nullopt;
+        const auto n = v->get<std::uint64_t>();
+        if (n > std::numeric_limits<std::uint32_t>::max()) {
+            error = fmt::format("{}: field '{}' is out of range ({}; at most {})", where, key, n,
+                                std::numeric_limits<std::uint32_t>::max());
+            return std::nullopt;
+        }
+        return static_cast<std::uint32_t>(n);
+    };
     StoredTrace t;
     const json* f = need(j, "format", json::value_t::string, "trace");
     if (!f) return std::nullopt;
@@ -107,8 +129,8 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
     }
     const json* ver = need(j, "version", json::value_t::number_unsigned, "trace");
     if (!ver) return std::nullopt;
-    if (ver->get<int>() != format_version) {
-        error = fmt::format("trace: version {} is not supported (this iomc reads version {})", ver->get<int>(),
+    if (ver->get<std::uint64_t>() != format_version) {
+        error = fmt::format("trace: version {} is not supported (this iomc reads version {})", ver->get<std::uint64_t>(),
                             format_version);
         return std::nullopt;
     }
@@ -118,14 +140,14 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
     const json* id = file ? need(*model, "model_id", json::value_t::string, "model") : nullptr;
     if (!file || !id) return std::nullopt;
     t.model_file = file->get<std::string>();
-    try {
-        std::size_t used = 0;
-        t.model_id = std::stoull(id->get<std::string>(), &used, 16);
-        if (used != id->get<std::string>().size()) throw std::invalid_argument("id");
-    } catch (const std::exception&) {
-        error = fmt::format("model: model_id '{}' is not a hexadecimal number", id->get<std::string>());
+    // 1 to 16 hex digits and nothing else (std::stoull would take " -ff" and wrap it around).
+    const std::string id_text = id->get<std::string>();
+    if (id_text.empty() || id_text.size() > 16 ||
+        id_text.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+        error = fmt::format("model: model_id '{}' is not a hexadecimal number", id_text);
         return std::nullopt;
     }
+    t.model_id = std::stoull(id_text, nullptr, 16);
     if (model->contains("variant") && model->at("variant").is_string()) t.variant = model->at("variant").get<std::string>();
     if (model->contains("defines")) {
         const json& d = model->at("defines");
@@ -158,9 +180,9 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
     if (t.kind == ViolationKind::deadlock && vio->contains("wait_cycle") && vio->at("wait_cycle").is_boolean())
         t.wait_cycle = vio->at("wait_cycle").get<bool>();
     if (t.kind == ViolationKind::in_state) {
-        const json* chk = need(*vio, "check", json::value_t::number_unsigned, "violation");
+        const auto chk = need_u32(*vio, "check", "violation");
         if (!chk) return std::nullopt;
-        t.check = chk->get<std::uint32_t>();
+        t.check = *chk;
         if (vio->contains("eval_error") && vio->at("eval_error").is_boolean()) t.eval_error = vio->at("eval_error").get<bool>();
     }
     const json* steps = need(j, "steps", json::value_t::array, "trace");
@@ -168,14 +190,13 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
     for (std::size_t i = 0; i < steps->size(); ++i) {
         const json& s = steps->at(i);
         const std::string where = fmt::format("step {}", i + 1);
-        const json* g = need(s, "group", json::value_t::number_unsigned, where.c_str());
-        const json* o = g ? need(s, "outcome", json::value_t::number_unsigned, where.c_str()) : nullptr;
+        const auto g = need_u32(s, "group", where.c_str());
+        const auto o = g ? need_u32(s, "outcome", where.c_str()) : std::nullopt;
         const json* p = o ? need(s, "process", json::value_t::string, where.c_str()) : nullptr;
         const json* l = p ? need(s, "location", json::value_t::string, where.c_str()) : nullptr;
         const json* st = l ? need(s, "statement", json::value_t::string, where.c_str()) : nullptr;
         if (!st) return std::nullopt;
-        t.steps.push_back(StoredStep{g->get<std::uint32_t>(), o->get<std::uint32_t>(), p->get<std::string>(),
-                                     l->get<std::string>(), st->get<std::string>()});
+        t.steps.push_back(StoredStep{*g, *o, p->get<std::string>(), l->get<std::string>(), st->get<std::string>()});
     }
     return t;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -96,9 +98,26 @@ namespace {
 
 }  // namespace
 
+std::vector<std::string> import_dirs;
+
+std::vector<lang::ImportDir> import_search_path() {
+    std::vector<lang::ImportDir> out;
+    for (const auto& d : import_dirs) out.push_back({d, "-I"});
+    if (const char* env = std::getenv("IOMC_PATH")) {
+        const std::string list = env;
+        std::size_t start = 0;
+        while (start <= list.size()) {
+            const std::size_t colon = std::min(list.find(':', start), list.size());
+            if (colon > start) out.push_back({list.substr(start, colon - start), "IOMC_PATH"});
+            start = colon + 1;
+        }
+    }
+    return out;
+}
+
 std::unique_ptr<lang::Model> load_model(const std::string& path) {
     support::DiagnosticSink sink;
-    auto m = lang::Model::load(path, sink);
+    auto m = lang::Model::load(path, sink, import_search_path());
     if (!sink.all().empty()) {
         const support::SourceManager empty;
         std::fputs(sink.render(m ? m->sources() : empty).c_str(), stderr);

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// @file `iomc query MODEL --schedule FILE`: is the interleaving a developer suspects possible?
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -12,6 +10,7 @@
 #include "checker/cli/progress.hpp"
 #include "checker/explore/query.hpp"
 #include "checker/support/diagnostic.hpp"
+#include "checker/support/read_file.hpp"
 #include "traces/render_columns.hpp"
 #include "traces/render_dot.hpp"
 #include "traces/render_steps.hpp"
@@ -47,23 +46,30 @@ int run_query(const QueryOptions& o) {
     if (!model) return exit_error;
     auto ts = compile_model(*model, o.variant, o.limits.defines);
     if (!ts) return exit_error;
+    // Bad options are reported before a missing schedule, as answer_query checks them again.
+    explore::Options eo;
+    if (!explorer_options(o.limits, eo) || !pick_trace_format(o.trace_format, o.width, o.every_step))
+        return exit_error;
+    std::string why;
+    auto text = support::read_regular_file(o.schedule, why);
+    if (!text) {
+        std::fprintf(stderr, "iomc: error: cannot open schedule '%s': %s\n", o.schedule.c_str(), why.c_str());
+        return exit_error;
+    }
+    return answer_query(o, *model, *ts, std::move(*text));
+}
+
+int answer_query(const QueryOptions& o, const lang::Model& model, const ir::TransitionSystem& ts,
+                 std::string schedule_text) {
     explore::Options eo;
     if (!explorer_options(o.limits, eo)) return exit_error;
     const auto picked = pick_trace_format(o.trace_format, o.width, o.every_step);
     if (!picked) return exit_error;
     const std::string& format = *picked;
-
-    std::ifstream in(o.schedule, std::ios::binary);
-    if (!in) {
-        std::fprintf(stderr, "iomc: error: cannot open schedule '%s'\n", o.schedule.c_str());
-        return exit_error;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
     support::SourceManager sm;
-    const auto file = sm.add(o.schedule, text.str());
+    const auto file = sm.add(o.schedule, std::move(schedule_text));
     support::DiagnosticSink sink;
-    const auto sched = traces::parse_schedule(*ts, sm, file, sink);
+    const auto sched = traces::parse_schedule(ts, sm, file, sink);
     if (!sched) {
         std::fputs(sink.render(sm).c_str(), stderr);
         return exit_error;
@@ -76,12 +82,12 @@ int run_query(const QueryOptions& o) {
     }
 
     install_interrupt_handler();
-    const auto r = explore::query(*ts, *sched, eo.limits, eo.cancel);
+    const auto r = explore::query(ts, *sched, eo.limits, eo.cancel);
 
-    std::string out = report_header(*model, *ts);
+    std::string out = report_header(model, ts);
     const auto n = sched->entries.size();
     out += fmt::format("schedule: {}: {}{}\n", o.schedule, n == 1 ? std::string("1 entry") : fmt::format("{} entries", n),
-                       sched->violates ? fmt::format(", then violates {}", ts->property(*sched->violates).name) : "");
+                       sched->violates ? fmt::format(", then violates {}", ts.property(*sched->violates).name) : "");
     // A search state is a model state with the number of entries matched so far.
     const double rate = r.seconds > 0 ? static_cast<double>(r.nodes) / r.seconds : 0;
     const std::string figures =
@@ -103,16 +109,16 @@ int run_query(const QueryOptions& o) {
             const auto& cx = r.run;
             out += fmt::format("result: feasible: a run takes the {} in order{}\n{}\n",
                                n == 1 ? std::string("entry") : fmt::format("{} entries", n),
-                               sched->violates ? ", then violates " + traces::describe(*ts, cx.violation) : "",
+                               sched->violates ? ", then violates " + traces::describe(ts, cx.violation) : "",
                                figures);
             traces::Replay rep;
             if (sched->violates) {
-                if (auto err = traces::confirm(*ts, cx, rep)) {
+                if (auto err = traces::confirm(ts, cx, rep)) {
                     std::fprintf(stderr, "iomc: internal error; please report: the run does not replay: %s\n", err->c_str());
                     return exit_error;
                 }
             } else {
-                rep = traces::replay(*ts, cx.trace);
+                rep = traces::replay(ts, cx.trace);
                 if (!rep.ok) {
                     std::fprintf(stderr, "iomc: internal error; please report: the run does not replay: %s\n",
                                  rep.error.c_str());
@@ -125,7 +131,7 @@ int run_query(const QueryOptions& o) {
                 marks[r.entry_steps[i]] = fmt::format("entry {}", i + 1);
                 out += fmt::format("  {}  = step {}\n", entry_line(i), r.entry_steps[i] + 1);
             }
-            const std::string rendered = render(*ts, cx, rep, format, marks);
+            const std::string rendered = render(ts, cx, rep, format, marks);
             if (!o.trace_out.empty()) {
                 if (!write_text_file(o.trace_out, rendered)) return exit_error;
                 out += fmt::format("\nrun ({}, shortest) written to {} ({})\n", plural(cx.trace.steps.size(), "step"),
@@ -144,12 +150,12 @@ int run_query(const QueryOptions& o) {
     if (r.unreached == n) {
         out += fmt::format("result: infeasible: runs take all {} in order, but {} is never violated after them\n{}\n",
                            n == 1 ? std::string("the entry") : fmt::format("{} entries", n),
-                           ts->property(*sched->violates).name, figures);
+                           ts.property(*sched->violates).name, figures);
         out += fmt::format("{} match every entry; from none of them does a run violate {}\n",
-                           plural(r.nodes_before, "state"), ts->property(*sched->violates).name);
+                           plural(r.nodes_before, "state"), ts.property(*sched->violates).name);
     } else {
         const auto& e = sched->entries[r.unreached];
-        const auto& proc = ts->process(e.process).name;
+        const auto& proc = ts.process(e.process).name;
         out += fmt::format("result: infeasible: no run takes entry {} after {}\n  entry {}\n{}\n", r.unreached + 1,
                            entries_upto(r.unreached), entry_line(r.unreached), figures);
         out += fmt::format("\nafter {} ({}), {} never takes a step that matches entry {}.\n",
@@ -172,14 +178,14 @@ int run_query(const QueryOptions& o) {
     traces::Counterexample ex;
     ex.trace = r.example;
     ex.violation.property = ir::no_property;
-    const auto rep = traces::replay(*ts, ex.trace);
+    const auto rep = traces::replay(ts, ex.trace);
     if (!rep.ok) {
         std::fprintf(stderr, "iomc: internal error; please report: the example run does not replay: %s\n",
                      rep.error.c_str());
         return exit_error;
     }
     out += fmt::format("\na shortest such run ({}):\n", plural(ex.trace.steps.size(), "step"));
-    if (!ex.trace.steps.empty()) out += render(*ts, ex, rep, format == "columns" ? "columns" : "steps", {});
+    if (!ex.trace.steps.empty()) out += render(ts, ex, rep, format == "columns" ? "columns" : "steps", {});
     out += "at its end:\n";
     for (const auto& line : r.example_state) out += fmt::format("  {}\n", line);
     std::fputs(out.c_str(), stdout);

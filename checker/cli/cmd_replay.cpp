@@ -2,8 +2,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -11,6 +9,7 @@
 #include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/ir/interp.hpp"
+#include "checker/support/read_file.hpp"
 #include "traces/render_columns.hpp"
 #include "traces/render_dot.hpp"
 #include "traces/render_steps.hpp"
@@ -136,17 +135,20 @@ std::optional<traces::Trace> translate(const ir::TransitionSystem& ts, const tra
 }  // namespace
 
 int run_replay(const ReplayOptions& o) {
-    trace_width = o.width;
-    trace_fold = !o.every_step;
-    std::ifstream in(o.trace, std::ios::binary);
-    if (!in) {
-        std::fprintf(stderr, "iomc: error: cannot open '%s'\n", o.trace.c_str());
+    std::string reason;
+    const auto text = support::read_regular_file(o.trace, reason);
+    if (!text) {
+        std::fprintf(stderr, "iomc: error: cannot open '%s': %s\n", o.trace.c_str(), reason.c_str());
         return exit_error;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
+    return replay_trace(o, *text);
+}
+
+int replay_trace(const ReplayOptions& o, const std::string& text) {
+    trace_width = o.width;
+    trace_fold = !o.every_step;
     std::string error;
-    const auto st = traces::parse_trace_json(ss.str(), error);
+    const auto st = traces::parse_trace_json(text, error);
     if (!st) {
         std::fprintf(stderr, "iomc: error: %s:%s\n", o.trace.c_str(), (" " + error).c_str());
         return exit_error;

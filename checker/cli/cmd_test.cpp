@@ -82,7 +82,7 @@ int run_test(const TestOptions& o) {
     std::set<std::string> symmetric, asymmetric;
     for (const auto& [file, explicit_file] : files) {
         support::DiagnosticSink sink;
-        auto model = lang::Model::load(file, sink);
+        auto model = lang::Model::load(file, sink, import_search_path());
         if (!model || sink.has_errors()) {
             const support::SourceManager empty;
             std::fputs(sink.render(model ? model->sources() : empty).c_str(), stderr);

@@ -14,7 +14,14 @@
 
 namespace iomc::cli {
 
-/// Loads a model; prints diagnostics and returns null on errors.
+/// Folders given with -I, in order (main.cpp).
+extern std::vector<std::string> import_dirs;
+/// Where relative imports are looked for after the importing file's folder: the -I folders,
+/// then those of the IOMC_PATH environment variable (colon-separated; empty entries skipped).
+std::vector<lang::ImportDir> import_search_path();
+
+/// Loads a model (imports through import_search_path()); prints diagnostics and returns null
+/// on errors.
 std::unique_ptr<lang::Model> load_model(const std::string& path);
 
 /// Compiles one variant; prints diagnostics (warnings too, unless `warnings` is false) and

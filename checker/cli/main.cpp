@@ -1,18 +1,39 @@
 // SPDX-License-Identifier: MIT
 /// @file The iomc binary: subcommands check, test, list, lint.
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 
 #include <CLI/CLI.hpp>
 
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
 
 namespace {
 
+constexpr std::uint64_t unbounded = std::numeric_limits<std::uint64_t>::max();
+
+/// A whole number from `lo` to `hi`, checked on the option's text (options.hpp,
+/// check_whole_number): a negative or out-of-range value is a usage error, not a wrap-around.
+/// Used with ->transform(), since it also rewrites the text.
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
+    return CLI::Validator([lo, hi](std::string& text) { return iomc::cli::check_whole_number(text, lo, hi); }, "");
+}
+
+/// -I DIR: where relative imports are looked for after the importing file's folder.
+void add_import_dirs(CLI::App* cmd) {
+    cmd->add_option("-I,--import-path", iomc::cli::import_dirs,
+                    "look for relative imports in this folder too, after the importing file's (repeatable; then "
+                    "the folders of IOMC_PATH)")
+        ->type_name("DIR");
+}
+
 void add_limits(CLI::App* cmd, iomc::cli::CommonOptions& c) {
     cmd->add_option("-D,--define", c.defines, "override a constant: -D N_DEVS=3 (repeatable)")->type_name("NAME=VALUE");
     cmd->add_option("--max-states", c.max_states,
-                    "store at most this many states; a larger state space gives incomplete (exit 3)");
+                    "store at most this many states; a larger state space gives incomplete (exit 3)")
+        ->transform(whole_number(1, unbounded));
     cmd->add_option("--max-memory", c.max_memory, "stop when state storage reaches this size: 512M, 2G")
         ->type_name("SIZE");
     cmd->add_option("--time-limit", c.time_limit, "stop after this many seconds")->type_name("SECONDS");
@@ -52,7 +73,8 @@ int main(int argc, char** argv) {
         "\n"
         "Exit codes: 0 every checked property holds (exploration complete; for test: every\n"
         "expectation met), 1 a property is violated (test: an expectation failed), 2 usage or\n"
-        "model error, 3 incomplete (a limit or Ctrl-C stopped the search before a verdict).",
+        "model error, 3 incomplete (a limit or Ctrl-C stopped the search before a verdict, or\n"
+        "holds from lossy --storage hash), 4 a self-check (--por-check) found a bug in iomc.",
         "iomc"};
     app.require_subcommand(1);
     app.set_help_all_flag("--help-all", "print help for every subcommand");
@@ -70,7 +92,8 @@ int main(int argc, char** argv) {
                   "counterexample format: columns (default on a terminal), steps (default otherwise), json (for "
                   "iomc replay; docs/traces.md), dot")
         ->type_name("FORMAT");
-    c->add_option("--width", check.width, "width of the column diagram (default 100)");
+    c->add_option("--width", check.width, "width of the column diagram (default 100)")
+        ->transform(whole_number(40, max_width));
     c->add_flag("--every-step", check.every_step, "column diagrams: one entry per step, instead of one per run of a context's steps in one procedure");
     c->add_option("--trace-out", check.trace_out, "write the counterexample to this file")->type_name("FILE");
     c->add_option("--trace", check.trace_kind,
@@ -109,9 +132,10 @@ int main(int argc, char** argv) {
     s->add_option("--variant", sim.variant, "variant to build (default: the first declared)");
     s->add_option("-D,--define", sim.defines, "override a constant")->type_name("NAME=VALUE");
     s->add_option("--property", sim.properties, "check only this property (repeatable; default: all)");
-    s->add_option("--runs", sim.runs, "number of random runs (default 1000)");
-    s->add_option("--depth", sim.depth, "steps per run at most (default 10000)");
-    s->add_option("--seed", sim.seed, "random seed; the same seed gives the same runs (default 1)");
+    s->add_option("--runs", sim.runs, "number of random runs (default 1000)")->transform(whole_number(1, unbounded));
+    s->add_option("--depth", sim.depth, "steps per run at most (default 10000)")->transform(whole_number(1, unbounded));
+    s->add_option("--seed", sim.seed, "random seed; the same seed gives the same runs (default 1)")
+        ->transform(whole_number(0, unbounded));
     s->footer("Example:\n  iomc simulate models/scenarios/iotlb_flush_policy.mc --variant fq_percpu --runs 10000");
 
     ReplayOptions replay;
@@ -123,7 +147,8 @@ int main(int argc, char** argv) {
     r->add_option("--trace-format", replay.trace_format,
                   "print the trace as steps (default), columns, json, dot, or none")
         ->type_name("FORMAT");
-    r->add_option("--width", replay.width, "width of the column diagram (default 100)");
+    r->add_option("--width", replay.width, "width of the column diagram (default 100)")
+        ->transform(whole_number(40, max_width));
     r->add_flag("--every-step", replay.every_step, "column diagrams: one entry per step, instead of one per run of a context's steps in one procedure");
     r->footer("Example:\n  iomc check models/scenarios/probe_iommu_group_race.mc --variant a_66 --trace-format json "
               "--trace-out a66.json\n  iomc replay a66.json\n  iomc replay a66.json --variant a_66_fix");
@@ -141,7 +166,8 @@ int main(int argc, char** argv) {
                   "how to print the run: columns (default on a terminal), steps (default otherwise), json (needs a "
                   "'violates' line), dot")
         ->type_name("FORMAT");
-    q->add_option("--width", query.width, "width of the column diagram (default 100)");
+    q->add_option("--width", query.width, "width of the column diagram (default 100)")
+        ->transform(whole_number(40, max_width));
     q->add_flag("--every-step", query.every_step, "column diagrams: one entry per step, instead of one per run of a context's steps in one procedure");
     q->add_option("--trace-out", query.trace_out, "write the run to this file")->type_name("FILE");
     add_limits(q, query.limits);
@@ -154,6 +180,8 @@ int main(int argc, char** argv) {
     n->add_option("MODEL", lint.models, "the .mc files")->required();
     n->add_option("-D,--define", lint.defines, "override a constant")->type_name("NAME=VALUE");
     n->footer("Example:\n  iomc lint models/scenarios/*.mc");
+
+    for (auto* cmd : {c, t, l, s, r, q, n}) add_import_dirs(cmd);
 
     try {
         app.parse(argc, argv);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "checker/cli/options.hpp"
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -18,6 +20,24 @@ extern "C" void on_sigint(int) {
 }  // namespace
 
 void install_interrupt_handler() { std::signal(SIGINT, on_sigint); }
+
+std::string check_whole_number(std::string& text, std::uint64_t lo, std::uint64_t hi) {
+    const std::string expected = hi == std::numeric_limits<std::uint64_t>::max()
+                                     ? (lo == 0 ? std::string("a whole number") : fmt::format("a whole number of at least {}", lo))
+                                     : fmt::format("a whole number from {} to {}", lo, hi);
+    const std::string error = fmt::format("expected {}, found '{}'", expected, text);
+    if (text.empty()) return error;
+    std::uint64_t v = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9') return error;
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return error;
+        v = v * 10 + d;
+    }
+    if (v < lo || v > hi) return error;
+    text = std::to_string(v);
+    return {};
+}
 
 bool parse_size(const std::string& text, std::uint64_t& out) {
     if (text.empty()) return false;
@@ -37,6 +57,7 @@ bool parse_size(const std::string& text, std::uint64_t& out) {
         else if (suf == "G" || suf == "GiB") mul = 1ULL << 30;
         else return false;
     }
+    if (v > std::numeric_limits<std::uint64_t>::max() / mul) return false;
     out = v * mul;
     return true;
 }
@@ -54,6 +75,10 @@ bool explorer_options(const CommonOptions& c, explore::Options& out) {
     out.limits.time_limit = c.time_limit;
     if (c.time_limit < 0) {
         std::fprintf(stderr, "iomc: error: --time-limit must not be negative\n");
+        return false;
+    }
+    if (!std::isfinite(c.time_limit)) {
+        std::fprintf(stderr, "iomc: error: --time-limit must be a finite number of seconds\n");
         return false;
     }
     if (!c.max_memory.empty() && !parse_size(c.max_memory, out.limits.max_memory)) {

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "checker/explore/search.hpp"
+#include "checker/ir/transition_system.hpp"
+#include "checker/lang/frontend.hpp"
 
 namespace iomc::cli {
 
@@ -86,6 +88,15 @@ struct LintOptions {
     std::vector<std::string> defines;
 };
 
+/// The widest column diagram (--width): wider would only pad lines with blanks.
+inline constexpr std::uint64_t max_width = 1000;
+
+/// Checks the text of a whole-number option before CLI11 converts it: plain decimal digits
+/// (no sign, no 0x, no exponent: CLI11 alone reads -1 as 2^64-1 and 010 as 8), with a value
+/// from `lo` to `hi`. Returns the error ("expected a whole number from 1 to 1000, found
+/// '-1'"), or empty and rewrites `text` without leading zeros, which CLI11 converts as decimal.
+std::string check_whole_number(std::string& text, std::uint64_t lo, std::uint64_t hi);
+
 /// Parses "512M", "2G", "1048576"; returns false on bad text.
 bool parse_size(const std::string& text, std::uint64_t& out);
 
@@ -105,6 +116,14 @@ int run_list(const ListOptions& o);
 int run_lint(const LintOptions& o);
 int run_simulate(const SimulateOptions& o);
 int run_replay(const ReplayOptions& o);
+/// run_replay on the text of a trace that was read already (`o.trace` names it in messages).
+/// Prints what run_replay prints; the fuzz target of the JSON trace reader calls it.
+int replay_trace(const ReplayOptions& o, const std::string& text);
 int run_query(const QueryOptions& o);
+/// run_query's answer for a model compiled already and a schedule's text (`o.schedule` names
+/// it in messages; `o.model`, `o.variant` and the -D list are not read). Prints what run_query
+/// prints; the fuzz target of the schedule reader calls it.
+int answer_query(const QueryOptions& o, const lang::Model& model, const ir::TransitionSystem& ts,
+                 std::string schedule_text);
 
 }  // namespace iomc::cli

@@ -33,7 +33,7 @@ public:
         : plan_(plan),
           o_(plan.options),
           log_(plan),
-          budget_(o_.limits.max_memory),
+          budget_(o_.limits.max_memory, MemoryBudget::process_base(o_.limits.max_memory)),
           threads_(std::max(1U, threads)),
           start_(Clock::now()) {
         if constexpr (std::is_same_v<Store, CompactStore>) {

@@ -28,7 +28,7 @@ public:
         : plan_(plan),
           o_(plan.options),
           log_(plan),
-          budget_(o_.limits.max_memory),
+          budget_(o_.limits.max_memory, MemoryBudget::process_base(o_.limits.max_memory)),
           store_(plan.ts.layout().bytes(), &budget_),
           w_(plan),
           start_(Clock::now()) {}

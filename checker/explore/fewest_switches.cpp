@@ -63,7 +63,7 @@ public:
           property_(property),
           limits_(limits),
           cancel_(cancel),
-          budget_(limits.max_memory),
+          budget_(limits.max_memory, MemoryBudget::process_base(limits.max_memory)),
           store_(ts.layout().bytes(), &budget_),
           interp_(ts),
           start_(Clock::now()) {

@@ -2,7 +2,9 @@
 /// @file The explorer's memory account: every structure that grows per state (state arenas,
 /// hash tables, parent links, frontiers) reserves its bytes here before it allocates, so that
 /// --max-memory holds with growth included (a table that would double past the limit stops
-/// the search instead). Thread-safe.
+/// the search instead). For --max-memory the cap is on the whole process: what it already had
+/// when the search began (the program, the compiled model, the allocator's arenas: its resident
+/// set then) is taken off the room the structures get. Thread-safe.
 #pragma once
 
 #include <algorithm>
@@ -10,17 +12,23 @@
 #include <cstdint>
 #include <vector>
 
+#include "checker/explore/memory.hpp"
+
 namespace iomc::explore {
 
 class MemoryBudget {
 public:
-    /// cap 0: no limit (everything is only counted).
-    explicit MemoryBudget(std::uint64_t cap = 0) : cap_(cap) {}
+    /// cap 0: no limit (everything is only counted). `base`: bytes already in use that count
+    /// against the cap (process_base()).
+    explicit MemoryBudget(std::uint64_t cap = 0, std::uint64_t base = 0) : cap_(cap), base_(base) {}
+    /// For a search's budget: the process's resident set now when there is a cap (issue 10:
+    /// without it, peak RSS went past --max-memory), else 0.
+    [[nodiscard]] static std::uint64_t process_base(std::uint64_t cap) { return cap ? current_rss_bytes() : 0; }
     /// Reserves `bytes`; false (and nothing reserved) when that would pass the cap.
     bool reserve(std::uint64_t bytes) {
         std::uint64_t cur = used_.load(std::memory_order_relaxed);
         do {
-            if (cap_ && cur + bytes > cap_) {
+            if (cap_ && base_ + cur + bytes > cap_) {
                 refused_.store(true, std::memory_order_relaxed);
                 return false;
             }
@@ -37,6 +45,7 @@ public:
 
 private:
     std::uint64_t cap_;
+    std::uint64_t base_;  ///< resident set when the search began
     std::atomic<std::uint64_t> used_{0};
     std::atomic<bool> refused_{false};
 };

@@ -40,7 +40,7 @@ public:
     Query(const ir::TransitionSystem& ts, const traces::Schedule& sched, const Limits& limits,
           const std::atomic<bool>* cancel)
         : ts_(ts), sched_(sched), limits_(limits), cancel_(cancel), bytes_(ts.layout().bytes()),
-          budget_(limits.max_memory), store_(bytes_ + 2, &budget_), in_(ts), start_(Clock::now()) {
+          budget_(limits.max_memory, MemoryBudget::process_base(limits.max_memory)), store_(bytes_ + 2, &budget_), in_(ts), start_(Clock::now()) {
         buf_.resize(bytes_ + 2 + 8);
         cur_.resize(bytes_ + 8);
         if (sched.violates) {
@@ -205,7 +205,13 @@ private:
                 const ir::Step st{g, e.index};
                 if (!e.next) {
                     crashed = crashed || e.stops;
-                    if (k == n && sched_.violates && e.prop == *sched_.violates) {
+                    // A violation on a step counts after the last entry, and on the step that
+                    // matches the last entry itself (issue 10): the step that breaks an
+                    // assertion is often the one the schedule ends with. A report has no state
+                    // after it, so only a statement pattern can match it, not a label.
+                    const bool last_entry =
+                        k + 1U == n && sched_.entries[k].label.empty() && sched_.entries[k].matches(ir::ProcessId{pi}, e.stmt, 0);
+                    if ((k == n || last_entry) && sched_.violates && e.prop == *sched_.violates) {
                         traces::Violation v{e.prop, traces::ViolationKind::on_step};
                         v.message = e.message;
                         v.value = e.value;
@@ -248,6 +254,8 @@ private:
         std::reverse(chain.begin(), chain.end());
         for (std::size_t s = 1; s < chain.size(); ++s)
             if (k_[chain[s]] > k_[chain[s - 1]]) entry_steps.push_back(s - 1);
+        // A violating step that matched the last entry (expand()).
+        if (f.report && k_[f.node] + 1U == sched_.entries.size()) entry_steps.push_back(cx.trace.steps.size() - 1);
         return cx;
     }
 

@@ -92,7 +92,8 @@ struct Footprint {
 };
 
 enum class InstrKind : std::uint8_t {
-    note,       ///< stmt: the statement this path executes (first note on a path names the step)
+    note,       ///< stmt: the statement this path executes (first note on a path names the step);
+                ///< t1 = 1: a statement inside the step (of an atomic block), for traces only
     guard,      ///< a: the path blocks unless true
     assign,     ///< target = a (range-checked)
     choose,     ///< target = any value of its domain (one outcome each)

@@ -59,6 +59,8 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
     std::uint32_t sp = 0;
     std::uint32_t ip = 0;
     std::uint32_t stmt = UINT32_MAX;
+    std::uint32_t last_stmt = UINT32_MAX;  // the latest note on the path (Emission::at_stmt)
+    std::int32_t chose_bit = -1;           // Emission::chose_bit
     std::uint32_t emitted = 0;
     std::uint64_t budget = max_path_instructions;
     const BInstr* code = p.code.data();
@@ -81,6 +83,9 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
         e.value = value;
         e.stmt = stmt;
         e.stops = stops;
+        e.at = cur;
+        e.at_stmt = last_stmt;
+        e.chose_bit = chose_bit;
         fn(ctx, e);
     };
 
@@ -98,6 +103,8 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
             sp = pd.stack_size;
             ip = pd.ip;
             stmt = pd.stmt;
+            last_stmt = pd.last_stmt;
+            chose_bit = pd.store_off >= 0 ? pd.store_off : pd.chose_bit;
             if (pd.store_off >= 0)
                 store_bits(cur, static_cast<std::uint32_t>(pd.store_off), pd.store_width,
                            static_cast<std::uint64_t>(pd.push_value - pd.store_lo));
@@ -115,6 +122,8 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
         pd.ip = at_ip;
         pd.stack_size = sp;
         pd.stmt = stmt;
+        pd.last_stmt = last_stmt;
+        pd.chose_bit = chose_bit;
         pd.state_at = saved_states_.size();
         saved_states_.insert(saved_states_.end(), cur, cur + bytes);
         pd.stack_at = saved_stacks_.size();
@@ -271,6 +280,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
                     if constexpr (Record) write_bit(static_cast<std::uint32_t>(off));
                     for (std::int64_t v = in.c; v > in.b; --v) save(ip, v, false, off, in.w, in.b);
                     store_bits(cur, static_cast<std::uint32_t>(off), in.w, 0);
+                    chose_bit = off;
                 }
                 break;
             case Bc::check:
@@ -344,6 +354,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
             case Bc::note:
                 IOMC_FRAGMENT_ONLY {
                     if (stmt == UINT32_MAX) stmt = static_cast<std::uint32_t>(in.a);
+                    last_stmt = static_cast<std::uint32_t>(in.a);
                 }
                 break;
             case Bc::finish:
@@ -354,6 +365,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
                     e.index = emitted++;
                     e.next = cur;
                     e.stmt = stmt;
+                    e.chose_bit = chose_bit;
                     fn(ctx, e);
                     if (!next_path()) return {};
                 }

@@ -19,6 +19,13 @@ struct Emission {
     std::int64_t value = 0;             ///< the value the message mentions
     std::uint32_t stmt = UINT32_MAX;    ///< the statement that ran (first note on the path)
     bool stops = false;                 ///< the violating path had no successor
+    /// Violation reports (traced programs): the state as the path had it when it reported
+    /// (valid during the callback), and the last statement noted before, the one that failed
+    /// (inside an atomic block, the statement of the block, not the block).
+    const std::uint8_t* at = nullptr;
+    std::uint32_t at_stmt = UINT32_MAX;
+    /// Traced programs: the bit offset of the variable the path's last `choose` set, or -1.
+    std::int32_t chose_bit = -1;
 };
 
 /// Outcome of evaluating an invariant check.
@@ -115,6 +122,8 @@ private:
         std::uint32_t ip;
         std::uint32_t stack_size;
         std::uint32_t stmt;
+        std::uint32_t last_stmt;
+        std::int32_t chose_bit;
         std::size_t state_at;
         std::size_t stack_at;
         std::int64_t push_value;

@@ -26,6 +26,7 @@ struct Slot {
     std::uint32_t type_index = 0;  ///< enum names table (enumeration), scalarset table (scalarset)
     std::uint32_t process = UINT32_MAX;  ///< owning process instance for locals and pcs
     std::int32_t init = 0;     ///< value in the initial state
+    bool hidden = false;       ///< a compiler temporary (a call's result): traces never print it
 };
 
 /// Reads `width` bits at bit `off` of a packed state. The buffer must have 8 bytes of slack.

@@ -50,6 +50,10 @@ struct Statement {
     support::SourceRange where;
     std::string text;             ///< "dev->iommu_group = group", one line
     std::string function;         ///< the enclosing procedure or process declaration
+    /// The whole statement when `text` is shortened (an atomic block: `atomic { a; ... }`), for
+    /// traces, which print everything; empty otherwise. Schedules match `text`.
+    std::string full;
+    [[nodiscard]] const std::string& shown() const { return full.empty() ? text : full; }
 };
 
 enum class PropertyKind : std::uint8_t {

@@ -57,6 +57,12 @@ void StatementLowering::stmt_frag(const ast::Stmt& s, std::vector<ir::Instr>& co
         [&](const ast::Expr& call, std::optional<TExpr> target) { call_frag(call, std::move(target), code); },
         [&](const ast::Stmt& step) { lower_simple(step, code); },
     };
+    // Which statement of the block runs, for traces: a failure names it (Emission::at_stmt).
+    if (s.kind != K::block) {
+        ir::Instr inner = note(statement(s));
+        inner.t1 = 1;
+        code.push_back(std::move(inner));
+    }
     if (step_stmt(s, emit)) return;
     switch (s.kind) {
         case K::block:
@@ -128,7 +134,10 @@ void StatementLowering::stmt_frag(const ast::Stmt& s, std::vector<ir::Instr>& co
             // of the atomic block (check_loop_orders).
             UnrolledLoop unrolled{&s, t->kind == TypeKind::scalarset ? t->ss : nullptr, code.size(), {}};
             std::vector<std::size_t> brk;
-            for (std::int64_t i = 0; i < domain_size(t); ++i) {
+            const std::int64_t n = count_unrolled(s, t);
+            const ExpansionCounter::Scope unrolling(unrolled_, n);
+            for (std::int64_t i = 0; i < n; ++i) {
+                if (unrolled_.exceeded()) throw Abandon{};  // a loop inside went past the limit
                 std::vector<std::size_t> cont;
                 ctx().scopes.emplace_back();
                 ctx().scopes.back()[s.label] =
@@ -211,7 +220,7 @@ void StatementLowering::hoist_frag(const ast::Expr* e, std::vector<ir::Instr>& c
     for (const ast::Expr* call : calls) {
         if (skip_top && call == e) continue;
         const Type* rt = call_result_type(*call);
-        TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), Initial{}, call->where);
+        TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), Initial{}, call->where, true);
         call_frag(*call, tmp, code);
         ctx().hoisted[call] = tmp;
         pending_resets_.emplace_back(tmp, slot_init(tmp));

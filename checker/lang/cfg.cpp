@@ -109,6 +109,12 @@ void StatementLowering::stmt_cfg(const ast::Stmt& s, std::uint32_t entry, std::u
     (void)exprs_.take_uaf();
 }
 
+std::int64_t StatementLowering::count_unrolled(const ast::Stmt& s, const Type* t) {
+    const std::int64_t n = domain_size(t);
+    unrolled_.count(sink_, s.where, fmt::format("'for {}: {}'", s.label, s.for_type.str()), n);
+    return n;
+}
+
 void StatementLowering::simple_step(const ast::Stmt& s, std::uint32_t entry, std::uint32_t exit) {
     ir::Fragment f;
     f.code.push_back(note(statement(s)));
@@ -195,9 +201,12 @@ void StatementLowering::stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, 
                 fail(sink_, s.for_type.where, fmt::format("cannot loop over {}", type_name(t)));
             // Over a scalarset, every node of iteration i (its entry included) records that it
             // visits element i, for the symmetry pass.
+            count_unrolled(s, t);
+            const ExpansionCounter::Scope unrolling(unrolled_, n);
             const bool over_scalarset = t->kind == TypeKind::scalarset;
             std::uint32_t cur = entry;
             for (std::int64_t i = 0; i < n; ++i) {
+                if (unrolled_.exceeded()) throw Abandon{};  // a loop inside went past the limit
                 if (over_scalarset) {
                     visiting_.push_back(LoopVisit{t->ss->table, i, &s});
                     nodes_[cur].visits = visiting_;
@@ -225,7 +234,12 @@ void StatementLowering::stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, 
         }
         case K::atomic: {
             ir::Fragment f;
-            f.code.push_back(note(statement(s, atomic_text(s))));
+            // Schedules match the short text; traces print the whole block (column diagrams
+            // wrap it).
+            const std::uint32_t id = statement(s, atomic_text(s, false));
+            if (std::string whole = atomic_text(s, true); whole != statements_[id].text)
+                statements_[id].full = std::move(whole);
+            f.code.push_back(note(id));
             atomic_loops_.clear();
             atomic_body(s.body, f.code);
             check_loop_orders(f.code);
@@ -299,11 +313,11 @@ void StatementLowering::check_loop_orders(const std::vector<ir::Instr>& code) {
     atomic_loops_.clear();
 }
 
-std::string StatementLowering::atomic_text(const ast::Stmt& s) const {
+std::string StatementLowering::atomic_text(const ast::Stmt& s, bool whole) const {
     std::string t = "atomic { ";
     for (std::size_t i = 0; i < s.body.size(); ++i) {
         std::string part = text(s.body[i]->where);
-        if (t.size() + part.size() > 80) {
+        if (!whole && t.size() + part.size() > 80) {
             t += "... ";
             break;
         }
@@ -342,7 +356,7 @@ std::uint32_t StatementLowering::hoist_cfg(const ast::Expr* e, std::uint32_t ent
     for (const ast::Expr* call : calls) {
         if (skip_top && call == e) continue;
         const Type* rt = call_result_type(*call);
-        TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), Initial{}, call->where);
+        TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), Initial{}, call->where, true);
         const std::uint32_t mid = new_node(call->where);
         call_cfg(*call, tmp, entry, mid, s);
         ctx().hoisted[call] = tmp;

@@ -273,8 +273,12 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
             if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration && t->kind != TypeKind::integer &&
                 t->kind != TypeKind::boolean)
                 fail(sink_, e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
+            const std::int64_t n = domain_size(t);
+            bindings_.count(sink_, e.where, quantifier_text(e), n);
+            const ExpansionCounter::Scope expanding(bindings_, n);
             TExpr acc = constant(e.forall ? 1 : 0, arena_.boolean());
-            for (std::int64_t i = 0; i < domain_size(t); ++i) {
+            for (std::int64_t i = 0; i < n; ++i) {
+                if (bindings_.exceeded()) throw Abandon{};  // a quantifier inside went past the limit
                 c.scopes.emplace_back();
                 c.scopes.back()[e.member] = Binding{true, Value{t->kind == TypeKind::integer ? t->lo + i : i, t}, {}};
                 TExpr body = lower(*e.kids[0], c);

@@ -83,6 +83,9 @@ public:
     /// `r`'s source text on one line.
     [[nodiscard]] std::string text(support::SourceRange r) const { return source_text(sm_, r); }
     [[nodiscard]] TypeArena& arena() { return arena_; }
+    /// Quantifier bindings expanded so far: the properties pass counts the top-level foralls it
+    /// splits here too.
+    [[nodiscard]] ExpansionCounter& bindings() { return bindings_; }
 
     /// A field access of an object with a lifetime (a struct with a `lifetime` kref), lowered
     /// since the last take_uaf(): the freed flag to test before the access, the access's text
@@ -123,6 +126,7 @@ private:
     support::DiagnosticSink& sink_;
     std::vector<UafCheck> uaf_;
     std::map<const ast::Expr*, TExpr> lifetime_flags_;
+    ExpansionCounter bindings_{max_quantifier_bindings, "bindings", "quantifiers are expanded at compile time"};
 };
 
 }  // namespace iomc::lang

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "checker/lang/frontend.hpp"
 
+#include <map>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "checker/lang/elaborate.hpp"
@@ -10,43 +13,50 @@ namespace iomc::lang {
 
 std::vector<Expectation> Model::expectations(support::DiagnosticSink& sink) const {
     std::vector<Expectation> out;
-    const Module& root = *modules_.back();
-    for (const auto& d : root.ast.decls) {
-        if (d.kind != ast::DeclKind::expect) continue;
-        std::vector<std::string> vs;
-        if (d.variants.empty()) {
-            for (const auto& v : variants_) vs.push_back(v.name);
-            if (vs.empty()) vs.emplace_back();
-        } else {
-            for (const auto& [name, where] : d.variants) {
-                bool known = false;
-                for (const auto& v : variants_) known = known || v.name == name;
-                if (!known) {
-                    std::string list;
-                    for (const auto& v : variants_) list += (list.empty() ? "" : ", ") + v.name;
-                    sink.error(where, variants_.empty()
-                                          ? fmt::format("unknown variant '{}'; the model declares no variants", name)
-                                          : fmt::format("unknown variant '{}'; available: {}", name, list));
-                    continue;
+    // Past the error limit the sink throws: keep what was collected; the errors say the rest.
+    try {
+        const Module& root = *modules_.back();
+        for (const auto& d : root.ast.decls) {
+            if (d.kind != ast::DeclKind::expect) continue;
+            std::vector<std::string> vs;
+            if (d.variants.empty()) {
+                for (const auto& v : variants_) vs.push_back(v.name);
+                if (vs.empty()) vs.emplace_back();
+            } else {
+                for (const auto& [name, where] : d.variants) {
+                    bool known = false;
+                    for (const auto& v : variants_) known = known || v.name == name;
+                    if (!known) {
+                        std::string list;
+                        for (const auto& v : variants_) list += (list.empty() ? "" : ", ") + v.name;
+                        sink.error(where, variants_.empty()
+                                              ? fmt::format("unknown variant '{}'; the model declares no variants", name)
+                                              : fmt::format("unknown variant '{}'; available: {}", name, list));
+                        continue;
+                    }
+                    vs.push_back(name);
                 }
-                vs.push_back(name);
             }
+            for (const auto& v : vs)
+                for (const auto& [p, where] : d.properties)
+                    out.push_back(Expectation{v, d.verdict, p, d.path, where});
         }
-        for (const auto& v : vs)
-            for (const auto& [p, where] : d.properties)
-                out.push_back(Expectation{v, d.verdict, p, d.path, where});
+        // A (variant, property) pair named twice is an error: which line would win? Each later
+        // one is reported with the first (a map, not pairs: many cells must not take quadratic time).
+        std::map<std::pair<std::string, std::string>, std::size_t> first;
+        for (std::size_t j = 0; j < out.size(); ++j) {
+            const auto [it, fresh] = first.try_emplace({out[j].variant, out[j].property}, j);
+            if (fresh) continue;
+            const std::size_t i = it->second;
+            auto& diag = sink.error(out[j].where,
+                                    out[j].variant.empty()
+                                        ? fmt::format("property '{}' already has an expectation", out[j].property)
+                                        : fmt::format("property '{}' already has an expectation for variant '{}'",
+                                                      out[j].property, out[j].variant));
+            diag.notes.push_back({out[i].where, "the earlier expectation is here"});
+        }
+    } catch (const support::TooManyErrors&) {
     }
-    // A (variant, property) pair named twice is an error: which line would win?
-    for (std::size_t i = 0; i < out.size(); ++i)
-        for (std::size_t j = i + 1; j < out.size(); ++j)
-            if (out[i].variant == out[j].variant && out[i].property == out[j].property) {
-                auto& diag = sink.error(out[j].where,
-                                        out[j].variant.empty()
-                                            ? fmt::format("property '{}' already has an expectation", out[j].property)
-                                            : fmt::format("property '{}' already has an expectation for variant '{}'",
-                                                          out[j].property, out[j].variant));
-                diag.notes.push_back({out[i].where, "the earlier expectation is here"});
-            }
     return out;
 }
 

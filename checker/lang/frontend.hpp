@@ -52,6 +52,12 @@ struct PropertyInfo {
 
 struct Module;
 
+/// A folder of the import search path, with where it came from for messages ("-I", "IOMC_PATH").
+struct ImportDir {
+    std::string dir;
+    std::string origin;
+};
+
 /// The parsed files of one model: variant-independent. Immutable once loaded.
 class Model {
 public:
@@ -62,7 +68,10 @@ public:
     /// Loads `path` and everything it imports. Errors go to `sink`: check sink.has_errors(). The
     /// model is returned even then, so that diagnostics can be rendered against its sources;
     /// null only when the root file cannot be read.
-    static std::unique_ptr<Model> load(const std::string& path, support::DiagnosticSink& sink);
+    /// A relative `import "P"` is looked for beside the importing file, then in each folder of
+    /// `search` in order (docs/language.md, "Imports").
+    static std::unique_ptr<Model> load(const std::string& path, support::DiagnosticSink& sink,
+                                       const std::vector<ImportDir>& search = {});
     /// Same, from text in memory (tests); imports resolve against the current directory.
     static std::unique_ptr<Model> from_text(const std::string& name, const std::string& text,
                                             support::DiagnosticSink& sink);

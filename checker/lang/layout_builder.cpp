@@ -41,19 +41,21 @@ std::uint32_t LayoutBuilder::type_bits(const Type* t) const {
 }
 
 ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, std::optional<Value> init,
-                                std::uint32_t process, support::SourceRange where, const void* variable) {
+                                std::uint32_t process, support::SourceRange where, const void* variable,
+                                bool hidden) {
     const auto first = ir::SlotId{static_cast<std::uint32_t>(layout_.slots().size())};
     SlotOrigin origin;
     origin.variable = variable;
     origin.where = where;
     origin.initialized = init.has_value();
+    origin.hidden = hidden;
     alloc_leaves(t, name, init, process, where, origin);
     return first;
 }
 
 ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, const Initial& init, std::uint32_t process,
-                                support::SourceRange where, const void* variable) {
-    if (init.leaves.empty()) return alloc(t, name, init.all, process, where, variable);
+                                support::SourceRange where, const void* variable, bool hidden) {
+    if (init.leaves.empty()) return alloc(t, name, init.all, process, where, variable, hidden);
     struct Restore {
         LayoutBuilder& b;
         ~Restore() { b.leaf_inits_ = nullptr; }
@@ -65,6 +67,7 @@ ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, const In
     origin.variable = variable;
     origin.where = where;
     origin.initialized = true;
+    origin.hidden = hidden;
     alloc_leaves(t, name, std::nullopt, process, where, origin);
     return first;
 }
@@ -110,6 +113,7 @@ void LayoutBuilder::alloc_leaves(const Type* t, const std::string& name, std::op
             s.hi = static_cast<std::int32_t>(d.hi);
             s.type_index = d.table;
             s.process = process;
+            s.hidden = origin.hidden;
             s.init = static_cast<std::int32_t>(default_value(d));
             if (leaf_inits_ && leaf_at_ < leaf_inits_->size()) {
                 // An element list: this leaf's own value, and where it is written.

@@ -39,6 +39,7 @@ struct SlotOrigin {
     std::vector<ir::SymmetryCoord> coords;  ///< outermost first; `scalarset` is ScalarsetInfo::table
     support::SourceRange where;             ///< the declaration
     bool initialized = false;               ///< declared with an initializer
+    bool hidden = false;                    ///< a compiler temporary (ir::Slot::hidden)
 };
 
 /// A variable's initial value as its declaration gives it: nothing (every leaf starts at its
@@ -70,12 +71,12 @@ public:
     /// `process` (UINT32_MAX for a global), with an optional constant initializer that every
     /// leaf takes; returns the first slot. `variable` identifies the variable in every instance
     /// (its declaration, or the key of a local) for SlotOrigin. A bad initializer is reported at
-    /// `where`, abandoning.
+    /// `where`, abandoning. `hidden`: a compiler temporary, which traces never print.
     ir::SlotId alloc(const Type* t, const std::string& name, std::optional<Value> init, std::uint32_t process,
-                     support::SourceRange where, const void* variable);
+                     support::SourceRange where, const void* variable, bool hidden = false);
     /// Same, with an initializer that may give each leaf its own value.
     ir::SlotId alloc(const Type* t, const std::string& name, const Initial& init, std::uint32_t process,
-                     support::SourceRange where, const void* variable);
+                     support::SourceRange where, const void* variable, bool hidden = false);
     /// The initial value that initializer `e` (null: none) gives a variable `name` of type `t`
     /// declared in `module` (initializer.cpp). Errors (an element list for a scalar, a key that is
     /// not a value of the index type, one given twice, elements missing without a default `_`)

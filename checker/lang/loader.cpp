@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "checker/lang/frontend.hpp"
 #include "checker/lang/module.hpp"
 #include "checker/lang/parser.hpp"
+#include "checker/support/read_file.hpp"
 
 namespace iomc::lang {
 
@@ -20,7 +18,8 @@ Model::~Model() = default;
 /// Loads modules depth-first, imports before importers, detecting cycles.
 class Loader {
 public:
-    Loader(Model& m, support::DiagnosticSink& sink) : m_(m), sink_(sink) {}
+    Loader(Model& m, support::DiagnosticSink& sink, std::vector<ImportDir> search = {})
+        : m_(m), sink_(sink), search_(std::move(search)) {}
 
     std::optional<std::size_t> load_file(const std::string& display, std::optional<support::SourceRange> from) {
         std::error_code ec;
@@ -37,15 +36,15 @@ public:
                 return std::nullopt;
             }
         }
-        std::ifstream in(display, std::ios::binary);
-        if (!in || fs::is_directory(display, ec)) {
-            const std::string why = fs::is_directory(display, ec) ? "is a directory" : std::strerror(errno);
-            sink_.error(from, fmt::format("cannot open '{}': {}", display, why));
+        // Regular files only, up to a size limit: `import "/dev/zero"` must not hang.
+        std::string why;
+        auto text = support::read_regular_file(display, why);
+        if (!text) {
+            auto& diag = sink_.error(from, fmt::format("cannot open '{}': {}", display, why));
+            if (auto it = missing_notes_.find(display); it != missing_notes_.end()) diag.notes = it->second;
             return std::nullopt;
         }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return add_text(key, display, ss.str());
+        return add_text(key, display, std::move(*text));
     }
 
     std::optional<std::size_t> add_text(const std::string& key, const std::string& display, std::string text) {
@@ -62,8 +61,7 @@ public:
                 sink_.error(d.name_where, fmt::format("namespace '{}' is already used by another import", d.name));
                 continue;
             }
-            const fs::path p = fs::path(d.path).is_absolute() ? fs::path(d.path) : (dir / d.path).lexically_normal();
-            auto idx = load_file(p.string(), d.name_where);
+            auto idx = load_file(resolve(dir, d), d.name_where);
             if (idx) mod->imports[d.name] = *idx;
         }
         stack_.pop_back();
@@ -72,8 +70,37 @@ public:
     }
 
 private:
+    /// The file `import "P"` in folder `dir` names: P itself when absolute; else dir/P, unless
+    /// that does not exist and a folder of the search path has P. When no candidate exists,
+    /// dir/P (load_file reports it) with a note of every place looked at.
+    std::string resolve(const fs::path& dir, const ast::Decl& d) {
+        const fs::path p(d.path);
+        if (p.is_absolute()) return p.string();
+        const std::string beside = (dir / p).lexically_normal().string();
+        std::error_code ec;
+        if (fs::exists(beside, ec)) return beside;
+        for (const auto& s : search_) {
+            const std::string there = (fs::path(s.dir) / p).lexically_normal().string();
+            if (fs::exists(there, ec)) return there;
+        }
+        std::vector<support::Note> notes;
+        if (search_.empty()) {
+            notes.push_back({std::nullopt, "a relative import is looked for beside the importing file, then in the "
+                                           "folders of -I and IOMC_PATH (none given)"});
+        } else {
+            for (const auto& s : search_)
+                notes.push_back({std::nullopt, fmt::format("not in '{}' either ({} {})",
+                                                           (fs::path(s.dir) / p).lexically_normal().string(),
+                                                           s.origin, s.dir)});
+        }
+        missing_notes_[beside] = std::move(notes);
+        return beside;
+    }
+
     Model& m_;
     support::DiagnosticSink& sink_;
+    std::vector<ImportDir> search_;
+    std::map<std::string, std::vector<support::Note>> missing_notes_;
     std::vector<std::pair<std::string, std::string>> stack_;
 };
 
@@ -102,11 +129,12 @@ void collect_variants(Model& m, std::vector<VariantInfo>& out, support::Diagnost
 
 }  // namespace
 
-std::unique_ptr<Model> Model::load(const std::string& path, support::DiagnosticSink& sink) {
+std::unique_ptr<Model> Model::load(const std::string& path, support::DiagnosticSink& sink,
+                                   const std::vector<ImportDir>& search) {
     std::unique_ptr<Model> m(new Model());
     m->path_ = path;
     m->sources_ = std::make_shared<support::SourceManager>();
-    Loader loader(*m, sink);
+    Loader loader(*m, sink, search);
     try {
         if (!loader.load_file(path, std::nullopt) || m->modules_.empty()) return nullptr;
         m->modules_.back()->is_root = true;

@@ -217,6 +217,8 @@ Decl Parser::parse_decl() {
 }
 
 TypePtr Parser::parse_type() {
+    Nesting nest(*this);
+    nest.enter("type");
     auto t = std::make_unique<TypeExpr>();
     const auto begin = peek().where;
     switch (peek().kind) {

@@ -14,6 +14,8 @@ ExprPtr Parser::node(ExprKind k, SourceRange where) {
 }
 
 ExprPtr Parser::parse_expr() {
+    Nesting nest(*this);
+    nest.enter("expression");
     if (at(Tok::kw_forall) || at(Tok::kw_exists)) {
         const auto begin = peek().where;
         auto e = node(ExprKind::quant, begin);
@@ -58,6 +60,8 @@ ExprPtr Parser::parse_implies() {
     const auto begin = peek().where;
     auto a = parse_or();
     if (at(Tok::implies) || at(Tok::arrow)) {
+        Nesting nest(*this);
+        nest.enter("expression");
         advance();
         auto b = at(Tok::kw_forall) || at(Tok::kw_exists) ? parse_expr() : parse_implies();
         return binary(Op::implies, std::move(a), std::move(b), begin);
@@ -67,8 +71,10 @@ ExprPtr Parser::parse_implies() {
 
 ExprPtr Parser::parse_or() {
     const auto begin = peek().where;
+    Nesting chain(*this);  // a left-deep tree: one level per operator
     auto a = parse_and();
     while (at(Tok::oror)) {
+        chain.enter("expression");
         advance();
         a = binary(Op::or_, std::move(a), parse_and(), begin);
     }
@@ -77,8 +83,10 @@ ExprPtr Parser::parse_or() {
 
 ExprPtr Parser::parse_and() {
     const auto begin = peek().where;
+    Nesting chain(*this);  // a left-deep tree: one level per operator
     auto a = parse_equality();
     while (at(Tok::andand)) {
+        chain.enter("expression");
         advance();
         a = binary(Op::and_, std::move(a), parse_equality(), begin);
     }
@@ -87,9 +95,11 @@ ExprPtr Parser::parse_and() {
 
 ExprPtr Parser::parse_equality() {
     const auto begin = peek().where;
+    Nesting chain(*this);  // a left-deep tree: one level per operator
     auto a = parse_relational();
     while (at(Tok::eq) || at(Tok::ne)) {
         const Op op = at(Tok::eq) ? Op::eq : Op::ne;
+        chain.enter("expression");
         advance();
         a = binary(op, std::move(a), parse_relational(), begin);
     }
@@ -98,9 +108,11 @@ ExprPtr Parser::parse_equality() {
 
 ExprPtr Parser::parse_relational() {
     const auto begin = peek().where;
+    Nesting chain(*this);  // a left-deep tree: one level per operator
     auto a = parse_additive();
     while (at(Tok::lt) || at(Tok::le) || at(Tok::gt) || at(Tok::ge)) {
         const Op op = at(Tok::lt) ? Op::lt : at(Tok::le) ? Op::le : at(Tok::gt) ? Op::gt : Op::ge;
+        chain.enter("expression");
         advance();
         a = binary(op, std::move(a), parse_additive(), begin);
     }
@@ -109,9 +121,11 @@ ExprPtr Parser::parse_relational() {
 
 ExprPtr Parser::parse_additive() {
     const auto begin = peek().where;
+    Nesting chain(*this);  // a left-deep tree: one level per operator
     auto a = parse_multiplicative();
     while (at(Tok::plus) || at(Tok::minus)) {
         const Op op = at(Tok::plus) ? Op::add : Op::sub;
+        chain.enter("expression");
         advance();
         a = binary(op, std::move(a), parse_multiplicative(), begin);
     }
@@ -120,9 +134,11 @@ ExprPtr Parser::parse_additive() {
 
 ExprPtr Parser::parse_multiplicative() {
     const auto begin = peek().where;
+    Nesting chain(*this);  // a left-deep tree: one level per operator
     auto a = parse_unary();
     while (at(Tok::star) || at(Tok::slash) || at(Tok::percent)) {
         const Op op = at(Tok::star) ? Op::mul : at(Tok::slash) ? Op::div : Op::mod;
+        chain.enter("expression");
         advance();
         a = binary(op, std::move(a), parse_unary(), begin);
     }
@@ -133,6 +149,8 @@ ExprPtr Parser::parse_unary() {
     const auto begin = peek().where;
     if (at(Tok::bang) || at(Tok::minus)) {
         const Op op = at(Tok::bang) ? Op::not_ : Op::neg;
+        Nesting nest(*this);
+        nest.enter("expression");
         advance();
         auto e = node(ExprKind::unary, begin);
         e->op = op;
@@ -145,9 +163,11 @@ ExprPtr Parser::parse_unary() {
 
 ExprPtr Parser::parse_postfix() {
     const auto begin = peek().where;
+    Nesting chain(*this);  // a left-deep tree: one level per index, field, call or label test
     auto e = parse_primary();
     for (;;) {
         if (at(Tok::lbracket) && !in_type_) {
+            chain.enter("expression");
             advance();
             auto x = node(ExprKind::index, begin);
             x->kids.push_back(std::move(e));
@@ -156,6 +176,7 @@ ExprPtr Parser::parse_postfix() {
             x->where = from(begin);
             e = std::move(x);
         } else if (at(Tok::dot) && peek(1).kind == Tok::ident) {
+            chain.enter("expression");
             advance();
             auto x = node(ExprKind::field, begin);
             x->member_where = peek().where;
@@ -164,6 +185,7 @@ ExprPtr Parser::parse_postfix() {
             x->where = from(begin);
             e = std::move(x);
         } else if (at(Tok::lparen) && e->kind == ExprKind::name) {
+            chain.enter("expression");
             advance();
             auto x = node(ExprKind::call, begin);
             x->name = std::move(e->name);
@@ -176,6 +198,7 @@ ExprPtr Parser::parse_postfix() {
             e = std::move(x);
         } else if (at(Tok::at) || at(Tok::kw_past)) {
             const bool past = at(Tok::kw_past);
+            chain.enter("expression");
             advance();
             auto x = node(past ? ExprKind::past_label : ExprKind::at_label, begin);
             x->member_where = peek().where;

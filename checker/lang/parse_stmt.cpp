@@ -37,6 +37,8 @@ StmtPtr Parser::block_stmt() {
 
 StmtPtr Parser::parse_stmt() {
     const auto begin = peek().where;
+    Nesting nest(*this);
+    nest.enter("statement");
     StmtPtr s;
     switch (peek().kind) {
         case Tok::lbrace: return block_stmt();

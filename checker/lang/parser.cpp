@@ -33,6 +33,16 @@ void Parser::fail(const std::string& expected) {
     throw ParseError{};
 }
 
+void Parser::Nesting::enter(const char* what) {
+    ++held_;
+    if (++p_.depth_ <= max_depth) return;
+    // The caller's recovery skips the rest; the levels are given back as the error unwinds.
+    p_.sink_.error(p_.peek().where, fmt::format("too deeply nested {}: statements, expressions and types together "
+                                                "nest at most {} levels",
+                                                what, max_depth));
+    throw ParseError{};
+}
+
 const Token& Parser::expect(Tok k, const char* context) {
     if (!at(k)) {
         if (context)

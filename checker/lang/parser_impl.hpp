@@ -37,6 +37,29 @@ private:
     std::size_t pos_ = 0;
     bool in_type_ = false;   ///< parsing range bounds: '[' starts array dims, not an index
 
+    /// How deep statements, expressions and types may nest, together. Each level is a
+    /// recursive call here and a level of the tree that the passes walk recursively, so deeper
+    /// input would overflow the stack; no model comes near it.
+    static constexpr unsigned max_depth = 256;
+    unsigned depth_ = 0;   ///< levels entered and not yet left
+
+    /// Levels of nesting held while alive: enter() adds one (a nested construct, or one more
+    /// link of a left-deep chain such as a + b + c), the destructor gives them all back, also
+    /// when an error unwinds past it. Past max_depth, enter() reports the error at the current
+    /// token and unwinds to the recovery point.
+    class Nesting {
+    public:
+        explicit Nesting(Parser& p) : p_(p) {}
+        Nesting(const Nesting&) = delete;
+        Nesting& operator=(const Nesting&) = delete;
+        ~Nesting() { p_.depth_ -= held_; }
+        void enter(const char* what);
+
+    private:
+        Parser& p_;
+        unsigned held_ = 0;
+    };
+
     // ---------------------------------------------------------------- tokens (parser.cpp)
     [[nodiscard]] const Token& peek(std::size_t k = 0) const {
         return toks_[std::min(pos_ + k, toks_.size() - 1)];

@@ -29,6 +29,14 @@ std::vector<Instance> enumerate_instances(const SymbolTable& symbols, TypeResolv
                              fmt::format("a process parameter must be a scalarset, an enum, a range or bool, not {}",
                                          type_name(t)));
                     if (t->optional) fail(sink, p.where, "a process parameter cannot be optional");
+                    // Bounded before the combinations are built (issue 10).
+                    const auto n = static_cast<std::size_t>(domain_size(t));
+                    const auto room = static_cast<std::size_t>(max_process_instances) - instances.size();
+                    if (n > room / combos.size())
+                        fail(sink, p.where,
+                             fmt::format("process '{}' has too many instances: this parameter's {} values take it "
+                                         "past the {} process instances a model may have",
+                                         d.name, n, max_process_instances));
                     std::vector<std::vector<Value>> next;
                     for (const auto& c : combos)
                         for (std::int64_t i = 0; i < domain_size(t); ++i) {
@@ -66,9 +74,13 @@ std::uint32_t canonical(const std::vector<CfgNode>& nodes, std::uint32_t n, supp
     std::size_t guard = 0;
     while (nodes[x].alts.empty() && nodes[x].eps.size() == 1 && !nodes[x].terminal) {
         x = nodes[x].eps[0];
-        if (++guard > nodes.size())
+        if (++guard > nodes.size()) {
+            // After an error the statement it abandoned is an empty edge: a loop around it
+            // has no step because of that error, not of its own (issue 10).
+            if (sink.has_errors()) throw Abandon{};
             fail(sink, nodes[n].where,
                  "this loop has no step (an empty loop body, or gotos in a cycle with nothing between)");
+        }
     }
     return x;
 }

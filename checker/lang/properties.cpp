@@ -137,7 +137,11 @@ void PropertyBuilder::split_invariant(const ast::Expr& e, ExprContext& c, const 
         if (t->kind != TypeKind::scalarset && t->kind != TypeKind::enumeration && t->kind != TypeKind::integer &&
             t->kind != TypeKind::boolean)
             fail(sink_, e.name.where, fmt::format("cannot quantify over {}", type_name(t)));
-        for (std::int64_t i = 0; i < domain_size(t); ++i) {
+        const std::int64_t n = domain_size(t);
+        exprs_.bindings().count(sink_, e.where, quantifier_text(e), n);
+        const ExpansionCounter::Scope expanding(exprs_.bindings(), n);
+        for (std::int64_t i = 0; i < n; ++i) {
+            if (exprs_.bindings().exceeded()) throw Abandon{};
             const std::int64_t v = t->kind == TypeKind::integer ? t->lo + i : i;
             c.scopes.back()[e.member] = Binding{true, Value{v, t}, {}};
             const std::string b = (binding.empty() ? "" : binding + ", ") + e.member + " = " + index_name(t, i);

@@ -93,6 +93,51 @@ private:
     int quiet_ = 0;
 };
 
+/// Bounds one kind of compile-time expansion (issue 10): `for` loops unroll, quantifiers expand
+/// per binding, and a construct nested in one is expanded again per iteration. The counter keeps
+/// the product of the sizes of the constructs around the current one and the total expanded so
+/// far; a construct that would take either past the limit is an error at it, reported once (the
+/// constructs met after that abandon quietly), instead of a compile that never ends.
+class ExpansionCounter {
+public:
+    /// `limit`: the most expansions in one compile; `unit`: what one is ("iterations");
+    /// `how`: why there are so many ("'for' loops are unrolled at compile time").
+    ExpansionCounter(std::int64_t limit, const char* unit, const char* how) : limit_(limit), unit_(unit), how_(how) {}
+
+    /// While alive, the constructs met count `n` times over.
+    class Scope {
+    public:
+        Scope(ExpansionCounter& c, std::int64_t n) : c_(c), saved_(c.factor_) { c_.factor_ *= n; }
+        ~Scope() { c_.factor_ = saved_; }
+        Scope(const Scope&) = delete;
+        Scope& operator=(const Scope&) = delete;
+
+    private:
+        ExpansionCounter& c_;
+        std::int64_t saved_;
+    };
+
+    /// Counts construct `what` at `where`, which expands `n` times; reports and abandons past
+    /// the limit. Open a Scope of `n` around its expansion.
+    void count(support::DiagnosticSink& sink, support::SourceRange where, const std::string& what, std::int64_t n);
+    /// True once a construct went past the limit: expansions in progress stop.
+    [[nodiscard]] bool exceeded() const { return exceeded_; }
+
+private:
+    std::int64_t limit_;
+    const char* unit_;
+    const char* how_;
+    std::int64_t factor_ = 1;  ///< the product of the sizes of the constructs around
+    std::int64_t total_ = 0;
+    bool exceeded_ = false;
+};
+
+/// The limits of compile-time expansion: iterations of `for` loops, bindings of quantifiers
+/// (each in one compile, nesting multiplied) and process instances.
+inline constexpr std::int64_t max_unrolled_iterations = 100'000;
+inline constexpr std::int64_t max_quantifier_bindings = 1'000'000;
+inline constexpr std::int64_t max_process_instances = 10'000;
+
 /// Evaluates constant expressions. The expression pass implements it; the passes that run
 /// before it (constants, types) call back through it, because constants and types are
 /// evaluated on demand and refer to each other.
@@ -116,6 +161,9 @@ protected:
 /// Reports "unknown WHAT 'NAME'" with a "did you mean" note from `candidates`, and abandons.
 [[noreturn]] void unknown(support::DiagnosticSink& sink, const std::string& what, const std::string& name,
                           support::SourceRange where, const std::vector<std::string>& candidates);
+
+/// How messages name quantifier `e`: "'forall i: R'".
+std::string quantifier_text(const ast::Expr& e);
 
 /// `r`'s source text on one line (every run of white space becomes one space), as messages and
 /// traces quote it.

@@ -114,7 +114,7 @@ private:
     void add_resets(std::vector<ir::Instr>& code);
     std::uint32_t message(std::string m);
     TExpr local_slot(const void* key, const Type* t, const std::string& name, const Initial& init,
-                     support::SourceRange where);
+                     support::SourceRange where, bool hidden = false);
     [[nodiscard]] std::int64_t slot_init(const TExpr& lv) const;
     void bind_local(const std::string& name, TExpr lv, support::SourceRange where);
     void declare_local(const ast::VarDecl& d);
@@ -134,7 +134,10 @@ private:
     void stmt_cfg(const ast::Stmt& s, std::uint32_t entry, std::uint32_t exit);
     void simple_step(const ast::Stmt& s, std::uint32_t entry, std::uint32_t exit);
     void stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, std::uint32_t exit);
-    [[nodiscard]] std::string atomic_text(const ast::Stmt& s) const;
+    /// Counts the iterations of `for` loop `s` over `t` (unrolled_); abandons past the limit.
+    std::int64_t count_unrolled(const ast::Stmt& s, const Type* t);
+    /// "atomic { a; b; ... }": its statements up to about 80 characters, or all of them.
+    [[nodiscard]] std::string atomic_text(const ast::Stmt& s, bool whole) const;
     void check_loop_orders(const std::vector<ir::Instr>& code);
     void branch_step(const ast::Stmt& s, TExpr cond, const std::string& ct, std::uint32_t entry, std::uint32_t t,
                      std::uint32_t f);
@@ -167,6 +170,7 @@ private:
     BreachLog& breaches_;
     support::DiagnosticSink& sink_;
     std::set<const ast::Decl*> called_;
+    ExpansionCounter unrolled_{max_unrolled_iterations, "iterations", "'for' loops are unrolled at compile time"};
 
     // per process instance
     std::vector<CfgNode> nodes_;

@@ -81,10 +81,10 @@ std::uint32_t StatementLowering::message(std::string m) {
 
 /// Allocates a process-local slot (or reuses the one of an earlier call site).
 TExpr StatementLowering::local_slot(const void* key, const Type* t, const std::string& name, const Initial& init,
-                                    SourceRange where) {
+                                    SourceRange where, bool hidden) {
     if (auto it = locals_.find(key); it != locals_.end()) return it->second;
     if (t->kind == TypeKind::mutex) fail(sink_, where, "a mutex must be a global variable (locals are private)");
-    const auto first = layout_.alloc(t, instance_name_ + "." + name, init, instance_, where, key);
+    const auto first = layout_.alloc(t, instance_name_ + "." + name, init, instance_, where, key, hidden);
     TExpr x = LayoutBuilder::storage(t, first);
     locals_[key] = x;
     return x;

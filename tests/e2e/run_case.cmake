@@ -3,7 +3,8 @@
 # the exact expected standard output, or CASE_DIR/contains.expected, lines (one pattern per
 # line, matched literally) that must appear in standard output in that order, with anything
 # between them: for counterexamples whose key steps matter more than every line. A missing
-# expected file is a failure, not a pass.
+# expected file is a failure, not a pass. An optional CASE_DIR/env holds NAME=VALUE lines for
+# iomc's environment.
 foreach(f cmd exit_code)
   if(NOT EXISTS ${CASE_DIR}/${f})
     message(FATAL_ERROR "${CASE_DIR}/${f} is missing")
@@ -17,6 +18,17 @@ string(STRIP "${args}" args)
 separate_arguments(arg_list UNIX_COMMAND "${args}")
 file(READ ${CASE_DIR}/exit_code want_code)
 string(STRIP "${want_code}" want_code)
+# CASE_DIR/env, if present: NAME=VALUE lines, set in iomc's environment (IOMC_PATH).
+if(EXISTS ${CASE_DIR}/env)
+  file(STRINGS ${CASE_DIR}/env env_lines)
+  foreach(line IN LISTS env_lines)
+    string(FIND "${line}" "=" eq)
+    string(SUBSTRING "${line}" 0 ${eq} name)
+    math(EXPR from "${eq} + 1")
+    string(SUBSTRING "${line}" ${from} -1 value)
+    set(ENV{${name}} "${value}")
+  endforeach()
+endif()
 file(MAKE_DIRECTORY ${WORK_DIR})
 execute_process(COMMAND ${IOMC} ${arg_list}
                 WORKING_DIRECTORY ${SOURCE_DIR}

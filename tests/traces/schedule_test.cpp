@@ -233,4 +233,25 @@ TEST_CASE("schedule entries: what a step must be to match") {
     CHECK_FALSE(label.could_start_at(*ts, 0));
 }
 
+TEST_CASE("a schedule of the most entries the query can count is read") {
+    std::string text;
+    for (std::size_t i = 0; i < traces::max_schedule_entries; ++i) text += "b: \"x = 3\"\n";
+    const auto p = parse(text);
+    REQUIRE(p.schedule.has_value());
+    CHECK(p.schedule->entries.size() == 65534);
+}
+
+TEST_CASE("one entry more than the query can count is an error at that entry") {
+    // Issue 10: 65,535 entries passed the reader and aborted in explore::query, which counts
+    // the entries matched in 16 bits. The error comes once, at the first entry too many.
+    std::string text;
+    for (int i = 0; i < 65537; ++i) text += "b: \"x = 3\"\n";
+    const auto p = parse(text);
+    CHECK_FALSE(p.schedule.has_value());
+    CHECK(p.errors == "t.sched:65535:1: error: too many entries: a schedule has at most 65534; this is entry 65535\n"
+                      "65535 | b: \"x = 3\"\n"
+                      "      | ^~~~~~~~~~\n"
+                      "1 error\n");
+}
+
 }  // TEST_SUITE

@@ -62,6 +62,10 @@ TEST_CASE("malformed trace files give the position or the field that is wrong") 
     std::string error;
     CHECK_FALSE(traces::parse_trace_json("{\n  \"format\": \"iomc-trace\",\n  \"version\" 1\n}\n", error));
     CHECK(error.rfind("3:13: not valid JSON: ", 0) == 0);
+    // Found by fuzzing (issue 10): nlohmann-json throws out_of_range, not parse_error, for a
+    // number a double cannot hold, and it escaped: exit 134.
+    CHECK_FALSE(traces::parse_trace_json("{\"format\": 1e999}", error));
+    CHECK(error == "not valid JSON: number overflow parsing '1e999'");
     CHECK_FALSE(traces::parse_trace_json("{\"format\": \"spin-trail\"}", error));
     CHECK(error == "trace: format is 'spin-trail', not 'iomc-trace'");
     CHECK_FALSE(traces::parse_trace_json("{\"format\": \"iomc-trace\", \"version\": 2}", error));
@@ -78,6 +82,19 @@ TEST_CASE("malformed trace files give the position or the field that is wrong") 
     CHECK(error == "step 1: field 'group' has the wrong type (number)");
     CHECK_FALSE(traces::parse_trace_json(head + "{\"group\": 0, \"outcome\": 0, \"process\": \"a\"}]}", error));
     CHECK(error == "step 1: missing field 'location'");
+    // Issue 10: numbers past 32 bits were cut to their low bits (4294967296 read as group 0).
+    CHECK_FALSE(traces::parse_trace_json(
+        head + "{\"group\": 4294967296, \"outcome\": 0, \"process\": \"a\", \"location\": \"m.mc:1\", "
+               "\"statement\": \"skip\"}]}",
+        error));
+    CHECK(error == "step 1: field 'group' is out of range (4294967296; at most 4294967295)");
+    CHECK_FALSE(traces::parse_trace_json(
+        "{\"format\": \"iomc-trace\", \"version\": 4294967297, \"model\": {}}", error));
+    CHECK(error == "trace: version 4294967297 is not supported (this iomc reads version 1)");
+    CHECK_FALSE(traces::parse_trace_json(
+        "{\"format\": \"iomc-trace\", \"version\": 1, \"model\": {\"file\": \"m.mc\", \"model_id\": \"-1\"}}",
+        error));
+    CHECK(error == "model: model_id '-1' is not a hexadecimal number");
     const auto ok = traces::parse_trace_json(head + "]}", error);
     REQUIRE(ok.has_value());
     CHECK(ok->model_id == 0xff);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <string>
 
+#include "checker/explore/memory_budget.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace iomc;
@@ -55,6 +56,21 @@ TEST_CASE("a state limit below the state count gives incomplete with the count r
         CHECK(r.incomplete_reason == "state limit 3 reached");
         CHECK_FALSE(r.counterexample.has_value());
         for (const auto& p : r.properties) CHECK(p.verdict == Verdict::incomplete);
+    }
+}
+
+// Issue 10: `--max-states 1` stored 2 states (the limit was not applied to the initial state).
+TEST_CASE("a state limit of one stores only the initial state") {
+    // The line's initial state fills the limit; expanding it finds state 1 past the limit: 1
+    // state stored, no transition counted, incomplete.
+    const auto ts = testing::compile(line5);
+    for (auto strategy : {Strategy::bfs, Strategy::dfs}) {
+        CAPTURE(static_cast<int>(strategy));
+        const auto r = explore::check(*ts, {.strategy = strategy, .limits = {.max_states = 1}});
+        CHECK(r.verdict == Verdict::incomplete);
+        CHECK(r.stats.states == 1);
+        CHECK(r.stats.transitions == 0);
+        CHECK(r.incomplete_reason == "state limit 1 reached");
     }
 }
 
@@ -168,3 +184,15 @@ TEST_CASE("verdicts print as the JSON does") {
 }
 
 }  // TEST_SUITE
+
+// Issue 10: peak RSS went past --max-memory; the budget of a search now starts from what the
+// process already has (its resident set), so the structures get only the rest.
+TEST_CASE("a memory budget counts the bytes in use before it against the cap") {
+    explore::MemoryBudget b(10'000, 6'000);
+    CHECK(b.reserve(4'000));
+    CHECK_FALSE(b.reserve(1));
+    CHECK(b.refused());
+    CHECK(b.used() == 4'000);  // what the search's structures reserved, as reports print it
+    CHECK(explore::MemoryBudget::process_base(0) == 0);
+    CHECK(explore::MemoryBudget::process_base(1) > 0);  // this process's resident set
+}

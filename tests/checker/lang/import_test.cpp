@@ -124,7 +124,55 @@ TEST_CASE("a missing import is reported at its path") {
                                "': No such file or directory\n"
                                "    1 | import \"missing.mc\" as m;\n"
                                "      |        ^~~~~~~~~~~~\n"
+                               "note: a relative import is looked for beside the importing file, then in the "
+                               "folders of -I and IOMC_PATH (none given)\n"
                                "1 error\n");
+}
+
+TEST_CASE("a relative import not beside the importer is looked for on the search path, in order") {
+    const Folder f("search");
+    fs::create_directories(fs::path(f.path("lib1/linux")));
+    fs::create_directories(fs::path(f.path("lib2/linux")));
+    fs::create_directories(fs::path(f.path("user")));
+    f.write("lib1/linux/core.mc", "import \"hw.mc\" as hw;\nconst K = hw::M + 1;\n");  // hw.mc beside it
+    f.write("lib1/linux/hw.mc", "const M = 5;\n");
+    f.write("lib2/linux/core.mc", "const K = 100;\n");
+    f.write("lib2/linux/other.mc", "const O = 7;\n");
+    f.write("user/main.mc", "import \"linux/core.mc\" as core;\nimport \"linux/other.mc\" as o;\nprocess p { skip; }\n");
+    support::DiagnosticSink sink;
+    const auto model = lang::Model::load(f.path("user/main.mc"), sink,
+                                         {{f.path("nowhere"), "-I"}, {f.path("lib1"), "-I"}, {f.path("lib2"), "IOMC_PATH"}});
+    REQUIRE(model);
+    const auto ts = lang::compile(*model, {"", {}}, sink);
+    INFO(sink.render(model->sources()));
+    REQUIRE(ts);
+    // core.mc from lib1 (the first folder that has it), its hw.mc beside it; other.mc from lib2.
+    CHECK(constants(*ts) ==
+          std::map<std::string, std::int64_t>{{"core::hw::M", 5}, {"core::K", 6}, {"o::O", 7}});
+    // A file beside the importer wins over the search path.
+    fs::create_directories(fs::path(f.path("user/linux")));
+    f.write("user/linux/core.mc", "const K = 1;\n");
+    support::DiagnosticSink sink2;
+    const auto model2 = lang::Model::load(f.path("user/main.mc"), sink2, {{f.path("lib1"), "-I"}, {f.path("lib2"), "-I"}});
+    REQUIRE(model2);
+    const auto ts2 = lang::compile(*model2, {"", {}}, sink2);
+    REQUIRE(ts2);
+    CHECK(constants(*ts2) == std::map<std::string, std::int64_t>{{"core::K", 1}, {"o::O", 7}});
+}
+
+TEST_CASE("an import found nowhere lists every place looked at") {
+    const Folder f("searchmiss");
+    f.write("main.mc", "import \"x.mc\" as x;\nprocess p { skip; }\n");
+    support::DiagnosticSink sink;
+    const auto model = lang::Model::load(f.path("main.mc"), sink, {{"a", "-I"}, {"b/c", "IOMC_PATH"}});
+    REQUIRE(model);
+    CHECK(sink.render(model->sources()) ==
+          f.path("main.mc") + ":1:8: error: cannot open '" + f.path("x.mc") + "': No such file or directory\n"
+          "    1 | import \"x.mc\" as x;\n"
+          "      |        ^~~~~~\n"
+          "note: not in 'a/x.mc' either (-I a)\n"
+          "note: not in 'b/c/x.mc' either (IOMC_PATH b/c)\n"
+          "1 error\n");
 }
 
 TEST_CASE("a missing root file is an error without a place") {
@@ -148,6 +196,29 @@ TEST_CASE("importing a folder says it is a directory") {
                                "    1 | import \"sub.mc\" as s;\n"
                                "      |        ^~~~~~~~\n"
                                "1 error\n");
+}
+
+TEST_CASE("importing a device is refused instead of reading it forever") {
+    // Issue 10: `import "/dev/zero"` hung, reading zeros until memory ran out.
+    const Folder f("device");
+    f.write("main.mc", "import \"/dev/zero\" as z;\nprocess p { skip; }\n");
+    const auto l = load(f.path("main.mc"));
+    CHECK_FALSE(l.ts);
+    CHECK(l.diagnostics == f.path("main.mc") +
+                               ":1:8: error: cannot open '/dev/zero': not a regular file (a device, a pipe or a "
+                               "socket)\n"
+                               "    1 | import \"/dev/zero\" as z;\n"
+                               "      |        ^~~~~~~~~~~\n"
+                               "1 error\n");
+}
+
+TEST_CASE("a root file that is a device is refused") {
+    support::DiagnosticSink sink;
+    const auto model = lang::Model::load("/dev/zero", sink);
+    CHECK_FALSE(model);
+    const support::SourceManager empty;
+    CHECK(sink.render(empty) ==
+          "iomc: error: cannot open '/dev/zero': not a regular file (a device, a pipe or a socket)\n1 error\n");
 }
 
 TEST_CASE("an import cycle is reported with the whole chain") {

@@ -242,4 +242,84 @@ TEST_CASE("a well-formed model with every statement form parses") {
     CHECK(ts->processes().size() == 2);
 }
 
+// Issue 10: a 13 KB expression of nested parentheses overflowed the stack (exit 139). Every
+// level of nesting is a recursive call in the parser and a level of the tree that the passes
+// walk recursively; statements, expressions and types together nest at most 256 levels, and
+// the construct that goes deeper is an error at its first token. One token per line below, so
+// that the line number counts the levels.
+
+namespace {
+
+/// "  258 | (\n      | ^\n": the source line and caret of a one-token line.
+std::string excerpt(int line, const std::string& text, const std::string& marker) {
+    std::string gutter = std::to_string(line);
+    gutter.insert(0, 5 - gutter.size(), ' ');
+    return gutter + " | " + text + "\n      | " + marker + "\n";
+}
+
+const std::string too_deep = ": statements, expressions and types together nest at most 256 levels\n";
+
+}  // namespace
+
+TEST_CASE("parentheses nested deeper than the limit are an error and not a stack overflow") {
+    // '(' number k is on line k + 1, and the expression that starts there is level k (the
+    // initializer itself is level 1), so level 257 starts at the 257th '(' on line 258.
+    std::string text = "var x: bool =\n";
+    for (int i = 0; i < 6500; ++i) text += "(\n";
+    text += "true";
+    for (int i = 0; i < 6500; ++i) text += ")";
+    text += ";\nprocess p { skip; }\n";
+    CHECK(testing::diagnostics(text) ==
+          "test.mc:258:1: error: too deeply nested expression" + too_deep + excerpt(258, "(", "^") + "1 error\n");
+}
+
+TEST_CASE("a chain of operators counts one level per operator") {
+    // 1 + 1 + ... is a left-deep tree as deep as the chain is long, built without recursion in
+    // the parser; the passes walk it recursively all the same. The initializer is level 1, and
+    // the '+' on line k + 1 adds level k + 1.
+    std::string text = "var x: 0..1000 = 1\n";
+    for (int i = 0; i < 100000; ++i) text += "+ 1\n";
+    text += ";\nprocess p { skip; }\n";
+    CHECK(testing::diagnostics(text) ==
+          "test.mc:257:1: error: too deeply nested expression" + too_deep + excerpt(257, "+ 1", "^") + "1 error\n");
+}
+
+TEST_CASE("a chain just under the limit compiles") {
+    // Level 1 and 250 operators: 251 levels, and a tree 250 deep for the passes to lower.
+    std::string text = "var x: 0..1000 = 1";
+    for (int i = 0; i < 250; ++i) text += " + 1";
+    text += ";\nprocess p { x = x - 1; }\n";
+    const auto ts = testing::compile(text);
+    CHECK(ts->processes().size() == 1);
+}
+
+TEST_CASE("blocks nested deeper than the limit are an error at the first one too deep") {
+    // The process body's first '{' on line 2 is statement level 1; line 258 opens level 257.
+    // Recovery skips the rest of that block, so the balanced braces after it are no error.
+    std::string text = "process p {\n";
+    for (int i = 0; i < 300; ++i) text += "{\n";
+    text += "skip;\n";
+    for (int i = 0; i < 301; ++i) text += "}\n";
+    CHECK(testing::diagnostics(text) ==
+          "test.mc:258:1: error: too deeply nested statement" + too_deep + excerpt(258, "{", "^") + "1 error\n");
+}
+
+TEST_CASE("array types nested deeper than the limit are an error") {
+    // The variable's type on line 2 is level 1; each 'bool[' line nests one more.
+    std::string text = "var x:\n";
+    for (int i = 0; i < 300; ++i) text += "bool[\n";
+    text += "bool";
+    for (int i = 0; i < 300; ++i) text += "]";
+    text += ";\nprocess p { skip; }\n";
+    CHECK(testing::diagnostics(text) ==
+          "test.mc:258:1: error: too deeply nested type" + too_deep + excerpt(258, "bool[", "^~~~") + "1 error\n");
+}
+
+TEST_CASE("a long run of unary operators is an error and not a stack overflow") {
+    const std::string text = "var b: bool = " + std::string(100000, '!') + "true;\nprocess p { skip; }\n";
+    const auto d = testing::diagnostics(text);
+    CHECK(d.find("test.mc:1:270: error: too deeply nested expression" + too_deep) == 0);
+    CHECK(d.substr(d.size() - 8) == "1 error\n");
+}
+
 }  // TEST_SUITE
