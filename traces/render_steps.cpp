@@ -81,17 +81,17 @@ std::string render_violation(const ir::TransitionSystem& ts, const Counterexampl
                 // Only the processes of the cycle and the mutexes they hold: the others may move.
                 out += fmt::format("violated: {}\n", describe(ts, v));
                 const auto cycle = ts.wait_cycle(last);
-                for (const auto p : cycle) {
-                    const auto& proc = ts.processes()[p];
+                for (const auto q : cycle) {
+                    const auto& proc = ts.processes()[q];
                     const auto loc = static_cast<std::uint32_t>(ts.layout().read(last, proc.pc));
                     out += fmt::format("  {} is blocked at {}: {}\n", proc.name,
                                        ts.sources().file_line(proc.locations[loc].where),
                                        ts.group(proc.group_at[loc]).text);
                 }
-                for (const auto p : cycle) {
-                    const auto& proc = ts.processes()[p];
+                for (const auto q : cycle) {
+                    const auto& proc = ts.processes()[q];
                     const auto loc = static_cast<std::uint32_t>(ts.layout().read(last, proc.pc));
-                    const ir::SlotId m{ts.lock_wait(p, loc)};
+                    const ir::SlotId m{ts.lock_wait(q, loc)};
                     out += fmt::format("  {} is {}\n", ts.layout().slot(m).name, slot_value(ts, m, last));
                 }
                 break;
