@@ -2,6 +2,7 @@
 #include "traces/render_steps.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -22,6 +23,33 @@ std::string step_text(const ir::TransitionSystem& ts, const ReplayedStep& s) {
     return ts.group(s.step.group).text;
 }
 
+/// "  freed by step 3: owner at kref.mc:6: kref_put(dom.refs)": the last step before the
+/// violating one that set the freed flag (`OBJ.(freed)`) of the object the message names, or of
+/// any object when the message names it by a variable index.
+std::string freed_by(const ir::TransitionSystem& ts, const Replay& r, const std::string& message) {
+    std::string object;
+    const std::string from = "after '", to = "' was freed";
+    if (const auto a = message.find(from); a != std::string::npos)
+        if (const auto b = message.find(to, a); b != std::string::npos) object = message.substr(a + from.size(), b - a - from.size());
+    const std::string suffix = ".(freed)";
+    std::optional<std::size_t> any, named;
+    for (std::size_t i = 0; i + 1 < r.steps.size() && i + 1 < r.states.size(); ++i) {
+        for (std::uint32_t k = 0; k < ts.layout().slots().size(); ++k) {
+            const ir::SlotId sl{k};
+            const auto& name = ts.layout().slot(sl).name;
+            if (name.size() < suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+            if (ts.layout().read(r.states[i].data(), sl) != 0 || ts.layout().read(r.states[i + 1].data(), sl) == 0) continue;
+            any = i;
+            if (name == object + suffix) named = i;
+        }
+    }
+    const auto at = named ? named : any;
+    if (!at) return "";
+    const auto& s = r.steps[*at];
+    return fmt::format("  freed by step {}: {} at {}: {}\n", *at + 1, ts.process(s.process).name, step_location(ts, s),
+                       step_text(ts, s));
+}
+
 }  // namespace
 
 std::string render_violation(const ir::TransitionSystem& ts, const Counterexample& cx, const Replay& r) {
@@ -37,6 +65,7 @@ std::string render_violation(const ir::TransitionSystem& ts, const Counterexampl
             if (s.failed_stmt != UINT32_MAX) s.stmt = s.failed_stmt;
             out += fmt::format("violated: {}\n", describe(ts, v));
             out += fmt::format("  in {} at {}: {}\n", ts.process(s.process).name, step_location(ts, s), step_text(ts, s));
+            if (p.kind == ir::PropertyKind::use_after_free) out += freed_by(ts, r, ts.message(v.message));
             break;
         }
         case ViolationKind::in_state: {
@@ -49,6 +78,25 @@ std::string render_violation(const ir::TransitionSystem& ts, const Counterexampl
             break;
         }
         case ViolationKind::deadlock: {
+            if (v.wait_cycle) {
+                // Only the processes of the cycle and the mutexes they hold: the others may move.
+                out += fmt::format("violated: {}\n", describe(ts, v));
+                const auto cycle = ts.wait_cycle(last);
+                for (const auto q : cycle) {
+                    const auto& proc = ts.processes()[q];
+                    const auto loc = static_cast<std::uint32_t>(ts.layout().read(last, proc.pc));
+                    out += fmt::format("  {} is blocked at {}: {}\n", proc.name,
+                                       ts.sources().file_line(proc.locations[loc].where),
+                                       ts.group(proc.group_at[loc]).text);
+                }
+                for (const auto q : cycle) {
+                    const auto& proc = ts.processes()[q];
+                    const auto loc = static_cast<std::uint32_t>(ts.layout().read(last, proc.pc));
+                    const ir::SlotId m{ts.lock_wait(q, loc)};
+                    out += fmt::format("  {} is {}\n", ts.layout().slot(m).name, slot_value(ts, m, last));
+                }
+                break;
+            }
             out += "violated: deadlock: no process can take a step\n";
             for (std::uint32_t i = 0; i < ts.processes().size(); ++i) {
                 const auto& proc = ts.processes()[i];

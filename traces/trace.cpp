@@ -23,7 +23,9 @@ std::string describe_lasso(const ir::TransitionSystem& ts, const Violation& v) {
 std::string describe(const ir::TransitionSystem& ts, const Violation& v) {
     const auto& p = ts.property(v.property);
     switch (v.kind) {
-        case ViolationKind::deadlock: return "deadlock: no process can take a step";
+        case ViolationKind::deadlock:
+            return v.wait_cycle ? "deadlock: processes wait for each other in a cycle"
+                                : "deadlock: no process can take a step";
         case ViolationKind::lasso: return describe_lasso(ts, v);
         case ViolationKind::in_state: {
             const auto& chk = p.checks.at(v.check);

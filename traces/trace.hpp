@@ -21,7 +21,8 @@ struct Trace {
 enum class ViolationKind : std::uint8_t {
     on_step,    ///< the last step reported the property (assertion, mutex, kref, runtime error)
     in_state,   ///< the state after the last step breaks an invariant
-    deadlock,   ///< no step is possible in the state after the last step
+    deadlock,   ///< no step is possible in the state after the last step, or processes wait
+                ///< for each other in a cycle there (Violation::wait_cycle)
     /// A liveness violation: a lasso. steps[cycle_start..] is a cycle back to the state before
     /// step cycle_start (empty when cycle_start == steps.size(): the run ends in a state where no
     /// process can step), on which every process that stays enabled takes a step (weak
@@ -39,6 +40,8 @@ struct Violation {
     std::uint32_t cycle_start = 0;  ///< lasso: the state the cycle starts and ends in
     std::uint32_t trigger_at = 0;   ///< lasso: the state the trigger holds in (leads_to), else 0
     bool strong_fairness = false;   ///< lasso: under strong fairness (else weak)
+    bool wait_cycle = false;      ///< deadlock: a cycle of processes blocked at `lock` while other
+                                  ///< processes can still move (ir::TransitionSystem::wait_cycle)
 };
 
 /// A trace that ends in a violation.

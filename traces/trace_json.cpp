@@ -63,6 +63,7 @@ std::string render_json(const ir::TransitionSystem& ts, const Counterexample& cx
         vio["trigger_at"] = v.trigger_at;
         vio["fairness"] = v.strong_fairness ? "strong" : "weak";
     }
+    if (v.kind == ViolationKind::deadlock && v.wait_cycle) vio["wait_cycle"] = true;
     if (v.kind == ViolationKind::in_state) {
         vio["check"] = v.check;
         vio["binding"] = ts.property(v.property).checks.at(v.check).binding;
@@ -196,6 +197,8 @@ std::optional<StoredTrace> parse_trace_json(const std::string& text, std::string
         if (vio->contains("fairness") && vio->at("fairness").is_string())
             t.strong_fairness = vio->at("fairness").get<std::string>() == "strong";
     }
+    if (t.kind == ViolationKind::deadlock && vio->contains("wait_cycle") && vio->at("wait_cycle").is_boolean())
+        t.wait_cycle = vio->at("wait_cycle").get<bool>();
     if (t.kind == ViolationKind::in_state) {
         const auto chk = need_u32(*vio, "check", "violation");
         if (!chk) return std::nullopt;

@@ -80,6 +80,7 @@ struct StoredTrace {
     std::uint32_t cycle_start = 0;       ///< lasso
     std::uint32_t trigger_at = 0;        ///< lasso
     bool strong_fairness = false;        ///< lasso: "fairness": "strong"
+    bool wait_cycle = false;   ///< deadlock: a wait cycle while other processes can move
     std::vector<StoredStep> steps;
 };
 

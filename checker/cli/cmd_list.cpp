@@ -57,7 +57,8 @@ int run_list(const ListOptions& o) {
             case ir::PropertyKind::runtime_error: kind = "built-in, always checked"; break;
             case ir::PropertyKind::deadlock:
             case ir::PropertyKind::mutex_misuse:
-            case ir::PropertyKind::kref_misuse: kind = "built-in"; break;
+            case ir::PropertyKind::kref_misuse:
+            case ir::PropertyKind::use_after_free: kind = "built-in"; break;
             case ir::PropertyKind::assertion: kind = p.where ? "assertion" : "built-in (unnamed asserts)"; break;
             case ir::PropertyKind::invariant: kind = "invariant"; break;
             case ir::PropertyKind::liveness: kind = "liveness"; break;
@@ -96,11 +97,14 @@ int run_lint(const LintOptions& o) {
         bool ok = true;
         support::DiagnosticSink all(1000);
         std::set<std::string> seen;
+        std::vector<std::vector<lang::UncalledProc>> uncalled;
         try {
             for (const auto& v : variants) {
                 support::DiagnosticSink vs;
                 // Lint also shows what breaks a scalarset's symmetry (check reports it from the IR).
-                if (!lang::compile(*model, lang::CompileOptions{v, o.defines, true, true}, vs)) ok = false;
+                std::vector<lang::UncalledProc> never;
+                if (!lang::compile(*model, lang::CompileOptions{v, o.defines, true, true, &never}, vs)) ok = false;
+                if (!vs.has_errors()) uncalled.push_back(std::move(never));
                 for (const auto& d : vs.all()) {
                     if (!seen.insert(support::render_diagnostic(d, model->sources())).second) continue;
                     auto& copy = d.severity == support::Severity::error ? all.error(d.where, d.message)
@@ -113,6 +117,8 @@ int run_lint(const LintOptions& o) {
             // and the count line says so.
             ok = false;
         }
+        // A procedure some variant calls is not dead code: warn only when no variant calls it.
+        if (uncalled.size() == variants.size()) lang::warn_uncalled(uncalled, all);
         if (!all.all().empty()) std::fputs(all.render(model->sources()).c_str(), stderr);
         support::DiagnosticSink sink;
         (void)model->expectations(sink);

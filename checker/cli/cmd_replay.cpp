@@ -180,6 +180,7 @@ int replay_trace(const ReplayOptions& o, const std::string& text) {
     cx.violation.cycle_start = st->cycle_start;
     cx.violation.trigger_at = st->trigger_at;
     cx.violation.strong_fairness = st->strong_fairness;
+    cx.violation.wait_cycle = st->wait_cycle;
     const std::string shown_variant = ts->info().variant.empty() ? "" : fmt::format(" (variant {})", ts->info().variant);
     if (!other_variant) {
         if (st->model_id != ts->model_id()) {

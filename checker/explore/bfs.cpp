@@ -128,8 +128,10 @@ private:
             v.value = e.value;
             b.log_.record(make_counterexample(b.plan_, b.chain(from), v, st));
         }
-        void deadlock() {
-            b.log_.record(make_counterexample(b.plan_, b.chain(from), {ir::prop_deadlock, traces::ViolationKind::deadlock}));
+        void deadlock(bool wait_cycle) {
+            traces::Violation v{ir::prop_deadlock, traces::ViolationKind::deadlock};
+            v.wait_cycle = wait_cycle;
+            b.log_.record(make_counterexample(b.plan_, b.chain(from), v));
         }
         bool closes(const std::uint8_t* next) {
             const auto r = b.store_->find(next);

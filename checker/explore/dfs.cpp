@@ -86,8 +86,10 @@ private:
             v.value = e.value;
             d.log_.record(make_counterexample(d.plan_, d.chain(from), v, st));
         }
-        void deadlock() {
-            d.log_.record(make_counterexample(d.plan_, d.chain(from), {ir::prop_deadlock, traces::ViolationKind::deadlock}));
+        void deadlock(bool wait_cycle) {
+            traces::Violation v{ir::prop_deadlock, traces::ViolationKind::deadlock};
+            v.wait_cycle = wait_cycle;
+            d.log_.record(make_counterexample(d.plan_, d.chain(from), v));
         }
         bool closes(const std::uint8_t* next) {
             const auto j = d.store_.find(next);

@@ -39,8 +39,10 @@ public:
 
     /// Expands stored state `s`. Host: `bool stopped()`, `void report(const ir::Step&, const
     /// ir::Emission&)` for a violation the log still wants, `void successor(const std::uint8_t*
-    /// stored_form)`, `void self_loop()` for a successor equal to `s`, `bool closes(const std::uint8_t* stored_form)` (the cycle proviso: the
-    /// state was stored before the current one was reached), `void deadlock()`.
+    /// stored_form)`, `void self_loop()` for a successor equal to `s`, `bool closes(const
+    /// std::uint8_t* stored_form)` (the cycle proviso: the state was stored before the current
+    /// one was reached), `void deadlock(bool wait_cycle)` (no step is possible, or processes wait
+    /// for each other in a cycle).
     template <class Host>
     void expand(const std::uint8_t* s, const ViolationLog& log, Host& host) {
         std::memcpy(scratch_.data(), s, bytes_);
@@ -73,10 +75,16 @@ public:
         } else {
             interp_.successors(scratch_.data(), on_emission);
         }
+        if (any && plan_.check_deadlock && plan_.ts.has_lock_waits() && log.wanted(ir::prop_deadlock) &&
+            !host.stopped() && !plan_.ts.wait_cycle(scratch_.data()).empty()) {
+            // Processes wait for each other in a cycle while others can still move.
+            host.deadlock(true);
+            return;
+        }
         if (any || crashed) return;
         const bool at_end = plan_.ts.all_at_valid_end(scratch_.data());
         if (at_end && !metrics.empty()) measure(scratch_.data());
-        if (!at_end && plan_.check_deadlock && log.wanted(ir::prop_deadlock) && !host.stopped()) host.deadlock();
+        if (!at_end && plan_.check_deadlock && log.wanted(ir::prop_deadlock) && !host.stopped()) host.deadlock(false);
     }
 
     std::uint64_t transitions = 0;         ///< successors generated (the host counts them)

@@ -222,6 +222,11 @@ private:
             !ts_.all_at_valid_end(scratch_.data())) {
             const traces::Violation v{property_, traces::ViolationKind::deadlock};
             found_ = Found{from.cost, n, std::nullopt, v};
+        } else if (property_ == ir::prop_deadlock && successors != 0 && !(found_ && !(from.cost < found_->cost)) &&
+                   !ts_.wait_cycle(scratch_.data()).empty()) {
+            traces::Violation v{property_, traces::ViolationKind::deadlock};
+            v.wait_cycle = true;
+            found_ = Found{from.cost, n, std::nullopt, v};
         }
         return true;
     }

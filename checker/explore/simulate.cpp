@@ -107,6 +107,12 @@ SimulateResult simulate(const ir::TransitionSystem& ts, const SimulateOptions& o
                 violation(*report);
                 return res;
             }
+            if (!choices.empty() && selected[ir::idx(ir::prop_deadlock)] && !ts.wait_cycle(cur.data()).empty()) {
+                traces::Violation v{ir::prop_deadlock, traces::ViolationKind::deadlock};
+                v.wait_cycle = true;
+                violation(v);
+                return res;
+            }
             if (choices.empty()) {
                 if (!crashed && !ts.all_at_valid_end(cur.data()) && selected[ir::idx(ir::prop_deadlock)]) {
                     violation(traces::Violation{ir::prop_deadlock, traces::ViolationKind::deadlock});

@@ -63,6 +63,7 @@ enum class PropertyKind : std::uint8_t {
     mutex_misuse,   ///< recursive lock, unlock by a non-owner
     kref_misuse,    ///< get at zero (use after free), put at zero (underflow)
     invariant,      ///< `invariant` declarations
+    use_after_free, ///< an access to an object with a lifetime after its kref dropped to zero
     liveness,       ///< `liveness` declarations: eventually, leads_to (checker/liveness/)
     lock_order,     ///< built-in, opt-in: lock classes taken in a cycle (checker/graph/lock_order.hpp)
 };
@@ -133,6 +134,9 @@ struct ModelInfo {
     std::string variant;          ///< empty when the model declares none
     std::vector<std::pair<std::string, std::int64_t>> constants;  ///< after -D and the variant
     std::vector<char> constant_is_bool;  ///< parallel to constants: prints true/false
+    /// Parallel to constants: how an enum, scalarset or none value prints ("naive", "Dev(1)",
+    /// "none"); empty for integers and bools.
+    std::vector<std::string> constant_names;
     std::vector<std::string> defines;    ///< the -D NAME=VALUE texts it was built with
     /// "3", "true": how constant i prints.
     [[nodiscard]] std::string constant_text(std::size_t i) const;
@@ -181,8 +185,32 @@ public:
     /// True when every process is at a valid end location in `s`.
     [[nodiscard]] bool all_at_valid_end(const std::uint8_t* s) const;
 
+    /// The mutex slot process p waits for at location l when its step there is a pure lock (the
+    /// first thing every path does is `lock(m)` of a fixed mutex m, so it cannot fire while
+    /// another process holds m), or UINT32_MAX.
+    [[nodiscard]] std::uint32_t lock_wait(std::uint32_t p, std::uint32_t l) const {
+        return lock_wait_[lock_base_[p] + l];
+    }
+    /// True when some step is a pure lock, so that processes can wait for each other in a cycle.
+    [[nodiscard]] bool has_lock_waits() const { return has_lock_waits_; }
+    /// Processes that wait for each other in a cycle in `s` (a deadlock even while other
+    /// processes can still move): each is at a pure lock of a mutex that the next one holds,
+    /// and the last waits for a mutex the first holds. A held mutex is released only by its
+    /// owner, and every owner in the cycle is blocked, so none of them can move again. Empty
+    /// when there is no such cycle; otherwise starts at the lowest process id.
+    [[nodiscard]] std::vector<std::uint32_t> wait_cycle(const std::uint8_t* s) const;
+    /// The slots wait_cycle() reads: the pcs of processes with a pure lock step and the mutexes
+    /// those steps lock (for the reductions: a step that writes one is visible to the check).
+    [[nodiscard]] const SlotSet& wait_reads() const { return wait_reads_; }
+
 private:
+    void find_lock_waits();
+
     Data d_;
+    std::vector<std::size_t> lock_base_;        ///< per process: index of its location 0
+    std::vector<std::uint32_t> lock_wait_;      ///< per (process, location)
+    bool has_lock_waits_ = false;
+    SlotSet wait_reads_;
     std::uint64_t model_id_ = 0;
 };
 

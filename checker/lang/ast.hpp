@@ -28,6 +28,8 @@ using ExprPtr = std::unique_ptr<Expr>;
 enum class ExprKind : std::uint8_t {
     int_lit, bool_lit, none_lit, self, name, index, field, unary, binary, ternary, call,
     quant, at_label, past_label, variant_test,
+    elements,  ///< `{ k: v, ..., _: v }`, a variable's initializer: kids are key, value pairs
+    wildcard,  ///< `_`, the key of an element list's default
 };
 
 enum class Op : std::uint8_t {
@@ -109,6 +111,8 @@ struct Field {
     std::string name;
     SourceRange where;
     TypePtr type;
+    bool lifetime = false;      ///< `refs: kref(N) lifetime;`: the struct dies when refs drops to 0
+    SourceRange lifetime_where;
 };
 
 struct Decl {

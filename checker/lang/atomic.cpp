@@ -85,6 +85,7 @@ void StatementLowering::stmt_frag(const ast::Stmt& s, std::vector<ir::Instr>& co
                 else if (s.else_part) stmt_frag(*s.else_part, code);
                 return;
             }
+            insert_uaf_checks(code, code.size());
             ir::Instr br;
             br.kind = ir::InstrKind::branch;
             br.a = std::move(cond.e);
@@ -107,6 +108,7 @@ void StatementLowering::stmt_frag(const ast::Stmt& s, std::vector<ir::Instr>& co
             std::vector<std::size_t> brk, cont;
             std::size_t b = SIZE_MAX;
             if (!cond.is_const() || !cond.e.value) {
+                insert_uaf_checks(code, code.size());
                 ir::Instr br;
                 br.kind = ir::InstrKind::branch;
                 br.a = std::move(cond.e);
@@ -173,11 +175,25 @@ void StatementLowering::stmt_frag(const ast::Stmt& s, std::vector<ir::Instr>& co
             ctx().scopes.pop_back();
             return;
         case K::return_: {
-            if (frames_.empty() || !frames_.back().ret_fix)
-                fail(sink_, s.where, "return inside an atomic block must be inside a procedure called from that block");
+            if (!frames_.empty() && frames_.back().ret_fix) {
+                // Returns from a procedure the block called: jump past its inlined body.
+                hoist_frag(s.rhs.get(), code);
+                return_code(s, frames_.back(), code);
+                frames_.back().ret_fix->push_back(emit_jump(code));
+                return;
+            }
+            // Returns from the procedure (or ends the process) whose body holds the block: the
+            // block's step ends here and goes to the procedure's exit (the process's end).
+            if (frames_.empty()) {
+                if (s.rhs) fail(sink_, s.rhs->where, "a process cannot return a value");
+                add_resets(code);
+                code.push_back(finish_to(process_end_));
+                return;
+            }
             hoist_frag(s.rhs.get(), code);
             return_code(s, frames_.back(), code);
-            frames_.back().ret_fix->push_back(emit_jump(code));
+            add_resets(code);
+            code.push_back(finish_to(frames_.back().exit));
             return;
         }
         case K::goto_: frag_labels_.back().gotos.emplace_back(emit_jump(code), &s); return;
@@ -204,7 +220,7 @@ void StatementLowering::hoist_frag(const ast::Expr* e, std::vector<ir::Instr>& c
     for (const ast::Expr* call : calls) {
         if (skip_top && call == e) continue;
         const Type* rt = call_result_type(*call);
-        TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), std::nullopt, call->where, true);
+        TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), Initial{}, call->where, true);
         call_frag(*call, tmp, code);
         ctx().hoisted[call] = tmp;
         pending_resets_.emplace_back(tmp, slot_init(tmp));

@@ -106,6 +106,7 @@ void StatementLowering::stmt_cfg(const ast::Stmt& s, std::uint32_t entry, std::u
     }
     ctx().hoisted.clear();
     pending_resets_.clear();
+    (void)exprs_.take_uaf();
 }
 
 std::int64_t StatementLowering::count_unrolled(const ast::Stmt& s, const Type* t) {
@@ -328,16 +329,18 @@ std::string StatementLowering::atomic_text(const ast::Stmt& s, bool whole) const
 void StatementLowering::branch_step(const ast::Stmt& s, TExpr cond, const std::string& ct, std::uint32_t entry,
                                     std::uint32_t t, std::uint32_t f) {
     ir::Fragment fr;
+    insert_uaf_checks(fr.code, 0);  // the objects the condition reads
+    const std::size_t b = fr.code.size();
     ir::Instr br;
     br.kind = ir::InstrKind::branch;
     br.a = std::move(cond.e);
     fr.code.push_back(std::move(br));
     // then-path
-    fr.code[0].t1 = static_cast<std::uint32_t>(fr.code.size());
+    fr.code[b].t1 = static_cast<std::uint32_t>(fr.code.size());
     fr.code.push_back(note(statement(s, ct + ": true")));
     add_resets(fr.code);
     fr.code.push_back(finish_to(t));
-    fr.code[0].t2 = static_cast<std::uint32_t>(fr.code.size());
+    fr.code[b].t2 = static_cast<std::uint32_t>(fr.code.size());
     fr.code.push_back(note(statement(s, ct + ": false")));
     add_resets(fr.code);
     fr.code.push_back(finish_to(f));
@@ -353,7 +356,7 @@ std::uint32_t StatementLowering::hoist_cfg(const ast::Expr* e, std::uint32_t ent
     for (const ast::Expr* call : calls) {
         if (skip_top && call == e) continue;
         const Type* rt = call_result_type(*call);
-        TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), std::nullopt, call->where, true);
+        TExpr tmp = local_slot(call, rt, fmt::format("tmp{}", temp_counter_++), Initial{}, call->where, true);
         const std::uint32_t mid = new_node(call->where);
         call_cfg(*call, tmp, entry, mid, s);
         ctx().hoisted[call] = tmp;

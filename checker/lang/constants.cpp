@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -27,8 +28,13 @@ Value Constants::value(const ast::Decl* d, std::size_t module, ConstantEvaluator
     } poison{consts_[d]};
     Value v;
     const Type* declared = d->type ? types_.resolve(module, *d->type, eval) : nullptr;
-    if (auto it = define_values_.find(d); it != define_values_.end()) {
-        v = it->second;
+    if (auto it = define_texts_.find(d); it != define_texts_.end()) {
+        try {
+            v = define_value(d, module, declared, it->second.first, it->second.second, eval);
+        } catch (const Abandon&) {
+            define_error_ = true;
+            throw;
+        }
     } else if (auto vs = variant_settings_.find(d); vs != variant_settings_.end()) {
         v = eval.eval_const(*vs->second.first, vs->second.second);
     } else if (auto ro = root_overrides_.find(d); ro != root_overrides_.end()) {
@@ -45,7 +51,7 @@ Value Constants::value(const ast::Decl* d, std::size_t module, ConstantEvaluator
                      fmt::format("constant '{}' is declared {} but its value is not an integer", d->name,
                                  type_name(declared)));
             if (v.v < declared->lo || v.v > declared->hi) {
-                if (define_values_.count(d)) {
+                if (define_texts_.count(d)) {
                     auto& diag = sink_.error(std::nullopt, fmt::format("-D {}={}: the value is outside the range {} "
                                                                        "of constant '{}'",
                                                                        d->name, v.v, type_name(declared), d->name));
@@ -72,11 +78,18 @@ void Constants::evaluate_all(ir::ModelInfo& info, ConstantEvaluator& eval) {
                 const Value v = value(&d, mi, eval);
                 info.constants.emplace_back(symbols_.qualified(mi, d.name), v.v);
                 info.constant_is_bool.push_back(v.t->kind == TypeKind::boolean ? 1 : 0);
+                std::string text;  // how an enum, scalarset or none value prints
+                if (v.t->kind == TypeKind::none) text = "none";
+                else if (v.t->kind == TypeKind::enumeration && v.v >= 0 &&
+                         v.v < static_cast<std::int64_t>(v.t->en->enumerators.size()))
+                    text = v.t->en->enumerators[static_cast<std::size_t>(v.v)];
+                else if (v.t->kind == TypeKind::scalarset) text = fmt::format("{}({})", v.t->ss->qualified, v.v);
+                info.constant_names.push_back(std::move(text));
             } catch (const Abandon&) {}
         }
 }
 
-void Constants::select(const CompileOptions& options, ConstantEvaluator& eval) {
+void Constants::select(const CompileOptions& options) {
     const Model& model = symbols_.model();
     // Variant.
     if (!options.variant.empty()) {
@@ -138,11 +151,11 @@ void Constants::select(const CompileOptions& options, ConstantEvaluator& eval) {
             } catch (const Abandon&) {}
         }
     }
-    apply_defines(options, eval);
+    apply_defines(options);
 }
 
 /// -D NAME=VALUE, names relative to the root module.
-void Constants::apply_defines(const CompileOptions& options, ConstantEvaluator& eval) {
+void Constants::apply_defines(const CompileOptions& options) {
     const std::size_t root = symbols_.root();
     for (const auto& def : options.defines) {
         const auto eq = def.find('=');
@@ -181,40 +194,106 @@ void Constants::apply_defines(const CompileOptions& options, ConstantEvaluator& 
                 d.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
             continue;
         }
-        Value v;
-        if (val == "true" || val == "false") {
-            v = Value{val == "true" ? 1 : 0, types_.arena().boolean()};
-        } else {
-            char* end = nullptr;
-            errno = 0;
-            const long long x = std::strtoll(val.c_str(), &end, 10);
-            if (*end != '\0' || end == val.c_str()) {
+        // Converted when the constant is first evaluated (define_value), once every -D is known:
+        // converting here would evaluate defaults and types before later -D values apply.
+        define_texts_[s->decl] = {def, val};
+    }
+}
+
+namespace {
+
+/// "bool", "an integer", "an enum Mode", "a Dev value": what kind of value a constant takes.
+std::string kind_text(const Type* t) {
+    switch (t->kind) {
+        case TypeKind::boolean: return "bool";
+        case TypeKind::integer: return "an integer";
+        case TypeKind::enumeration: return fmt::format("of enum {}", type_name(t));
+        case TypeKind::scalarset: return fmt::format("of scalarset {}", type_name(t));
+        default: return type_name(t);
+    }
+}
+
+}  // namespace
+
+/// The value of `-D def` (`val` the text after '=') for constant `d`, as the constant's type
+/// (declared, else its default's) reads it: true/false, a decimal integer, an enumerator's name,
+/// `Dev(1)` for a scalarset, `none` for an optional. Errors are about the -D (no place in the
+/// file) with a note at the declaration.
+Value Constants::define_value(const ast::Decl* d, std::size_t module, const Type* declared, const std::string& def,
+                              const std::string& val, ConstantEvaluator& eval) {
+    const Type* t = declared ? declared : eval.eval_const(*d->value, module).t;
+    auto error = [&](const std::string& message) {
+        auto& diag = sink_.error(std::nullopt, fmt::format("-D {}: {}", def, message));
+        diag.notes.push_back({d->name_where, "declared here"});
+        throw Abandon{};
+    };
+    const bool is_bool_text = val == "true" || val == "false";
+    char* end = nullptr;
+    errno = 0;
+    const long long x = std::strtoll(val.c_str(), &end, 10);
+    const bool is_int_text = end != val.c_str() && *end == '\0';
+    switch (t->kind) {
+        case TypeKind::boolean:
+            if (!is_bool_text)
+                error(fmt::format("constant '{}' is bool, not {}", d->name,
+                                  is_int_text ? "an integer" : fmt::format("'{}'", val)));
+            return Value{val == "true" ? 1 : 0, types_.arena().boolean()};
+        case TypeKind::integer:
+            if (is_bool_text) error(fmt::format("constant '{}' is an integer, not bool", d->name));
+            if (!is_int_text) {
                 sink_.error(std::nullopt, fmt::format("-D {}: '{}' is not an integer or true/false", def, val));
-                continue;
+                throw Abandon{};
             }
             if (errno != 0 || x > INT32_MAX || x < INT32_MIN) {
                 sink_.error(std::nullopt, fmt::format("-D {}: {} is outside the 32-bit range", def, val));
-                continue;
+                throw Abandon{};
             }
-            v = Value{x, types_.arena().integer()};
+            return Value{x, types_.arena().integer()};
+        case TypeKind::enumeration: {
+            if (val == "none" && t->optional) return Value{-1, types_.arena().none()};
+            const auto& names = t->en->enumerators;
+            for (std::size_t i = 0; i < names.size(); ++i)
+                if (names[i] == val) return Value{static_cast<std::int64_t>(i), t};
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            if (t->optional) list += ", none";
+            if (is_int_text || is_bool_text)
+                error(fmt::format("constant '{}' is {}: give one of its values by name ({})", d->name,
+                                  kind_text(t), list));
+            auto& diag = sink_.error(std::nullopt, fmt::format("-D {}: '{}' is not a value of enum {} ({})", def, val,
+                                                               type_name(t), list));
+            if (auto best = support::closest_name(val, names))
+                diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
+            diag.notes.push_back({d->name_where, "declared here"});
+            throw Abandon{};
         }
-        // The default's type decides: a bool constant takes true/false, an integer one a number.
-        try {
-            const Value dflt = eval.eval_const(*s->decl->value, s->module);
-            if ((dflt.t->kind == TypeKind::boolean) != (v.t->kind == TypeKind::boolean)) {
-                auto& d =
-                    sink_.error(std::nullopt, fmt::format("-D {}: constant '{}' is {}, not {}", def, name,
-                                                          dflt.t->kind == TypeKind::boolean ? "bool" : "an integer",
-                                                          v.t->kind == TypeKind::boolean ? "bool" : "an integer"));
-                d.notes.push_back({s->decl->name_where, "declared here"});
-                continue;
+        case TypeKind::scalarset: {
+            if (val == "none" && t->optional) return Value{-1, types_.arena().none()};
+            // `Dev(1)`: the scalarset's name (as declared or as the root file names it), then an
+            // index in range.
+            const auto open = val.find('(');
+            const std::string head = open == std::string::npos ? val : val.substr(0, open);
+            const bool named = head == t->ss->name || head == t->ss->qualified;
+            long long k = -1;
+            bool ok = named && open != std::string::npos && val.back() == ')' && val.size() > open + 2;
+            if (ok) {
+                const std::string digits = val.substr(open + 1, val.size() - open - 2);
+                char* e = nullptr;
+                errno = 0;
+                k = std::strtoll(digits.c_str(), &e, 10);
+                ok = *e == '\0' && e != digits.c_str() && errno == 0 && digits.find_first_of("+- ") == std::string::npos;
             }
-            consts_.clear();
-        } catch (const Abandon&) {
-            continue;
+            const std::string form = fmt::format("{}(0)..{}({})", t->ss->qualified, t->ss->qualified, t->ss->size - 1);
+            if (!ok)
+                error(fmt::format("constant '{}' is {}: write its value as {}{}", d->name, kind_text(t), form,
+                                  t->optional ? " or none" : ""));
+            if (k < 0 || k >= t->ss->size)
+                error(fmt::format("{} is outside {}", val, form));
+            return Value{k, t};
         }
-        define_values_[s->decl] = v;
+        default: error(fmt::format("constant '{}' of type {} cannot be set", d->name, type_name(t)));
     }
+    throw Abandon{};
 }
 
 }  // namespace iomc::lang

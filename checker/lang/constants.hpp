@@ -26,7 +26,7 @@ public:
     /// Picks the variant (`options.variant`, else the first declared) and applies its settings,
     /// the overrides and the -D values, in that order of precedence, lowest first. Errors go to
     /// the sink; an unknown variant abandons.
-    void select(const CompileOptions& options, ConstantEvaluator& eval);
+    void select(const CompileOptions& options);
     /// The selected variant; empty when the model declares none.
     [[nodiscard]] const std::string& variant() const { return variant_; }
 
@@ -35,23 +35,31 @@ public:
     /// type. A constant whose error was reported already abandons silently.
     Value value(const ast::Decl* d, std::size_t module, ConstantEvaluator& eval);
 
+    /// True when a -D value did not fit its constant (reported): the build stops after the
+    /// constants, as for the other command-line errors.
+    [[nodiscard]] bool define_error() const { return define_error_; }
+
     /// Evaluates every constant once, in declaration order, so that errors show even in unused
     /// ones, and records each in `info` as the root module names it.
     void evaluate_all(ir::ModelInfo& info, ConstantEvaluator& eval);
 
 private:
-    void apply_defines(const CompileOptions& options, ConstantEvaluator& eval);
+    void apply_defines(const CompileOptions& options);
+    Value define_value(const ast::Decl* d, std::size_t module, const Type* declared, const std::string& def,
+                       const std::string& val, ConstantEvaluator& eval);
 
     enum class CState : std::uint8_t { todo, busy, done };
     const SymbolTable& symbols_;
     TypeResolver& types_;
     support::DiagnosticSink& sink_;
     std::string variant_;
+    bool define_error_ = false;
     const ast::Decl* variant_decl_ = nullptr;
     std::size_t variant_module_ = 0;
     std::map<const ast::Decl*, std::pair<CState, Value>> consts_;
     std::map<const ast::Decl*, std::pair<const ast::Expr*, std::size_t>> variant_settings_;
-    std::map<const ast::Decl*, Value> define_values_;
+    /// -D texts by constant: the whole `NAME=VALUE` and the value text.
+    std::map<const ast::Decl*, std::pair<std::string, std::string>> define_texts_;
     std::map<const ast::Decl*, std::pair<const ast::Expr*, std::size_t>> root_overrides_;
 };
 

@@ -65,18 +65,24 @@ private:
 std::unique_ptr<ir::TransitionSystem> Elaboration::run() {
     try {
         if (sink_.has_errors()) return nullptr;  // duplicate declarations
-        constants_.select(options_, exprs_);
+        constants_.select(options_);
         if (sink_.has_errors()) return nullptr;
-        breaches_.clear();  // select() evaluated defaults to check -D values; they may not be used
+        breaches_.clear();  // nothing is evaluated before the constants below
         data_.info.file = model_.path();
         data_.info.variant = constants_.variant();
         data_.info.defines = options_.defines;
         constants_.evaluate_all(data_.info, exprs_);
+        if (constants_.define_error()) return nullptr;
         types_.resolve_all(exprs_);
         // Message 0 is the interpreter's report of a runaway path (interp.cpp).
         data_.messages.push_back(
             "a path ran more than {value} instructions (a loop in an atomic block that never ends?)");
         properties_.add_builtins();
+        bool lifetimes = false;  // some struct ties its objects to a kref: use_after_free is checked
+        for (std::size_t mi = 0; mi < symbols_.module_count(); ++mi)
+            for (const auto& d : symbols_.mod(mi).ast.decls)
+                for (const auto& f : d.fields) lifetimes = lifetimes || f.lifetime;
+        if (lifetimes) properties_.add_use_after_free();
         properties_.declare_named_assertions();
         const std::vector<Instance> instances = enumerate_instances(symbols_, types_, exprs_, data_.layout, sink_);
         layout_.set_instance_count(static_cast<std::int64_t>(instances.size()));
@@ -92,7 +98,7 @@ std::unique_ptr<ir::TransitionSystem> Elaboration::run() {
                 return nullptr;
             }
         }
-        statements_.warn_uncalled();
+        if (options_.uncalled) statements_.record_uncalled(*options_.uncalled);
         properties_.compile_invariants();
         properties_.compile_liveness();
         properties_.add_lock_order();

@@ -128,6 +128,28 @@ TExpr ExprLowering::binary_fold(ir::ExprOp op, TExpr a, TExpr b, const Type* t, 
     return out;
 }
 
+/// A field of an object with a lifetime: its lifetime kref names the freed flag (for kref_put
+/// and kref_init), any other field is an access that must not come after the free.
+void ExprLowering::lifetime_access(const ast::Expr& e, const TExpr& object, int field, const ExprContext& c) {
+    const StructInfo& st = *object.t->st;
+    std::uint32_t off = 0;
+    for (std::size_t i = 0; i + 1 < st.fields.size(); ++i) off += leaf_count(st.fields[i].type);
+    TExpr flag = object;
+    flag.e.slot = ir::SlotId{ir::idx(object.e.slot) + off};
+    flag.t = arena_.boolean();
+    if (field == st.lifetime) {
+        lifetime_flags_[&e] = flag;
+        return;
+    }
+    if (c.in_invariant || c.const_only) return;  // an invariant may look at a freed object
+    uaf_.push_back(UafCheck{flag.e, text(e.where), text(e.kids[0]->where)});
+}
+
+const TExpr* ExprLowering::lifetime_flag(const ast::Expr* e) const {
+    auto it = lifetime_flags_.find(e);
+    return it == lifetime_flags_.end() ? nullptr : &it->second;
+}
+
 TExpr ExprLowering::retype(TExpr x, const Type* t) {
     x.t = t;
     x.lvalue = false;
@@ -141,6 +163,9 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
         case ast::ExprKind::bool_lit: return constant(e.value, arena_.boolean());
         case ast::ExprKind::none_lit: return constant(-1, arena_.none());
         case ast::ExprKind::self: fail(sink_, e.where, "'self' is reserved; use held(m) to test mutex ownership");
+        case ast::ExprKind::elements:
+            fail(sink_, e.where, "an element list { key: value, ... } can only initialize an array variable");
+        case ast::ExprKind::wildcard: fail(sink_, e.where, "'_' stands only as the default key of an element list");
         case ast::ExprKind::variant_test: {
             bool known = false;
             std::vector<std::string> names;
@@ -168,8 +193,11 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
                      fmt::format("'{}' is not a struct (its type is {}); it has no field '{}'", text(e.kids[0]->where),
                                  type_name(base.t), e.member));
             std::uint32_t off = 0;
-            for (const auto& f : base.t->st->fields) {
+            const StructInfo& st = *base.t->st;
+            for (std::size_t i = 0; i < st.fields.size(); ++i) {
+                const auto& f = st.fields[i];
                 if (f.name == e.member) {
+                    if (st.lifetime >= 0) lifetime_access(e, base, static_cast<int>(i), c);
                     base.e.slot = ir::SlotId{ir::idx(base.e.slot) + off};
                     base.t = f.type;
                     return base;
@@ -177,7 +205,8 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
                 off += leaf_count(f.type);
             }
             std::vector<std::string> names;
-            for (const auto& f : base.t->st->fields) names.push_back(f.name);
+            for (const auto& f : base.t->st->fields)
+                if (f.name != freed_field) names.push_back(f.name);
             auto& diag =
                 sink_.error(e.member_where, fmt::format("unknown field '{}' of {}", e.member, base.t->st->name));
             if (auto best = support::closest_name(e.member, names))

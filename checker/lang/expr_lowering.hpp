@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/lang/constants.hpp"
@@ -86,7 +87,22 @@ public:
     /// splits here too.
     [[nodiscard]] ExpansionCounter& bindings() { return bindings_; }
 
+    /// A field access of an object with a lifetime (a struct with a `lifetime` kref), lowered
+    /// since the last take_uaf(): the freed flag to test before the access, the access's text
+    /// and the object's.
+    struct UafCheck {
+        ir::Expr freed;
+        std::string access, object;
+    };
+    /// The accesses recorded since the last call; the statements pass puts a use-after-free
+    /// check before the instruction that makes them.
+    std::vector<UafCheck> take_uaf() { return std::exchange(uaf_, {}); }
+    /// The freed flag of the object whose lifetime kref the expression `e` names (`dom.refs`),
+    /// or null when `e` is not such a field.
+    [[nodiscard]] const TExpr* lifetime_flag(const ast::Expr* e) const;
+
 private:
+    void lifetime_access(const ast::Expr& e, const TExpr& object, int field, const ExprContext& c);
     static ir::ExprOp to_ir(ast::Op op);
     static const char* op_text(ast::Op op);
     TExpr constant(std::int64_t v, const Type* t);
@@ -108,6 +124,8 @@ private:
     const support::SourceManager& sm_;
     BreachLog& breaches_;
     support::DiagnosticSink& sink_;
+    std::vector<UafCheck> uaf_;
+    std::map<const ast::Expr*, TExpr> lifetime_flags_;
     ExpansionCounter bindings_{max_quantifier_bindings, "bindings", "quantifiers are expanded at compile time"};
 };
 

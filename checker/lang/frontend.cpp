@@ -97,6 +97,24 @@ std::vector<PropertyInfo> Model::properties() const {
     return out;
 }
 
+void warn_uncalled(const std::vector<std::vector<UncalledProc>>& per_variant, support::DiagnosticSink& sink) {
+    if (per_variant.empty()) return;
+    for (const auto& p : per_variant.front()) {
+        bool everywhere = true;
+        for (const auto& other : per_variant) {
+            bool found = false;
+            for (const auto& q : other) found = found || (q.where.file == p.where.file && q.where.begin == p.where.begin);
+            everywhere = everywhere && found;
+        }
+        if (everywhere)
+            sink.warning(p.where, per_variant.size() > 1
+                                      ? fmt::format("procedure '{}' is never called in any variant; its body was "
+                                                    "not checked",
+                                                    p.name)
+                                      : fmt::format("procedure '{}' is never called; its body was not checked", p.name));
+    }
+}
+
 std::unique_ptr<ir::TransitionSystem> compile(const Model& model, const CompileOptions& options,
                                               support::DiagnosticSink& sink) {
     return elaborate(model, options, sink);

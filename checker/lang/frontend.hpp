@@ -96,6 +96,16 @@ private:
     std::vector<VariantInfo> variants_;
 };
 
+/// A procedure of the scenario that one compilation never called (so never checked).
+struct UncalledProc {
+    std::string name;
+    support::SourceRange where;
+};
+
+/// The warnings `iomc lint` prints about procedures: one per procedure that every variant left
+/// uncalled (`per_variant` holds one list per compiled variant, all without errors).
+void warn_uncalled(const std::vector<std::vector<UncalledProc>>& per_variant, support::DiagnosticSink& sink);
+
 /// What to build: the variant (empty: the first declared, if any) and -D NAME=VALUE texts.
 struct CompileOptions {
     std::string variant;
@@ -104,6 +114,9 @@ struct CompileOptions {
     /// Report each construct that breaks a scalarset's symmetry as a warning (iomc lint). The
     /// breaches are in ir::Symmetry either way.
     bool symmetry_warnings = false;
+    /// When set (iomc lint), receives the scenario's procedures this variant never calls, if it
+    /// compiled without errors.
+    std::vector<UncalledProc>* uncalled = nullptr;
 };
 
 /// Compiles one variant. Errors (unknown variant, bad -D, type errors, ...) go to `sink`.

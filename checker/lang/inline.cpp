@@ -47,7 +47,7 @@ const Symbol& StatementLowering::bind_call(const ast::Expr& call, ProcFrame& fr,
             scope[d->params[i].name] = Binding{true, Value{a.e.value, pt}, {}};
         } else {
             TExpr p =
-                local_slot(&d->params[i], pt, d->name + "." + d->params[i].name, std::nullopt, d->params[i].where);
+                local_slot(&d->params[i], pt, d->name + "." + d->params[i].name, Initial{}, d->params[i].where);
             ir::Instr in;
             in.kind = ir::InstrKind::assign;
             in.target = p.e;
@@ -85,6 +85,7 @@ void StatementLowering::call_cfg(const ast::Expr& call, std::optional<TExpr> tar
         body_entry = new_node(call.where);
         ir::Fragment f;
         f.code.push_back(note(statement(s, text(call.where))));
+        insert_uaf_checks(f.code, f.code.size());  // the objects the arguments read
         for (auto& in : assigns) f.code.push_back(std::move(in));
         add_resets(f.code);  // temporaries of nested calls are consumed here
         f.code.push_back(finish_to(body_entry));
@@ -159,6 +160,7 @@ void StatementLowering::call_frag(const ast::Expr& call, std::optional<TExpr> ta
     if (target && !fr.decl->type)
         fail(sink_, call.where, fmt::format("procedure '{}' returns no value", fr.decl->name));
     fr.target = std::move(target);
+    insert_uaf_checks(code, code.size());  // the objects the arguments read
     for (auto& in : assigns) code.push_back(std::move(in));
     std::vector<std::size_t> rets;
     fr.ret_fix = &rets;
@@ -198,6 +200,13 @@ void StatementLowering::call_frag(const ast::Expr& call, std::optional<TExpr> ta
 }
 
 void StatementLowering::return_code(const ast::Stmt& s, ProcFrame& fr, std::vector<ir::Instr>& code) {
+    (void)exprs_.take_uaf();
+    const std::size_t at = code.size();
+    return_value_code(s, fr, code);
+    insert_uaf_checks(code, at);  // the objects the return value reads
+}
+
+void StatementLowering::return_value_code(const ast::Stmt& s, ProcFrame& fr, std::vector<ir::Instr>& code) {
     const ast::Decl* d = fr.decl;
     if (s.rhs && !d->type) fail(sink_, s.rhs->where, fmt::format("procedure '{}' returns no value", d->name));
     if (!s.rhs && d->type) fail(sink_, s.where, fmt::format("procedure '{}' must return a value", d->name));
@@ -248,13 +257,12 @@ std::vector<std::uint32_t> StatementLowering::body_nodes(std::uint32_t entry, st
     return out;
 }
 
-void StatementLowering::warn_uncalled() const {
+void StatementLowering::record_uncalled(std::vector<UncalledProc>& out) const {
     if (sink_.has_errors()) return;  // an error may have stopped before the call
     for (std::size_t mi = 0; mi < symbols_.module_count(); ++mi)
         for (const auto& d : symbols_.mod(mi).ast.decls)
             if (d.kind == ast::DeclKind::proc && !called_.count(&d) && symbols_.mod(mi).is_root)
-                sink_.warning(d.name_where,
-                              fmt::format("procedure '{}' is never called; its body was not checked", d.name));
+                out.push_back({d.name, d.name_where});
 }
 
 }  // namespace iomc::lang

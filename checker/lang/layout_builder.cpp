@@ -53,6 +53,25 @@ ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, std::opt
     return first;
 }
 
+ir::SlotId LayoutBuilder::alloc(const Type* t, const std::string& name, const Initial& init, std::uint32_t process,
+                                support::SourceRange where, const void* variable, bool hidden) {
+    if (init.leaves.empty()) return alloc(t, name, init.all, process, where, variable, hidden);
+    struct Restore {
+        LayoutBuilder& b;
+        ~Restore() { b.leaf_inits_ = nullptr; }
+    } restore{*this};
+    leaf_inits_ = &init.leaves;
+    leaf_at_ = 0;
+    const auto first = ir::SlotId{static_cast<std::uint32_t>(layout_.slots().size())};
+    SlotOrigin origin;
+    origin.variable = variable;
+    origin.where = where;
+    origin.initialized = true;
+    origin.hidden = hidden;
+    alloc_leaves(t, name, std::nullopt, process, where, origin);
+    return first;
+}
+
 const SlotOrigin& LayoutBuilder::origin(ir::SlotId s) const {
     static const SlotOrigin none;
     return ir::idx(s) < origins_.size() ? origins_[ir::idx(s)] : none;
@@ -96,6 +115,12 @@ void LayoutBuilder::alloc_leaves(const Type* t, const std::string& name, std::op
             s.process = process;
             s.hidden = origin.hidden;
             s.init = static_cast<std::int32_t>(default_value(d));
+            if (leaf_inits_ && leaf_at_ < leaf_inits_->size()) {
+                // An element list: this leaf's own value, and where it is written.
+                init = (*leaf_inits_)[leaf_at_].first;
+                where = (*leaf_inits_)[leaf_at_].second;
+                ++leaf_at_;
+            }
             if (init) {
                 if (is_primitive(t)) {
                     check_primitive_init(t, *init, where, sink_);
@@ -131,9 +156,8 @@ void LayoutBuilder::declare_globals(const SymbolTable& symbols, TypeResolver& ty
             if (d.kind != ast::DeclKind::var) continue;
             try {
                 const Type* t = types.resolve(mi, *d.type, eval);
-                std::optional<Value> init;
-                if (d.value) init = eval.eval_const(*d.value, mi);
                 const std::string name = symbols.qualified(mi, d.name);
+                const Initial init = initializer(d.value.get(), t, name, mi, eval);
                 const auto first = alloc(t, name, init, UINT32_MAX, d.value ? d.value->where : d.name_where, &d);
                 globals_[&d] = storage(t, first);
             } catch (const Abandon&) {}

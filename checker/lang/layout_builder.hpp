@@ -42,6 +42,15 @@ struct SlotOrigin {
     bool hidden = false;                    ///< a compiler temporary (ir::Slot::hidden)
 };
 
+/// A variable's initial value as its declaration gives it: nothing (every leaf starts at its
+/// default), one value every leaf takes (`= v`), or one value per leaf (an element list
+/// `= { key: v, ..., _: v }`, with where each value is written).
+struct Initial {
+    std::optional<Value> all;
+    std::vector<std::pair<Value, support::SourceRange>> leaves;
+    [[nodiscard]] bool given() const { return all || !leaves.empty(); }
+};
+
 /// Allocates the slots of one compilation. Not thread-safe.
 class LayoutBuilder {
 public:
@@ -65,6 +74,15 @@ public:
     /// `where`, abandoning. `hidden`: a compiler temporary, which traces never print.
     ir::SlotId alloc(const Type* t, const std::string& name, std::optional<Value> init, std::uint32_t process,
                      support::SourceRange where, const void* variable, bool hidden = false);
+    /// Same, with an initializer that may give each leaf its own value.
+    ir::SlotId alloc(const Type* t, const std::string& name, const Initial& init, std::uint32_t process,
+                     support::SourceRange where, const void* variable, bool hidden = false);
+    /// The initial value that initializer `e` (null: none) gives a variable `name` of type `t`
+    /// declared in `module` (initializer.cpp). Errors (an element list for a scalar, a key that is
+    /// not a value of the index type, one given twice, elements missing without a default `_`)
+    /// are reported at the key or the list, abandoning.
+    Initial initializer(const ast::Expr* e, const Type* t, const std::string& name, std::size_t module,
+                        ConstantEvaluator& eval);
     /// The storage expression (an lvalue) of a variable of type `t` starting at slot `first`.
     static TExpr storage(const Type* t, ir::SlotId first);
     /// The initial value of slot `s`.
@@ -81,12 +99,17 @@ public:
 private:
     void alloc_leaves(const Type* t, const std::string& name, std::optional<Value> init, std::uint32_t process,
                       support::SourceRange where, SlotOrigin& origin);
+    void element_leaves(const ast::Expr& e, const Type* t, std::size_t module, ConstantEvaluator& eval,
+                        std::vector<std::pair<Value, support::SourceRange>>& out);
 
     ir::StateLayout& layout_;
     support::DiagnosticSink& sink_;
     std::int64_t instance_count_ = 0;
     std::map<const ast::Decl*, TExpr> globals_;
     std::vector<SlotOrigin> origins_;  ///< by slot
+    /// While alloc() places an element list: the value of each leaf, and the next leaf's number.
+    const std::vector<std::pair<Value, support::SourceRange>>* leaf_inits_ = nullptr;
+    std::size_t leaf_at_ = 0;
 };
 
 }  // namespace iomc::lang

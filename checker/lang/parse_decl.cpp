@@ -80,7 +80,11 @@ Decl Parser::parse_decl() {
                 f.name = ident("a field name");
                 expect(Tok::colon);
                 f.type = parse_type();
-                expect(Tok::semi);
+                if (at(Tok::ident) && peek().text == "lifetime") {
+                    f.lifetime = true;
+                    f.lifetime_where = advance().where;
+                }
+                expect(Tok::semi, "after the field (a field reads name: type; or name: kref(N) lifetime;)");
                 d.fields.push_back(std::move(f));
             }
             expect(Tok::rbrace, "to close the struct");
@@ -94,7 +98,7 @@ Decl Parser::parse_decl() {
             d.name = ident("a variable name");
             expect(Tok::colon, "(a variable needs a type)");
             d.type = parse_type();
-            if (accept(Tok::assign)) d.value = parse_expr();
+            if (accept(Tok::assign)) d.value = parse_initializer();
             expect(Tok::semi);
             break;
         }
@@ -328,6 +332,29 @@ ExprPtr Parser::bound() {
 
 bool Parser::is_binary_arith(Tok k) {
     return k == Tok::plus || k == Tok::minus || k == Tok::star || k == Tok::slash;
+}
+
+/// A variable's initializer: an expression, or an element list `{ key: value, ..., _: value }`
+/// (values nest for arrays of arrays).
+ast::ExprPtr Parser::parse_initializer(int depth) {
+    if (!at(Tok::lbrace)) return parse_expr();
+    const auto begin = peek().where;
+    if (depth >= 8) fail("an expression (element lists nest at most 8 deep)");
+    advance();
+    auto e = node(ast::ExprKind::elements, begin);
+    do {
+        if (at(Tok::rbrace)) break;  // a trailing comma
+        if (at(Tok::ident) && peek().text == "_") {
+            e->kids.push_back(node(ast::ExprKind::wildcard, advance().where));
+        } else {
+            e->kids.push_back(parse_or());
+        }
+        expect(Tok::colon, "after the element's key (an element list reads { key: value, ..., _: value })");
+        e->kids.push_back(parse_initializer(depth + 1));
+    } while (accept(Tok::comma));
+    expect(Tok::rbrace, "to close the element list");
+    e->where = from(begin);
+    return e;
 }
 
 }  // namespace iomc::lang

@@ -50,7 +50,7 @@ StmtPtr Parser::parse_stmt() {
             s->decl->name = ident("a variable name");
             expect(Tok::colon, "(a variable needs a type)");
             s->decl->type = parse_type();
-            if (accept(Tok::assign)) s->decl->init = parse_expr();
+            if (accept(Tok::assign)) s->decl->init = parse_initializer();
             expect(Tok::semi);
             break;
         }

@@ -93,6 +93,8 @@ private:
     /// A range bound: an additive expression in which '[' ends the bound (T[Index] follows).
     ast::ExprPtr bound();
     static bool is_binary_arith(Tok k);
+    /// A variable's initializer: an expression or an element list (parse_decl.cpp).
+    ast::ExprPtr parse_initializer(int depth = 0);
 
     // ---------------------------------------------------------------- statements (parse_stmt.cpp)
     std::vector<ast::StmtPtr> parse_block_body();

@@ -59,6 +59,7 @@ void kref_op(const ast::Expr& call, ExprContext& c, ExprLowering& exprs, std::ve
     in.kind = f == "kref_init"  ? ir::InstrKind::kref_init
               : f == "kref_get" ? ir::InstrKind::kref_get
                                 : ir::InstrKind::kref_put;
+    const ir::Expr count = r.e;
     in.target = std::move(r.e);
     in.what = exprs.text(call.kids[0]->where);
     if (result) {
@@ -66,6 +67,18 @@ void kref_op(const ast::Expr& call, ExprContext& c, ExprLowering& exprs, std::ve
         in.has_result = true;
     }
     code.push_back(std::move(in));
+    // The object this kref is the lifetime of: freed when a put leaves the count at zero, alive
+    // again after kref_init.
+    if (const TExpr* flag = exprs.lifetime_flag(call.kids[0].get()); flag && f != "kref_get") {
+        ir::Instr set;
+        set.kind = ir::InstrKind::assign;
+        set.target = flag->e;
+        set.a = f == "kref_init" ? ir::Expr::constant(0)
+                                 : ir::Expr::binary(ir::ExprOp::or_, flag->e,
+                                                    ir::Expr::binary(ir::ExprOp::eq, count, ir::Expr::constant(0)));
+        set.what = exprs.text(call.kids[0]->where);
+        code.push_back(std::move(set));
+    }
 }
 
 }  // namespace

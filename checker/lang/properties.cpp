@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "checker/support/check.hpp"
+
 namespace iomc::lang {
 
 void PropertyBuilder::add_builtins() {
@@ -19,6 +21,20 @@ void PropertyBuilder::add_builtins() {
         p.kind = kinds[i];
         properties_.push_back(p);
     }
+}
+
+void PropertyBuilder::add_use_after_free() {
+    ir::Property p;
+    p.id = ir::PropertyId{static_cast<std::uint32_t>(properties_.size())};
+    p.name = "use_after_free";
+    p.kind = ir::PropertyKind::use_after_free;
+    properties_.push_back(p);
+    use_after_free_ = p.id;
+}
+
+ir::PropertyId PropertyBuilder::use_after_free() const {
+    IOMC_CHECK(use_after_free_.has_value());
+    return *use_after_free_;
 }
 
 void PropertyBuilder::declare_named_assertions() {
@@ -42,7 +58,7 @@ void PropertyBuilder::declare_named_assertions() {
 ir::PropertyId PropertyBuilder::assertion(const ast::Stmt& s, std::size_t module) {
     if (s.label.empty()) return ir::prop_assertions;
     for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i)
-        if (properties_[i].name == s.label)
+        if (properties_[i].name == s.label || s.label == "use_after_free")
             fail(sink_, s.label_where,
                  fmt::format("'{}' is the name of a built-in property; name the assertion differently", s.label));
     const std::string name = symbols_.qualified(module, s.label);
@@ -65,7 +81,7 @@ void PropertyBuilder::compile_invariants() {
                 if (named_asserts_.count(symbols_.qualified(mi, d.name)))
                     fail(sink_, d.name_where, fmt::format("invariant '{}' has the name of an assertion", d.name));
                 for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i)
-                    if (properties_[i].name == d.name)
+                    if (properties_[i].name == d.name || d.name == "use_after_free")
                         fail(sink_, d.name_where,
                              fmt::format("'{}' is the name of a built-in property; name the invariant differently",
                                          d.name));

@@ -7,6 +7,8 @@
 /// ir::Property and ir::Metric entries of the IR, in id order.
 #pragma once
 
+#include <optional>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -29,6 +31,10 @@ public:
 
     /// The built-in properties, ids 0 to ir::builtin_property_count - 1. Call it first.
     void add_builtins();
+    /// The built-in `use_after_free`, added (after the others) when some struct has a lifetime.
+    void add_use_after_free();
+    /// Its id; add_use_after_free() must have been called.
+    [[nodiscard]] ir::PropertyId use_after_free() const;
     /// Every named assertion of every file is a property, whether or not a process reaches it
     /// in this variant (one that no process reaches holds), so expect lines can name it.
     void declare_named_assertions();
@@ -57,6 +63,7 @@ private:
     std::vector<ir::Metric>& metrics_;
     support::DiagnosticSink& sink_;
     std::map<std::string, ir::PropertyId> named_asserts_;
+    std::optional<ir::PropertyId> use_after_free_;
 };
 
 }  // namespace iomc::lang

@@ -21,6 +21,7 @@
 
 #include "checker/ir/transition_system.hpp"
 #include "checker/lang/expr_lowering.hpp"
+#include "checker/lang/frontend.hpp"
 #include "checker/lang/layout_builder.hpp"
 #include "checker/lang/loop_order.hpp"
 #include "checker/lang/properties.hpp"
@@ -60,9 +61,13 @@ public:
     /// The control-flow graph of instance `number`. An error inside a statement is reported and
     /// the statement skipped; an error that leaves no graph (a loop without a step) abandons.
     ProcessCfg lower(const Instance& inst, std::uint32_t number);
-    /// Procedures are checked where they are inlined: warns about each procedure of the root
-    /// module that no instance called (unless there were errors, which may have hidden a call).
-    void warn_uncalled() const;
+    /// Procedures are checked where they are inlined: records in `out` each procedure of the
+    /// root module that no instance called (unless there were errors, which may have hidden a
+    /// call). `iomc lint` warns about those that no variant calls.
+    void record_uncalled(std::vector<UncalledProc>& out) const;
+    /// Inserts at `at` in `code` a use-after-free check for each object with a lifetime that the
+    /// expressions lowered since the last call access (ExprLowering::take_uaf).
+    void insert_uaf_checks(std::vector<ir::Instr>& code, std::size_t at);
 
 private:
     struct LoopFrame {
@@ -108,7 +113,7 @@ private:
                             std::vector<ir::Instr>& code);
     void add_resets(std::vector<ir::Instr>& code);
     std::uint32_t message(std::string m);
-    TExpr local_slot(const void* key, const Type* t, const std::string& name, std::optional<Value> init,
+    TExpr local_slot(const void* key, const Type* t, const std::string& name, const Initial& init,
                      support::SourceRange where, bool hidden = false);
     [[nodiscard]] std::int64_t slot_init(const TExpr& lv) const;
     void bind_local(const std::string& name, TExpr lv, support::SourceRange where);
@@ -120,6 +125,7 @@ private:
     const Type* call_result_type(const ast::Expr& call);
     bool step_stmt(const ast::Stmt& s, const StepEmitter& emit);
     bool lower_simple(const ast::Stmt& s, std::vector<ir::Instr>& code);
+    bool lower_simple_step(const ast::Stmt& s, std::vector<ir::Instr>& code);
 
     // ---- cfg.cpp: control flow outside atomic blocks
     std::uint32_t new_node(support::SourceRange where);
@@ -149,6 +155,7 @@ private:
                   const ast::Stmt& s);
     void call_frag(const ast::Expr& call, std::optional<TExpr> target, std::vector<ir::Instr>& code);
     void return_code(const ast::Stmt& s, ProcFrame& fr, std::vector<ir::Instr>& code);
+    void return_value_code(const ast::Stmt& s, ProcFrame& fr, std::vector<ir::Instr>& code);
     void fall_off_code(const ProcFrame& fr, std::vector<ir::Instr>& code);
     [[nodiscard]] std::vector<std::uint32_t> body_nodes(std::uint32_t entry, std::uint32_t first) const;
 

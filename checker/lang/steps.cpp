@@ -3,6 +3,9 @@
 /// the built-in operations, which primitives.cpp lowers) in both lowering modes, and what both
 /// modes share: statements and messages for traces, local slots, and finding the calls an
 /// expression makes.
+#include <algorithm>
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "checker/lang/primitives.hpp"
@@ -77,7 +80,7 @@ std::uint32_t StatementLowering::message(std::string m) {
 }
 
 /// Allocates a process-local slot (or reuses the one of an earlier call site).
-TExpr StatementLowering::local_slot(const void* key, const Type* t, const std::string& name, std::optional<Value> init,
+TExpr StatementLowering::local_slot(const void* key, const Type* t, const std::string& name, const Initial& init,
                                     SourceRange where, bool hidden) {
     if (auto it = locals_.find(key); it != locals_.end()) return it->second;
     if (t->kind == TypeKind::mutex) fail(sink_, where, "a mutex must be a global variable (locals are private)");
@@ -105,10 +108,10 @@ void StatementLowering::declare_local(const ast::VarDecl& d) {
                                          "the loop",
                                          d.name));
     const Type* t = types_.resolve(ctx().module, *d.type, exprs_);
-    std::optional<Value> init;
-    if (d.init) init = exprs_.eval_const(*d.init, ctx().module);
     const std::string name = frames_.empty() ? d.name : frames_.back().decl->name + "." + d.name;
-    TExpr lv = local_slot(&d, t, name, init, d.where);
+    TExpr lv = locals_.count(&d) ? locals_.at(&d)
+                                 : local_slot(&d, t, name, layout_.initializer(d.init.get(), t, name, ctx().module, exprs_),
+                                              d.where);
     bind_local(d.name, lv, d.where);
     if (!frames_.empty()) {
         if (t->kind == TypeKind::structure || t->kind == TypeKind::array) {
@@ -212,8 +215,36 @@ bool StatementLowering::step_stmt(const ast::Stmt& s, const StepEmitter& emit) {
     }
 }
 
-/// Lowers a simple statement (one step) into instructions. Returns false if `s` is not simple.
+void StatementLowering::insert_uaf_checks(std::vector<ir::Instr>& code, std::size_t at) {
+    std::vector<ir::Instr> checks;
+    std::vector<std::string> objects;
+    for (auto& u : exprs_.take_uaf()) {
+        if (std::find(objects.begin(), objects.end(), u.object) != objects.end()) continue;  // one per object
+        objects.push_back(u.object);
+        ir::Instr in;
+        in.kind = ir::InstrKind::check;
+        in.a = std::move(u.freed);
+        in.prop = properties_.use_after_free();
+        in.message = message(
+            fmt::format("use after free: '{}' is used after '{}' was freed (its count reached zero)", u.access, u.object));
+        in.stop = true;
+        checks.push_back(std::move(in));
+    }
+    code.insert(code.begin() + static_cast<std::ptrdiff_t>(at), std::make_move_iterator(checks.begin()),
+                std::make_move_iterator(checks.end()));
+}
+
+/// Lowers a simple statement (one step) into instructions, after the use-after-free checks of
+/// the objects it accesses. Returns false if `s` is not simple.
 bool StatementLowering::lower_simple(const ast::Stmt& s, std::vector<ir::Instr>& code) {
+    (void)exprs_.take_uaf();  // left over from an expression whose statement had an error
+    const std::size_t at = code.size();
+    const bool simple = lower_simple_step(s, code);
+    insert_uaf_checks(code, at);
+    return simple;
+}
+
+bool StatementLowering::lower_simple_step(const ast::Stmt& s, std::vector<ir::Instr>& code) {
     ExprContext& c = ctx();
     switch (s.kind) {
         case ast::StmtKind::assign: {

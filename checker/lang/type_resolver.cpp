@@ -103,8 +103,20 @@ const Type* TypeResolver::named(const Symbol& s, ConstantEvaluator& eval) {
         for (const auto& f : d->fields) {
             if (!seen.insert(f.name).second) fail(sink_, f.where, fmt::format("field '{}' is declared twice", f.name));
             const Type* ft = resolve(s.module, *f.type, eval);
+            if (f.lifetime) {
+                if (ft->kind != TypeKind::kref)
+                    fail(sink_, f.lifetime_where,
+                         fmt::format("only a kref field can be the lifetime of a struct; '{}' is {}", f.name,
+                                     type_name(ft)));
+                if (st->lifetime >= 0)
+                    fail(sink_, f.lifetime_where,
+                         fmt::format("struct '{}' already has a lifetime field ('{}')", d->name,
+                                     st->fields[static_cast<std::size_t>(st->lifetime)].name));
+                st->lifetime = static_cast<int>(st->fields.size());
+            }
             st->fields.push_back({f.name, ft});
         }
+        if (st->lifetime >= 0) st->fields.push_back({freed_field, arena_.boolean()});
         Type ty{TypeKind::structure};
         ty.st = st;
         t = arena_.make(ty);

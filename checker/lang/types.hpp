@@ -32,9 +32,16 @@ struct FieldInfo {
     const Type* type = nullptr;
 };
 
+/// The hidden last field of a struct with a lifetime: true once its lifetime kref dropped to
+/// zero (kref_put), false again at kref_init. Traces show it as `dom.(freed)`.
+inline constexpr const char* freed_field = "(freed)";
+
 struct StructInfo {
     std::string name;
     std::vector<FieldInfo> fields;
+    /// The kref field the object's life is tied to (`refs: kref(2) lifetime;`), or -1. When
+    /// set, the last field is the hidden freed_field flag.
+    int lifetime = -1;
 };
 
 enum class TypeKind : std::uint8_t { boolean, integer, enumeration, scalarset, mutex, kref, structure, array, none };

@@ -26,6 +26,45 @@ std::vector<char> selection(const ir::TransitionSystem& ts, const std::vector<ir
     return sel;
 }
 
+/// Processes wait for each other in a cycle in s (ir::TransitionSystem::wait_cycle): each is at
+/// a pure lock of a mutex the next one holds. Each process waits for at most one other, so a
+/// cycle through p comes back to p within n steps of following the waits.
+z3::expr wait_cycle(const Encoder& enc, const SymState& s) {
+    const auto& ts = enc.ts();
+    z3::context& c = enc.ctx();
+    if (!ts.has_lock_waits()) return c.bool_val(false);
+    const auto n = static_cast<std::uint32_t>(ts.processes().size());
+    const z3::expr none = c.bv_val(static_cast<std::uint64_t>(std::int64_t{-1}), 64);
+    const z3::expr zero = c.bv_val(0, 64);
+    std::vector<z3::expr> waits;  // per process: the owner it waits for, or -1
+    for (std::uint32_t p = 0; p < n; ++p) {
+        const auto& proc = ts.processes()[p];
+        const z3::expr pc = enc.value(s, proc.pc);
+        z3::expr w = none;
+        for (std::uint32_t l = 0; l < proc.locations.size(); ++l) {
+            const auto m = ts.lock_wait(p, l);
+            if (m == UINT32_MAX) continue;
+            const z3::expr owner = enc.value(s, ir::SlotId{m});
+            w = z3::ite(pc == c.bv_val(l, 64) && z3::sge(owner, zero) && owner != c.bv_val(p, 64), owner, w);
+        }
+        waits.push_back(w);
+    }
+    auto follow = [&](const z3::expr& x) {
+        z3::expr out = none;
+        for (std::uint32_t q = n; q-- > 0;) out = z3::ite(x == c.bv_val(q, 64), waits[q], out);
+        return out;
+    };
+    z3::expr_vector any(c);
+    for (std::uint32_t p = 0; p < n; ++p) {
+        z3::expr x = c.bv_val(p, 64);
+        for (std::uint32_t k = 0; k < n; ++k) {
+            x = follow(x);
+            any.push_back(x == c.bv_val(p, 64));
+        }
+    }
+    return z3::mk_or(any);
+}
+
 /// A selected property breaks in state s: an invariant, or a deadlock.
 z3::expr bad_state(const Encoder& enc, const std::vector<char>& sel, const SymState& s) {
     z3::expr_vector any(enc.ctx());
@@ -33,7 +72,8 @@ z3::expr bad_state(const Encoder& enc, const std::vector<char>& sel, const SymSt
         if (!sel[ir::idx(p.id)] || p.kind != ir::PropertyKind::invariant) continue;
         for (const auto& ck : p.checks) any.push_back(enc.check_fails(s, ck));
     }
-    if (sel[ir::idx(ir::prop_deadlock)]) any.push_back(!enc.enabled(s) && !enc.crashes(s) && !enc.all_at_valid_end(s));
+    if (sel[ir::idx(ir::prop_deadlock)])
+        any.push_back((!enc.enabled(s) && !enc.crashes(s) && !enc.all_at_valid_end(s)) || wait_cycle(enc, s));
     return z3::mk_or(any);
 }
 
@@ -113,6 +153,11 @@ std::string reconstruct(const ir::TransitionSystem& ts, const std::vector<char>&
         in.successors(last, [&](ir::GroupId, const ir::Emission& e) { any = any || e.next || e.stops; });
         if (!any && !ts.all_at_valid_end(last)) {
             cx.violation = traces::Violation{ir::prop_deadlock, traces::ViolationKind::deadlock};
+            return {};
+        }
+        if (any && !ts.wait_cycle(last).empty()) {
+            cx.violation = traces::Violation{ir::prop_deadlock, traces::ViolationKind::deadlock};
+            cx.violation.wait_cycle = true;
             return {};
         }
     }

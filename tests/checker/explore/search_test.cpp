@@ -514,7 +514,7 @@ TEST_CASE("a step that changes nothing is counted as a transition but never stor
         int loops = 0, successors = 0;
         bool stopped() const { return false; }
         void report(const ir::Step&, const ir::Emission&) {}
-        void deadlock() {}
+        void deadlock(bool) {}
         bool closes(const std::uint8_t*) { return false; }
         void self_loop() { ++loops; }
         void successor(const std::uint8_t*) { ++successors; }
