@@ -300,9 +300,10 @@ process p { kref_init(d[0].refs); d[0].users = 1; }
     for (const auto& s : ts->layout().slots()) names.push_back(s.name);
     CHECK(names == std::vector<std::string>{"d[0].refs", "d[0].users", "d[0].(freed)", "d[1].refs", "d[1].users",
                                             "d[1].(freed)", "p.pc"});
-    // The use_after_free property follows the five built-ins.
-    CHECK(ts->properties().size() == 6);
+    // The use_after_free property follows the five built-ins; lock_order comes last.
+    CHECK(ts->properties().size() == 7);
     CHECK(ts->properties()[5].name == "use_after_free");
+    CHECK(ts->properties()[6].name == "lock_order");
 }
 
 }
