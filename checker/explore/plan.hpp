@@ -28,6 +28,7 @@ public:
     bool check_deadlock = false;
     std::unique_ptr<reduce::PorTables> por_tables;  ///< null: no partial-order reduction
     std::vector<std::uint64_t> por_checks;          ///< per invariant check, the slots it reads
+    bool por_wait_check = false;                    ///< the last of por_checks is the wait-cycle check
     Reductions reductions;                          ///< what is used (counts filled at the end)
     /// The canonicalizer's bound on ties (hash compaction needs exact forms without fallback:
     /// its counterexamples are matched by the fingerprints of the stored forms).

@@ -85,7 +85,7 @@ TransitionSystem::TransitionSystem(Data d) : d_(std::move(d)) {
 }
 
 void TransitionSystem::find_lock_waits() {
-    wait_reads_ = SlotSet(d_.layout.slots().size());
+    wait_mutexes_ = SlotSet(d_.layout.slots().size());
     for (const auto& p : d_.processes) {
         lock_base_.push_back(lock_wait_.size());
         bool any = false;
@@ -100,13 +100,10 @@ void TransitionSystem::find_lock_waits() {
             lock_wait_.push_back(m);
             if (m != UINT32_MAX) {
                 any = true;
-                wait_reads_.insert(SlotId{m});
+                wait_mutexes_.insert(SlotId{m});
             }
         }
-        if (any) {
-            wait_reads_.insert(p.pc);
-            has_lock_waits_ = true;
-        }
+        if (any) has_lock_waits_ = true;
     }
 }
 

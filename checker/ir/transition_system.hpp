@@ -199,9 +199,11 @@ public:
     /// owner, and every owner in the cycle is blocked, so none of them can move again. Empty
     /// when there is no such cycle; otherwise starts at the lowest process id.
     [[nodiscard]] std::vector<std::uint32_t> wait_cycle(const std::uint8_t* s) const;
-    /// The slots wait_cycle() reads: the pcs of processes with a pure lock step and the mutexes
-    /// those steps lock (for the reductions: a step that writes one is visible to the check).
-    [[nodiscard]] const SlotSet& wait_reads() const { return wait_reads_; }
+    /// The mutexes pure lock steps wait for. wait_cycle() reads them and, through lock_wait(),
+    /// the pcs of the processes with such steps: a step changes its verdict only if it writes
+    /// one of these mutexes or moves its process onto or off a pure lock location (the
+    /// partial-order reduction makes exactly those steps visible to the check).
+    [[nodiscard]] const SlotSet& wait_mutexes() const { return wait_mutexes_; }
 
 private:
     void find_lock_waits();
@@ -210,7 +212,7 @@ private:
     std::vector<std::size_t> lock_base_;        ///< per process: index of its location 0
     std::vector<std::uint32_t> lock_wait_;      ///< per (process, location)
     bool has_lock_waits_ = false;
-    SlotSet wait_reads_;
+    SlotSet wait_mutexes_;
     std::uint64_t model_id_ = 0;
 };
 

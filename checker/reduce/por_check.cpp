@@ -77,12 +77,22 @@ std::string PorSelfCheck::check(const StubbornSets& por, const std::uint8_t* s) 
     for (std::uint32_t q = 0; q < steps.size(); ++q) {
         const auto& qs = steps[q];
         if ((chosen >> q & 1U) != 0 || !qs.enabled) continue;
-        for (const auto c : visible_inside)
+        const auto q_here = fire(qs.group, s);
+        for (const auto c : visible_inside) {
             if (intersects(qs.access.writes, por.check_reads(c)))
                 return fail(fmt::format("{} outside the set writes what invariant check {} reads, and so does a step "
                                         "inside",
                                         step_name(qs.group), c));
-        const auto q_here = fire(qs.group, s);
+            if (c != por.wait_check()) continue;
+            // The wait-cycle check also reads, through the pc, whether q waits at a pure lock.
+            const auto pc = ts_.process(ir::ProcessId{q}).pc;
+            for (const auto& qo : q_here)
+                if (qo.successor && ts_.lock_wait(q, static_cast<std::uint32_t>(layout.read(qo.state.data(), pc))) !=
+                                        ts_.lock_wait(q, qs.location))
+                    return fail(fmt::format("{} outside the set starts or stops waiting at a pure lock, and a step "
+                                            "inside changes what the wait-cycle check reads",
+                                            step_name(qs.group)));
+        }
         for (std::uint32_t p = 0; p < steps.size(); ++p) {
             const auto& ps = steps[p];
             if ((chosen >> p & 1U) == 0 || ps.group == ir::no_group) continue;

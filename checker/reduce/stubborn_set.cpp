@@ -6,10 +6,11 @@
 namespace iomc::reduce {
 
 StubbornSets::StubbornSets(const ir::TransitionSystem& ts, const PorTables& tables, ir::Interpreter& interp,
-                           std::vector<std::uint64_t> checks)
+                           std::vector<std::uint64_t> checks, bool wait_check)
     : ts_(ts), tables_(tables), interp_(interp), checks_(std::move(checks)), bytes_(ts.layout().bytes()) {
     const std::size_t words = tables.words();
     n_checks_ = words ? static_cast<std::uint32_t>(checks_.size() / words) : 0;
+    if (wait_check && n_checks_ > 0) wait_check_ = n_checks_ - 1;
     visible_.assign(words, 0);
     for (std::size_t c = 0; c < n_checks_; ++c)
         for (std::size_t w = 0; w < words; ++w) visible_[w] |= checks_[c * words + w];
@@ -54,6 +55,20 @@ void StubbornSets::record(const std::uint8_t* s) {
         if (ps.visible)
             for (std::uint32_t c = 0; c < n_checks_; ++c)
                 if (intersects(ps.access.writes, check_reads(c))) ps.visible_checks.push_back(c);
+        if (ps.enabled && wait_check_ != UINT32_MAX &&
+            (ps.visible_checks.empty() || ps.visible_checks.back() != wait_check_)) {
+            // Onto or off a pure lock location: the process starts or stops waiting.
+            const auto waits = ts_.lock_wait(p, ps.location);
+            for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k) {
+                if (!buffered_[k].e.next) continue;
+                const auto to = static_cast<std::uint32_t>(layout.read(states_.data() + buffered_[k].state_at, proc.pc));
+                if (ts_.lock_wait(p, to) != waits) {
+                    ps.visible = true;
+                    ps.visible_checks.push_back(wait_check_);
+                    break;
+                }
+            }
+        }
         for (std::size_t w = 0; w < words; ++w) rw_[p * words + w] = ps.access.reads[w] | ps.access.writes[w];
     }
     if (!active_) {
@@ -117,8 +132,14 @@ std::uint64_t StubbornSets::closure(std::uint32_t seed) {
                 dep = intersects(f.writes, rw) || intersects(f.touch, ps.access.writes);
                 // V: p's step writes what an invariant check reads; so must be every process that
                 // may write what that check reads.
-                for (std::size_t k = 0; !dep && !break_visibility_ && k < ps.visible_checks.size(); ++k)
-                    dep = intersects(f.writes, check_reads(ps.visible_checks[k]));
+                for (std::size_t k = 0; !dep && !break_visibility_ && k < ps.visible_checks.size(); ++k) {
+                    const auto c = ps.visible_checks[k];
+                    // For the wait-cycle check, q's whole future: a cut future leaves out the
+                    // blocked lock steps, and q's move onto one is visible.
+                    const Words writes = c == wait_check_ ? Words{tables_.future(q, steps_[q].location).writes}
+                                                          : Words{f.writes};
+                    dep = intersects(writes, check_reads(c));
+                }
             } else {
                 // Necessary enabling set: q may write what p's blocked step read.
                 dep = intersects(f.writes, ps.access.reads);

@@ -74,9 +74,13 @@ struct ProcessStep {
 class StubbornSets {
 public:
     /// `checks`: per checked invariant check (quantifier instance), the slots it reads, each a
-    /// bitset over slots of tables.words() words, concatenated.
+    /// bitset over slots of tables.words() words, concatenated. `wait_check`: the last check is
+    /// the wait-cycle part of deadlock (TransitionSystem::wait_cycle()), whose slots are the
+    /// mutexes pure lock steps wait for; a step is visible to it also when it moves its process
+    /// onto or off a pure lock location, and condition V for it takes each other process's whole
+    /// future (a move onto a lock location that stays blocked is still visible).
     StubbornSets(const ir::TransitionSystem& ts, const PorTables& tables, ir::Interpreter& interp,
-                 std::vector<std::uint64_t> checks);
+                 std::vector<std::uint64_t> checks, bool wait_check = false);
 
     /// Expands `s`. `closes(next)` says whether a successor would close a cycle of the reduced
     /// graph (it is stored already and was discovered no later than `s`). Among the stubborn
@@ -125,6 +129,8 @@ public:
     [[nodiscard]] Words check_reads(std::uint32_t c) const {
         return {checks_.data() + c * tables_.words(), tables_.words()};
     }
+    /// The index of the wait-cycle check among the checks, or UINT32_MAX.
+    [[nodiscard]] std::uint32_t wait_check() const { return wait_check_; }
 
     /// Tests of the self-check only: ignore condition V, so that the sets are wrong.
     void break_visibility_for_testing() { break_visibility_ = true; }
@@ -178,6 +184,7 @@ private:
     ir::Interpreter& interp_;
     std::vector<std::uint64_t> checks_;     ///< per check, words each
     std::uint32_t n_checks_ = 0;
+    std::uint32_t wait_check_ = UINT32_MAX;
     std::vector<std::uint64_t> visible_;    ///< union of the checks' slots
     std::size_t bytes_;
     bool active_ = true;

@@ -205,4 +205,67 @@ TEST_CASE("the self-check reports a stubborn set that breaks visibility") {
           std::string::npos);
 }
 
+TEST_CASE("the wait-cycle check sees lock and unlock steps and moves onto a lock, nothing else") {
+    // t1: lock(a); x = 1; unlock(a).  t2: lock(b); y = 1; unlock(b).  Locations 0 (lock),
+    // 1 (the write), 2 (unlock), 3 (end) each: 16 states, 24 transitions without POR.
+    // With deadlock checked (wait cycles), lock and unlock write a mutex a pure lock step waits
+    // for: visible, and V pulls in the other process (its future writes its mutex). The writes
+    // are invisible and independent: at (1,j) the set {t1}, at (i,1) {t2}. BFS: (0,0) full ->
+    // (1,0), (0,1); (1,0) -> (2,0); (0,1) -> (0,2); (2,0) full -> (3,0), (2,1); (0,2) full ->
+    // (1,2), (0,3); then (3,1), (2,2), (1,3), (3,2), (2,3), (3,3): 15 states (never (1,1)),
+    // 18 transitions. (Reading every pc, as the check once did, made every step visible.)
+    const auto ts = testing::compile(R"(
+        var a: mutex;  var b: mutex;  var x: 0..1;  var y: 0..1;
+        process t1 { lock(a); x = 1; unlock(a); }
+        process t2 { lock(b); y = 1; unlock(b); })");
+    const auto plain = run(*ts, false);
+    CHECK(plain.stats.states == 16);
+    CHECK(plain.stats.transitions == 24);
+    const auto r = run(*ts, true);
+    CHECK(r.verdict == Verdict::holds);
+    CHECK(r.self_check_failure.empty());
+    CHECK(r.stats.states == 15);
+    CHECK(r.stats.transitions == 18);
+}
+
+TEST_CASE("the self-check reports a step outside the set that starts waiting at a pure lock") {
+    // t1: choose x; lock(a); unlock(a).  t2: lock(a); lock(b); unlock(b); unlock(a).  In the
+    // state where t2 holds a and stands at lock(b), t2's step writes b: visible to the
+    // wait-cycle check. t1's choose writes no mutex, but moves t1 onto its pure lock(a).
+    // With V, t1 joins the set (its whole future writes a). Without V, t1's future is cut at
+    // lock(a) (t2 holds it), so {t2} alone (1 outcome) is cheaper than {t1} (2 outcomes), and
+    // the self-check names t1's move.
+    const auto ts = testing::compile(R"(
+        var a: mutex;  var b: mutex;  var x: 0..1;
+        process t1 { choose x; lock(a); unlock(a); }
+        process t2 { lock(a); lock(b); unlock(b); unlock(a); })");
+    const reduce::PorTables tables(*ts);
+    ir::Interpreter interp(*ts);
+    std::vector<std::uint64_t> check(tables.words(), 0);
+    for (const auto s : ts->wait_mutexes().to_vector()) check[ir::idx(s) / 64] |= 1ULL << (ir::idx(s) % 64);
+    reduce::StubbornSets por(*ts, tables, interp, check, true);
+    CHECK(por.wait_check() == 0);
+    // Fire t2's lock(a) from the initial state.
+    std::vector<std::uint8_t> s0(ts->state_buffer_size()), s1(ts->state_buffer_size());
+    ts->initial_state(s0.data());
+    interp.fire(ts->process(ir::ProcessId{1}).group_at[0], s0.data(), [&](const ir::Emission& e) {
+        REQUIRE(e.next);
+        std::copy(e.next, e.next + s1.size(), s1.begin());
+    });
+    const auto none = [](const std::uint8_t*) { return false; };
+    const auto ignore = [](ir::GroupId, const ir::Emission&) {};
+    por.expand(s1.data(), none, ignore);
+    CHECK(por.steps()[0].visible_checks == std::vector<std::uint32_t>{0});
+    CHECK(por.steps()[1].visible_checks == std::vector<std::uint32_t>{0});
+    CHECK(por.last_chosen() == 3);
+    por.break_visibility_for_testing();
+    por.expand(s1.data(), none, ignore);
+    REQUIRE(por.last_chosen() == 2);
+    reduce::PorSelfCheck self(*ts);
+    const auto report = self.check(por, s1.data());
+    CHECK(report.find("partial-order reduction self-check failed (a bug in iomc; please report): t1 'choose x' "
+                      "(test.mc:3) outside the set starts or stops waiting at a pure lock, and a step inside changes "
+                      "what the wait-cycle check reads\n") == 0);
+}
+
 }  // TEST_SUITE
