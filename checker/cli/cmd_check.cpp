@@ -22,27 +22,6 @@ namespace iomc::cli {
 
 namespace {
 
-/// One warning per scalarset of size > 1 whose values a complete search never uses all at
-/// once: "types::N_GROUPS = 2, but only Group(0) is ever used: ...".
-std::string unused_size_warnings(const explore::Result& r) {
-    std::string out;
-    for (const auto& u : r.scalarset_use) {
-        if (u.most >= u.size) continue;
-        const std::string size = u.size_name.empty() ? fmt::format("the size of {}", u.name) : u.size_name;
-        const auto colons = u.name.rfind("::");
-        const std::string shortname = colons == std::string::npos ? u.name : u.name.substr(colons + 2);
-        if (u.most == 0)
-            out += fmt::format("warning: {} = {}, but no explored state uses any value of {}\n", size, u.size, u.name);
-        else if (u.most == 1)
-            out += fmt::format("warning: {} = {}, but only {}({}) is ever used: no explored state uses two values of {}\n",
-                               size, u.size, shortname, u.only, u.name);
-        else
-            out += fmt::format("warning: {} = {}, but no explored state uses more than {} values of {} at once\n", size,
-                               u.size, u.most, u.name);
-    }
-    return out;
-}
-
 /// Context switches of a trace: steps whose process differs from the previous step's.
 std::size_t switches(const ir::TransitionSystem& ts, const traces::Trace& t) {
     std::size_t n = 0;
@@ -255,11 +234,12 @@ int run_check(const CheckOptions& o) {
                                  : shortest_steps                     ? "fewest-switches"
                                  : shortest_note.empty()              ? "shortest"
                                                                       : "shortest of the reduced graph";
+        const auto warnings = unused_size_warnings(*model, r);
         if (!findings.ran) {
-            std::fputs(check_report_json(*ts, r, peak, kind).c_str(), stdout);
+            std::fputs(check_report_json(*ts, r, peak, kind, warnings).c_str(), stdout);
             return code;
         }
-        auto j = nlohmann::json::parse(check_report_json(*ts, r, peak, lasso ? "lasso" : kind));
+        auto j = nlohmann::json::parse(check_report_json(*ts, r, peak, lasso ? "lasso" : kind, warnings));
         nlohmann::json gj;
         gj["states"] = findings.states;
         gj["transitions"] = findings.transitions;
@@ -296,7 +276,7 @@ int run_check(const CheckOptions& o) {
                                r.complete ? "" : " (of the states explored)");
     }
     const std::string reductions = reductions_text(r) + findings.text();
-    if (r.complete) std::fputs(unused_size_warnings(r).c_str(), stderr);
+    for (const auto& w : unused_size_warnings(*model, r)) std::fprintf(stderr, "warning: %s\n", w.message.c_str());
     switch (r.verdict) {
         case explore::Verdict::holds:
             if (lossy)

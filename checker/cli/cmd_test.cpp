@@ -212,6 +212,9 @@ int run_test(const TestOptions& o) {
                 rows[c] = r;
             }
             flush();
+            for (const auto& w : unused_size_warnings(*model, res))
+                std::printf("warning: %s%s%s: %s%s\n", shown.c_str(), v.empty() ? "" : " variant ", v.c_str(),
+                            w.message.c_str(), w.location.empty() ? "" : fmt::format(" ({})", w.location).c_str());
         }
     }
     if (searches) {

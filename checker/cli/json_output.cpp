@@ -48,7 +48,7 @@ nlohmann::json reductions_json(const explore::Result& r) {
 }
 
 std::string check_report_json(const ir::TransitionSystem& ts, const explore::Result& r, std::uint64_t peak_memory,
-                              const std::string& trace_kind) {
+                              const std::string& trace_kind, const std::vector<ResultWarning>& warnings) {
     nlohmann::json j;
     j["model"] = ts.info().file;
     j["model_id"] = fmt::format("{:016x}", ts.model_id());
@@ -92,6 +92,11 @@ std::string check_report_json(const ir::TransitionSystem& ts, const explore::Res
     j["incomplete_reason"] = r.incomplete_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.incomplete_reason);
     j["trace"] = r.counterexample ? trace_json(ts, *r.counterexample) : nlohmann::json::array();
     j["trace_kind"] = r.counterexample ? nlohmann::json(trace_kind) : nlohmann::json(nullptr);
+    nlohmann::json ws = nlohmann::json::array();
+    for (const auto& w : warnings)
+        ws.push_back({{"message", w.message},
+                      {"location", w.location.empty() ? nlohmann::json(nullptr) : nlohmann::json(w.location)}});
+    j["warnings"] = ws;
     return j.dump(2) + "\n";
 }
 

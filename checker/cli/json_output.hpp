@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checker/cli/verdicts.hpp"
 #include "checker/explore/search.hpp"
 #include "checker/ir/transition_system.hpp"
 
@@ -17,8 +18,8 @@ nlohmann::json reductions_json(const explore::Result& r);
 
 /// The whole report as one JSON object (pretty-printed, ending with a newline).
 /// `trace_kind` says which counterexample `trace` is: "shortest" (of the full graph), "shortest
-/// of the reduced graph", "fewest-switches" or "dfs".
+/// of the reduced graph", "fewest-switches" or "dfs". `warnings` become the `warnings` array.
 std::string check_report_json(const ir::TransitionSystem& ts, const explore::Result& r, std::uint64_t peak_memory,
-                              const std::string& trace_kind);
+                              const std::string& trace_kind, const std::vector<ResultWarning>& warnings = {});
 
 }  // namespace iomc::cli

@@ -76,4 +76,32 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
     return r;
 }
 
+std::vector<ResultWarning> unused_size_warnings(const lang::Model& model, const explore::Result& r) {
+    std::vector<ResultWarning> out;
+    if (!r.complete) return out;
+    const auto constants = model.constants();
+    for (const auto& u : r.scalarset_use) {
+        if (u.most >= u.size) continue;
+        const std::string size = u.size_name.empty() ? fmt::format("the size of {}", u.name) : u.size_name;
+        const auto colons = u.name.rfind("::");
+        const std::string shortname = colons == std::string::npos ? u.name : u.name.substr(colons + 2);
+        ResultWarning w;
+        if (u.most == 0)
+            w.message = fmt::format("{} = {}, but no explored state uses any value of {}", size, u.size, u.name);
+        else if (u.most == 1 && u.only < 0)
+            w.message = fmt::format("{} = {}, but no explored state uses two values of {} at once", size, u.size,
+                                    u.name);
+        else if (u.most == 1)
+            w.message = fmt::format("{} = {}, but only {}({}) is ever used: no explored state uses two values of {}",
+                                    size, u.size, shortname, u.only, u.name);
+        else
+            w.message = fmt::format("{} = {}, but no explored state uses more than {} values of {} at once", size,
+                                    u.size, u.most, u.name);
+        for (const auto& c : constants)
+            if (!u.size_name.empty() && c.name == u.size_name) w.location = model.sources().location(c.where);
+        out.push_back(std::move(w));
+    }
+    return out;
+}
+
 }  // namespace iomc::cli

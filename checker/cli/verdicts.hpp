@@ -10,6 +10,7 @@
 
 #include "checker/explore/search.hpp"
 #include "checker/ir/transition_system.hpp"
+#include "checker/lang/frontend.hpp"
 
 namespace iomc::cli {
 
@@ -32,5 +33,17 @@ struct GraphFindings {
 /// `strong_fairness`: liveness under strong fairness per process (--fairness strong).
 explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options& o, GraphFindings* findings = nullptr,
                           bool strong_fairness = false);
+
+/// A warning about a search's result: its text without "warning: ", and FILE:LINE:COL of the
+/// declaration it is about ("" when there is none).
+struct ResultWarning {
+    std::string message;
+    std::string location;
+};
+
+/// After a complete search: one warning per scalarset of size > 1 whose values no explored state
+/// uses all at once ("types::N_GROUPS = 2, but only Group(0) is ever used: ..."), located at
+/// the size constant's declaration. None after an incomplete search.
+std::vector<ResultWarning> unused_size_warnings(const lang::Model& model, const explore::Result& r);
 
 }  // namespace iomc::cli

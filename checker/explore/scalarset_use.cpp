@@ -58,6 +58,8 @@ void ScalarsetUseCounter::observe(const std::uint8_t* s) {
             u.most = n;
             u.only = n == 1 ? std::countr_zero(seen_[k]) : -1;
             if (n == u.size) ++full_;
+        } else if (n == 1 && u.most == 1 && u.only != std::countr_zero(seen_[k])) {
+            u.only = -1;  // one value at a time, but not always the same one
         }
     }
 }
@@ -71,6 +73,8 @@ void merge_scalarset_use(std::vector<ScalarsetUse>& total, const std::vector<Sca
         if (part[k].most > total[k].most) {
             total[k].most = part[k].most;
             total[k].only = part[k].only;
+        } else if (part[k].most == 1 && total[k].most == 1 && part[k].only != total[k].only) {
+            total[k].only = -1;
         }
 }
 

@@ -24,7 +24,7 @@ struct ScalarsetUse {
     std::string size_name;   ///< "types::N_GROUPS", empty when the size is a literal
     std::uint32_t size = 0;
     std::uint32_t most = 0;  ///< the most values one explored state uses
-    std::int32_t only = -1;  ///< when most <= 1: the value used (-1: none)
+    std::int32_t only = -1;  ///< when most <= 1: the one value used (-1: none, or several one at a time)
 };
 
 /// Counts, per search thread, the values each scalarset of size > 1 uses in the states it is

@@ -103,6 +103,8 @@ struct Param {
 enum class DeclKind : std::uint8_t {
     import, const_, const_override, type, enum_, struct_, var, proc, process, invariant, variant, expect,
     metric, liveness,
+    part,     ///< `part "P";`: P's declarations are this file's (the loader splices them in)
+    part_of,  ///< `part of "F";`: this file is a part of F
 };
 
 enum class Verdict : std::uint8_t { holds, violates, skip };
@@ -120,8 +122,8 @@ struct Decl {
     SourceRange where;       ///< the whole declaration
     std::string name;
     SourceRange name_where;
-    // import
-    std::string path;        ///< import path (unquoted); variant and expect description
+    // import, part, part_of
+    std::string path;        ///< the file's path (unquoted); variant and expect description
     // const
     TypePtr type;            ///< const (optional), type alias, var, proc return (optional)
     ExprPtr value;           ///< const value, var initializer, invariant body, metric value

@@ -36,25 +36,37 @@ public:
                 return std::nullopt;
             }
         }
-        // Regular files only, up to a size limit: `import "/dev/zero"` must not hang.
-        std::string why;
-        auto text = support::read_regular_file(display, why);
-        if (!text) {
-            auto& diag = sink_.error(from, fmt::format("cannot open '{}': {}", display, why));
-            if (auto it = missing_notes_.find(display); it != missing_notes_.end()) diag.notes = it->second;
-            return std::nullopt;
-        }
-        return add_text(key, display, std::move(*text));
+        auto text = read(display, from);
+        if (!text) return std::nullopt;
+        return add_text(key, display, std::move(*text), from);
     }
 
-    std::optional<std::size_t> add_text(const std::string& key, const std::string& display, std::string text) {
+    std::optional<std::size_t> add_text(const std::string& key, const std::string& display, std::string text,
+                                        std::optional<support::SourceRange> from = std::nullopt) {
         const auto file = m_.sources_->add(display, std::move(text));
+        ast::Module ast = parse(*m_.sources_, file, sink_);
+        const fs::path dir = fs::path(display).parent_path();
+        if (const auto* of = find_part_of(ast)) {
+            const std::string owner = resolve(dir, *of);
+            if (from || !m_.modules_.empty() || !stack_.empty()) {
+                sink_.error(from, fmt::format("'{}' is a part of '{}' (it says `part of` at {}); import '{}'",
+                                              display, owner, m_.sources_->location(of->name_where), owner));
+                return std::nullopt;
+            }
+            // The file named on the command line is a part: load the file it belongs to, which
+            // takes this parse back when it reaches its `part` declaration.
+            parsed_parts_[key] = std::move(ast);
+            return load_file(owner, of->name_where);
+        }
         auto mod = std::make_unique<Module>();
         mod->canonical = key;
         mod->display = display;
-        mod->ast = parse(*m_.sources_, file, sink_);
         stack_.emplace_back(key, display);
-        const fs::path dir = fs::path(display).parent_path();
+        mod->ast.file = ast.file;
+        for (auto& d : ast.decls) {
+            if (d.kind == ast::DeclKind::part) splice(dir, d, key, display, mod->ast.decls);
+            else mod->ast.decls.push_back(std::move(d));
+        }
         for (const auto& d : mod->ast.decls) {
             if (d.kind != ast::DeclKind::import) continue;
             if (mod->imports.count(d.name)) {
@@ -70,6 +82,85 @@ public:
     }
 
 private:
+    /// The file's text, or an error at `from` (regular files only, up to a size limit: `import
+    /// "/dev/zero"` must not hang).
+    std::optional<std::string> read(const std::string& display, std::optional<support::SourceRange> from) {
+        std::string why;
+        auto text = support::read_regular_file(display, why);
+        if (!text) {
+            auto& diag = sink_.error(from, fmt::format("cannot open '{}': {}", display, why));
+            if (auto it = missing_notes_.find(display); it != missing_notes_.end()) diag.notes = it->second;
+        }
+        return text;
+    }
+
+    static const ast::Decl* find_part_of(const ast::Module& ast) {
+        for (const auto& d : ast.decls)
+            if (d.kind == ast::DeclKind::part_of) return &d;
+        return nullptr;
+    }
+
+    /// `part "P";` in the file `owner` (folder `dir`): appends P's declarations to `out`, as if
+    /// written in place of the `part` line. P must say `part of` the owner, once, and has no
+    /// imports or parts of its own; a file is a part of one file only, and never also a module.
+    void splice(const fs::path& dir, const ast::Decl& part, const std::string& owner_key,
+                const std::string& owner_display, std::vector<ast::Decl>& out) {
+        const std::string display = resolve(dir, part);
+        std::error_code ec;
+        const fs::path canon = fs::weakly_canonical(fs::path(display), ec);
+        const std::string key = ec ? display : canon.string();
+        if (auto it = part_owner_.find(key); it != part_owner_.end()) {
+            sink_.error(part.name_where, fmt::format("'{}' is already a part of '{}'", display, it->second));
+            return;
+        }
+        bool module = false;
+        for (const auto& mod : m_.modules_) module = module || mod->canonical == key;
+        for (const auto& [k, _] : stack_) module = module || k == key;
+        if (module) {
+            sink_.error(part.name_where, fmt::format("'{}' is loaded as a module (a file named on the command line "
+                                                     "or imported); a part is only ever a part",
+                                                     display));
+            return;
+        }
+        part_owner_[key] = owner_display;
+        ast::Module ast;
+        if (auto it = parsed_parts_.find(key); it != parsed_parts_.end()) {
+            ast = std::move(it->second);
+        } else {
+            auto text = read(display, part.name_where);
+            if (!text) return;
+            ast = parse(*m_.sources_, m_.sources_->add(display, std::move(*text)), sink_);
+        }
+        const ast::Decl* of = find_part_of(ast);
+        const fs::path part_dir = fs::path(display).parent_path();
+        if (of) {
+            const fs::path named = fs::weakly_canonical(fs::path(resolve(part_dir, *of)), ec);
+            if (ec || named.string() != owner_key) {
+                sink_.error(of->name_where, fmt::format("'{}' says it is a part of '{}', but '{}' includes it",
+                                                        display, of->path, owner_display));
+                return;
+            }
+        } else {
+            sink_.error(part.name_where, fmt::format("'{}' does not say `part of \"{}\";`: a file included with "
+                                                     "`part` names the file it belongs to",
+                                                     display, fs::path(owner_display).filename().string()));
+            return;
+        }
+        for (auto& d : ast.decls) {
+            if (d.kind == ast::DeclKind::part_of) {
+                if (&d != of) sink_.error(d.name_where, "a file is a part of one file only: a second `part of`");
+            } else if (d.kind == ast::DeclKind::import) {
+                sink_.error(d.name_where, fmt::format("a part has no imports of its own: it uses those of '{}'",
+                                                      owner_display));
+            } else if (d.kind == ast::DeclKind::part) {
+                sink_.error(d.name_where, fmt::format("a part has no parts of its own: list them in '{}'",
+                                                      owner_display));
+            } else {
+                out.push_back(std::move(d));
+            }
+        }
+    }
+
     /// The file `import "P"` in folder `dir` names: P itself when absolute; else dir/P, unless
     /// that does not exist and a folder of the search path has P. When no candidate exists,
     /// dir/P (load_file reports it) with a note of every place looked at.
@@ -101,6 +192,8 @@ private:
     support::DiagnosticSink& sink_;
     std::vector<ImportDir> search_;
     std::map<std::string, std::vector<support::Note>> missing_notes_;
+    std::map<std::string, std::string> part_owner_;      ///< a part's canonical path -> its owner
+    std::map<std::string, ast::Module> parsed_parts_;    ///< the root file, when it is a part
     std::vector<std::pair<std::string, std::string>> stack_;
 };
 

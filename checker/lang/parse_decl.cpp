@@ -213,7 +213,19 @@ Decl Parser::parse_decl() {
                 parse_liveness(d);
                 break;
             }
-            fail("a declaration (import, const, type, enum, struct, var, proc, process, "
+            if (at(Tok::ident) && peek().text == "part" &&
+                (peek(1).kind == Tok::string || (peek(1).kind == Tok::ident && peek(1).text == "of"))) {
+                // `part "P";` and `part of "F";` (words only here): one module over several files.
+                advance();
+                d.kind = at(Tok::ident) ? DeclKind::part_of : DeclKind::part;
+                if (d.kind == DeclKind::part_of) advance();
+                const auto& s = expect(Tok::string, "(the path of the file)");
+                d.path = std::string(s.text.substr(1, s.text.size() >= 2 ? s.text.size() - 2 : 0));
+                d.name_where = s.where;
+                expect(Tok::semi);
+                break;
+            }
+            fail("a declaration (import, part, const, type, enum, struct, var, proc, process, "
                  "invariant, liveness, metric, variant or expect)");
     }
     d.where = from(begin);

@@ -11,7 +11,6 @@
 /// IOMC_BMC_DIFF_DEPTH (default 4) sets K, IOMC_BMC_DIFF_SEEDS (default 12) the random models.
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
 #include <optional>
 
 #include <doctest/doctest.h>
@@ -83,27 +82,12 @@ std::optional<std::string> disagreement(const ir::TransitionSystem& ts, std::uin
 TEST_SUITE("differential") {
 
 TEST_CASE("bmc finds the library's violations within the bound at the same shortest depth as bfs") {
-    namespace fs = std::filesystem;
     const auto k = static_cast<std::uint32_t>(env_or("IOMC_BMC_DIFF_DEPTH", 4));
-    std::vector<std::string> files;
-    for (const auto& e : fs::directory_iterator(testing::source_path("models/scenarios")))
-        if (e.path().extension() == ".mc") files.push_back(e.path().string());
-    std::sort(files.begin(), files.end());
     Tally t;
-    for (const auto& file : files) {
-        support::DiagnosticSink sink;
-        auto model = lang::Model::load(file, sink);
-        REQUIRE(model);
-        std::vector<std::string> variants;
-        for (const auto& v : model->variants()) variants.push_back(v.name);
-        if (variants.empty()) variants.emplace_back();
-        for (const auto& v : variants) {
-            auto ts = lang::compile(*model, {v, {}}, sink);
-            REQUIRE(ts);
-            const auto why = disagreement(*ts, k, t, true);
-            if (why) FAIL_CHECK(fs::path(file).filename().string(), " ", v, ": ", *why);
-        }
-    }
+    testing::for_each_library_variant([&](const std::string& file, const std::string& v, const ir::TransitionSystem& ts) {
+        const auto why = disagreement(ts, k, t, true);
+        if (why) FAIL_CHECK(file, " ", v, ": ", *why);
+    });
     MESSAGE("library variants compared: ", t.compared, " (", t.found, " violations found at the same depth), ",
             "not supported by the encoding: ", t.unsupported, ", deeper than the bound (not compared): ", t.deeper);
     CHECK(t.found >= 3);  // dma_ownership c0 (1 step), c1 (4), c6 (3)

@@ -4,9 +4,6 @@
 /// off, under BFS (one and two threads) and DFS. The library is also run at two devices
 /// (-D types::N_DEVS=2), where Dev symmetry has something to reduce. A disagreement names the
 /// file, variant, property and configuration.
-#include <algorithm>
-#include <filesystem>
-
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -73,26 +70,11 @@ std::vector<explore::Result> compare(const ir::TransitionSystem& ts, const std::
 TEST_SUITE("differential") {
 
 TEST_CASE("every library variant has the same verdicts with and without each reduction in bfs dfs and parallel bfs") {
-    namespace fs = std::filesystem;
-    std::vector<std::string> files;
-    for (const auto& e : fs::directory_iterator(testing::source_path("models/scenarios")))
-        if (e.path().extension() == ".mc") files.push_back(e.path().string());
-    std::sort(files.begin(), files.end());
     std::size_t variants_checked = 0;
-    for (const auto& file : files) {
-        support::DiagnosticSink sink;
-        auto model = lang::Model::load(file, sink);
-        REQUIRE(model);
-        std::vector<std::string> variants;
-        for (const auto& v : model->variants()) variants.push_back(v.name);
-        if (variants.empty()) variants.emplace_back();
-        for (const auto& v : variants) {
-            auto ts = lang::compile(*model, {v, {}}, sink);
-            REQUIRE(ts);
-            compare(*ts, fmt::format("{} {}", fs::path(file).filename().string(), v));
-            ++variants_checked;
-        }
-    }
+    testing::for_each_library_variant([&](const std::string& file, const std::string& v, const ir::TransitionSystem& ts) {
+        compare(ts, fmt::format("{} {}", file, v));
+        ++variants_checked;
+    });
     CHECK(variants_checked == 62);
 }
 

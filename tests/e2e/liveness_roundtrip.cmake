@@ -1,20 +1,8 @@
 # Lasso counterexamples through JSON and iomc replay (tests/CMakeLists.txt registers it): a
 # lasso written by check replays, and replay checks that its cycle returns to its first state
 # and that weak fairness holds on it; a tampered lasso is an error (exit 2) with the reason.
-file(MAKE_DIRECTORY ${WORK_DIR})
+include(${CMAKE_CURRENT_LIST_DIR}/expect_run.cmake)
 set(trace ${WORK_DIR}/choice.json)
-
-function(run expect_code expect_out)
-  execute_process(COMMAND ${IOMC} ${ARGN} WORKING_DIRECTORY ${SOURCE_DIR}
-                  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE code)
-  if(NOT code STREQUAL expect_code)
-    message(FATAL_ERROR "iomc ${ARGN}: exit ${code}, expected ${expect_code}\nstdout:\n${out}\nstderr:\n${err}")
-  endif()
-  string(FIND "${out}${err}" "${expect_out}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "iomc ${ARGN}: output lacks '${expect_out}'\nstdout:\n${out}\nstderr:\n${err}")
-  endif()
-endfunction()
 
 run(1 "written to ${trace} (json)"
     check tests/fixtures/liveness.mc --variant choice --property finishes --trace-format json --trace-out ${trace})

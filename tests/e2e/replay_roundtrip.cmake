@@ -2,20 +2,8 @@
 # written by check replays and reproduces; on the fixed variant it stops at the first step that
 # cannot fire; a tampered, a foreign and a truncated trace are errors (exit 2) with the reason;
 # a schedule query's JSON run replays the same way.
-file(MAKE_DIRECTORY ${WORK_DIR})
+include(${CMAKE_CURRENT_LIST_DIR}/expect_run.cmake)
 set(trace ${WORK_DIR}/racy.json)
-
-function(run expect_code expect_out)
-  execute_process(COMMAND ${IOMC} ${ARGN} WORKING_DIRECTORY ${SOURCE_DIR}
-                  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE code)
-  if(NOT code STREQUAL expect_code)
-    message(FATAL_ERROR "iomc ${ARGN}: exit ${code}, expected ${expect_code}\nstdout:\n${out}\nstderr:\n${err}")
-  endif()
-  string(FIND "${out}${err}" "${expect_out}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "iomc ${ARGN}: output lacks '${expect_out}'\nstdout:\n${out}\nstderr:\n${err}")
-  endif()
-endfunction()
 
 run(1 "counterexample (4 steps, shortest) written to"
     check tests/fixtures/lost_update.mc --variant racy --trace-format json --trace-out ${trace})

@@ -21,33 +21,15 @@ namespace {
 
 /// "file variant model_id states transitions", one line per scenario variant, sorted.
 std::vector<std::string> current_pins() {
-    namespace fs = std::filesystem;
-    std::vector<std::string> files;
-    for (const auto& e : fs::directory_iterator(testing::source_path("models/scenarios")))
-        if (e.path().extension() == ".mc") files.push_back(e.path().filename().string());
-    std::sort(files.begin(), files.end());
     std::vector<std::string> out;
-    for (const auto& file : files) {
-        support::DiagnosticSink sink;
-        auto model = lang::Model::load(testing::source_path("models/scenarios/" + file), sink);
-        REQUIRE(model);
-        REQUIRE_FALSE(sink.has_errors());
-        std::vector<std::string> variants;
-        for (const auto& v : model->variants()) variants.push_back(v.name);
-        if (variants.empty()) variants.emplace_back();
-        for (const auto& v : variants) {
-            CAPTURE(file);
-            CAPTURE(v);
-            auto ts = lang::compile(*model, {v, {}}, sink);
-            REQUIRE(ts);
-            // Every property, not stopping at violations: the search covers the whole reachable
-            // graph unless every property is violated (no library variant violates them all).
-            const auto r = explore::check(*ts, {.stop_at_first = false});
-            CHECK(r.complete);
-            out.push_back(fmt::format("{} {} {:016x} {} {}", file, v.empty() ? "-" : v, ts->model_id(),
-                                      r.stats.states, r.stats.transitions));
-        }
-    }
+    testing::for_each_library_variant([&](const std::string& file, const std::string& v, const ir::TransitionSystem& ts) {
+        // Every property, not stopping at violations: the search covers the whole reachable
+        // graph unless every property is violated (no library variant violates them all).
+        const auto r = explore::check(ts, {.stop_at_first = false});
+        CHECK(r.complete);
+        out.push_back(fmt::format("{} {} {:016x} {} {}", file, v.empty() ? "-" : v, ts.model_id(), r.stats.states,
+                                  r.stats.transitions));
+    });
     return out;
 }
 

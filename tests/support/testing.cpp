@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "tests/support/testing.hpp"
 
+#include <algorithm>
+#include <filesystem>
+
 #include <doctest/doctest.h>
 
 namespace iomc::testing {
@@ -31,5 +34,33 @@ std::string diagnostics(const std::string& text, const std::vector<std::string>&
 }
 
 std::string source_path(const std::string& relative) { return std::string(IOMC_SOURCE_DIR) + "/" + relative; }
+
+void for_each_library_variant(
+    const std::function<void(const std::string& file, const std::string& variant, const ir::TransitionSystem& ts)>& f,
+    const std::vector<std::string>& defines) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> files;
+    for (const auto& e : fs::directory_iterator(source_path("models/scenarios")))
+        if (e.path().extension() == ".mc") files.push_back(e.path().filename().string());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+        CAPTURE(file);
+        support::DiagnosticSink sink;
+        auto model = lang::Model::load(source_path("models/scenarios/" + file), sink);
+        REQUIRE(model);
+        const std::string errors = sink.render(model->sources());
+        INFO(errors);
+        REQUIRE_FALSE(sink.has_errors());
+        std::vector<std::string> variants;
+        for (const auto& v : model->variants()) variants.push_back(v.name);
+        if (variants.empty()) variants.emplace_back();
+        for (const auto& v : variants) {
+            CAPTURE(v);
+            auto ts = lang::compile(*model, {v, defines}, sink);
+            REQUIRE(ts);
+            f(file, v, *ts);
+        }
+    }
+}
 
 }  // namespace iomc::testing

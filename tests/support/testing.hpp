@@ -2,6 +2,7 @@
 /// @file Helpers for tests: compile a model from text, render diagnostics, run the explorer.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,5 +34,13 @@ std::string diagnostics(const std::string& text, const std::vector<std::string>&
 
 /// Path of a file in the source tree (for fixtures).
 std::string source_path(const std::string& relative);
+
+/// Compiles every variant of every scenario of the library (models/scenarios/*.mc, by file
+/// name; a file without variants once, with the empty variant) with `defines`, and calls
+/// `f(file name, variant, system)` on each. A file or variant that does not load or compile
+/// fails the current test.
+void for_each_library_variant(
+    const std::function<void(const std::string& file, const std::string& variant, const ir::TransitionSystem& ts)>& f,
+    const std::vector<std::string>& defines = {});
 
 }  // namespace iomc::testing

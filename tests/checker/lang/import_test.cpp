@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Tests of checker/lang/loader.cpp with real files: imports and namespaces, loading a file
-// once, and the errors for a missing file, an import cycle and a namespace used twice. The
+// once, and the errors for a missing file, an import cycle and a namespace used twice; one
+// module over several files (`part`, `part of`) and its errors. The
 // files are written under the build tree (IOMC_BINARY_DIR/lang_test_imports/CASE).
 #include <doctest/doctest.h>
 
@@ -285,6 +286,109 @@ TEST_CASE("errors in an imported file point into that file") {
                                "    1 | var x: 0..3 = 7;\n"
                                "      |               ^\n"
                                "1 error\n");
+}
+
+// ---- one module over several files: `part "P";` and `part of "F";`
+
+TEST_CASE("a part's declarations are its owner's: one namespace, in the place of the part line") {
+    const Folder f("part");
+    f.write("core.mc", "var a: bool;\npart \"core_b.mc\";\nvar c: bool;\nproc set_c() { c = b; }\n");
+    f.write("core_b.mc", "// the second file of core\npart of \"core.mc\";\nvar b: bool;\n"
+                         "proc set_b() { b = a; }\n");
+    f.write("main.mc", "import \"core.mc\" as core;\nprocess p { core::set_b(); core::set_c(); }\n"
+                       "invariant i: core::c -> core::b;\n");
+    const auto l = load(f.path("main.mc"));
+    INFO(l.diagnostics);
+    REQUIRE(l.ts);
+    CHECK(l.diagnostics.empty());
+    CHECK(l.model->modules().size() == 2);  // core and main: the part is no module
+    std::vector<std::string> slots;
+    for (const auto& s : l.ts->layout().slots()) slots.push_back(s.name);
+    CHECK(std::vector<std::string>(slots.begin(), slots.begin() + 3) ==
+          std::vector<std::string>{"core::a", "core::b", "core::c"});
+}
+
+TEST_CASE("errors in a part point into the part") {
+    const Folder f("parterr");
+    f.write("core.mc", "part \"core_b.mc\";\n");
+    f.write("core_b.mc", "part of \"core.mc\";\nvar x: 0..3 = 7;\n");
+    f.write("main.mc", "import \"core.mc\" as core;\nprocess p { skip; }\n");
+    const auto l = load(f.path("main.mc"));
+    CHECK(l.diagnostics == f.path("core_b.mc") +
+                               ":2:15: error: initial value 7 is outside the range 0..3 of 'core::x'\n"
+                               "    2 | var x: 0..3 = 7;\n"
+                               "      |               ^\n"
+                               "1 error\n");
+}
+
+TEST_CASE("a part named on the command line loads the file it is a part of") {
+    const Folder f("partroot");
+    f.write("core.mc", "var a: bool;\npart \"core_b.mc\";\nprocess p { set_b(); }\n");
+    f.write("core_b.mc", "part of \"core.mc\";\nvar b: bool;\nproc set_b() { b = a; }\n");
+    const auto l = load(f.path("core_b.mc"));
+    INFO(l.diagnostics);
+    REQUIRE(l.ts);
+    CHECK(l.model->modules().size() == 1);
+    CHECK(l.ts->layout().slots()[1].name == "b");  // the root's names are unqualified
+}
+
+TEST_CASE("a part cannot be imported") {
+    const Folder f("partimport");
+    f.write("core.mc", "part \"core_b.mc\";\n");
+    f.write("core_b.mc", "part of \"core.mc\";\nvar b: bool;\n");
+    f.write("main.mc", "import \"core_b.mc\" as b;\nprocess p { skip; }\n");
+    const auto l = load(f.path("main.mc"));
+    CHECK(l.diagnostics == f.path("main.mc") + ":1:8: error: '" + f.path("core_b.mc") + "' is a part of '" +
+                               f.path("core.mc") + "' (it says `part of` at " + f.path("core_b.mc") +
+                               ":1:9); import '" + f.path("core.mc") + "'\n"
+                               "    1 | import \"core_b.mc\" as b;\n"
+                               "      |        ^~~~~~~~~~~\n"
+                               "1 error\n");
+}
+
+TEST_CASE("a part must say whose part it is, and say it right") {
+    const Folder f("partof");
+    f.write("core.mc", "part \"plain.mc\";\npart \"other.mc\";\n");
+    f.write("plain.mc", "var x: bool;\n");
+    f.write("other.mc", "part of \"elsewhere.mc\";\nvar y: bool;\n");
+    f.write("main.mc", "import \"core.mc\" as core;\nprocess p { skip; }\n");
+    const auto l = load(f.path("main.mc"));
+    CHECK_FALSE(l.ts);
+    CHECK(l.diagnostics.find(f.path("core.mc") + ":1:6: error: '" + f.path("plain.mc") +
+                             "' does not say `part of \"core.mc\";`: a file included with `part` names the file it "
+                             "belongs to") != std::string::npos);
+    CHECK(l.diagnostics.find(f.path("other.mc") + ":1:9: error: '" + f.path("other.mc") +
+                             "' says it is a part of 'elsewhere.mc', but '" + f.path("core.mc") +
+                             "' includes it") != std::string::npos);
+    CHECK(l.diagnostics.find("2 errors") != std::string::npos);
+}
+
+TEST_CASE("a part has no imports or parts of its own and belongs to one file") {
+    const Folder f("partrules");
+    f.write("lib.mc", "const L = 1;\n");
+    f.write("core.mc", "part \"core_b.mc\";\npart \"core_b.mc\";\n");
+    f.write("core_b.mc", "part of \"core.mc\";\nimport \"lib.mc\" as lib;\npart \"core_c.mc\";\n");
+    f.write("main.mc", "import \"core.mc\" as core;\nprocess p { skip; }\n");
+    const auto l = load(f.path("main.mc"));
+    CHECK(l.diagnostics.find(f.path("core_b.mc") + ":2:8: error: a part has no imports of its own: it uses those of '" +
+                             f.path("core.mc") + "'") != std::string::npos);
+    CHECK(l.diagnostics.find(f.path("core_b.mc") + ":3:6: error: a part has no parts of its own: list them in '" +
+                             f.path("core.mc") + "'") != std::string::npos);
+    CHECK(l.diagnostics.find(f.path("core.mc") + ":2:6: error: '" + f.path("core_b.mc") + "' is already a part of '" +
+                             f.path("core.mc") + "'") != std::string::npos);
+    CHECK(l.diagnostics.find("3 errors") != std::string::npos);
+}
+
+TEST_CASE("a module cannot also be a part") {
+    const Folder f("partmodule");
+    f.write("lib.mc", "part of \"core.mc\";\n");
+    f.write("core.mc", "part \"core.mc\";\npart \"lib.mc\";\n");
+    f.write("main.mc", "import \"core.mc\" as core;\nprocess p { skip; }\n");
+    const auto l = load(f.path("main.mc"));
+    CHECK(l.diagnostics.find(f.path("core.mc") + ":1:6: error: '" + f.path("core.mc") +
+                             "' is loaded as a module (a file named on the command line or imported); a part is only "
+                             "ever a part") != std::string::npos);
+    CHECK(l.diagnostics.find("1 error") != std::string::npos);
 }
 
 }  // TEST_SUITE

@@ -148,7 +148,7 @@ TEST_CASE("either needs at least two alternatives") {
 TEST_CASE("a statement at top level asks for a declaration") {
     CHECK(testing::diagnostics("x = 1;\n"
                                "process p { skip; }\n") ==
-          "test.mc:1:1: error: expected a declaration (import, const, type, enum, struct, var, "
+          "test.mc:1:1: error: expected a declaration (import, part, const, type, enum, struct, var, "
           "proc, process, invariant, liveness, metric, variant or expect), found 'x'\n"
           "    1 | x = 1;\n"
           "      | ^\n"
