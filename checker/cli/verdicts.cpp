@@ -88,7 +88,9 @@ std::vector<ResultWarning> unused_size_warnings(const lang::Model& model, const 
         ResultWarning w;
         if (u.most == 0)
             w.message = fmt::format("{} = {}, but no explored state uses any value of {}", size, u.size, u.name);
-        else if (u.most == 1 && u.only < 0)
+        // Under symmetry the search keeps one state per orbit: the value it saw stands for any.
+        else if (u.most == 1 && (u.only < 0 || std::any_of(r.reductions.symmetric.begin(), r.reductions.symmetric.end(),
+                                                            [&](const std::string& s) { return s.rfind(u.name + " (", 0) == 0; })))
             w.message = fmt::format("{} = {}, but no explored state uses two values of {} at once", size, u.size,
                                     u.name);
         else if (u.most == 1)

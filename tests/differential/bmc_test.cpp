@@ -24,11 +24,6 @@ using namespace iomc;
 
 namespace {
 
-std::uint64_t env_or(const char* name, std::uint64_t fallback) {
-    const char* v = std::getenv(name);
-    return v ? std::strtoull(v, nullptr, 10) : fallback;
-}
-
 struct Tally {
     std::size_t compared = 0, found = 0, unsupported = 0, unfinished = 0, deeper = 0;
 };
@@ -82,7 +77,7 @@ std::optional<std::string> disagreement(const ir::TransitionSystem& ts, std::uin
 TEST_SUITE("differential") {
 
 TEST_CASE("bmc finds the library's violations within the bound at the same shortest depth as bfs") {
-    const auto k = static_cast<std::uint32_t>(env_or("IOMC_BMC_DIFF_DEPTH", 4));
+    const auto k = static_cast<std::uint32_t>(testing::env_or("IOMC_BMC_DIFF_DEPTH", 4));
     Tally t;
     testing::for_each_library_variant([&](const std::string& file, const std::string& v, const ir::TransitionSystem& ts) {
         const auto why = disagreement(ts, k, t, true);
@@ -94,8 +89,8 @@ TEST_CASE("bmc finds the library's violations within the bound at the same short
 }
 
 TEST_CASE("bmc agrees with explicit bfs on random models up to the bound") {
-    const auto k = static_cast<std::uint32_t>(env_or("IOMC_BMC_DIFF_DEPTH", 4));
-    const auto n = env_or("IOMC_BMC_DIFF_SEEDS", 12);
+    const auto k = static_cast<std::uint32_t>(testing::env_or("IOMC_BMC_DIFF_DEPTH", 4));
+    const auto n = testing::env_or("IOMC_BMC_DIFF_SEEDS", 12);
     Tally t;
     for (std::uint64_t seed = 1; seed <= n; ++seed) {
         const auto text = testing::random_model(seed).text();

@@ -24,11 +24,6 @@ using namespace iomc;
 
 namespace {
 
-std::uint64_t env_or(const char* name, std::uint64_t fallback) {
-    const char* v = std::getenv(name);
-    return v ? std::strtoull(v, nullptr, 10) : fallback;
-}
-
 struct Config {
     const char* name;
     explore::Options options;
@@ -101,14 +96,14 @@ std::optional<std::string> disagreement(const std::string& text) {
 TEST_SUITE("differential") {
 
 TEST_CASE("random models have the same verdicts across bfs dfs and every reduction") {
-    const auto n = env_or("IOMC_DIFF_SEEDS", 1000);
-    const auto base = env_or("IOMC_DIFF_SEED_BASE", 1);
+    const auto n = testing::env_or("IOMC_DIFF_SEEDS", 1000);
+    const auto base = testing::env_or("IOMC_DIFF_SEED_BASE", 1);
     std::size_t compiled = 0, compared = 0;
     for (std::uint64_t seed = base; seed < base + n; ++seed) {
         const auto m = testing::random_model(seed);
         const auto text = m.text();
         // A crash (an internal check) shows no INFO: IOMC_DIFF_VERBOSE=1 prints each model first.
-        if (env_or("IOMC_DIFF_VERBOSE", 0) != 0) std::fprintf(stderr, "seed %llu:\n%s\n", static_cast<unsigned long long>(seed), text.c_str());
+        if (testing::env_or("IOMC_DIFF_VERBOSE", 0) != 0) std::fprintf(stderr, "seed %llu:\n%s\n", static_cast<unsigned long long>(seed), text.c_str());
         auto c = testing::compile_text(text);
         INFO("seed ", seed);
         INFO(text);

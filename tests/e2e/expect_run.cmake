@@ -1,7 +1,9 @@
 # Shared by the round-trip scripts (replay_roundtrip.cmake, liveness_roundtrip.cmake): makes
 # WORK_DIR and defines run(EXPECT_CODE EXPECT_OUT ARGS...), which runs iomc ARGS in SOURCE_DIR
 # and fails the script unless the exit status is EXPECT_CODE and stdout or stderr contains
-# EXPECT_OUT.
+# EXPECT_OUT, and replay_tampered(NAME REGEX REPLACEMENT EXPECT_OUT), which writes the caller's
+# trace text `text` with REGEX replaced to WORK_DIR/NAME.json and expects `iomc replay` of it to
+# be refused (exit 2) with EXPECT_OUT.
 file(MAKE_DIRECTORY ${WORK_DIR})
 
 function(run expect_code expect_out)
@@ -14,4 +16,10 @@ function(run expect_code expect_out)
   if(at EQUAL -1)
     message(FATAL_ERROR "iomc ${ARGN}: output lacks '${expect_out}'\nstdout:\n${out}\nstderr:\n${err}")
   endif()
+endfunction()
+
+function(replay_tampered name regex replacement expect_out)
+  string(REGEX REPLACE "${regex}" "${replacement}" tampered "${text}")
+  file(WRITE ${WORK_DIR}/${name}.json "${tampered}")
+  run(2 "${expect_out}" replay ${WORK_DIR}/${name}.json)
 endfunction()

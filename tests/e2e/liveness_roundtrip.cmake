@@ -14,13 +14,9 @@ run(1 "[style=bold, color=blue, label=\"cycle\"]" replay ${trace} --trace-format
 
 file(READ ${trace} text)
 # An 'eventually' lasso starts at the initial state.
-string(REGEX REPLACE "\"trigger_at\": 0" "\"trigger_at\": 1" moved "${text}")
-file(WRITE ${WORK_DIR}/moved.json "${moved}")
-run(2 "an 'eventually' lasso starts at the initial state" replay ${WORK_DIR}/moved.json)
+replay_tampered(moved "\"trigger_at\": 0" "\"trigger_at\": 1" "an 'eventually' lasso starts at the initial state")
 # A cycle start past the end of the steps.
-string(REGEX REPLACE "\"cycle_start\": [0-9]+" "\"cycle_start\": 99" late "${text}")
-file(WRITE ${WORK_DIR}/late.json "${late}")
-run(2 "do not fit its" replay ${WORK_DIR}/late.json)
+replay_tampered(late "\"cycle_start\": [0-9]+" "\"cycle_start\": 99" "do not fit its")
 
 # A run that ends: the worker quits without done and nothing else can step.
 set(alone ${WORK_DIR}/alone.json)

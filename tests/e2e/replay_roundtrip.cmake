@@ -16,17 +16,12 @@ run(2 "unknown variant 'fast'; available: racy, fixed" replay ${trace} --variant
 
 file(READ ${trace} text)
 # A step that names a group the model does not have.
-string(REPLACE "\"group\": 0," "\"group\": 999," tampered "${text}")
-file(WRITE ${WORK_DIR}/tampered.json "${tampered}")
-run(2 "tampered.json: step 1: there is no transition group 999 in this model" replay ${WORK_DIR}/tampered.json)
+replay_tampered(tampered "\"group\": 0," "\"group\": 999," "tampered.json: step 1: there is no transition group 999 in this model")
 # A step whose outcome does not exist there.
-string(REGEX REPLACE "\"outcome\": 0" "\"outcome\": 7" outcome "${text}")
-file(WRITE ${WORK_DIR}/outcome.json "${outcome}")
-run(2 "outcome.json: step 1: worker(0) 't = x' has 1 outcome here, not 8" replay ${WORK_DIR}/outcome.json)
+replay_tampered(outcome "\"outcome\": 0" "\"outcome\": 7" "outcome.json: step 1: worker(0) 't = x' has 1 outcome here, not 8")
 # A trace of another model (its id differs).
-string(REGEX REPLACE "\"model_id\": \"[0-9a-f]+\"" "\"model_id\": \"0123456789abcdef\"" foreign "${text}")
-file(WRITE ${WORK_DIR}/foreign.json "${foreign}")
-run(2 "foreign.json was made from another model: its model id is 0123456789abcdef" replay ${WORK_DIR}/foreign.json)
+replay_tampered(foreign "\"model_id\": \"[0-9a-f]+\"" "\"model_id\": \"0123456789abcdef\""
+                "foreign.json was made from another model: its model id is 0123456789abcdef")
 # A file cut short.
 string(SUBSTRING "${text}" 0 200 cut)
 file(WRITE ${WORK_DIR}/cut.json "${cut}")

@@ -2,6 +2,7 @@
 #include "tests/support/testing.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include <doctest/doctest.h>
@@ -31,6 +32,11 @@ std::string diagnostics(const std::string& text, const std::vector<std::string>&
     auto c = compile_text(text, variant, defines);
     CHECK(c.ts == nullptr);
     return c.diagnostics;
+}
+
+std::uint64_t env_or(const char* name, std::uint64_t fallback) {
+    const char* v = std::getenv(name);
+    return v ? std::strtoull(v, nullptr, 10) : fallback;
 }
 
 std::string source_path(const std::string& relative) { return std::string(IOMC_SOURCE_DIR) + "/" + relative; }

@@ -2,6 +2,7 @@
 /// @file Helpers for tests: compile a model from text, render diagnostics, run the explorer.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,6 +32,10 @@ std::shared_ptr<const ir::TransitionSystem> compile(const std::string& text, con
 /// Compiles text that must not compile and returns the diagnostics.
 std::string diagnostics(const std::string& text, const std::vector<std::string>& defines = {},
                         const std::string& variant = "");
+
+/// The number in environment variable `name` (a test's size knob: IOMC_BMC_DIFF_SEEDS), else
+/// `fallback`.
+std::uint64_t env_or(const char* name, std::uint64_t fallback);
 
 /// Path of a file in the source tree (for fixtures).
 std::string source_path(const std::string& relative);
