@@ -121,6 +121,29 @@ liveness c: eventually true;
                        "location: it is a constant");
 }
 
+TEST_CASE("a model in which no process takes a step is an error at the property") {
+    // Fairness is per process: with no step there is no run but the initial state. (A model
+    // without any process is a front-end error already.)
+    const auto ts = testing::compile("var done: bool;\nprocess idle { }\nliveness finishes: eventually done;\n");
+    const auto out = live(*ts, "finishes");
+    CHECK(out.error == "test.mc:3:10: error: liveness property 'finishes' has no process to be fair to: no process of "
+                       "this model takes a step, so its only run is the initial state");
+}
+
+TEST_CASE("leads_to instances whose trigger nothing reaches are named as vacuous") {
+    // requested[0] is made and granted; requested[1] never: (d = 1) holds only vacuously.
+    const auto ts = testing::compile(read_fixture("tests/fixtures/liveness_vacuous.mc"));
+    const auto served = live(*ts, "served");
+    CHECK(served.verdict == Verdict::holds);
+    CHECK_FALSE(served.vacuous);
+    CHECK(served.vacuous_for == std::vector<std::string>{"d = 1"});
+    CHECK(served.note == "no reachable state satisfies the left side of 'leads_to' (test.mc:13:33)");
+    const auto revocation = live(*ts, "revocation");
+    CHECK(revocation.verdict == Verdict::holds);
+    CHECK(revocation.vacuous);
+    CHECK(revocation.vacuous_for.empty());
+}
+
 TEST_CASE("forall binders give one instance each; the counterexample names it") {
     const auto ts = testing::compile(R"(
 type Pid = 0..1;
