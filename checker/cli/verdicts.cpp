@@ -48,6 +48,10 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
         if (p->kind == ir::PropertyKind::lock_order) {
             if (g.complete()) {
                 const auto lo = graph::analyze_lock_order(g);
+                if (!lo.error.empty()) {
+                    f.error = lo.error;
+                    return r;
+                }
                 pr.verdict = lo.violated() ? explore::Verdict::violated : explore::Verdict::holds;
                 f.lock_report = render_lock_order(g, lo);
             }
