@@ -90,9 +90,7 @@ std::string render_violation(const ir::TransitionSystem& ts, const Counterexampl
                                        ts.group(proc.group_at[loc]).text);
                 }
                 for (const auto q : cycle) {
-                    const auto& proc = ts.processes()[q];
-                    const auto loc = static_cast<std::uint32_t>(ts.layout().read(last, proc.pc));
-                    const ir::SlotId m{ts.lock_wait(q, loc)};
+                    const ir::SlotId m{ts.waited_mutex(q, last)};
                     out += fmt::format("  {} is {}\n", ts.layout().slot(m).name, slot_value(ts, m, last));
                 }
                 break;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "checker/graph/lock_order.hpp"
 #include "checker/graph/state_graph.hpp"
@@ -47,6 +48,10 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
         if (p->kind == ir::PropertyKind::lock_order) {
             if (g.complete()) {
                 const auto lo = graph::analyze_lock_order(g);
+                if (!lo.error.empty()) {
+                    f.error = lo.error;
+                    return r;
+                }
                 pr.verdict = lo.violated() ? explore::Verdict::violated : explore::Verdict::holds;
                 f.lock_report = render_lock_order(g, lo);
             }
@@ -59,6 +64,9 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
             pr.verdict = out.verdict;
             pr.counterexample = std::move(out.counterexample);
             if (out.vacuous) f.notes.push_back(fmt::format("liveness {} holds vacuously: {}", p->name, out.note));
+            if (!out.vacuous_for.empty())
+                f.notes.push_back(fmt::format("liveness {} holds, for {} only vacuously: {}", p->name,
+                                              fmt::join(out.vacuous_for, ", "), out.note));
         }
         violated = violated || pr.verdict == explore::Verdict::violated;
         incomplete = incomplete || pr.verdict == explore::Verdict::incomplete;

@@ -34,11 +34,12 @@ Plan::Plan(const ir::TransitionSystem& t, const Options& o) : ts(t), options(o) 
                         por_checks[por_checks.size() - words + ir::idx(slot) / 64] |= std::uint64_t{1} << (ir::idx(slot) % 64);
                 }
             // The wait-cycle part of deadlock is a state predicate like an invariant, the last
-            // check: it reads the mutexes pure lock steps wait for, and a step that moves its
-            // process onto or off a pure lock location is visible to it too (StubbornSets).
+            // check: it reads the mutexes pure lock steps wait for (with their indices and
+            // use-after-free checks), and a step that moves its process onto or off a pure lock
+            // location is visible to it too (StubbornSets).
             if (check_deadlock && ts.has_lock_waits()) {
                 por_checks.resize(por_checks.size() + words, 0);
-                for (const auto slot : ts.wait_mutexes().to_vector())
+                for (const auto slot : ts.wait_reads().to_vector())
                     por_checks[por_checks.size() - words + ir::idx(slot) / 64] |= std::uint64_t{1} << (ir::idx(slot) % 64);
                 por_wait_check = true;
             }

@@ -228,9 +228,17 @@ private:
                 if (k_.size() > before && nk == n && !sched_.violates) found = Found{static_cast<std::uint32_t>(before), std::nullopt, {}};
             });
         }
-        if (!found && reason_.empty() && k == n && sched_.violates && *sched_.violates == ir::prop_deadlock &&
-            moves == 0 && !crashed && !ts_.all_at_valid_end(cur.data()))
-            found = Found{i, std::nullopt, traces::Violation{ir::prop_deadlock, traces::ViolationKind::deadlock}};
+        if (!found && reason_.empty() && k == n && sched_.violates && *sched_.violates == ir::prop_deadlock) {
+            traces::Violation v{ir::prop_deadlock, traces::ViolationKind::deadlock};
+            if (moves == 0 && !crashed && !ts_.all_at_valid_end(cur.data())) {
+                found = Found{i, std::nullopt, v};
+            } else if (moves > 0 && !ts_.wait_cycle(cur.data()).empty()) {
+                // Processes wait for each other in a cycle while others can still move (issue
+                // 10), as `check` reports it.
+                v.wait_cycle = true;
+                found = Found{i, std::nullopt, v};
+            }
+        }
         return found;
     }
 

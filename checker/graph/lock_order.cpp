@@ -58,6 +58,111 @@ std::vector<std::size_t> shortest_cycle(const LockOrder& lo, std::uint32_t start
     return {};
 }
 
+/// Which lockdep subclass each held mutex was taken at, followed along the graph (the state does
+/// not record it): per state and mutex, a bitmask of the subclasses of the paths that reach it.
+/// Without `lock_nested` in the model every mask is subclass 0 and nothing is stored.
+class Subclasses {
+public:
+    Subclasses(const StateGraph& g, const std::vector<ir::SlotId>& mutexes) : n_(mutexes.size()) {
+        const auto& ts = g.system();
+        index_.assign(ts.layout().slots().size(), UINT32_MAX);
+        for (std::uint32_t k = 0; k < n_; ++k) index_[ir::idx(mutexes[k])] = k;
+        locks_.resize(ts.groups().size());
+        for (const auto& grp : ts.groups())
+            for (const auto& in : grp.code.code) {
+                if (in.kind != ir::InstrKind::lock) continue;
+                ir::SlotSet region(ts.layout().slots().size());
+                ir::lvalue_slots(in.target, region);
+                locks_[ir::idx(grp.id)].push_back({region, in.subclass});
+                nested_ = nested_ || in.subclass != 0;
+            }
+        if (!nested_) return;
+        mask_.assign(std::size_t{g.size()} * n_, 0);
+        const auto& layout = ts.layout();
+        // Forward to a fixpoint: masks only grow (at most 8 bits per held mutex and state).
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (std::uint32_t s = 0; s < g.size(); ++s)
+                for (const auto& e : g.out(s))
+                    for (std::uint32_t k = 0; k < n_; ++k) {
+                        const auto after = layout.read(g.state(e.to), mutexes[k]);
+                        if (after < 0) continue;
+                        // Held across the step: as before it; taken by it: at the step's subclass.
+                        const std::uint8_t add = layout.read(g.state(s), mutexes[k]) == after
+                                                     ? mask_[std::size_t{s} * n_ + k]
+                                                     : taken(e, mutexes[k]);
+                        auto& m = mask_[std::size_t{e.to} * n_ + k];
+                        if ((m | add) != m) {
+                            m |= add;
+                            changed = true;
+                        }
+                    }
+        }
+    }
+    [[nodiscard]] bool nested() const { return nested_; }
+    /// The subclasses the step on `e` takes `m` at (subclass 0 when it has no lock of m: m was
+    /// taken some other way, which no model does).
+    [[nodiscard]] std::uint8_t taken(const Edge& e, ir::SlotId m) const {
+        std::uint8_t out = 0;
+        for (const auto& [region, sub] : locks_[ir::idx(e.step.group)])
+            if (region.contains(m)) out |= static_cast<std::uint8_t>(1U << sub);
+        return out ? out : 1;
+    }
+    /// The subclasses mutex `m` (held in state s) may have been taken at.
+    [[nodiscard]] std::uint8_t held(std::uint32_t s, ir::SlotId m) const {
+        const std::uint8_t mask = nested_ ? mask_[std::size_t{s} * n_ + index_[ir::idx(m)]] : 0;
+        return mask ? mask : 1;
+    }
+
+private:
+    std::size_t n_;
+    std::vector<std::uint32_t> index_;
+    std::vector<std::vector<std::pair<ir::SlotSet, std::uint8_t>>> locks_;  ///< per group
+    std::vector<std::uint8_t> mask_;
+    bool nested_ = false;
+};
+
+/// The error for subclasses of one class that form a cycle among themselves, or empty.
+std::string contradiction(const StateGraph& g, const LockOrder& lo, const std::vector<std::uint32_t>& base,
+                          const std::vector<std::uint8_t>& subclass) {
+    const auto& ts = g.system();
+    for (std::uint32_t b = 0; b < lo.classes.size(); ++b) {
+        // The dependencies between distinct subclasses of class b, as a graph over classes.
+        std::vector<std::uint32_t> comp_of(lo.classes.size(), 0);
+        LockOrder only;
+        only.classes = lo.classes;
+        for (const auto& d : lo.deps)
+            if (base[d.from] == b && base[d.to] == b && d.from != d.to) only.deps.push_back(d);
+        if (only.deps.empty()) continue;
+        for (std::uint32_t c = 0; c < lo.classes.size(); ++c) {
+            if (base[c] != b) continue;
+            const auto cycle = shortest_cycle(only, c, comp_of);
+            if (cycle.empty()) continue;
+            // Point at a lock_nested: the dependency whose acquired class has a subclass.
+            std::size_t at = 0;
+            for (std::size_t k = 0; k < cycle.size(); ++k)
+                if (subclass[only.deps[cycle[k]].to] != 0) at = k;
+            const auto& d = only.deps[cycle[at]];
+            std::string chain = lo.classes[only.deps[cycle[0]].from];
+            for (const auto k : cycle) chain += " --> " + lo.classes[only.deps[k].to];
+            std::string out = fmt::format(
+                "{}: error: the lock_nested subclasses of '{}' contradict themselves: {} (a subclass gives one nesting "
+                "order of the instances of a class; these are taken in both orders)",
+                ts.sources().location(ts.group(d.edge.step.group).where), lo.classes[b], chain);
+            for (const auto k : cycle) {
+                const auto& x = only.deps[k];
+                const auto& grp = ts.group(x.edge.step.group);
+                out += fmt::format("\n{}: note: {} --> {}: {} takes {} holding {}: {}",
+                                   ts.sources().location(grp.where), lo.classes[x.from], lo.classes[x.to],
+                                   ts.process(x.edge.process).name, ts.layout().slot(x.taken).name,
+                                   ts.layout().slot(x.held).name, grp.text);
+            }
+            return out;
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 LockOrder analyze_lock_order(const StateGraph& g) {
@@ -65,15 +170,35 @@ LockOrder analyze_lock_order(const StateGraph& g) {
     const auto& layout = ts.layout();
     LockOrder lo;
     std::vector<ir::SlotId> mutexes;
-    std::vector<std::uint32_t> class_of(layout.slots().size(), UINT32_MAX);
+    std::vector<std::uint32_t> class_of(layout.slots().size(), UINT32_MAX);  // at subclass 0
+    std::vector<std::uint32_t> base;       // per class: its class at subclass 0
+    std::vector<std::uint8_t> subclass;    // per class
     for (std::uint32_t i = 0; i < layout.slots().size(); ++i) {
         if (layout.slot(ir::SlotId{i}).kind != ir::ValueKind::mutex) continue;
         mutexes.push_back(ir::SlotId{i});
         const auto name = class_name(layout.slot(ir::SlotId{i}).name);
         auto it = std::find(lo.classes.begin(), lo.classes.end(), name);
         class_of[i] = static_cast<std::uint32_t>(it - lo.classes.begin());
-        if (it == lo.classes.end()) lo.classes.push_back(name);
+        if (it == lo.classes.end()) {
+            lo.classes.push_back(name);
+            base.push_back(class_of[i]);
+            subclass.push_back(0);
+        }
     }
+    // The class of mutex m at subclass `sub`: "m[]/1" in lockdep's notation.
+    std::map<std::pair<std::uint32_t, std::uint8_t>, std::uint32_t> nested_class;
+    auto class_at = [&](ir::SlotId m, std::uint8_t sub) {
+        const auto b = class_of[ir::idx(m)];
+        if (sub == 0) return b;
+        auto [it, fresh] = nested_class.try_emplace({b, sub}, static_cast<std::uint32_t>(lo.classes.size()));
+        if (fresh) {
+            lo.classes.push_back(fmt::format("{}/{}", lo.classes[b], sub));
+            base.push_back(b);
+            subclass.push_back(sub);
+        }
+        return it->second;
+    };
+    const Subclasses subs(g, mutexes);
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> index;
     // BFS order: the first occurrence of a dependency has a shortest run to it.
     for (std::uint32_t s = 0; s < g.size(); ++s) {
@@ -86,26 +211,36 @@ LockOrder analyze_lock_order(const StateGraph& g) {
                 std::vector<ir::SlotId> held;
                 for (const auto h : mutexes)
                     if (h != m && layout.read(st, h) == p) held.push_back(h);
-                for (const auto h : held) {
-                    const auto key = std::make_pair(class_of[ir::idx(h)], class_of[ir::idx(m)]);
-                    std::vector<ir::SlotId> others;
-                    for (const auto o : held)
-                        if (class_of[ir::idx(o)] != key.first && class_of[ir::idx(o)] != key.second) others.push_back(o);
-                    auto it = index.find(key);
-                    if (it == index.end()) {
-                        index[key] = lo.deps.size();
-                        lo.deps.push_back(LockDep{key.first, key.second, s, e, h, m, 1, others});
-                        continue;
+                for (const auto h : held)
+                    for (std::uint8_t a = 0; a <= ir::max_lock_subclass; ++a) {
+                        if ((subs.taken(e, m) >> a & 1U) == 0) continue;
+                        for (std::uint8_t b = 0; b <= ir::max_lock_subclass; ++b) {
+                            if ((subs.held(s, h) >> b & 1U) == 0) continue;
+                            const auto key = std::make_pair(class_at(h, b), class_at(m, a));
+                            std::vector<ir::SlotId> others;
+                            for (const auto o : held)
+                                if (class_of[ir::idx(o)] != base[key.first] && class_of[ir::idx(o)] != base[key.second])
+                                    others.push_back(o);
+                            auto it = index.find(key);
+                            if (it == index.end()) {
+                                index[key] = lo.deps.size();
+                                lo.deps.push_back(LockDep{key.first, key.second, s, e, h, m, 1, others});
+                                continue;
+                            }
+                            auto& d = lo.deps[it->second];
+                            ++d.count;
+                            std::vector<ir::SlotId> keep;
+                            for (const auto o : d.always_held)
+                                if (std::find(others.begin(), others.end(), o) != others.end()) keep.push_back(o);
+                            d.always_held = keep;
+                        }
                     }
-                    auto& d = lo.deps[it->second];
-                    ++d.count;
-                    std::vector<ir::SlotId> keep;
-                    for (const auto o : d.always_held)
-                        if (std::find(others.begin(), others.end(), o) != others.end()) keep.push_back(o);
-                    d.always_held = keep;
-                }
             }
         }
+    }
+    if (subs.nested()) {
+        lo.error = contradiction(g, lo, base, subclass);
+        if (!lo.error.empty()) return lo;
     }
     for (std::size_t k = 0; k < lo.deps.size(); ++k)
         if (lo.deps[k].from == lo.deps[k].to) lo.recursive.push_back(k);
@@ -137,15 +272,19 @@ LockOrder analyze_lock_order(const StateGraph& g) {
             cyc.guards = keep;
         }
         // A deadlock of the cycle: a reachable state where no process can step, not at a valid
-        // end, in which each class of the cycle is held by a different process.
+        // end, or where processes wait for each other in a cycle (the deadlock property's two
+        // halves), in which each class of the cycle is held by a different process.
         for (std::uint32_t s = 0; s < g.size() && !cyc.deadlock_state; ++s) {
-            if (!g.out(s).empty() || ts.all_at_valid_end(g.state(s))) continue;
+            const bool stuck = g.out(s).empty() && !ts.all_at_valid_end(g.state(s));
+            if (!stuck && ts.wait_cycle(g.state(s)).empty()) continue;
             std::vector<std::int64_t> owners;
             bool ok = true;
             for (const auto k : cyc.deps) {
                 std::int64_t owner = -1;
+                const auto from = lo.deps[k].from;
                 for (const auto m : mutexes)
-                    if (class_of[ir::idx(m)] == lo.deps[k].from && layout.read(g.state(s), m) >= 0)
+                    if (class_of[ir::idx(m)] == base[from] && layout.read(g.state(s), m) >= 0 &&
+                        (subs.held(s, m) >> subclass[from] & 1U) != 0)
                         owner = layout.read(g.state(s), m);
                 if (owner < 0 || std::find(owners.begin(), owners.end(), owner) != owners.end()) ok = false;
                 owners.push_back(owner);

@@ -7,7 +7,10 @@
 /// words, each dependency with the step that first took it and a shortest run reaching it, and
 /// whether a deadlock state of the cycle is reachable in this instance or every occurrence is
 /// guarded by a common outer lock. Acquiring a second instance of a class while holding one is
-/// lockdep's "possible recursive locking".
+/// lockdep's "possible recursive locking". `lock_nested(m, n)` takes m at subclass n, and a class
+/// at each subclass is a class of its own ("m[]/1"), as lockdep keys subclasses apart; which
+/// subclass a held mutex was taken at is followed along the graph's edges. Subclasses of one class
+/// that form a cycle among themselves contradict the annotation: LockOrder::error.
 #pragma once
 
 #include <cstdint>
@@ -37,10 +40,13 @@ struct LockCycle {
 };
 
 struct LockOrder {
-    std::vector<std::string> classes;  ///< "a", "core::group_mutex[]"
+    std::vector<std::string> classes;  ///< "a", "core::group_mutex[]", "core::group_mutex[]/1"
     std::vector<LockDep> deps;
     std::vector<LockCycle> cycles;     ///< one per strongly connected set of classes
     std::vector<std::size_t> recursive;  ///< dependencies of a class on itself
+    /// A model error, with file:line:col at a `lock_nested`: subclasses of one class taken in a
+    /// cycle among themselves (the annotation orders nothing). Empty otherwise.
+    std::string error;
     [[nodiscard]] bool violated() const { return !cycles.empty() || !recursive.empty(); }
 };
 

@@ -14,6 +14,9 @@
 
 namespace iomc::ir {
 
+/// The largest lockdep subclass of `lock_nested` (MAX_LOCKDEP_SUBCLASSES - 1).
+inline constexpr std::int64_t max_lock_subclass = 7;
+
 /// A set of slots, as a bitset.
 class SlotSet {
 public:
@@ -122,6 +125,7 @@ struct Instr {
     bool stop = false;                  ///< check: the path ends after reporting
     std::uint32_t stmt = 0;             ///< note
     std::int64_t self = 0;              ///< lock, unlock: the acting process instance
+    std::uint8_t subclass = 0;          ///< lock: lockdep subclass (`lock_nested(m, 1)`), else 0
     std::string what;                   ///< source text of the target, for runtime messages
 };
 

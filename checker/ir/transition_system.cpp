@@ -81,64 +81,7 @@ TransitionSystem::TransitionSystem(Data d) : d_(std::move(d)) {
         if (p.kind != PropertyKind::lock_order) h.add_string(p.name);
     for (const auto& m : d_.metrics) h.add_string(m.name);
     model_id_ = h.digest();
-    find_lock_waits();
-}
-
-void TransitionSystem::find_lock_waits() {
-    wait_mutexes_ = SlotSet(d_.layout.slots().size());
-    for (const auto& p : d_.processes) {
-        lock_base_.push_back(lock_wait_.size());
-        bool any = false;
-        for (std::uint32_t l = 0; l < p.locations.size(); ++l) {
-            std::uint32_t m = UINT32_MAX;
-            if (p.group_at[l] != no_group)
-                for (const auto& in : d_.groups[idx(p.group_at[l])].code.code) {
-                    if (in.kind == InstrKind::note) continue;
-                    if (in.kind == InstrKind::lock && in.target.op == ExprOp::slot) m = idx(in.target.slot);
-                    break;
-                }
-            lock_wait_.push_back(m);
-            if (m != UINT32_MAX) {
-                any = true;
-                wait_mutexes_.insert(SlotId{m});
-            }
-        }
-        if (any) has_lock_waits_ = true;
-    }
-}
-
-std::vector<std::uint32_t> TransitionSystem::wait_cycle(const std::uint8_t* s) const {
-    if (!has_lock_waits_) return {};
-    const auto n = static_cast<std::uint32_t>(d_.processes.size());
-    // Each process waits for at most one other: follow the edges from each process; a walk
-    // that comes back to a process it visited found a cycle.
-    std::vector<std::int64_t> waits_for(n, -1);
-    for (std::uint32_t p = 0; p < n; ++p) {
-        const auto loc = static_cast<std::uint32_t>(d_.layout.read(s, d_.processes[p].pc));
-        const auto m = lock_wait(p, loc);
-        if (m == UINT32_MAX) continue;
-        const auto owner = d_.layout.read(s, SlotId{m});
-        if (owner >= 0 && owner < n && owner != p) waits_for[p] = owner;
-    }
-    std::vector<std::uint32_t> seen(n, UINT32_MAX);  // the walk that visited each process
-    for (std::uint32_t start = 0; start < n; ++start) {
-        std::int64_t q = start;
-        while (q >= 0 && seen[static_cast<std::size_t>(q)] == UINT32_MAX) {
-            seen[static_cast<std::size_t>(q)] = start;
-            q = waits_for[static_cast<std::size_t>(q)];
-        }
-        if (q < 0 || seen[static_cast<std::size_t>(q)] != start) continue;
-        // q is on a cycle: collect it, starting at its lowest process id.
-        std::vector<std::uint32_t> cycle;
-        auto c = static_cast<std::uint32_t>(q);
-        do {
-            cycle.push_back(c);
-            c = static_cast<std::uint32_t>(waits_for[c]);
-        } while (c != static_cast<std::uint32_t>(q));
-        std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
-        return cycle;
-    }
-    return {};
+    find_lock_waits(fixed);
 }
 
 std::optional<PropertyId> TransitionSystem::find_property(std::string_view name) const {

@@ -185,34 +185,63 @@ public:
     /// True when every process is at a valid end location in `s`.
     [[nodiscard]] bool all_at_valid_end(const std::uint8_t* s) const;
 
-    /// The mutex slot process p waits for at location l when its step there is a pure lock (the
-    /// first thing every path does is `lock(m)` of a fixed mutex m, so it cannot fire while
-    /// another process holds m), or UINT32_MAX.
+    /// The mutex slot process p waits for at location l when its step there is a pure lock of a
+    /// fixed mutex (the first thing every path does is `lock(m)` of a plain mutex variable m, so
+    /// it cannot fire while another process holds m), or UINT32_MAX. The symbolic encoder reads
+    /// it; wait_cycle() also sees the pure locks of a mutex the state selects (wait_key()).
     [[nodiscard]] std::uint32_t lock_wait(std::uint32_t p, std::uint32_t l) const {
         return lock_wait_[lock_base_[p] + l];
     }
+    /// What the wait-cycle check reads of process p's pc at location l: lock_wait(p, l) at a pure
+    /// lock of a fixed mutex; dynamic_lock_wait at a pure lock whose mutex the state selects (an
+    /// element with a computed index, `lock(group_mutex[dev_group[d]])`, or a mutex in an object
+    /// with a lifetime, whose use-after-free checks come first); UINT32_MAX elsewhere. A step
+    /// that changes it moves its process onto or off a pure lock location (stubborn sets make
+    /// such steps visible to the wait-cycle check).
+    [[nodiscard]] std::uint32_t wait_key(std::uint32_t p, std::uint32_t l) const {
+        const auto w = wait_at_[lock_base_[p] + l];
+        if (w == UINT32_MAX) return UINT32_MAX;
+        return waits_[w].fixed;
+    }
+    /// The marker wait_key() gives for a pure lock of a mutex the state selects.
+    static constexpr std::uint32_t dynamic_lock_wait = UINT32_MAX - 1;
     /// True when some step is a pure lock, so that processes can wait for each other in a cycle.
-    [[nodiscard]] bool has_lock_waits() const { return has_lock_waits_; }
+    [[nodiscard]] bool has_lock_waits() const { return !waits_.empty(); }
+    /// The mutex slot process p waits for in `s`: p is at a pure lock location, its
+    /// use-after-free checks (if any) pass and the lock's indices are in range, so the step
+    /// blocks exactly while another process holds that slot. UINT32_MAX otherwise (the step
+    /// would report instead of blocking, or p is elsewhere).
+    [[nodiscard]] std::uint32_t waited_mutex(std::uint32_t p, const std::uint8_t* s) const;
     /// Processes that wait for each other in a cycle in `s` (a deadlock even while other
     /// processes can still move): each is at a pure lock of a mutex that the next one holds,
-    /// and the last waits for a mutex the first holds. A held mutex is released only by its
-    /// owner, and every owner in the cycle is blocked, so none of them can move again. Empty
-    /// when there is no such cycle; otherwise starts at the lowest process id.
+    /// and the last waits for a mutex the first holds (waited_mutex()). A held mutex is released
+    /// only by its owner, and every owner in the cycle is blocked, so none of them can move
+    /// again. Empty when there is no such cycle; otherwise starts at the lowest process id.
     [[nodiscard]] std::vector<std::uint32_t> wait_cycle(const std::uint8_t* s) const;
-    /// The mutexes pure lock steps wait for. wait_cycle() reads them and, through lock_wait(),
-    /// the pcs of the processes with such steps: a step changes its verdict only if it writes
-    /// one of these mutexes or moves its process onto or off a pure lock location (the
-    /// partial-order reduction makes exactly those steps visible to the check).
-    [[nodiscard]] const SlotSet& wait_mutexes() const { return wait_mutexes_; }
+    /// The slots wait_cycle() reads besides the pcs: every mutex a pure lock step can wait for
+    /// (the whole array for a computed index), the slots its indices read and the slots its
+    /// use-after-free checks read. Through wait_key() it also reads the pcs of the processes with
+    /// such steps: a step changes its verdict only if it writes one of these slots or changes
+    /// wait_key() of its process (the partial-order reduction makes exactly those steps visible
+    /// to the check).
+    [[nodiscard]] const SlotSet& wait_reads() const { return wait_reads_; }
 
 private:
-    void find_lock_waits();
+    void find_lock_waits(const FixedSlots& fixed);
 
     Data d_;
     std::vector<std::size_t> lock_base_;        ///< per process: index of its location 0
+    /// A pure lock location: the lock's target and the use-after-free checks before it.
+    struct LockWait {
+        std::uint32_t fixed = dynamic_lock_wait;  ///< the mutex slot, or dynamic_lock_wait
+        std::uint32_t group = 0;                  ///< the group, by index
+        std::uint32_t lock = 0;                   ///< its `lock` instruction, by index
+        std::vector<std::uint32_t> unless;        ///< its `check`s before it: the step reports if one holds
+    };
     std::vector<std::uint32_t> lock_wait_;      ///< per (process, location)
-    bool has_lock_waits_ = false;
-    SlotSet wait_mutexes_;
+    std::vector<std::uint32_t> wait_at_;        ///< per (process, location): index into waits_
+    std::vector<LockWait> waits_;
+    SlotSet wait_reads_;
     std::uint64_t model_id_ = 0;
 };
 

@@ -28,7 +28,7 @@ struct Builtin {
 constexpr Builtin builtins[] = {
     {"lock", Form::statement},     {"unlock", Form::statement},     {"kref_init", Form::statement},
     {"kref_get", Form::statement}, {"kref_put", Form::with_result}, {"locked", Form::test},
-    {"held", Form::test},
+    {"held", Form::test},          {"lock_nested", Form::statement},
 };
 
 const Builtin* find_builtin(const ast::Name& n) {
@@ -174,14 +174,27 @@ void lower_builtin_stmt(const ast::Expr& call, ExprContext& c, ExprLowering& exp
         kref_op(call, c, exprs, code, result, sink);
         return;
     }
-    if (call.kids.size() != 1) fail(sink, call.where, fmt::format("{}() takes one mutex", f));
+    const bool nested = f == "lock_nested";
+    if (nested && call.kids.size() != 2)
+        fail(sink, call.where, "lock_nested() takes a mutex and a subclass: lock_nested(m, 1)");
+    if (!nested && call.kids.size() != 1) fail(sink, call.where, fmt::format("{}() takes one mutex", f));
     TExpr m = exprs.lower(*call.kids[0], c);
     if (m.t->kind != TypeKind::mutex)
         fail(sink, call.kids[0]->where,
              fmt::format("{}() needs a mutex, found '{}' of type {}", f, exprs.text(call.kids[0]->where),
                          type_name(m.t)));
     ir::Instr in;
-    in.kind = f == "lock" ? ir::InstrKind::lock : ir::InstrKind::unlock;
+    if (nested) {
+        // mutex_lock_nested(lock, subclass): lockdep's subclasses 0..MAX_LOCKDEP_SUBCLASSES - 1
+        // (include/linux/lockdep_types.h: 8), a constant at the call site in the kernel too.
+        TExpr sub = exprs.lower(*call.kids[1], c);
+        if (sub.t->kind != TypeKind::integer || !sub.is_const() || sub.e.value < 0 || sub.e.value > ir::max_lock_subclass)
+            fail(sink, call.kids[1]->where,
+                 fmt::format("lock_nested() needs a constant subclass 0..{}, found '{}'", ir::max_lock_subclass,
+                             exprs.text(call.kids[1]->where)));
+        in.subclass = static_cast<std::uint8_t>(sub.e.value);
+    }
+    in.kind = f == "unlock" ? ir::InstrKind::unlock : ir::InstrKind::lock;
     in.target = std::move(m.e);
     in.self = c.self;
     in.what = exprs.text(call.kids[0]->where);

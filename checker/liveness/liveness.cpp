@@ -268,6 +268,17 @@ private:
 Outcome check(const graph::StateGraph& g, const ir::Property& p, bool strong) {
     Outcome out;
     const auto& ts = g.system();
+    // Fairness is per process: with no process that has a step, every run is the initial state
+    // alone and the verdict would say only whether the goal holds there.
+    bool any_step = false;
+    for (const auto& proc : ts.processes())
+        for (const auto grp : proc.group_at) any_step = any_step || grp != ir::no_group;
+    if (!any_step && p.where) {
+        out.error = fmt::format("{}: error: liveness property '{}' has no process to be fair to: no process of this "
+                                "model takes a step, so its only run is the initial state",
+                                ts.sources().location(*p.where), p.name);
+        return out;
+    }
     for (std::uint32_t c = 0; c < p.goals.size(); ++c) {
         if (p.goals[c].reads.empty() && p.goal_where) {
             out.error = fmt::format("{}: error: the goal of liveness property '{}' reads no variable and no process "
@@ -287,9 +298,11 @@ Outcome check(const graph::StateGraph& g, const ir::Property& p, bool strong) {
         return out;
     }
     bool any_trigger = false;
+    std::vector<std::string> without_trigger;
     for (std::uint32_t c = 0; c < p.goals.size(); ++c) {
         Search s(g, p, c, strong);
         any_trigger = any_trigger || s.any_trigger();
+        if (!s.any_trigger()) without_trigger.push_back(p.goals[c].binding);
         if (auto cx = s.run()) {
             out.verdict = explore::Verdict::violated;
             out.counterexample = std::move(cx);
@@ -297,8 +310,10 @@ Outcome check(const graph::StateGraph& g, const ir::Property& p, bool strong) {
         }
     }
     out.verdict = explore::Verdict::holds;
-    if (p.form == ir::LivenessForm::leads_to && !any_trigger) {
-        out.vacuous = true;
+    if (p.form == ir::LivenessForm::leads_to && !without_trigger.empty()) {
+        // Never a silently vacuous "holds": the whole property, or the instances, that did.
+        out.vacuous = !any_trigger;
+        if (any_trigger) out.vacuous_for = std::move(without_trigger);
         out.note = fmt::format("no reachable state satisfies the left side of 'leads_to' ({})",
                                p.trigger_where ? ts.sources().location(*p.trigger_where) : std::string("?"));
     }

@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "checker/explore/search.hpp"
 #include "checker/graph/state_graph.hpp"
@@ -25,7 +26,12 @@ struct Outcome {
     /// leads_to whose trigger no reachable state satisfies: holds, but only vacuously.
     bool vacuous = false;
     std::string note;   ///< why vacuous, or the incomplete reason
-    std::string error;  ///< a model error (a side that reads nothing), with file:line:col
+    /// leads_to that holds, with instances (forall bindings, "d = 1") whose trigger no reachable
+    /// state satisfies while others' does: those hold only vacuously. `note` says where the side is.
+    std::vector<std::string> vacuous_for;
+    /// A model error, with file:line:col: a side that reads nothing (a constant), or a model in
+    /// which no process takes a step (fairness has nothing to act on).
+    std::string error;
 };
 
 /// Checks liveness property `p` on `g` (which must come from p's system). `strong`: strong

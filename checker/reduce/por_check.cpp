@@ -87,8 +87,8 @@ std::string PorSelfCheck::check(const StubbornSets& por, const std::uint8_t* s) 
             // The wait-cycle check also reads, through the pc, whether q waits at a pure lock.
             const auto pc = ts_.process(ir::ProcessId{q}).pc;
             for (const auto& qo : q_here)
-                if (qo.successor && ts_.lock_wait(q, static_cast<std::uint32_t>(layout.read(qo.state.data(), pc))) !=
-                                        ts_.lock_wait(q, qs.location))
+                if (qo.successor && ts_.wait_key(q, static_cast<std::uint32_t>(layout.read(qo.state.data(), pc))) !=
+                                        ts_.wait_key(q, qs.location))
                     return fail(fmt::format("{} outside the set starts or stops waiting at a pure lock, and a step "
                                             "inside changes what the wait-cycle check reads",
                                             step_name(qs.group)));

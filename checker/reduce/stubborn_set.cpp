@@ -58,11 +58,11 @@ void StubbornSets::record(const std::uint8_t* s) {
         if (ps.enabled && wait_check_ != UINT32_MAX &&
             (ps.visible_checks.empty() || ps.visible_checks.back() != wait_check_)) {
             // Onto or off a pure lock location: the process starts or stops waiting.
-            const auto waits = ts_.lock_wait(p, ps.location);
+            const auto waits = ts_.wait_key(p, ps.location);
             for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k) {
                 if (!buffered_[k].e.next) continue;
                 const auto to = static_cast<std::uint32_t>(layout.read(states_.data() + buffered_[k].state_at, proc.pc));
-                if (ts_.lock_wait(p, to) != waits) {
+                if (ts_.wait_key(p, to) != waits) {
                     ps.visible = true;
                     ps.visible_checks.push_back(wait_check_);
                     break;

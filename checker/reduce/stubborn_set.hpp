@@ -75,9 +75,9 @@ class StubbornSets {
 public:
     /// `checks`: per checked invariant check (quantifier instance), the slots it reads, each a
     /// bitset over slots of tables.words() words, concatenated. `wait_check`: the last check is
-    /// the wait-cycle part of deadlock (TransitionSystem::wait_cycle()), whose slots are the
-    /// mutexes pure lock steps wait for; a step is visible to it also when it moves its process
-    /// onto or off a pure lock location, and condition V for it takes each other process's whole
+    /// the wait-cycle part of deadlock (TransitionSystem::wait_cycle()), whose slots are
+    /// TransitionSystem::wait_reads(); a step is visible to it also when it changes its process's
+    /// TransitionSystem::wait_key(), and condition V for it takes each other process's whole
     /// future (a move onto a lock location that stays blocked is still visible).
     StubbornSets(const ir::TransitionSystem& ts, const PorTables& tables, ir::Interpreter& interp,
                  std::vector<std::uint64_t> checks, bool wait_check = false);

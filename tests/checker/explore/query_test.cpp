@@ -171,6 +171,29 @@ invariant counted: done == 2 => x == 2;
     CHECK(ok.nodes_before > 0);
 }
 
+TEST_CASE("query: violates deadlock counts processes waiting in a cycle while another moves") {
+    // t1 takes a, t2 takes b; then each waits for the other's mutex, while hw toggles forever
+    // (so there is never a state without a step). `violates deadlock` is feasible after the two
+    // locks, as `check` reports it: the run is the two lock steps, the violation a wait cycle.
+    const auto ts = testing::compile(R"(var a: mutex;
+var b: mutex;
+var polls: 0..1;
+process t1 { lock(a); lock(b); unlock(b); unlock(a); }
+process t2 { lock(b); lock(a); unlock(a); unlock(b); }
+process hw { while (true) { polls = 1 - polls; } }
+)");
+    const auto r = explore::query(*ts, schedule(*ts, "t1: \"lock(a)\"\nt2: \"lock(b)\"\nviolates deadlock\n"), {});
+    REQUIRE(r.verdict == explore::QueryVerdict::feasible);
+    CHECK(r.run.violation.kind == traces::ViolationKind::deadlock);
+    CHECK(r.run.violation.wait_cycle);
+    CHECK(steps(*ts, r.run.trace) == std::vector<std::string>{"t1: lock(a)", "t2: lock(b)"});
+    traces::Replay rep;
+    CHECK_FALSE(traces::confirm(*ts, r.run, rep).has_value());
+    // t2 locks a first: the same order, no cycle; hw keeps moving, so no deadlock either.
+    const auto none = explore::query(*ts, schedule(*ts, "t2: \"lock(b)\"\nt2: \"lock(a)\"\nviolates deadlock\n"), {});
+    CHECK(none.verdict == explore::QueryVerdict::infeasible);
+}
+
 TEST_CASE("query: a state limit gives incomplete") {
     const auto ts = testing::compile(locked);
     explore::Limits lim;

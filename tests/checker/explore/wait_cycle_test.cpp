@@ -29,6 +29,19 @@ process t2 { lock(b); lock(a); unlock(a); unlock(b); }
 process hw { while (true) { polls = 1 - polls; } }
 )";
 
+// Issue 10: the seed 004 shape. client takes its device lock, then the mutex of the group its
+// device is in (an index the state selects); walker takes that group's mutex, then the device
+// lock. setup moves device 0 into group 1 first (or not: then the two never meet).
+const char* const kIndexedAbba = R"(var dev_mutex: mutex[0..1];
+var group_mutex: mutex[0..1];
+var dev_group: 0..1[0..1];
+var polls: 0..1;
+process setup { dev_group[0] = 1; }
+process client { lock(dev_mutex[0]); lock(group_mutex[dev_group[0]]); unlock(group_mutex[dev_group[0]]); unlock(dev_mutex[0]); }
+process walker { lock(group_mutex[1]); lock(dev_mutex[0]); unlock(dev_mutex[0]); unlock(group_mutex[1]); }
+process hw { while (true) { polls = 1 - polls; } }
+)";
+
 std::vector<explore::Options> all_searches() {
     std::vector<explore::Options> out;
     for (auto strategy : {Strategy::bfs, Strategy::dfs})
@@ -123,6 +136,99 @@ TEST_CASE("deadlock not selected: a wait cycle is not reported") {
     explore::Options o;
     o.properties = {ir::prop_assertions};
     CHECK(explore::check(*ts, o).verdict == Verdict::holds);
+}
+
+TEST_CASE("an ABBA between a device lock and the group mutex an index selects is a deadlock") {
+    const auto ts = testing::compile(kIndexedAbba);
+    for (const auto& o : all_searches()) {
+        CAPTURE(static_cast<int>(o.strategy));
+        CAPTURE(o.por);
+        const auto r = explore::check(*ts, o);
+        CHECK(r.self_check_failure.empty());
+        CHECK(r.verdict == Verdict::violated);
+        REQUIRE(r.counterexample.has_value());
+        const auto& v = r.counterexample->violation;
+        CHECK(v.property == ir::prop_deadlock);
+        CHECK(v.wait_cycle);
+        traces::Replay rep;
+        CHECK(!traces::confirm(*ts, *r.counterexample, rep).has_value());
+        REQUIRE(rep.ok);
+        // Whatever the order, the cycle is client and walker over dev_mutex[0] and group_mutex[1].
+        CHECK(ts->wait_cycle(rep.states.back().data()) == std::vector<std::uint32_t>{1, 2});
+        if (o.strategy == Strategy::bfs && !o.por) {
+            // Shortest: setup moves device 0 to group 1, client takes its device lock, walker
+            // takes group 1's mutex.
+            CHECK(r.counterexample->trace.steps.size() == 3);
+            CHECK(traces::render_violation(*ts, *r.counterexample, rep) ==
+                  "violated: deadlock: processes wait for each other in a cycle\n"
+                  "  client is blocked at test.mc:6: lock(group_mutex[dev_group[0]])\n"
+                  "  walker is blocked at test.mc:7: lock(dev_mutex[0])\n"
+                  "  group_mutex[1] is held by walker\n"
+                  "  dev_mutex[0] is held by client\n");
+        }
+    }
+}
+
+TEST_CASE("the same locks with device 0 left in group 0 never wait in a cycle") {
+    // Without setup's move client takes group_mutex[0], which walker never touches.
+    std::string text = kIndexedAbba;
+    text.replace(text.find("dev_group[0] = 1;"), 17, "skip;");
+    const auto ts = testing::compile(text);
+    for (const auto& o : all_searches()) {
+        const auto r = explore::check(*ts, o);
+        CHECK(r.self_check_failure.empty());
+        CHECK(r.verdict == Verdict::holds);
+    }
+}
+
+TEST_CASE("the wait-cycle check reads the whole mutex array and the index of a computed lock") {
+    const auto ts = testing::compile(kIndexedAbba);
+    std::vector<std::string> names;
+    for (const auto s : ts->wait_reads().to_vector()) names.push_back(ts->layout().slot(s).name);
+    CHECK(names == std::vector<std::string>{"dev_mutex[0]", "group_mutex[0]", "group_mutex[1]", "dev_group[0]"});
+    // client's lock(group_mutex[dev_group[0]]) is at location 1: dynamic; its device lock and
+    // walker's locks are of fixed mutexes; unlocks are no wait locations.
+    std::uint32_t dev_mutex0 = 0;
+    while (ts->layout().slots()[dev_mutex0].name != "dev_mutex[0]") ++dev_mutex0;
+    CHECK(ts->wait_key(1, 0) == dev_mutex0);
+    CHECK(ts->wait_key(1, 1) == ir::TransitionSystem::dynamic_lock_wait);
+    CHECK(ts->wait_key(1, 2) == UINT32_MAX);
+    CHECK(ts->lock_wait(1, 1) == UINT32_MAX);
+}
+
+TEST_CASE("a lock of a mutex in an object with a lifetime takes part in a cycle while the object lives") {
+    // t1 holds a and waits for dom.lock, t2 holds dom.lock and waits for a: a cycle. Once the
+    // object is freed (t3 drops the last reference), t1's step reports use after free instead of
+    // blocking: no cycle there, and use_after_free is reported by the step.
+    const auto ts = testing::compile(R"(struct Domain { refs: kref(1) lifetime; lock: mutex; }
+var dom: Domain;
+var a: mutex;
+var polls: 0..1;
+process t1 { lock(a); lock(dom.lock); unlock(dom.lock); unlock(a); }
+process t2 { lock(dom.lock); lock(a); unlock(a); unlock(dom.lock); }
+process hw { while (true) { polls = 1 - polls; } }
+process init { kref_init(dom.refs); }
+)");
+    for (const auto& o : all_searches()) {
+        CAPTURE(static_cast<int>(o.strategy));
+        CAPTURE(o.por);
+        explore::Options oo = o;
+        oo.properties = {ir::prop_deadlock};
+        const auto r = explore::check(*ts, oo);
+        CHECK(r.self_check_failure.empty());
+        REQUIRE(r.counterexample.has_value());
+        CHECK(r.counterexample->violation.wait_cycle);
+        if (o.strategy == Strategy::bfs && !o.por) {
+            const auto rep = traces::replay(*ts, r.counterexample->trace);
+            CHECK(r.counterexample->trace.steps.size() == 2);
+            CHECK(traces::render_violation(*ts, *r.counterexample, rep) ==
+                  "violated: deadlock: processes wait for each other in a cycle\n"
+                  "  t1 is blocked at test.mc:5: lock(dom.lock)\n"
+                  "  t2 is blocked at test.mc:6: lock(a)\n"
+                  "  dom.lock is held by t2\n"
+                  "  a is held by t1\n");
+        }
+    }
 }
 
 }

@@ -121,6 +121,29 @@ liveness c: eventually true;
                        "location: it is a constant");
 }
 
+TEST_CASE("a model in which no process takes a step is an error at the property") {
+    // Fairness is per process: with no step there is no run but the initial state. (A model
+    // without any process is a front-end error already.)
+    const auto ts = testing::compile("var done: bool;\nprocess idle { }\nliveness finishes: eventually done;\n");
+    const auto out = live(*ts, "finishes");
+    CHECK(out.error == "test.mc:3:10: error: liveness property 'finishes' has no process to be fair to: no process of "
+                       "this model takes a step, so its only run is the initial state");
+}
+
+TEST_CASE("leads_to instances whose trigger nothing reaches are named as vacuous") {
+    // requested[0] is made and granted; requested[1] never: (d = 1) holds only vacuously.
+    const auto ts = testing::compile(read_fixture("tests/fixtures/liveness_vacuous.mc"));
+    const auto served = live(*ts, "served");
+    CHECK(served.verdict == Verdict::holds);
+    CHECK_FALSE(served.vacuous);
+    CHECK(served.vacuous_for == std::vector<std::string>{"d = 1"});
+    CHECK(served.note == "no reachable state satisfies the left side of 'leads_to' (test.mc:13:33)");
+    const auto revocation = live(*ts, "revocation");
+    CHECK(revocation.verdict == Verdict::holds);
+    CHECK(revocation.vacuous);
+    CHECK(revocation.vacuous_for.empty());
+}
+
 TEST_CASE("forall binders give one instance each; the counterexample names it") {
     const auto ts = testing::compile(R"(
 type Pid = 0..1;
@@ -185,6 +208,86 @@ TEST_CASE("lock order: two instances of one array class are recursive locking") 
     CHECK(lo.classes == std::vector<std::string>{"m[]"});
     CHECK(lo.recursive.size() == 1);
     CHECK(graph::render_lock_order(g, lo).find("WARNING: possible recursive locking detected") != std::string::npos);
+}
+
+TEST_CASE("lock order: lock_nested takes a class at a subclass of its own") {
+    // Parent, then the child at subclass 1: m[] --> m[]/1, no cycle, no recursive locking.
+    const auto ts = testing::compile(read_fixture("tests/fixtures/lock_nested.mc"), "nested");
+    const graph::StateGraph g(*ts, {}, nullptr);
+    const auto lo = graph::analyze_lock_order(g);
+    CHECK(lo.error.empty());
+    CHECK(lo.classes == std::vector<std::string>{"m[]", "m[]/1"});
+    REQUIRE(lo.deps.size() == 1);
+    CHECK(lo.deps[0].from == 0);
+    CHECK(lo.deps[0].to == 1);
+    CHECK_FALSE(lo.violated());
+    // Without the annotation: one class, recursive locking.
+    const auto plain = testing::compile(read_fixture("tests/fixtures/lock_nested.mc"), "plain");
+    const graph::StateGraph g2(*plain, {}, nullptr);
+    const auto lo2 = graph::analyze_lock_order(g2);
+    CHECK(lo2.classes == std::vector<std::string>{"m[]"});
+    CHECK(lo2.recursive.size() == 1);
+}
+
+TEST_CASE("lock order: a held subclass is followed along the run") {
+    // t takes m[1] at subclass 1 and then a: the dependency is m[]/1 --> a, whatever state the
+    // lock left behind. u takes a, then m[1] at subclass 1: a --> m[]/1. A cycle, in lockdep's
+    // notation for subclasses.
+    const auto ts = testing::compile(R"(var m: mutex[0..1];
+var a: mutex;
+process t { lock_nested(m[1], 1); lock(a); unlock(a); unlock(m[1]); }
+process u { lock(a); lock_nested(m[1], 1); unlock(m[1]); unlock(a); }
+)");
+    const graph::StateGraph g(*ts, {}, nullptr);
+    const auto lo = graph::analyze_lock_order(g);
+    CHECK(lo.error.empty());
+    CHECK(lo.classes == std::vector<std::string>{"m[]", "a", "m[]/1"});
+    REQUIRE(lo.cycles.size() == 1);
+    CHECK(graph::render_lock_order(g, lo).find("Chain exists of:\n  a --> m[]/1 --> a\n") != std::string::npos);
+}
+
+TEST_CASE("lock order: subclasses of one class taken in both orders are an error at the lock_nested") {
+    const auto ts = testing::compile(read_fixture("tests/fixtures/lock_nested.mc"), "contradict");
+    const graph::StateGraph g(*ts, {}, nullptr);
+    const auto lo = graph::analyze_lock_order(g);
+    CHECK(lo.error ==
+          "test.mc:24:13: error: the lock_nested subclasses of 'm[]' contradict themselves: "
+          "m[] --> m[]/1 --> m[] (a subclass gives one nesting order of the instances of a class; these are taken in "
+          "both orders)\n"
+          "test.mc:24:13: note: m[] --> m[]/1: walker(0) takes m[1] holding m[0]: lock_nested(m[1], 1)\n"
+          "test.mc:20:9: note: m[]/1 --> m[]: walker(1) takes m[0] holding m[1]: lock(m[0])");
+}
+
+TEST_CASE("lock_nested needs a mutex and a constant subclass 0..7") {
+    CHECK(testing::diagnostics(R"(var m: mutex;
+var k: 0..3;
+process p { lock_nested(m, 8); lock_nested(m, k); lock_nested(m); unlock(m); }
+)") == "test.mc:3:28: error: lock_nested() needs a constant subclass 0..7, found '8'\n"
+       "    3 | process p { lock_nested(m, 8); lock_nested(m, k); lock_nested(m); unlock(m); }\n"
+       "      |                            ^\n"
+       "test.mc:3:47: error: lock_nested() needs a constant subclass 0..7, found 'k'\n"
+       "    3 | process p { lock_nested(m, 8); lock_nested(m, k); lock_nested(m); unlock(m); }\n"
+       "      |                                               ^\n"
+       "test.mc:3:51: error: lock_nested() takes a mutex and a subclass: lock_nested(m, 1)\n"
+       "    3 | process p { lock_nested(m, 8); lock_nested(m, k); lock_nested(m); unlock(m); }\n"
+       "      |                                                   ^~~~~~~~~~~~~~\n"
+       "3 errors\n");
+}
+
+TEST_CASE("lock order: a wait cycle beside a process that runs forever is a reachable deadlock of the cycle") {
+    // hw can always step, so no state is without a step; t1 and t2 still wait for each other.
+    const auto ts = testing::compile(R"(var a: mutex;
+var b: mutex;
+var polls: 0..1;
+process t1 { lock(a); lock(b); unlock(b); unlock(a); }
+process t2 { lock(b); lock(a); unlock(a); unlock(b); }
+process hw { while (true) { polls = 1 - polls; } }
+)");
+    const graph::StateGraph g(*ts, {}, nullptr);
+    const auto lo = graph::analyze_lock_order(g);
+    REQUIRE(lo.cycles.size() == 1);
+    REQUIRE(lo.cycles[0].deadlock_state.has_value());
+    CHECK(g.path_to(*lo.cycles[0].deadlock_state).size() == 2);
 }
 
 }  // TEST_SUITE

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+/// @file The wait-cycle half of deadlock (issue 10): which steps are pure locks, which mutex a
+/// process at one waits for in a state, and the cycles of processes waiting for each other.
+/// Part of ir::TransitionSystem (transition_system.hpp); split from transition_system.cpp.
+#include <algorithm>
+#include <optional>
+
+#include "checker/ir/transition_system.hpp"
+#include "checker/support/check.hpp"
+
+namespace iomc::ir {
+
+namespace {
+
+/// The value of `e` in `s`, or nullopt where the interpreter would stop with a runtime error
+/// (an index out of range or none, a division by zero). Short-circuits as the bytecode does.
+std::optional<std::int64_t> eval_in(const StateLayout& layout, const Expr& e, const std::uint8_t* s);
+
+/// The slot an lvalue denotes in `s`, or nullopt where an index is out of range (or none).
+std::optional<std::uint32_t> lvalue_in(const StateLayout& layout, const Expr& lv, const std::uint8_t* s) {
+    if (lv.op == ExprOp::slot) return idx(lv.slot);
+    IOMC_CHECK(lv.op == ExprOp::element);
+    std::uint32_t at = idx(lv.slot);
+    for (std::size_t d = 0; d < lv.dims.size(); ++d) {
+        const auto i = eval_in(layout, lv.kids[d], s);
+        if (!i || *i < 0 || *i >= lv.dims[d].count) return std::nullopt;
+        at += static_cast<std::uint32_t>(*i) * lv.dims[d].slot_stride;
+    }
+    return at;
+}
+
+std::optional<std::int64_t> eval_in(const StateLayout& layout, const Expr& e, const std::uint8_t* s) {
+    switch (e.op) {
+        case ExprOp::constant: return e.value;
+        case ExprOp::slot: return layout.read(s, e.slot);
+        case ExprOp::element: {
+            const auto at = lvalue_in(layout, e, s);
+            if (!at) return std::nullopt;
+            return layout.read(s, SlotId{*at});
+        }
+        case ExprOp::at_loc: {
+            const auto l = layout.read(s, e.slot);
+            return std::find(e.locs.begin(), e.locs.end(), static_cast<std::uint32_t>(l)) != e.locs.end() ? 1 : 0;
+        }
+        case ExprOp::neg:
+        case ExprOp::not_: {
+            const auto a = eval_in(layout, e.kids[0], s);
+            if (!a) return std::nullopt;
+            return e.op == ExprOp::neg ? -*a : static_cast<std::int64_t>(*a == 0);
+        }
+        case ExprOp::and_:
+        case ExprOp::or_:
+        case ExprOp::implies: {
+            const auto a = eval_in(layout, e.kids[0], s);
+            if (!a) return std::nullopt;
+            if (e.op == ExprOp::and_ && *a == 0) return 0;
+            if (e.op == ExprOp::or_ && *a != 0) return 1;
+            if (e.op == ExprOp::implies && *a == 0) return 1;
+            const auto b = eval_in(layout, e.kids[1], s);
+            if (!b) return std::nullopt;
+            return static_cast<std::int64_t>(*b != 0);
+        }
+        case ExprOp::ite: {
+            const auto c = eval_in(layout, e.kids[0], s);
+            if (!c) return std::nullopt;
+            return eval_in(layout, e.kids[*c != 0 ? 1 : 2], s);
+        }
+        default: break;
+    }
+    const auto a = eval_in(layout, e.kids[0], s);
+    const auto b = eval_in(layout, e.kids[1], s);
+    if (!a || !b) return std::nullopt;
+    switch (e.op) {
+        case ExprOp::add: return *a + *b;
+        case ExprOp::sub: return *a - *b;
+        case ExprOp::mul: return *a * *b;
+        case ExprOp::div: return *b == 0 ? std::nullopt : std::optional<std::int64_t>(*a / *b);
+        case ExprOp::mod: return *b == 0 ? std::nullopt : std::optional<std::int64_t>(*a % *b);
+        case ExprOp::eq: return static_cast<std::int64_t>(*a == *b);
+        case ExprOp::ne: return static_cast<std::int64_t>(*a != *b);
+        case ExprOp::lt: return static_cast<std::int64_t>(*a < *b);
+        case ExprOp::le: return static_cast<std::int64_t>(*a <= *b);
+        case ExprOp::gt: return static_cast<std::int64_t>(*a > *b);
+        case ExprOp::ge: return static_cast<std::int64_t>(*a >= *b);
+        default: IOMC_UNREACHABLE("expression operator");
+    }
+}
+
+}  // namespace
+
+void TransitionSystem::find_lock_waits(const FixedSlots& fixed) {
+    wait_reads_ = SlotSet(d_.layout.slots().size());
+    for (const auto& p : d_.processes) {
+        lock_base_.push_back(lock_wait_.size());
+        for (std::uint32_t l = 0; l < p.locations.size(); ++l) {
+            std::uint32_t m = UINT32_MAX;
+            std::uint32_t w = UINT32_MAX;
+            if (p.group_at[l] != no_group) {
+                // A pure lock: every path starts with the use-after-free checks of the lock's
+                // object (if any) and then `lock`, so the step blocks while another process
+                // holds the mutex and the checks pass.
+                const auto& code = d_.groups[idx(p.group_at[l])].code.code;
+                LockWait lw;
+                lw.group = idx(p.group_at[l]);
+                for (std::uint32_t i = 0; i < code.size(); ++i) {
+                    const auto& in = code[i];
+                    if (in.kind == InstrKind::note) continue;
+                    if (in.kind == InstrKind::check) {
+                        lw.unless.push_back(i);
+                        continue;
+                    }
+                    if (in.kind != InstrKind::lock || !in.target.is_lvalue()) break;
+                    lw.lock = i;
+                    if (in.target.op == ExprOp::slot && lw.unless.empty()) lw.fixed = m = idx(in.target.slot);
+                    // What deciding "p waits for which mutex" reads: the mutex (the whole array
+                    // when the index can change), the index slots and the checks' slots.
+                    lvalue_slots(in.target, wait_reads_, &fixed);
+                    for (const auto& k : in.target.kids) expr_reads(k, wait_reads_, &fixed);
+                    for (const auto c : lw.unless) expr_reads(code[c].a, wait_reads_, &fixed);
+                    w = static_cast<std::uint32_t>(waits_.size());
+                    waits_.push_back(std::move(lw));
+                    break;
+                }
+            }
+            lock_wait_.push_back(m);
+            wait_at_.push_back(w);
+        }
+    }
+}
+
+std::uint32_t TransitionSystem::waited_mutex(std::uint32_t p, const std::uint8_t* s) const {
+    const auto& proc = d_.processes[p];
+    const auto loc = static_cast<std::uint32_t>(d_.layout.read(s, proc.pc));
+    const auto w = wait_at_[lock_base_[p] + loc];
+    if (w == UINT32_MAX) return UINT32_MAX;
+    const auto& lw = waits_[w];
+    if (lw.fixed != dynamic_lock_wait) return lw.fixed;
+    const auto& code = d_.groups[lw.group].code.code;
+    for (const auto c : lw.unless) {
+        const auto v = eval_in(d_.layout, code[c].a, s);
+        if (!v || *v != 0) return UINT32_MAX;  // the step reports (or fails) instead of blocking
+    }
+    return lvalue_in(d_.layout, code[lw.lock].target, s).value_or(UINT32_MAX);
+}
+
+std::vector<std::uint32_t> TransitionSystem::wait_cycle(const std::uint8_t* s) const {
+    if (waits_.empty()) return {};
+    const auto n = static_cast<std::uint32_t>(d_.processes.size());
+    // Each process waits for at most one other: follow the edges from each process; a walk
+    // that comes back to a process it visited found a cycle.
+    std::vector<std::int64_t> waits_for(n, -1);
+    for (std::uint32_t p = 0; p < n; ++p) {
+        const auto m = waited_mutex(p, s);
+        if (m == UINT32_MAX) continue;
+        const auto owner = d_.layout.read(s, SlotId{m});
+        if (owner >= 0 && owner < n && owner != p) waits_for[p] = owner;
+    }
+    std::vector<std::uint32_t> seen(n, UINT32_MAX);  // the walk that visited each process
+    for (std::uint32_t start = 0; start < n; ++start) {
+        std::int64_t q = start;
+        while (q >= 0 && seen[static_cast<std::size_t>(q)] == UINT32_MAX) {
+            seen[static_cast<std::size_t>(q)] = start;
+            q = waits_for[static_cast<std::size_t>(q)];
+        }
+        if (q < 0 || seen[static_cast<std::size_t>(q)] != start) continue;
+        // q is on a cycle: collect it, starting at its lowest process id.
+        std::vector<std::uint32_t> cycle;
+        auto c = static_cast<std::uint32_t>(q);
+        do {
+            cycle.push_back(c);
+            c = static_cast<std::uint32_t>(waits_for[c]);
+        } while (c != static_cast<std::uint32_t>(q));
+        std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
+        return cycle;
+    }
+    return {};
+}
+
+}  // namespace iomc::ir
