@@ -191,3 +191,14 @@ TEST_CASE("kind: Peterson's algorithm: not inductive up to k = 4 without a stren
     CHECK(r.hint->steps.size() == 4);
     CHECK(explore::check(*ts, {}).verdict == explore::Verdict::holds);
 }
+
+TEST_CASE("kind: a time limit that runs out is unknown with the reason, never holds") {
+    auto ts = testing::compile(fixture("shift_register.mc"));
+    symbolic::KindOptions o;
+    o.depth = 10;
+    o.time_limit = 1e-9;  // spent before the first query
+    o.properties.push_back(*ts->find_property("c_clear"));
+    const auto r = symbolic::kind(*ts, o);
+    REQUIRE(r.verdict == symbolic::KindVerdict::unknown);
+    CHECK(r.reason == "time limit 1e-09s reached in the induction step at k = 1");
+}
