@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// iomc check --engine bmc: the symbolic engine (checker/symbolic) behind check's options.
+// iomc check --engine bmc / kind: the symbolic engine (checker/symbolic) behind check's options.
 #include <algorithm>
 #include <cstdio>
 
@@ -9,22 +9,119 @@
 #include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/symbolic/bmc.hpp"
+#include "checker/symbolic/kind.hpp"
 #include "traces/render_steps.hpp"
 #include "traces/replay.hpp"
 
 namespace iomc::cli {
 
-int run_check_symbolic(const CheckOptions& o) {
-    if (o.engine != "bmc") {
-        std::fprintf(stderr, "iomc: error: unknown engine '%s'; available: explicit, bmc\n", o.engine.c_str());
+namespace {
+
+/// The report's tail for a counterexample: the rendered trace (or where it was written), and
+/// the exit code. `out` holds the report so far.
+int print_counterexample(const ir::TransitionSystem& ts, const CheckOptions& o, const std::string& format,
+                         const traces::Counterexample& cx, std::string out) {
+    const bool trace_only = (format == "json" || format == "dot") && o.trace_out.empty();
+    traces::Replay rep;
+    if (auto err = traces::confirm(ts, cx, rep)) {
+        out += fmt::format("internal error; please report: the counterexample does not replay: {}\n", *err);
+        std::fputs(out.c_str(), stdout);
         return exit_error;
     }
-    if (o.depth < 0) {
+    const std::string rendered = *render_trace(ts, cx, rep, format);
+    const std::size_t n = cx.trace.steps.size();
+    if (!o.trace_out.empty()) {
+        if (!write_text_file(o.trace_out, rendered)) return exit_error;
+        out += fmt::format("\ncounterexample ({} step{}, shortest) written to {} ({})\n", n, n == 1 ? "" : "s",
+                           o.trace_out, format);
+    } else if (trace_only) {
+        std::fputs(out.c_str(), stderr);
+        std::fputs(rendered.c_str(), stdout);
+        return exit_violated;
+    } else {
+        out += fmt::format("\ncounterexample ({} step{}, shortest):\n{}", n, n == 1 ? "" : "s", rendered);
+    }
+    std::fputs(out.c_str(), stdout);
+    return exit_violated;
+}
+
+/// The "checked:" line: the selected safety properties (liveness and lock order never).
+std::string checked_line(const ir::TransitionSystem& ts, const std::vector<ir::PropertyId>& props) {
+    std::string checked;
+    for (const auto& p : ts.properties()) {
+        if (p.kind == ir::PropertyKind::liveness || p.kind == ir::PropertyKind::lock_order) continue;
+        const bool on = props.empty() || p.id == ir::prop_runtime_error ||
+                        std::find(props.begin(), props.end(), p.id) != props.end();
+        if (on) checked += (checked.empty() ? "" : ", ") + p.name;
+    }
+    return fmt::format("checked: {}\n", checked);
+}
+
+int run_kind(const lang::Model& model, const ir::TransitionSystem& ts, const CheckOptions& o,
+             const std::vector<ir::PropertyId>& props, const std::string& format) {
+    symbolic::KindOptions ko;
+    ko.depth = o.depth < 0 ? 10U : static_cast<std::uint32_t>(o.depth);
+    ko.properties = props;
+    ko.time_limit = o.common.time_limit;
+    const auto r = symbolic::kind(ts, ko);
+    if (r.verdict == symbolic::KindVerdict::unsupported) {
+        std::fprintf(stderr, "iomc: error: the kind engine does not support this model yet: %s\n", r.reason.c_str());
+        return exit_error;
+    }
+    if (r.verdict == symbolic::KindVerdict::internal_error) {
+        std::fprintf(stderr, "iomc: internal error; please report: %s\n", r.reason.c_str());
+        return exit_error;
+    }
+    std::string out = report_header(model, ts) + checked_line(ts, props);
+    const std::string engine =
+        fmt::format("engine: k-induction ({}), k = {} of at most {}, base case to depth {}, {:.2f} s\n",
+                    symbolic::z3_version(), r.k, ko.depth, r.base_depth, r.seconds);
+    switch (r.verdict) {
+        case symbolic::KindVerdict::holds:
+            out += fmt::format("result: holds for every reachable state (k-induction, k = {})\n{}", r.k, engine);
+            std::fputs(out.c_str(), stdout);
+            return exit_holds;
+        case symbolic::KindVerdict::violated:
+            out += fmt::format("result: violated: {}\nengine: k-induction ({}), base case (bounded model checking): a "
+                               "violation at depth {}, {:.2f} s\n",
+                               traces::describe(ts, r.counterexample->violation), symbolic::z3_version(),
+                               r.base_depth, r.seconds);
+            return print_counterexample(ts, o, format, *r.counterexample, std::move(out));
+        case symbolic::KindVerdict::not_inductive:
+            out += fmt::format("result: incomplete: not proved by k-induction up to k = {}, and no violation up to "
+                               "depth {} (this is not a proof)\n{}",
+                               r.k, r.base_depth, engine);
+            if (r.hint)
+                out += fmt::format("\nhint: a counterexample to induction at k = {}; NOT a run of the model (its first "
+                                   "state need not be reachable), but what the checked properties fail to exclude:\n{}",
+                                   r.k, symbolic::render_hint(ts, *r.hint));
+            std::fputs(out.c_str(), stdout);
+            return exit_incomplete;
+        default:
+            out += fmt::format("result: incomplete: {} before a verdict (this is not a proof)\n{}", r.reason, engine);
+            std::fputs(out.c_str(), stdout);
+            return exit_incomplete;
+    }
+}
+
+}  // namespace
+
+int run_check_symbolic(const CheckOptions& o) {
+    if (o.engine != "bmc" && o.engine != "kind") {
+        std::fprintf(stderr, "iomc: error: unknown engine '%s'; available: explicit, bmc, kind\n", o.engine.c_str());
+        return exit_error;
+    }
+    const bool bmc = o.engine == "bmc";
+    if (bmc && o.depth < 0) {
         std::fputs("iomc: error: --engine bmc needs --depth K (the longest run to search, in steps)\n", stderr);
         return exit_error;
     }
-    auto refuse = [](const char* option) {
-        std::fprintf(stderr, "iomc: error: %s is not supported with --engine bmc\n", option);
+    if (!bmc && o.depth == 0) {
+        std::fputs("iomc: error: --engine kind needs --depth K of at least 1 (the largest k to try)\n", stderr);
+        return exit_error;
+    }
+    auto refuse = [&](const char* option) {
+        std::fprintf(stderr, "iomc: error: %s is not supported with --engine %s\n", option, o.engine.c_str());
         return exit_error;
     };
     if (o.json) return refuse("--json");
@@ -35,21 +132,21 @@ int run_check_symbolic(const CheckOptions& o) {
     auto ts = compile_model(*model, o.variant, o.common.defines);
     if (!ts) return exit_error;
     symbolic::BmcOptions bo;
-    bo.depth = static_cast<std::uint32_t>(o.depth);
+    bo.depth = static_cast<std::uint32_t>(std::max<std::int64_t>(o.depth, 0));
     bo.time_limit = o.common.time_limit;
     if (!resolve_properties(*ts, o.properties, bo.properties)) return exit_error;
     // Liveness and lock order need the whole state graph (checker/liveness, checker/graph).
     for (const auto p : bo.properties)
         if (ts->property(p).kind == ir::PropertyKind::liveness || ts->property(p).kind == ir::PropertyKind::lock_order) {
-            std::fprintf(stderr, "iomc: error: the bmc engine checks safety properties only; check '%s' with the "
+            std::fprintf(stderr, "iomc: error: the %s engine checks safety properties only; check '%s' with the "
                                  "explicit engine\n",
-                         ts->property(p).name.c_str());
+                         o.engine.c_str(), ts->property(p).name.c_str());
             return exit_error;
         }
     const auto picked = pick_trace_format(o.trace_format, o.width, o.every_step);
     if (!picked) return exit_error;
     const std::string& format = *picked;
-    const bool trace_only = (format == "json" || format == "dot") && o.trace_out.empty();
+    if (!bmc) return run_kind(*model, *ts, o, bo.properties, format);
 
     const auto r = symbolic::bmc(*ts, bo);
     if (r.verdict == symbolic::BmcVerdict::unsupported) {
@@ -60,15 +157,7 @@ int run_check_symbolic(const CheckOptions& o) {
         std::fprintf(stderr, "iomc: internal error; please report: %s\n", r.reason.c_str());
         return exit_error;
     }
-    std::string out = report_header(*model, *ts);
-    std::string checked;
-    for (const auto& p : ts->properties()) {
-        if (p.kind == ir::PropertyKind::liveness || p.kind == ir::PropertyKind::lock_order) continue;
-        const bool on = bo.properties.empty() || p.id == ir::prop_runtime_error ||
-                        std::find(bo.properties.begin(), bo.properties.end(), p.id) != bo.properties.end();
-        if (on) checked += (checked.empty() ? "" : ", ") + p.name;
-    }
-    out += fmt::format("checked: {}\n", checked);
+    std::string out = report_header(*model, *ts) + checked_line(*ts, bo.properties);
     const std::string engine = fmt::format("engine: bounded model checking ({}), depth {} of at most {}, {:.2f} s\n",
                                            symbolic::z3_version(), r.depth, bo.depth, r.seconds);
     if (r.verdict == symbolic::BmcVerdict::no_violation) {
@@ -85,29 +174,8 @@ int run_check_symbolic(const CheckOptions& o) {
         std::fputs(out.c_str(), stdout);
         return exit_incomplete;
     }
-    const auto& cx = *r.counterexample;
-    out += fmt::format("result: violated: {}\n{}", traces::describe(*ts, cx.violation), engine);
-    traces::Replay rep;
-    if (auto err = traces::confirm(*ts, cx, rep)) {
-        out += fmt::format("internal error; please report: the counterexample does not replay: {}\n", *err);
-        std::fputs(out.c_str(), stdout);
-        return exit_error;
-    }
-    const std::string rendered = *render_trace(*ts, cx, rep, format);
-    const std::size_t n = cx.trace.steps.size();
-    if (!o.trace_out.empty()) {
-        if (!write_text_file(o.trace_out, rendered)) return exit_error;
-        out += fmt::format("\ncounterexample ({} step{}, shortest) written to {} ({})\n", n, n == 1 ? "" : "s",
-                           o.trace_out, format);
-    } else if (trace_only) {
-        std::fputs(out.c_str(), stderr);
-        std::fputs(rendered.c_str(), stdout);
-        return exit_violated;
-    } else {
-        out += fmt::format("\ncounterexample ({} step{}, shortest):\n{}", n, n == 1 ? "" : "s", rendered);
-    }
-    std::fputs(out.c_str(), stdout);
-    return exit_violated;
+    out += fmt::format("result: violated: {}\n{}", traces::describe(*ts, r.counterexample->violation), engine);
+    return print_counterexample(*ts, o, format, *r.counterexample, std::move(out));
 }
 
 }  // namespace iomc::cli

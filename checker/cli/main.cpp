@@ -106,10 +106,10 @@ int main(int argc, char** argv) {
                   "switches between processes, then fewest steps)")
         ->type_name("KIND");
     c->add_option("--engine", check.engine,
-                  "explicit (state enumeration, default) or bmc (bounded model checking on Z3 up to --depth; "
-                  "docs/cli.md)")
+                  "explicit (state enumeration, default), bmc (bounded model checking on Z3 up to --depth) or "
+                  "kind (k-induction on Z3, k up to --depth, default 10); docs/cli.md")
         ->type_name("ENGINE");
-    c->add_option("--depth", check.depth, "with --engine bmc: the longest run to search, in steps")
+    c->add_option("--depth", check.depth, "with --engine bmc: the longest run to search, in steps; with --engine kind: the largest k")
         ->type_name("K")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{100000}));
     add_common(c, check.common);

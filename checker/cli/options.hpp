@@ -40,8 +40,8 @@ struct CheckOptions {
     std::size_t width = 100;              ///< column diagrams wrap to this width
     std::string trace_kind = "shortest";  ///< shortest (BFS) or fewest-switches
     bool every_step = false;              ///< column diagrams: one entry per step
-    std::string engine = "explicit";      ///< --engine explicit|bmc
-    std::int64_t depth = -1;              ///< --depth K (bmc); -1: not given
+    std::string engine = "explicit";      ///< --engine explicit|bmc|kind
+    std::int64_t depth = -1;              ///< --depth K (bmc, kind); -1: not given
 };
 
 struct TestOptions {
