@@ -106,11 +106,7 @@ private:
             r.stats.transitions += w->transitions;
             merge_metrics(r.metrics, w->metrics);
             merge_scalarset_use(r.scalarset_use, w->use.result());
-            r.reductions.por_expanded += w->por_stats().expanded;
-            r.reductions.por_reduced += w->por_stats().reduced;
-            r.reductions.por_proviso += w->por_stats().proviso;
-            r.reductions.sym_heuristic += w->symmetry_stats().heuristic;
-            if (r.self_check_failure.empty()) r.self_check_failure = w->self_check_failure;
+            w->add_counts_to(r);
         }
         if (!r.self_check_failure.empty() && r.verdict == Verdict::holds) r.verdict = Verdict::incomplete;
         return r;
@@ -123,15 +119,10 @@ private:
         Ref from;  ///< mapped by on_move when compact storage grows
         bool stopped() const { return b.log_.done() || b.stop_.load(std::memory_order_relaxed); }
         void report(const ir::Step& st, const ir::Emission& e) {
-            traces::Violation v{e.prop, traces::ViolationKind::on_step};
-            v.message = e.message;
-            v.value = e.value;
-            b.log_.record(make_counterexample(b.plan_, b.chain(from), v, st));
+            b.log_.record(make_counterexample(b.plan_, b.chain(from), step_violation(e), st));
         }
         void deadlock(bool wait_cycle) {
-            traces::Violation v{ir::prop_deadlock, traces::ViolationKind::deadlock};
-            v.wait_cycle = wait_cycle;
-            b.log_.record(make_counterexample(b.plan_, b.chain(from), v));
+            b.log_.record(make_counterexample(b.plan_, b.chain(from), deadlock_violation(wait_cycle)));
         }
         bool closes(const std::uint8_t* next) {
             const auto r = b.store_->find(next);

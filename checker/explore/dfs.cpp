@@ -66,11 +66,7 @@ public:
         r.metrics = w_.metrics;
         r.scalarset_use = w_.use.result();
         r.reductions = plan_.reductions;
-        r.reductions.por_expanded = w_.por_stats().expanded;
-        r.reductions.por_reduced = w_.por_stats().reduced;
-        r.reductions.por_proviso = w_.por_stats().proviso;
-        r.reductions.sym_heuristic = w_.symmetry_stats().heuristic;
-        r.self_check_failure = w_.self_check_failure;
+        w_.add_counts_to(r);
         if (!r.self_check_failure.empty() && r.verdict == Verdict::holds) r.verdict = Verdict::incomplete;
         return r;
     }
@@ -81,15 +77,10 @@ private:
         std::uint32_t from;
         bool stopped() const { return d.log_.done() || !d.reason_.empty(); }
         void report(const ir::Step& st, const ir::Emission& e) {
-            traces::Violation v{e.prop, traces::ViolationKind::on_step};
-            v.message = e.message;
-            v.value = e.value;
-            d.log_.record(make_counterexample(d.plan_, d.chain(from), v, st));
+            d.log_.record(make_counterexample(d.plan_, d.chain(from), step_violation(e), st));
         }
         void deadlock(bool wait_cycle) {
-            traces::Violation v{ir::prop_deadlock, traces::ViolationKind::deadlock};
-            v.wait_cycle = wait_cycle;
-            d.log_.record(make_counterexample(d.plan_, d.chain(from), v));
+            d.log_.record(make_counterexample(d.plan_, d.chain(from), deadlock_violation(wait_cycle)));
         }
         bool closes(const std::uint8_t* next) {
             const auto j = d.store_.find(next);

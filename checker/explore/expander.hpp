@@ -93,6 +93,15 @@ public:
     std::string self_check_failure;        ///< the first --por-check breach
     [[nodiscard]] reduce::PorStats por_stats() const { return por_ ? por_->stats() : reduce::PorStats{}; }
     [[nodiscard]] reduce::SymmetryStats symmetry_stats() const { return canon_ ? canon_->stats() : reduce::SymmetryStats{}; }
+    /// Adds this thread's reduction counts and its first self-check breach to `r`.
+    void add_counts_to(Result& r) const {
+        const auto por = por_stats();
+        r.reductions.por_expanded += por.expanded;
+        r.reductions.por_reduced += por.reduced;
+        r.reductions.por_proviso += por.proviso;
+        r.reductions.sym_heuristic += symmetry_stats().heuristic;
+        if (r.self_check_failure.empty()) r.self_check_failure = self_check_failure;
+    }
 
 private:
     void measure(const std::uint8_t* s);

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "checker/explore/memory_budget.hpp"
+#include "checker/explore/paths.hpp"
 #include "checker/explore/state_store.hpp"
 #include "checker/ir/interp.hpp"
 #include "checker/support/check.hpp"
@@ -220,13 +221,10 @@ private:
         if (!ok) return false;
         if (property_ == ir::prop_deadlock && successors == 0 && !crashed &&
             !ts_.all_at_valid_end(scratch_.data())) {
-            const traces::Violation v{property_, traces::ViolationKind::deadlock};
-            found_ = Found{from.cost, n, std::nullopt, v};
+            found_ = Found{from.cost, n, std::nullopt, deadlock_violation(false)};
         } else if (property_ == ir::prop_deadlock && successors != 0 && !(found_ && !(from.cost < found_->cost)) &&
                    !ts_.wait_cycle(scratch_.data()).empty()) {
-            traces::Violation v{property_, traces::ViolationKind::deadlock};
-            v.wait_cycle = true;
-            found_ = Found{from.cost, n, std::nullopt, v};
+            found_ = Found{from.cost, n, std::nullopt, deadlock_violation(true)};
         }
         return true;
     }

@@ -127,4 +127,17 @@ traces::Counterexample make_counterexample(const Plan& plan, const StoredChain& 
     return cx;
 }
 
+traces::Violation step_violation(const ir::Emission& e) {
+    traces::Violation v{e.prop, traces::ViolationKind::on_step};
+    v.message = e.message;
+    v.value = e.value;
+    return v;
+}
+
+traces::Violation deadlock_violation(bool wait_cycle) {
+    traces::Violation v{ir::prop_deadlock, traces::ViolationKind::deadlock};
+    v.wait_cycle = wait_cycle;
+    return v;
+}
+
 }  // namespace iomc::explore

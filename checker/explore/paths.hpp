@@ -41,6 +41,11 @@ traces::Trace realize_path(const ir::TransitionSystem& ts, const StoredChain& ch
 /// the property, with the same message if one does, appended to the trace).
 void realize_violation(const ir::TransitionSystem& ts, const std::uint8_t* last, traces::Counterexample& cx);
 
+/// The violation a step reports through emission `e` (a failed assertion, a mutex or kref
+/// misuse, a runtime error), and the deadlock of a state (no step, or a wait cycle).
+traces::Violation step_violation(const ir::Emission& e);
+traces::Violation deadlock_violation(bool wait_cycle);
+
 /// The counterexample that reaches the last state of `chain` and ends in violation `v`; `step`
 /// is the reporting step for an on_step violation, found on the stored state. Realized on the
 /// unreduced model when the plan uses symmetry; re-found in the real final state when the

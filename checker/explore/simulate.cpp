@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "checker/explore/paths.hpp"
 #include "checker/ir/interp.hpp"
 
 namespace iomc::explore {
@@ -93,10 +94,7 @@ SimulateResult simulate(const ir::TransitionSystem& ts, const SimulateOptions& o
                 if (!e.next) {
                     crashed = crashed || e.stops;
                     if (!report && selected[ir::idx(e.prop)]) {
-                        traces::Violation v{e.prop, traces::ViolationKind::on_step};
-                        v.message = e.message;
-                        v.value = e.value;
-                        report = v;
+                        report = step_violation(e);
                         trace.steps.push_back(ir::Step{g, e.index});
                     }
                     return;

@@ -243,6 +243,7 @@ void StatementLowering::stmt_cfg_inner(const ast::Stmt& s, std::uint32_t entry, 
             atomic_loops_.clear();
             atomic_body(s.body, f.code);
             check_loop_orders(f.code);
+            add_resets(f.code);  // the block's call temporaries: states must not differ by them
             f.code.push_back(finish_to(exit));
             nodes_[entry].alts.push_back(std::move(f));
             return;

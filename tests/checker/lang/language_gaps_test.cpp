@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Tests of the language gaps of issue 10 (checker/lang): enum and scalarset constants by name in
 // -D (constants.cpp), "never called" warnings only for procedures no variant calls (lint only),
-// `return` inside an `atomic` block of the same procedure (atomic.cpp), and element lists as
+// `return` inside an `atomic` block of the same procedure (atomic.cpp), call temporaries reset at
+// the end of an atomic step (cfg.cpp), and element lists as
 // array initializers (initializer.cpp).
 #include <doctest/doctest.h>
 
@@ -181,6 +182,21 @@ invariant never_two: x != 2 && x != 3;
     const auto r = explore::check(*ts, {});
     CHECK(r.verdict == explore::Verdict::holds);
     CHECK(r.stats.states == 2);
+}
+
+TEST_CASE("an atomic block's call temporaries are reset when its step ends") {
+    // f(1) + 0 runs f into a hidden temporary inside the block. Both branches of the either
+    // reach x = 0 with x = 1; with the temporary back at its initial value they are one
+    // state: s0, (x=1), (x=0): 3 states, 3 transitions (it was 5 states: the branch through
+    // the block kept tmp = 1).
+    const auto ts = testing::compile(R"(var x: 0..3;
+proc f(v: 0..3) -> 0..3 { return v; }
+process p { either { atomic { x = f(1) + 0; } } or { x = 1; } x = 0; }
+)");
+    const auto r = explore::check(*ts, {});
+    CHECK(r.verdict == explore::Verdict::holds);
+    CHECK(r.stats.states == 3);
+    CHECK(r.stats.transitions == 3);
 }
 
 // ---------------------------------------------------------------- element lists
