@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "checker/cli/cmd_audit_por.hpp"
 #include "checker/cli/cmd_compare.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/load.hpp"
@@ -197,7 +198,10 @@ int main(int argc, char** argv) {
     n->add_option("-D,--define", lint.defines, "override a constant")->type_name("NAME=VALUE");
     n->footer("Example:\n  iomc lint models/scenarios/*.mc");
 
-    for (auto* cmd : {c, t, l, s, r, q, n}) add_import_dirs(cmd);
+    AuditPorOptions audit;
+    auto* au = add_audit_por(app, audit);
+
+    for (auto* cmd : {c, t, l, s, r, q, n, au}) add_import_dirs(cmd);
 
     try {
         app.parse(argc, argv);
@@ -217,5 +221,6 @@ int main(int argc, char** argv) {
     if (r->parsed()) return run_replay(replay);
     if (q->parsed()) return run_query(query);
     if (m->parsed()) return run_compare(compare);
+    if (au->parsed()) return run_audit_por(audit);
     return exit_error;
 }
