@@ -10,6 +10,7 @@
 #include "checker/cli/options.hpp"
 #include "checker/symbolic/bmc.hpp"
 #include "checker/symbolic/kind.hpp"
+#include "checker/symbolic/safety.hpp"
 #include "traces/render_steps.hpp"
 #include "traces/replay.hpp"
 
@@ -48,13 +49,14 @@ int print_counterexample(const ir::TransitionSystem& ts, const CheckOptions& o, 
 /// The "checked:" line: the selected safety properties (liveness and lock order never).
 std::string checked_line(const ir::TransitionSystem& ts, const std::vector<ir::PropertyId>& props) {
     std::string checked;
-    for (const auto& p : ts.properties()) {
-        if (p.kind == ir::PropertyKind::liveness || p.kind == ir::PropertyKind::lock_order) continue;
-        const bool on = props.empty() || p.id == ir::prop_runtime_error ||
-                        std::find(props.begin(), props.end(), p.id) != props.end();
-        if (on) checked += (checked.empty() ? "" : ", ") + p.name;
-    }
-    return fmt::format("checked: {}\n", checked);
+    const auto sel = symbolic::selection(ts, props);
+    for (const auto& p : ts.properties())
+        if (sel[ir::idx(p.id)] != 0) checked += (checked.empty() ? "" : ", ") + p.name;
+    std::string out = fmt::format("checked: {}\n", checked);
+    if (props.empty())
+        if (auto why = symbolic::deadlock_unencodable(ts); !why.empty())
+            out += fmt::format("not checked: {} (--engine explicit checks it)\n", why);
+    return out;
 }
 
 int run_kind(const lang::Model& model, const ir::TransitionSystem& ts, const CheckOptions& o,

@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include <fmt/format.h>
+
 namespace iomc::symbolic {
 
 std::vector<char> selection(const ir::TransitionSystem& ts, const std::vector<ir::PropertyId>& props) {
@@ -12,7 +14,22 @@ std::vector<char> selection(const ir::TransitionSystem& ts, const std::vector<ir
     // Liveness and lock order are not bounded safety properties (checker/liveness, checker/graph).
     for (const auto& p : ts.properties())
         if (p.kind == ir::PropertyKind::liveness || p.kind == ir::PropertyKind::lock_order) sel[ir::idx(p.id)] = 0;
+    if (props.empty() && !deadlock_unencodable(ts).empty()) sel[ir::idx(ir::prop_deadlock)] = 0;
     return sel;
+}
+
+std::string deadlock_unencodable(const ir::TransitionSystem& ts) {
+    // A pure lock of a mutex the state selects (lock(group_mutex[dev_group[d]])) waits for a
+    // mutex wait_cycle() below does not compute: a cycle through it would be missed, and
+    // k-induction could prove a claim that is false.
+    const auto procs = ts.processes();
+    for (std::uint32_t p = 0; p < procs.size(); ++p)
+        for (std::uint32_t l = 0; l < procs[p].locations.size(); ++l)
+            if (ts.wait_key(p, l) == ir::TransitionSystem::dynamic_lock_wait)
+                return fmt::format("deadlock: {} waits at a lock of a mutex the state selects ({}); the symbolic "
+                                   "engines' wait-cycle check covers fixed mutexes only",
+                                   procs[p].name, ts.sources().file_line(ts.group(procs[p].group_at[l]).where));
+    return {};
 }
 
 /// Processes wait for each other in a cycle in s (ir::TransitionSystem::wait_cycle): each is at
@@ -23,6 +40,8 @@ z3::expr wait_cycle(const Encoder& enc, const SymState& s) {
     z3::context& c = enc.ctx();
     if (!ts.has_lock_waits()) return c.bool_val(false);
     const auto n = static_cast<std::uint32_t>(ts.processes().size());
+    if (auto why = deadlock_unencodable(ts); !why.empty())
+        throw Unsupported(why + " (check deadlock with --engine explicit, or leave it out with --property)");
     const z3::expr none = c.bv_val(static_cast<std::uint64_t>(std::int64_t{-1}), 64);
     const z3::expr zero = c.bv_val(0, 64);
     std::vector<z3::expr> waits;  // per process: the owner it waits for, or -1
