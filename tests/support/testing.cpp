@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <doctest/doctest.h>
 
@@ -40,6 +42,13 @@ std::uint64_t env_or(const char* name, std::uint64_t fallback) {
 }
 
 std::string source_path(const std::string& relative) { return std::string(IOMC_SOURCE_DIR) + "/" + relative; }
+
+std::string fixture(const std::string& name) {
+    std::ifstream in(source_path("tests/fixtures/" + name));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
 
 void for_each_library_variant(
     const std::function<void(const std::string& file, const std::string& variant, const ir::TransitionSystem& ts)>& f,

@@ -39,6 +39,8 @@ std::uint64_t env_or(const char* name, std::uint64_t fallback);
 
 /// Path of a file in the source tree (for fixtures).
 std::string source_path(const std::string& relative);
+/// The text of tests/fixtures/NAME.
+std::string fixture(const std::string& name);
 
 /// Compiles every variant of every scenario of the library (models/scenarios/*.mc, by file
 /// name; a file without variants once, with the empty variant) with `defines`, and calls

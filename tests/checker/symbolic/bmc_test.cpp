@@ -2,9 +2,6 @@
 // Bounded model checking on small models whose shortest violations are derived by hand in the
 // fixtures' comments (or below), and on the encoding's semantics opcode by opcode: runtime
 // errors, mutex and kref checks, deadlocks, element accesses, choose and atomic branches.
-#include <fstream>
-#include <sstream>
-
 #include <doctest/doctest.h>
 
 #include "checker/symbolic/bmc.hpp"
@@ -15,12 +12,7 @@ using namespace iomc;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(testing::source_path("tests/fixtures/" + name));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using testing::fixture;
 
 symbolic::BmcResult run(const ir::TransitionSystem& ts, std::uint32_t depth, std::vector<std::string> props = {}) {
     symbolic::BmcOptions o;

@@ -2,9 +2,6 @@
 // k-induction on small models whose inductiveness is derived by hand below: the k at which the
 // step closes, the counterexample to induction below it, the role of the simple-path
 // constraint, and violations found by the base case.
-#include <fstream>
-#include <sstream>
-
 #include <doctest/doctest.h>
 
 #include "checker/symbolic/kind.hpp"
@@ -15,12 +12,7 @@ using namespace iomc;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(testing::source_path("tests/fixtures/" + name));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using testing::fixture;
 
 symbolic::KindResult run(const ir::TransitionSystem& ts, std::uint32_t depth, std::vector<std::string> props,
                          bool simple_path = true) {
