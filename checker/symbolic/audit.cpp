@@ -346,49 +346,52 @@ AuditFinding PorAuditor::independence(ir::GroupId a, ir::GroupId b) {
     return f;
 }
 
-AuditFinding PorAuditor::pure_lock(ir::GroupId g, std::uint32_t m) {
-    auto& I = *impl_;
+namespace {
+
+/// A claim about step g while another process holds mutex m: each part of `neg` (one per path
+/// of g that breaks the claim) must be impossible there.
+template <class Auditor, class Parts>
+AuditFinding held_claim(Auditor& I, AuditClaim claim, ir::GroupId g, std::uint32_t m, Parts&& parts) {
     AuditFinding f;
-    f.claim = AuditClaim::pure_lock;
+    f.claim = claim;
     f.a = g;
     f.mutex = m;
-    const auto& grp = I.ts.group(g);
     const auto& p = I.paths(g);
     const std::string name = I.step_name(g);
     std::vector<Part> neg;
-    for (std::size_t i = 0; i < p.cond.size(); ++i) {
+    for (std::size_t i = 0; i < p.cond.size(); ++i) parts(p, i, name, neg);
+    I.decide(f, I.at_location(g) && I.held_by_other(m, I.ts.group(g).process), neg, {g});
+    return f;
+}
+
+}  // namespace
+
+AuditFinding PorAuditor::pure_lock(ir::GroupId g, std::uint32_t m) {
+    auto& I = *impl_;
+    // No path of g, a successor or a report, while m is held by another process.
+    return held_claim(I, AuditClaim::pure_lock, g, m, [&I, m](const auto& p, std::size_t i, const std::string& name,
+                                                              std::vector<Part>& neg) {
         const bool report = !p.next[i];
         neg.push_back(Part{p.cond[i], [&I, name, m, report](const z3::model& md) {
-                               return fmt::format("{} {} while {} is {}", name,
-                                                  report ? "reports" : "has a successor",
+                               return fmt::format("{} {} while {} is {}", name, report ? "reports" : "has a successor",
                                                   I.ts.layout().slots()[m].name, I.shown(md, I.x, m));
                            }});
-    }
-    I.decide(f, I.at_location(g) && I.held_by_other(m, grp.process), neg, {g});
-    return f;
+    });
 }
 
 AuditFinding PorAuditor::release(ir::GroupId g, std::uint32_t m) {
     auto& I = *impl_;
-    AuditFinding f;
-    f.claim = AuditClaim::release;
-    f.a = g;
-    f.mutex = m;
-    const auto& grp = I.ts.group(g);
-    const auto& p = I.paths(g);
-    const std::string name = I.step_name(g);
-    std::vector<Part> neg;
-    for (std::size_t i = 0; i < p.cond.size(); ++i) {
-        if (!p.next[i]) continue;
+    // No successor of g changes m while another process holds it.
+    return held_claim(I, AuditClaim::release, g, m, [&I, m](const auto& p, std::size_t i, const std::string& name,
+                                                            std::vector<Part>& neg) {
+        if (!p.next[i]) return;
         const SymState next = *p.next[i];
         neg.push_back(Part{p.cond[i] && next[m] != I.x[m], [&I, name, m, next](const z3::model& md) {
                                return fmt::format("{} changes {} from {} to {} with no unlock", name,
                                                   I.ts.layout().slots()[m].name, I.shown(md, I.x, m),
                                                   I.shown(md, next, m));
                            }});
-    }
-    I.decide(f, I.at_location(g) && I.held_by_other(m, grp.process), neg, {g});
-    return f;
+    });
 }
 
 AuditFinding PorAuditor::control_flow(ir::GroupId g, const std::vector<std::uint32_t>& targets) {
