@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "checker/ir/reach.hpp"
 #include "checker/ir/transition_system.hpp"
 #include "checker/support/check.hpp"
 
@@ -161,19 +162,13 @@ void TransitionSystem::find_wait_breakers() {
         const auto n = static_cast<std::uint32_t>(d_.processes[p].locations.size());
         for (std::uint32_t l = 0; l < n; ++l) {
             SlotSet future(n_slots);
-            seen.assign(n, 0);
-            stack.assign(1, l);
-            seen[l] = 1;
-            while (!stack.empty()) {
-                const auto x = stack.back();
-                stack.pop_back();
-                future.merge(own[base + x]);
-                for (const auto y : next[base + x])
-                    if (!seen[y]) {
-                        seen[y] = 1;
-                        stack.push_back(y);
-                    }
-            }
+            for_each_reachable(
+                n, l, [&](std::uint32_t x) -> const auto& { return next[base + x]; },
+                [&](std::uint32_t x) {
+                    future.merge(own[base + x]);
+                    return true;
+                },
+                seen, stack);
             const auto [it, added] =
                 classes.emplace(future.to_vector(), static_cast<std::uint32_t>(breaker_writes_.size()));
             if (added) breaker_writes_.push_back(std::move(future));

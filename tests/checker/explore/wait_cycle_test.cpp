@@ -44,6 +44,15 @@ process walker { lock(group_mutex[1]); lock(dev_mutex[0]); unlock(dev_mutex[0]);
 process hw { while (true) { polls = 1 - polls; } }
 )";
 
+/// Runs search `o` on `ts`, which must find a violation with no self-check breach.
+explore::Result check_violated(const ir::TransitionSystem& ts, const explore::Options& o) {
+    auto r = explore::check(ts, o);
+    CHECK(r.self_check_failure.empty());
+    CHECK(r.verdict == Verdict::violated);
+    REQUIRE(r.counterexample.has_value());
+    return r;
+}
+
 std::vector<explore::Options> all_searches() {
     std::vector<explore::Options> out;
     for (auto strategy : {Strategy::bfs, Strategy::dfs})
@@ -66,10 +75,7 @@ TEST_CASE("an ABBA deadlock beside a process that runs forever is a deadlock") {
     for (const auto& o : all_searches()) {
         CAPTURE(static_cast<int>(o.strategy));
         CAPTURE(o.por);
-        const auto r = explore::check(*ts, o);
-        CHECK(r.self_check_failure.empty());
-        CHECK(r.verdict == Verdict::violated);
-        REQUIRE(r.counterexample.has_value());
+        const auto r = check_violated(*ts, o);
         const auto& v = r.counterexample->violation;
         CHECK(v.property == ir::prop_deadlock);
         CHECK(v.kind == traces::ViolationKind::deadlock);
@@ -145,10 +151,7 @@ TEST_CASE("an ABBA between a device lock and the group mutex an index selects is
     for (const auto& o : all_searches()) {
         CAPTURE(static_cast<int>(o.strategy));
         CAPTURE(o.por);
-        const auto r = explore::check(*ts, o);
-        CHECK(r.self_check_failure.empty());
-        CHECK(r.verdict == Verdict::violated);
-        REQUIRE(r.counterexample.has_value());
+        const auto r = check_violated(*ts, o);
         const auto& v = r.counterexample->violation;
         CHECK(v.property == ir::prop_deadlock);
         CHECK(v.wait_cycle);
@@ -224,10 +227,7 @@ TEST_CASE("the same cycle is a deadlock once no process can move the index any m
     for (const auto& o : all_searches()) {
         CAPTURE(static_cast<int>(o.strategy));
         CAPTURE(o.por);
-        const auto r = explore::check(*ts, o);
-        CHECK(r.self_check_failure.empty());
-        CHECK(r.verdict == Verdict::violated);
-        REQUIRE(r.counterexample.has_value());
+        const auto r = check_violated(*ts, o);
         CHECK(r.counterexample->violation.wait_cycle);
         const auto rep = traces::replay(*ts, r.counterexample->trace);
         REQUIRE(rep.ok);
@@ -311,9 +311,7 @@ process init { kref_init(dom.refs); }
         CAPTURE(o.por);
         explore::Options oo = o;
         oo.properties = {ir::prop_deadlock};
-        const auto r = explore::check(*ts, oo);
-        CHECK(r.self_check_failure.empty());
-        REQUIRE(r.counterexample.has_value());
+        const auto r = check_violated(*ts, oo);
         CHECK(r.counterexample->violation.wait_cycle);
         if (o.strategy == Strategy::bfs && !o.por) {
             const auto rep = traces::replay(*ts, r.counterexample->trace);
