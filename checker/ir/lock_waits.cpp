@@ -195,7 +195,7 @@ std::uint32_t TransitionSystem::waited_mutex(std::uint32_t p, const std::uint8_t
 bool TransitionSystem::cycle_may_break(const std::vector<std::uint32_t>& cycle, const std::uint8_t* s) const {
     if (wait_breaks_.empty()) return false;
     SlotSet breaks(d_.layout.slots().size());
-    for (const auto p : cycle) {
+    for (const auto p : cycle) {  // every one waits at a pure lock
         const auto loc = static_cast<std::uint32_t>(d_.layout.read(s, d_.processes[p].pc));
         breaks.merge(waits_[wait_at_[lock_base_[p] + loc]].breaks);
     }
@@ -235,8 +235,22 @@ std::vector<std::uint32_t> TransitionSystem::wait_cycle(const std::uint8_t* s) c
             cycle.push_back(c);
             c = static_cast<std::uint32_t>(waits_for[c]);
         } while (c != static_cast<std::uint32_t>(q));
-        // A process outside it may still change which mutex one of them waits for: not yet.
-        if (cycle_may_break(cycle, s)) continue;
+        // A process outside it may still change which mutex one of them waits for: not yet,
+        // unless that process waits for the cycle itself (a chain of waits that ends in it)
+        // and no process outside cycle and chains may redirect any of their waits.
+        if (cycle_may_break(cycle, s)) {
+            std::vector<std::uint32_t> blocked = cycle;
+            for (std::uint32_t r = 0; r < n; ++r) {
+                std::int64_t x = r;
+                for (std::uint32_t hops = 0; x >= 0 && hops <= n; ++hops) {
+                    if (std::find(cycle.begin(), cycle.end(), static_cast<std::uint32_t>(x)) != cycle.end()) break;
+                    x = waits_for[static_cast<std::size_t>(x)];
+                }
+                const bool into = x >= 0 && std::find(cycle.begin(), cycle.end(), static_cast<std::uint32_t>(x)) != cycle.end();
+                if (into && std::find(cycle.begin(), cycle.end(), r) == cycle.end()) blocked.push_back(r);
+            }
+            if (blocked.size() == cycle.size() || cycle_may_break(blocked, s)) continue;
+        }
         std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
         return cycle;
     }

@@ -223,7 +223,9 @@ public:
     /// only by its owner, and every owner in the cycle is blocked, so none of them can move
     /// again, unless a process outside the cycle changes which mutex one of them waits for: a
     /// cycle counts only when no other process may still, from its location, write a slot that
-    /// the cycle's selected mutexes are chosen by (wait_breaks()). Empty when there is no such
+    /// the cycle's selected mutexes are chosen by (wait_breaks()), or when every process that
+    /// may is itself blocked on a chain of waits into the cycle and no process outside cycle
+    /// and chains may write what selects any of their mutexes. Empty when there is no such
     /// cycle; otherwise starts at the lowest process id.
     [[nodiscard]] std::vector<std::uint32_t> wait_cycle(const std::uint8_t* s) const;
     /// The slots wait_cycle() reads besides the pcs: every mutex a pure lock step can wait for
@@ -248,8 +250,8 @@ public:
 private:
     void find_lock_waits(const FixedSlots& fixed);
     void find_wait_breakers();
-    /// True when a process outside `cycle` may still write a slot that selects the mutex one
-    /// of the cycle's processes waits for in `s`.
+    /// True when a process outside `cycle` (processes that each wait at a pure lock in `s`)
+    /// may still write a slot that selects the mutex one of them waits for.
     [[nodiscard]] bool cycle_may_break(const std::vector<std::uint32_t>& cycle, const std::uint8_t* s) const;
 
     Data d_;

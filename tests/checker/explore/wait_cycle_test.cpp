@@ -257,6 +257,24 @@ std::vector<std::uint8_t> after(const ir::TransitionSystem& ts, std::initializer
     return s;
 }
 
+TEST_CASE("a process that could open a wait cycle but waits for the cycle itself does not keep it open") {
+    // mover would put device 0 back into group 0, but first takes dev_mutex[0], which client
+    // holds in the cycle: mover waits for the cycle, and hw runs forever, so only the wait
+    // cycle can report this deadlock.
+    std::string text = kMoverBreaks;
+    text.replace(text.find(" dev_group[0] = 0;"), 18, " lock(dev_mutex[0]); dev_group[0] = 0; unlock(dev_mutex[0]);");
+    const auto ts = testing::compile(text);
+    for (const auto& o : all_searches()) {
+        CAPTURE(static_cast<int>(o.strategy));
+        CAPTURE(o.por);
+        const auto r = check_violated(*ts, o);
+        CHECK(r.counterexample->violation.wait_cycle);
+        const auto rep = traces::replay(*ts, r.counterexample->trace);
+        REQUIRE(rep.ok);
+        CHECK(ts->wait_cycle(rep.states.back().data()) == std::vector<std::uint32_t>{0, 1});
+    }
+}
+
 TEST_CASE("the self-check of a stable wait cycle names the step that would open it") {
     // client takes dev_mutex[0], mover moves device 0 to group 1, walker takes group_mutex[1]:
     // client and walker wait for each other, but mover may still move device 0 back. wait_cycle()
