@@ -72,6 +72,24 @@ process p { atomic { lock(m[0]); unlock(m[0]); lock_nested(m[0], 1); } lock(m[1]
     CHECK_FALSE(lo.violated());
 }
 
+TEST_CASE("lock_nested_error finds the contradiction on its own, and nothing without one") {
+    // tests/fixtures/lock_nested.mc: contradict takes the subclasses in both orders; nested
+    // only parent then child; lock_order.mc has no lock_nested (nothing is computed).
+    const auto bad = testing::compile(testing::fixture("lock_nested.mc"), "contradict");
+    const graph::StateGraph g(*bad, {}, nullptr);
+    CHECK(graph::lock_nested_error(g) ==
+          "test.mc:24:13: error: the lock_nested subclasses of 'm[]' contradict themselves: "
+          "m[] --> m[]/1 --> m[] (a subclass gives one nesting order of the instances of a class; these are taken in "
+          "both orders)\n"
+          "test.mc:24:13: note: m[] --> m[]/1: walker(0) takes m[1] holding m[0]: lock_nested(m[1], 1)\n"
+          "test.mc:20:9: note: m[]/1 --> m[]: walker(1) takes m[0] holding m[1]: lock(m[0])");
+    CHECK(graph::lock_nested_error(g) == graph::analyze_lock_order(g).error);
+    const auto good = testing::compile(testing::fixture("lock_nested.mc"), "nested");
+    CHECK(graph::lock_nested_error(graph::StateGraph(*good, {}, nullptr)).empty());
+    const auto none = testing::compile(testing::fixture("lock_order.mc"), "abba");
+    CHECK(graph::lock_nested_error(graph::StateGraph(*none, {}, nullptr)).empty());
+}
+
 TEST_CASE("uses_lock_nested is true only for a lock at a subclass other than 0") {
     CHECK_FALSE(graph::uses_lock_nested(*testing::compile("var m: mutex;\nprocess p { lock(m); unlock(m); }\n")));
     CHECK_FALSE(graph::uses_lock_nested(*testing::compile("var m: mutex;\nprocess p { lock_nested(m, 0); unlock(m); }\n")));
