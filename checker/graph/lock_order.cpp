@@ -313,7 +313,8 @@ std::string render_lock_order(const StateGraph& g, const LockOrder& lo) {
         out += fmt::format(" Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock({});\n  lock({});\n\n"
                            " *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n\n",
                            lo.classes[d.from], lo.classes[d.to]);
-        out += fmt::format("first taken by {}, {} times in all; a shortest run:\n{}\n", where_taken(g, d), d.count,
+        out += fmt::format("first taken by {}, {} time{} in all; a shortest run:\n{}\n", where_taken(g, d), d.count,
+                           d.count == 1 ? "" : "s",
                            run_text(g, d.state, d.edge));
     }
     for (const auto& c : lo.cycles) {

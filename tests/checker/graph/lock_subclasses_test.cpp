@@ -90,6 +90,38 @@ TEST_CASE("lock_nested_error finds the contradiction on its own, and nothing wit
     CHECK(graph::lock_nested_error(graph::StateGraph(*none, {}, nullptr)).empty());
 }
 
+TEST_CASE("a recursive lock taken once is reported in lockdep's words, 1 time in all") {
+    // p takes m[0], then m[1]: two instances of class m[], once (the report said "1 times").
+    const auto ts = testing::compile("var m: mutex[0..1];\n"
+                                     "process p { lock(m[0]); lock(m[1]); unlock(m[1]); unlock(m[0]); }\n");
+    const graph::StateGraph g(*ts, {}, nullptr);
+    CHECK(graph::render_lock_order(g, graph::analyze_lock_order(g)) ==
+          "============================================\n"
+          "WARNING: possible recursive locking detected\n"
+          "--------------------------------------------\n"
+          "p is trying to acquire lock:\n"
+          "  m[1] (m[])\n"
+          "\n"
+          "but task is already holding lock:\n"
+          "  m[0] (m[])\n"
+          "\n"
+          " Possible unsafe locking scenario:\n"
+          "\n"
+          "       CPU0\n"
+          "       ----\n"
+          "  lock(m[]);\n"
+          "  lock(m[]);\n"
+          "\n"
+          " *** DEADLOCK ***\n"
+          "\n"
+          " May be due to missing lock nesting notation\n"
+          "\n"
+          "first taken by p at test.mc:2: lock(m[1]), 1 time in all; a shortest run:\n"
+          "     1  p  test.mc:2  lock(m[0])\n"
+          "     2  p  test.mc:2  lock(m[1])\n"
+          "\n");
+}
+
 TEST_CASE("uses_lock_nested is true only for a lock at a subclass other than 0") {
     CHECK_FALSE(graph::uses_lock_nested(*testing::compile("var m: mutex;\nprocess p { lock(m); unlock(m); }\n")));
     CHECK_FALSE(graph::uses_lock_nested(*testing::compile("var m: mutex;\nprocess p { lock_nested(m, 0); unlock(m); }\n")));
