@@ -17,6 +17,9 @@ namespace iomc::cli {
 /// What the whole-graph analyses add to a Result.
 struct GraphFindings {
     bool ran = false;                 ///< a liveness property or lock_order was checked
+    /// Only the lock_nested annotations were checked on the whole graph (the model uses
+    /// lock_nested, and neither lock_order nor a liveness property was selected).
+    bool nested_only = false;
     bool strong = false;              ///< liveness under strong fairness
     std::uint64_t states = 0, transitions = 0;
     double seconds = 0;
@@ -29,7 +32,9 @@ struct GraphFindings {
 };
 
 /// Checks every property `o` selects and merges the results in id order. An empty selection
-/// means every property except lock_order, which is checked only when named.
+/// means every property except lock_order, which is checked only when named. A model that uses
+/// `lock_nested` also has its annotations checked on the whole state graph, whatever the
+/// selection (findings->error when they contradict themselves).
 /// `strong_fairness`: liveness under strong fairness per process (--fairness strong).
 explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options& o, GraphFindings* findings = nullptr,
                           bool strong_fairness = false);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "checker/graph/lock_order.hpp"
 
+#include "checker/graph/lock_subclasses.hpp"
+
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -58,70 +60,6 @@ std::vector<std::size_t> shortest_cycle(const LockOrder& lo, std::uint32_t start
     return {};
 }
 
-/// Which lockdep subclass each held mutex was taken at, followed along the graph (the state does
-/// not record it): per state and mutex, a bitmask of the subclasses of the paths that reach it.
-/// Without `lock_nested` in the model every mask is subclass 0 and nothing is stored.
-class Subclasses {
-public:
-    Subclasses(const StateGraph& g, const std::vector<ir::SlotId>& mutexes) : n_(mutexes.size()) {
-        const auto& ts = g.system();
-        index_.assign(ts.layout().slots().size(), UINT32_MAX);
-        for (std::uint32_t k = 0; k < n_; ++k) index_[ir::idx(mutexes[k])] = k;
-        locks_.resize(ts.groups().size());
-        for (const auto& grp : ts.groups())
-            for (const auto& in : grp.code.code) {
-                if (in.kind != ir::InstrKind::lock) continue;
-                ir::SlotSet region(ts.layout().slots().size());
-                ir::lvalue_slots(in.target, region);
-                locks_[ir::idx(grp.id)].push_back({region, in.subclass});
-                nested_ = nested_ || in.subclass != 0;
-            }
-        if (!nested_) return;
-        mask_.assign(std::size_t{g.size()} * n_, 0);
-        const auto& layout = ts.layout();
-        // Forward to a fixpoint: masks only grow (at most 8 bits per held mutex and state).
-        for (bool changed = true; changed;) {
-            changed = false;
-            for (std::uint32_t s = 0; s < g.size(); ++s)
-                for (const auto& e : g.out(s))
-                    for (std::uint32_t k = 0; k < n_; ++k) {
-                        const auto after = layout.read(g.state(e.to), mutexes[k]);
-                        if (after < 0) continue;
-                        // Held across the step: as before it; taken by it: at the step's subclass.
-                        const std::uint8_t add = layout.read(g.state(s), mutexes[k]) == after
-                                                     ? mask_[std::size_t{s} * n_ + k]
-                                                     : taken(e, mutexes[k]);
-                        auto& m = mask_[std::size_t{e.to} * n_ + k];
-                        if ((m | add) != m) {
-                            m |= add;
-                            changed = true;
-                        }
-                    }
-        }
-    }
-    [[nodiscard]] bool nested() const { return nested_; }
-    /// The subclasses the step on `e` takes `m` at (subclass 0 when it has no lock of m: m was
-    /// taken some other way, which no model does).
-    [[nodiscard]] std::uint8_t taken(const Edge& e, ir::SlotId m) const {
-        std::uint8_t out = 0;
-        for (const auto& [region, sub] : locks_[ir::idx(e.step.group)])
-            if (region.contains(m)) out |= static_cast<std::uint8_t>(1U << sub);
-        return out ? out : 1;
-    }
-    /// The subclasses mutex `m` (held in state s) may have been taken at.
-    [[nodiscard]] std::uint8_t held(std::uint32_t s, ir::SlotId m) const {
-        const std::uint8_t mask = nested_ ? mask_[std::size_t{s} * n_ + index_[ir::idx(m)]] : 0;
-        return mask ? mask : 1;
-    }
-
-private:
-    std::size_t n_;
-    std::vector<std::uint32_t> index_;
-    std::vector<std::vector<std::pair<ir::SlotSet, std::uint8_t>>> locks_;  ///< per group
-    std::vector<std::uint8_t> mask_;
-    bool nested_ = false;
-};
-
 /// The error for subclasses of one class that form a cycle among themselves, or empty.
 std::string contradiction(const StateGraph& g, const LockOrder& lo, const std::vector<std::uint32_t>& base,
                           const std::vector<std::uint8_t>& subclass) {
@@ -163,20 +101,26 @@ std::string contradiction(const StateGraph& g, const LockOrder& lo, const std::v
     return {};
 }
 
-}  // namespace
+/// The classes and the subclass tracking one analysis works with.
+struct Classes {
+    std::vector<ir::SlotId> mutexes;
+    std::vector<std::uint32_t> class_of;   // per slot: its class at subclass 0
+    std::vector<std::uint32_t> base;       // per class: its class at subclass 0
+    std::vector<std::uint8_t> subclass;    // per class
+};
 
-LockOrder analyze_lock_order(const StateGraph& g) {
+/// Every dependency of the graph, with the classes it names (LockOrder::classes, deps).
+LockOrder dependencies(const StateGraph& g, Classes& cl, const LockSubclasses& subs) {
     const auto& ts = g.system();
     const auto& layout = ts.layout();
     LockOrder lo;
-    std::vector<ir::SlotId> mutexes;
-    std::vector<std::uint32_t> class_of(layout.slots().size(), UINT32_MAX);  // at subclass 0
-    std::vector<std::uint32_t> base;       // per class: its class at subclass 0
-    std::vector<std::uint8_t> subclass;    // per class
-    for (std::uint32_t i = 0; i < layout.slots().size(); ++i) {
-        if (layout.slot(ir::SlotId{i}).kind != ir::ValueKind::mutex) continue;
-        mutexes.push_back(ir::SlotId{i});
-        const auto name = class_name(layout.slot(ir::SlotId{i}).name);
+    const auto& mutexes = cl.mutexes;
+    auto& class_of = cl.class_of;
+    auto& base = cl.base;
+    auto& subclass = cl.subclass;
+    for (const auto mx : mutexes) {
+        const auto i = ir::idx(mx);
+        const auto name = class_name(layout.slot(mx).name);
         auto it = std::find(lo.classes.begin(), lo.classes.end(), name);
         class_of[i] = static_cast<std::uint32_t>(it - lo.classes.begin());
         if (it == lo.classes.end()) {
@@ -198,7 +142,6 @@ LockOrder analyze_lock_order(const StateGraph& g) {
         }
         return it->second;
     };
-    const Subclasses subs(g, mutexes);
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> index;
     // BFS order: the first occurrence of a dependency has a shortest run to it.
     for (std::uint32_t s = 0; s < g.size(); ++s) {
@@ -238,6 +181,38 @@ LockOrder analyze_lock_order(const StateGraph& g) {
             }
         }
     }
+    return lo;
+}
+
+/// The mutex slots of the layout, in slot order, and their classes at subclass 0.
+Classes mutex_classes(const ir::StateLayout& layout) {
+    Classes cl;
+    cl.class_of.assign(layout.slots().size(), UINT32_MAX);
+    for (std::uint32_t i = 0; i < layout.slots().size(); ++i)
+        if (layout.slot(ir::SlotId{i}).kind == ir::ValueKind::mutex) cl.mutexes.push_back(ir::SlotId{i});
+    return cl;
+}
+
+}  // namespace
+
+std::string lock_nested_error(const StateGraph& g) {
+    if (!uses_lock_nested(g.system())) return {};
+    auto cl = mutex_classes(g.system().layout());
+    const LockSubclasses subs(g, cl.mutexes);
+    const auto lo = dependencies(g, cl, subs);
+    return contradiction(g, lo, cl.base, cl.subclass);
+}
+
+LockOrder analyze_lock_order(const StateGraph& g) {
+    const auto& ts = g.system();
+    const auto& layout = ts.layout();
+    auto cl = mutex_classes(layout);
+    const LockSubclasses subs(g, cl.mutexes);
+    auto lo = dependencies(g, cl, subs);
+    const auto& mutexes = cl.mutexes;
+    const auto& class_of = cl.class_of;
+    const auto& base = cl.base;
+    const auto& subclass = cl.subclass;
     if (subs.nested()) {
         lo.error = contradiction(g, lo, base, subclass);
         if (!lo.error.empty()) return lo;
@@ -338,7 +313,8 @@ std::string render_lock_order(const StateGraph& g, const LockOrder& lo) {
         out += fmt::format(" Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock({});\n  lock({});\n\n"
                            " *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n\n",
                            lo.classes[d.from], lo.classes[d.to]);
-        out += fmt::format("first taken by {}, {} times in all; a shortest run:\n{}\n", where_taken(g, d), d.count,
+        out += fmt::format("first taken by {}, {} time{} in all; a shortest run:\n{}\n", where_taken(g, d), d.count,
+                           d.count == 1 ? "" : "s",
                            run_text(g, d.state, d.edge));
     }
     for (const auto& c : lo.cycles) {

@@ -9,8 +9,10 @@
 /// guarded by a common outer lock. Acquiring a second instance of a class while holding one is
 /// lockdep's "possible recursive locking". `lock_nested(m, n)` takes m at subclass n, and a class
 /// at each subclass is a class of its own ("m[]/1"), as lockdep keys subclasses apart; which
-/// subclass a held mutex was taken at is followed along the graph's edges. Subclasses of one class
-/// that form a cycle among themselves contradict the annotation: LockOrder::error.
+/// subclass a held mutex was taken at is followed along the graph's edges (lock_subclasses.hpp).
+/// Subclasses of one class that form a cycle among themselves contradict the annotation:
+/// LockOrder::error, also on its own (lock_nested_error), which every check of a model that uses
+/// `lock_nested` runs, whatever properties it checks.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +54,12 @@ struct LockOrder {
 
 /// Analyzes a complete state graph.
 LockOrder analyze_lock_order(const StateGraph& g);
+
+/// LockOrder::error alone, without the cycles and their deadlock states: empty when the model has no
+/// `lock_nested` (nothing is computed then) or its subclasses are consistent. On an incomplete
+/// graph, an error found is real (every state of the graph is reachable); none found proves
+/// nothing about the states not explored.
+std::string lock_nested_error(const StateGraph& g);
 
 /// The report in lockdep's words (see the file comment); empty when nothing is found.
 std::string render_lock_order(const StateGraph& g, const LockOrder& lo);

@@ -34,6 +34,9 @@ public:
     [[nodiscard]] const std::uint8_t* state(std::uint32_t i) const { return states_.data() + std::size_t{i} * stride_; }
     /// The edges out of state i (empty for states not expanded when the search stopped).
     [[nodiscard]] std::span<const Edge> out(std::uint32_t i) const;
+    /// The position of an edge that out() gave among all edges: 0 .. transitions() - 1, in the
+    /// order of out(0), out(1), ...
+    [[nodiscard]] std::uint64_t edge_index(const Edge& e) const { return static_cast<std::uint64_t>(&e - edges_.data()); }
     /// A shortest path from the initial state (0) to state i.
     [[nodiscard]] std::vector<ir::Step> path_to(std::uint32_t i) const;
     /// The state of the initial state's BFS tree that leads to i, and the step (i > 0).

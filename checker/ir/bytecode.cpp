@@ -253,8 +253,8 @@ public:
                         in.kind == InstrKind::lock
                             ? fmt::format("recursive lock of '{}' (already held by this process)", in.what)
                             : fmt::format("unlock of '{}' by a process that does not hold it", in.what));
-                    emit(in.kind == InstrKind::lock ? Bc::lock : Bc::unlock,
-                         static_cast<std::int32_t>(in.self), s.lo, 0, s.width, static_cast<std::int32_t>(msg));
+                    emit(in.kind == InstrKind::lock ? Bc::lock : Bc::unlock, static_cast<std::int32_t>(in.self), s.lo,
+                         in.kind == InstrKind::lock ? in.subclass : 0, s.width, static_cast<std::int32_t>(msg));
                     depth(-1);
                     break;
                 }

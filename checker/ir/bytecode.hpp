@@ -30,7 +30,8 @@ enum class Bc : std::uint8_t {
     fork,      ///< continue at each target of fork table a, in order
     choose,    ///< pop off; fork once per value b..c, storing it (width w)
     check,     ///< pop c; if non-zero report property a with message b; w=1: the path stops
-    lock,      ///< pop off (width w); a self; d message: recursive lock; blocks while held
+    lock,      ///< pop off (width w); a self; d message: recursive lock; blocks while held;
+               ///< c: lockdep subclass (for the lock order only)
     unlock,    ///< pop off (width w); a self; d message: unlock by non-owner
     kref_init, ///< pop off (width w)
     kref_get,  ///< pop off (width w, bound c); d message: get at zero

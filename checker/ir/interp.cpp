@@ -109,6 +109,9 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
                 store_bits(cur, static_cast<std::uint32_t>(pd.store_off), pd.store_width,
                            static_cast<std::uint64_t>(pd.push_value - pd.store_lo));
             if (pd.push) st[sp++] = pd.push_value;
+            if constexpr (Record) {
+                if (locks_) locks_->resize(pd.locks_at);
+            }
             budget = max_path_instructions;
             return true;
         }
@@ -125,6 +128,7 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
         pd.last_stmt = last_stmt;
         pd.chose_bit = chose_bit;
         pd.state_at = saved_states_.size();
+        if constexpr (Record) pd.locks_at = locks_ ? locks_->size() : 0;
         saved_states_.insert(saved_states_.end(), cur, cur + bytes);
         pd.stack_at = saved_stacks_.size();
         saved_stacks_.insert(saved_stacks_.end(), st, st + sp);
@@ -305,6 +309,9 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
                         if (!next_path()) return {};  // blocks while another process holds it
                     } else {
                         store_bits(cur, off, in.w, static_cast<std::uint64_t>(in.a - in.b));
+                        if constexpr (Record) {
+                            if (locks_) locks_->push_back({SlotId{slot_at_bit_[off]}, static_cast<std::uint8_t>(in.c)});
+                        }
                     }
                 }
                 break;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "checker/ir/transition_system.hpp"
@@ -45,6 +46,13 @@ struct Access {
     [[nodiscard]] static bool has(const std::vector<std::uint64_t>& set, SlotId s) {
         return (set[idx(s) / 64] >> (idx(s) % 64) & 1U) != 0;
     }
+};
+
+/// A mutex one path of a step took (fire_locks): the mutex and the lockdep subclass of the
+/// `lock`/`lock_nested` that took it.
+struct TakenLock {
+    SlotId mutex{0};
+    std::uint8_t subclass = 0;
 };
 
 /// Runs groups and expressions. Holds scratch buffers: not thread-safe, one per thread.
@@ -104,6 +112,18 @@ public:
         access_ = nullptr;
     }
 
+    /// fire_recorded() that also gives, per outcome, the mutexes its path took, in the order of
+    /// its lock instructions: f(const Emission&, std::span<const TakenLock>), the span valid
+    /// during the callback. The lock order's subclass tracking (checker/graph) uses it: which
+    /// lock of a step took which mutex is not in the state.
+    template <class F>
+    void fire_locks(GroupId g, const std::uint8_t* s, F&& f) {
+        taken_.clear();
+        locks_ = &taken_;
+        fire_recorded(g, s, scratch_, [&](const Emission& e) { f(e, std::span<const TakenLock>(taken_)); });
+        locks_ = nullptr;
+    }
+
     /// Evaluates an expression program (an invariant check) in `s`.
     EvalResult eval(const Program& p, const std::uint8_t* s);
 
@@ -125,6 +145,7 @@ private:
         std::uint32_t last_stmt;
         std::int32_t chose_bit;
         std::size_t state_at;
+        std::size_t locks_at;     ///< fire_locks: the path's locks so far
         std::size_t stack_at;
         std::int64_t push_value;
         std::int32_t store_off;   ///< >= 0: store push_value at this bit offset (choose)
@@ -143,6 +164,9 @@ private:
     std::vector<std::int64_t> saved_stacks_;
     GroupId current_group_{0};
     Access* access_ = nullptr;
+    std::vector<TakenLock>* locks_ = nullptr;  ///< fire_locks: the current path's locks
+    std::vector<TakenLock> taken_;
+    Access scratch_;
     std::vector<std::uint32_t> slot_at_bit_;  ///< the slot that starts at each bit offset
 };
 
