@@ -56,8 +56,14 @@ BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
     const auto start = Clock::now();
     z3::context c;
     try {
-        const Encoder enc(c, ts);
+        const Encoder enc(c, ts, Deadline(start, o.time_limit));
         return bmc_run(enc, selection(ts, o.properties), o, start);
+    } catch (const TimeUp& e) {
+        BmcResult r;
+        r.verdict = BmcVerdict::unknown;
+        r.reason = e.what();
+        r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        return r;
     } catch (const Unsupported& e) {
         BmcResult r;
         r.verdict = BmcVerdict::unsupported;
@@ -141,6 +147,9 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
         }
         r.verdict = BmcVerdict::no_violation;
         r.depth = o.depth;
+    } catch (const TimeUp& e) {
+        r.verdict = BmcVerdict::unknown;
+        r.reason = fmt::format("{} at depth {}", e.what(), r.depth);
     } catch (const Unsupported& e) {
         r.verdict = BmcVerdict::unsupported;
         r.reason = e.what();

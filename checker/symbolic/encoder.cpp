@@ -13,14 +13,21 @@ std::string group_name(const ir::TransitionSystem& ts, const ir::TransitionGroup
 
 }  // namespace
 
-Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts)
-    : c_(c), ts_(ts), cur_(fresh_state("cur_")), cur_vec_(c) {
+void Deadline::poll(const std::string& what) const {
+    if (seconds_ <= 0) return;
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() >= seconds_)
+        throw TimeUp(fmt::format("time limit {}s reached while encoding {}", seconds_, what));
+}
+
+Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline)
+    : c_(c), ts_(ts), deadline_(deadline), cur_(fresh_state("cur_")), cur_vec_(c) {
     for (const auto& e : cur_) cur_vec_.push_back(e);
     const z3::expr ranges = in_range(cur_);
     for (const auto& g : ts.groups()) {
         const auto& proc = ts.process(g.process);
         const z3::expr at_loc = value(cur_, proc.pc) == c.bv_val(g.location, 64);
-        outcomes_.push_back(execute_fragment(c, ts.layout(), g.program, cur_, at_loc, ranges, group_name(ts, g)));
+        outcomes_.push_back(
+            execute_fragment(c, ts.layout(), g.program, cur_, at_loc, ranges, group_name(ts, g), deadline_));
     }
 }
 
@@ -122,8 +129,8 @@ z3::expr Encoder::all_at_valid_end(const SymState& s) const {
 }
 
 z3::expr Encoder::check_fails(const SymState& s, const ir::InvariantCheck& ck) const {
-    const ExprValue v =
-        execute_expression(c_, ts_.layout(), ck.program, s, in_range(s), fmt::format("invariant check '{}'", ck.binding));
+    const ExprValue v = execute_expression(c_, ts_.layout(), ck.program, s, in_range(s),
+                                           fmt::format("invariant check '{}'", ck.binding), deadline_);
     return v.error || v.value == c_.bv_val(0, 64);
 }
 

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /// @file The IR's transition relation in Z3, from the bytecode alone: every group's program is
-/// executed symbolically, path by path, over one bit-vector per slot (the stored value minus the
+/// executed symbolically (paths merged where they meet: execute.cpp), over one bit-vector per slot (the stored value minus the
 /// slot's lowest value, in the slot's width). Stack values are 64-bit bit-vectors, so arithmetic,
 /// comparisons and division wrap and truncate exactly as ir::Interpreter's int64 arithmetic.
 /// Internal to checker/symbolic: only its .cpp files include Z3.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -21,6 +22,27 @@ namespace iomc::symbolic {
 /// A construct the encoding does not support (yet): the engine stops with this text, exit 2.
 struct Unsupported : std::runtime_error {
     using std::runtime_error::runtime_error;
+};
+
+/// The engine's time limit ran out while the encoding was being built: "time limit 5s reached
+/// while encoding step 'x' of p". The engines make it an incomplete verdict with this reason.
+struct TimeUp : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// The engine's time limit, polled while the encoding is built (it can take long before the
+/// solver, whose own timeout covers solving, ever runs).
+class Deadline {
+public:
+    Deadline() = default;  ///< none
+    /// `seconds` from `start`; 0: none.
+    Deadline(std::chrono::steady_clock::time_point start, double seconds) : start_(start), seconds_(seconds) {}
+    /// Throws TimeUp naming `what` (the program being encoded) once the limit is reached.
+    void poll(const std::string& what) const;
+
+private:
+    std::chrono::steady_clock::time_point start_{};
+    double seconds_ = 0;
 };
 
 /// One state: one expression per slot (a 1-bit zero for slots of width 0, which hold one value).
@@ -44,8 +66,9 @@ struct ExprValue {
 
 class Encoder {
 public:
-    /// Executes every group's program symbolically; throws Unsupported.
-    Encoder(z3::context& c, const ir::TransitionSystem& ts);
+    /// Executes every group's program symbolically; throws Unsupported, and TimeUp when
+    /// `deadline` passes (also later, in check_fails()).
+    Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline = {});
 
     [[nodiscard]] z3::context& ctx() const { return c_; }
     [[nodiscard]] const ir::TransitionSystem& ts() const { return ts_; }
@@ -79,6 +102,7 @@ public:
 private:
     z3::context& c_;
     const ir::TransitionSystem& ts_;
+    Deadline deadline_;
     SymState cur_;
     z3::expr_vector cur_vec_;
     std::vector<std::vector<Outcome>> outcomes_;
@@ -86,11 +110,13 @@ private:
 
 /// Executes one program symbolically over `s` (execute.cpp): fragments give outcomes under
 /// `base`, expressions a value. `assume` (the slot ranges of `s`) prunes infeasible branches of
-/// long paths. `what` names the program in an Unsupported error.
+/// long paths. `what` names the program in an Unsupported or TimeUp error; `deadline` is polled
+/// as the execution goes.
 std::vector<Outcome> execute_fragment(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
                                       const SymState& s, const z3::expr& base, const z3::expr& assume,
-                                      const std::string& what);
+                                      const std::string& what, const Deadline& deadline = {});
 ExprValue execute_expression(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
-                             const SymState& s, const z3::expr& assume, const std::string& what);
+                             const SymState& s, const z3::expr& assume, const std::string& what,
+                             const Deadline& deadline = {});
 
 }  // namespace iomc::symbolic

@@ -55,8 +55,10 @@ KindResult kind(const ir::TransitionSystem& ts, const KindOptions& o) {
     };
     const auto sel = selection(ts, o.properties);
     z3::context c;
+    bool encoded = false;
     try {
-        const Encoder enc(c, ts);
+        const Encoder enc(c, ts, Deadline(start, o.time_limit));
+        encoded = true;
         auto good = [&](const SymState& s) { return !bad_state(enc, sel, s) && !bad_step(enc, sel, s); };
         z3::solver sol(c);
         std::vector<SymState> t;
@@ -149,6 +151,9 @@ KindResult kind(const ir::TransitionSystem& ts, const KindOptions& o) {
         }
         r.verdict = KindVerdict::not_inductive;
         r.hint = std::move(h);
+    } catch (const TimeUp& e) {
+        r.verdict = KindVerdict::unknown;
+        r.reason = encoded ? fmt::format("{} in the induction step at k = {}", e.what(), r.k) : e.what();
     } catch (const Unsupported& e) {
         r.verdict = KindVerdict::unsupported;
         r.reason = e.what();
