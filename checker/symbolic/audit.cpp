@@ -52,7 +52,7 @@ struct PorAuditor::Impl {
     // x is the encoder's own current state ("cur_<slot>": the same Z3 constants), so that the
     // outcomes need no substitution to be read over x.
     Impl(const ir::TransitionSystem& t, unsigned timeout_ms, const Deadline& deadline)
-        : ts(t), enc(c, t, deadline), x(enc.fresh_state("cur_")), xs(c), ranges(enc.in_range(x)), sol(c) {
+        : ts(t), dog(c, deadline), enc(c, t, deadline), x(enc.fresh_state("cur_")), xs(c), ranges(enc.in_range(x)), sol(c) {
         for (const auto& e : x) xs.push_back(e);
         if (timeout_ms > 0) {
             z3::params p(c);
@@ -63,6 +63,7 @@ struct PorAuditor::Impl {
 
     const ir::TransitionSystem& ts;
     z3::context c;
+    Watchdog dog;
     Encoder enc;
     SymState x;
     z3::expr_vector xs;
@@ -256,8 +257,8 @@ struct PorAuditor::Impl {
 
 };
 
-PorAuditor::PorAuditor(const ir::TransitionSystem& ts, unsigned timeout_ms, double encode_seconds)
-    : impl_(std::make_unique<Impl>(ts, timeout_ms, Deadline(std::chrono::steady_clock::now(), encode_seconds))) {}
+PorAuditor::PorAuditor(const ir::TransitionSystem& ts, unsigned timeout_ms, double seconds)
+    : impl_(std::make_unique<Impl>(ts, timeout_ms, Deadline(std::chrono::steady_clock::now(), seconds))) {}
 PorAuditor::~PorAuditor() = default;
 
 std::uint64_t PorAuditor::queries() const { return impl_->queries; }

@@ -71,10 +71,11 @@ bool statically_independent(const ir::TransitionGroup& a, const ir::TransitionGr
 /// Unsupported from encoder.hpp, as std::runtime_error, for a construct it does not support).
 class PorAuditor {
 public:
-    /// `timeout_ms`: Z3's limit per claim; 0 = none. `encode_seconds`: the limit on building the
-    /// encoding, from now (0 = none); past it the constructor throws std::runtime_error
-    /// ("time limit 5s reached while encoding step 'x' of p").
-    explicit PorAuditor(const ir::TransitionSystem& ts, unsigned timeout_ms = 0, double encode_seconds = 0);
+    /// `timeout_ms`: Z3's limit per claim; 0 = none. `seconds`: the auditor's whole limit, from
+    /// now (0 = none): past it while the encoding is built the constructor throws
+    /// std::runtime_error ("time limit 5s reached while encoding step 'x' of p"), and Z3 is
+    /// interrupted when it passes (a claim then is unknown).
+    explicit PorAuditor(const ir::TransitionSystem& ts, unsigned timeout_ms = 0, double seconds = 0);
     ~PorAuditor();
     PorAuditor(const PorAuditor&) = delete;
     PorAuditor& operator=(const PorAuditor&) = delete;

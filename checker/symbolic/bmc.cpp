@@ -54,10 +54,15 @@ std::string z3_version() {
 
 BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
     const auto start = Clock::now();
-    z3::context c;
+    EngineContext owner;
+    z3::context& c = owner.get();
+    const Deadline deadline(start, o.time_limit);
+    const Watchdog dog(c, deadline);
     try {
-        const Encoder enc(c, ts, Deadline(start, o.time_limit));
-        return bmc_run(enc, selection(ts, o.properties), o, start);
+        const Encoder enc(c, ts, deadline);
+        BmcResult r = bmc_run(enc, selection(ts, o.properties), o, start);
+        owner.release_if(r.verdict == BmcVerdict::unknown && r.depth > 0 && deadline.expired());
+        return r;
     } catch (const TimeUp& e) {
         BmcResult r;
         r.verdict = BmcVerdict::unknown;
@@ -73,7 +78,8 @@ BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
     } catch (const z3::exception& e) {
         BmcResult r;
         r.verdict = BmcVerdict::unknown;
-        r.reason = fmt::format("Z3 failed while encoding the model ({})", e.msg());
+        r.reason = deadline.expired() ? fmt::format("time limit {}s reached while encoding the model", o.time_limit)
+                                      : fmt::format("Z3 failed while encoding the model ({})", e.msg());
         r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         return r;
     }
@@ -155,7 +161,9 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
         r.reason = e.what();
     } catch (const z3::exception& e) {
         r.verdict = BmcVerdict::unknown;
-        r.reason = fmt::format("Z3 failed at depth {} ({})", r.depth, e.msg());
+        r.reason = o.time_limit > 0 && std::chrono::duration<double>(Clock::now() - start).count() >= o.time_limit
+                       ? fmt::format("time limit {}s reached at depth {}", o.time_limit, r.depth)
+                       : fmt::format("Z3 failed at depth {} ({})", r.depth, e.msg());
     }
     return finish();
 }
