@@ -96,6 +96,9 @@ std::string reductions_text(const explore::Result& r) {
     std::string out = "reductions: " + (parts.empty() ? std::string("none") : parts[0]);
     for (std::size_t k = 1; k < parts.size(); ++k) out += "; " + parts[k];
     if (!x.por_off.empty()) out += fmt::format(" (partial-order reduction off: {})", x.por_off);
+    // Wait cycles are normally kept as a stable predicate (nothing to say); say when not.
+    if (x.por && x.wait_cycles.starts_with("visible: "))
+        out += fmt::format(" (wait cycles checked with visible steps: {})", x.wait_cycles.substr(9));
     out += "\n";
     for (const auto& a : x.asymmetric) out += fmt::format("symmetry off for {}\n", a);
     return out;

@@ -34,6 +34,7 @@ nlohmann::json reductions_json(const explore::Result& r) {
         p["states_expanded"] = x.por_expanded;
         p["states_reduced"] = x.por_reduced;
         p["states_widened_by_proviso"] = x.por_proviso;
+        if (!x.wait_cycles.empty()) p["wait_cycles"] = x.wait_cycles;
         out.push_back(p);
     }
     if (x.symmetry != reduce::SymmetryMode::off) {

@@ -53,6 +53,7 @@ public:
             if (host.stopped()) return;
             if (e.next == nullptr) {
                 crashed = crashed || e.stops;
+                if (e.prop == ir::prop_mutex && !e.stops && plan_.watch_unowned_unlocks) log.note_unowned_unlock();
                 if (log.wanted(e.prop)) host.report(ir::Step{g, e.index}, e);
                 return;
             }
@@ -76,10 +77,16 @@ public:
             interp_.successors(scratch_.data(), on_emission);
         }
         if (any && plan_.check_deadlock && plan_.ts.has_lock_waits() && log.wanted(ir::prop_deadlock) &&
-            !host.stopped() && !plan_.ts.wait_cycle(scratch_.data()).empty()) {
-            // Processes wait for each other in a cycle while others can still move.
-            host.deadlock(true);
-            return;
+            !host.stopped()) {
+            if (const auto cycle = plan_.ts.wait_cycle(scratch_.data()); !cycle.empty()) {
+                // Processes wait for each other in a cycle while others can still move.
+                if (check_ && plan_.watch_unowned_unlocks) {
+                    auto failure = check_->check_wait_cycle(scratch_.data(), cycle);
+                    if (!failure.empty() && self_check_failure.empty()) self_check_failure = std::move(failure);
+                }
+                host.deadlock(true);
+                return;
+            }
         }
         if (any || crashed) return;
         const bool at_end = plan_.ts.all_at_valid_end(scratch_.data());

@@ -3,12 +3,13 @@
 
 #include <fmt/format.h>
 
+#include "checker/reduce/stable_waits.hpp"
 #include "checker/reduce/stubborn_set.hpp"
 #include "checker/reduce/symmetry.hpp"
 
 namespace iomc::explore {
 
-Plan::Plan(const ir::TransitionSystem& t, const Options& o) : ts(t), options(o) {
+Plan::Plan(const ir::TransitionSystem& t, const Options& o, std::string unstable) : ts(t), options(o) {
     const auto nprops = ts.properties().size();
     selected.assign(nprops, o.properties.empty());
     for (const auto p : o.properties) selected[ir::idx(p)] = true;
@@ -33,11 +34,23 @@ Plan::Plan(const ir::TransitionSystem& t, const Options& o) : ts(t), options(o) 
                     for (const auto slot : c.reads.to_vector())
                         por_checks[por_checks.size() - words + ir::idx(slot) / 64] |= std::uint64_t{1} << (ir::idx(slot) % 64);
                 }
-            // The wait-cycle part of deadlock is a state predicate like an invariant, the last
-            // check: it reads the mutexes pure lock steps wait for (with their indices and
+            // The wait-cycle part of deadlock is a stable predicate where held mutexes change
+            // only by lock and their owners' unlock (reduce/stable_waits.hpp): the reduction
+            // keeps it with no visible step, and the search watches for an unlock by a
+            // non-owner. Otherwise it is a state predicate like an invariant, the last check:
+            // it reads the mutexes pure lock steps wait for (with their indices and
             // use-after-free checks), and a step that moves its process onto or off a pure lock
-            // location is visible to it too (StubbornSets).
-            if (check_deadlock && ts.has_lock_waits()) {
+            // location, or past its last write of such an index, is visible to it too
+            // (StubbornSets).
+            if (check_deadlock && ts.has_lock_waits() && unstable.empty()) {
+                if (o.wait_cycles_visible) unstable = "asked for";
+                else unstable = reduce::wait_cycles_unstable(ts);
+            }
+            if (check_deadlock && ts.has_lock_waits() && unstable.empty()) {
+                watch_unowned_unlocks = true;
+                reductions.wait_cycles = "stable";
+            } else if (check_deadlock && ts.has_lock_waits()) {
+                reductions.wait_cycles = "visible: " + unstable;
                 por_checks.resize(por_checks.size() + words, 0);
                 for (const auto slot : ts.wait_reads().to_vector())
                     por_checks[por_checks.size() - words + ir::idx(slot) / 64] |= std::uint64_t{1} << (ir::idx(slot) % 64);
@@ -88,6 +101,7 @@ bool ViolationLog::record(traces::Counterexample cx) {
 
 void ViolationLog::fill(Result& r, bool complete) const {
     const std::lock_guard<std::mutex> g(lock_);
+    r.unowned_unlock = unowned_unlock_.load();
     for (std::uint32_t i = 0; i < plan_.selected.size(); ++i) {
         if (!plan_.selected[i]) continue;
         PropertyResult pr;

@@ -19,7 +19,10 @@ namespace iomc::explore {
 
 class Plan {
 public:
-    Plan(const ir::TransitionSystem& ts, const Options& o);
+    /// `unstable`: why wait cycles must be checked with visible steps although the model may
+    /// keep them stable ("" to decide from the model: check() passes the reason when it runs
+    /// again after a search that took them as stable saw an unlock by a non-owner).
+    Plan(const ir::TransitionSystem& ts, const Options& o, std::string unstable = {});
 
     const ir::TransitionSystem& ts;
     const Options& options;
@@ -29,6 +32,10 @@ public:
     std::unique_ptr<reduce::PorTables> por_tables;  ///< null: no partial-order reduction
     std::vector<std::uint64_t> por_checks;          ///< per invariant check, the slots it reads
     bool por_wait_check = false;                    ///< the last of por_checks is the wait-cycle check
+    /// Wait cycles are taken as stable provided no process unlocks a mutex it does not hold:
+    /// the search notes such an unlock (ViolationLog::note_unowned_unlock) and check() then
+    /// runs again with the wait-cycle check visible.
+    bool watch_unowned_unlocks = false;
     Reductions reductions;                          ///< what is used (counts filled at the end)
     /// The canonicalizer's bound on ties (hash compaction needs exact forms without fallback:
     /// its counterexamples are matched by the fingerprints of the stored forms).
@@ -49,6 +56,8 @@ public:
     bool record(traces::Counterexample cx);
     [[nodiscard]] bool done() const { return done_.load(std::memory_order_relaxed); }
     void stop() { done_.store(true, std::memory_order_relaxed); }
+    /// A step unlocked a mutex its process does not hold (a mutex report that does not stop).
+    void note_unowned_unlock() const { unowned_unlock_.store(true, std::memory_order_relaxed); }
     /// Fills r.properties, r.counterexample and r.verdict from the log and `complete`.
     void fill(Result& r, bool complete) const;
 
@@ -59,6 +68,7 @@ private:
     std::vector<traces::Counterexample> violations_;
     std::size_t remaining_ = 0;
     std::atomic<bool> done_{false};
+    mutable std::atomic<bool> unowned_unlock_{false};
 };
 
 }  // namespace iomc::explore

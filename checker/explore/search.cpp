@@ -61,12 +61,37 @@ const char* por_proviso_text(Strategy s) {
                                 "state itself; otherwise another set, or every step";
 }
 
-Result check(const ir::TransitionSystem& ts, const Options& options) {
-    const Plan plan(ts, options);
+namespace {
+
+Result run(const Plan& plan) {
+    const auto& options = plan.options;
     if (options.strategy == Strategy::dfs) return dfs(plan);
     unsigned threads = options.threads;
     if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
     return bfs(plan, threads, options.storage);
+}
+
+}  // namespace
+
+Result check(const ir::TransitionSystem& ts, const Options& options) {
+    Result r;
+    {
+        const Plan plan(ts, options);
+        r = run(plan);
+        if (!plan.watch_unowned_unlocks || !r.unowned_unlock) return r;
+    }
+    // The search took wait cycles as stable, but a process unlocked a mutex it did not hold,
+    // which can open a cycle. A cycle it found is real (the states are reachable), and a search
+    // that stopped early decided nothing about deadlock; only its "holds" rests on stability:
+    // then search again with the wait-cycle check visible to the partial-order reduction.
+    bool holds = false;
+    for (const auto& p : r.properties) holds = holds || (p.property == ir::prop_deadlock && p.verdict == Verdict::holds);
+    if (!holds) return r;
+    const Plan visible(ts, options, "an unlock by a process that does not hold the mutex is reachable");
+    auto again = run(visible);
+    again.stats.seconds += r.stats.seconds;
+    again.unowned_unlock = true;
+    return again;
 }
 
 }  // namespace iomc::explore

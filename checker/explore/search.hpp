@@ -61,6 +61,10 @@ struct Options {
     /// Verify the stubborn-set conditions against the full successor set at every expanded
     /// state; a breach stops the search with Result::self_check_failure.
     bool por_check = false;
+    /// Check wait cycles (deadlock) with every step that changes what they read visible to the
+    /// partial-order reduction, even where they are a stable predicate (see Reductions::
+    /// wait_cycles). The search falls back to it by itself; tests set it to compare the two.
+    bool wait_cycles_visible = false;
     /// Threads of the breadth-first search (1: sequential; 0: one per core). DFS is always
     /// sequential.
     unsigned threads = 1;
@@ -132,7 +136,13 @@ struct Reductions {
     /// literal Group(0) names one element (file.mc:3:7)".
     std::vector<std::string> asymmetric;
     std::uint64_t sym_heuristic = 0;  ///< states whose representative was not exact
+    /// How partial-order reduction keeps deadlock's wait cycles: "" (not checked, or no
+    /// reduction), "stable" (no step visible: a cycle lasts, so any state the full graph reaches
+    /// from it has one too), or "visible: WHY" (every step that changes what the check reads is
+    /// visible, like an invariant's; WHY says what breaks stability).
+    std::string wait_cycles;
 };
+
 
 /// The cycle proviso the search applies with partial-order reduction, as reports print it.
 const char* por_proviso_text(Strategy s);
@@ -153,6 +163,9 @@ struct Result {
     /// A self-check (--por-check) found a breach: a bug in iomc, with the state, the set and
     /// the step that shows it. The verdict is then incomplete.
     std::string self_check_failure;
+    /// A step unlocked a mutex its process did not hold (noted where the plan watched for it:
+    /// Plan::watch_unowned_unlocks).
+    bool unowned_unlock = false;
 };
 
 /// Explores `ts`. Not thread-safe with respect to `ts` mutation (there is none: ts is const).

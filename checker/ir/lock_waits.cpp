@@ -3,8 +3,10 @@
 /// process at one waits for in a state, and the cycles of processes waiting for each other.
 /// Part of ir::TransitionSystem (transition_system.hpp); split from transition_system.cpp.
 #include <algorithm>
+#include <map>
 #include <optional>
 
+#include "checker/ir/reach.hpp"
 #include "checker/ir/transition_system.hpp"
 #include "checker/support/check.hpp"
 
@@ -115,8 +117,10 @@ void TransitionSystem::find_lock_waits(const FixedSlots& fixed) {
                     // What deciding "p waits for which mutex" reads: the mutex (the whole array
                     // when the index can change), the index slots and the checks' slots.
                     lvalue_slots(in.target, wait_reads_, &fixed);
-                    for (const auto& k : in.target.kids) expr_reads(k, wait_reads_, &fixed);
-                    for (const auto c : lw.unless) expr_reads(code[c].a, wait_reads_, &fixed);
+                    lw.breaks = SlotSet(d_.layout.slots().size());
+                    for (const auto& k : in.target.kids) expr_reads(k, lw.breaks, &fixed);
+                    for (const auto c : lw.unless) expr_reads(code[c].a, lw.breaks, &fixed);
+                    wait_reads_.merge(lw.breaks);
                     w = static_cast<std::uint32_t>(waits_.size());
                     waits_.push_back(std::move(lw));
                     break;
@@ -124,6 +128,51 @@ void TransitionSystem::find_lock_waits(const FixedSlots& fixed) {
             }
             lock_wait_.push_back(m);
             wait_at_.push_back(w);
+        }
+    }
+    wait_breaks_ = SlotSet(d_.layout.slots().size());
+    for (const auto& lw : waits_) wait_breaks_.merge(lw.breaks);
+    if (!wait_breaks_.empty()) find_wait_breakers();
+}
+
+void TransitionSystem::find_wait_breakers() {
+    // Each location's own writes of wait_breaks(), then its future's: the union over every
+    // location its steps' finish targets reach.
+    const auto n_slots = d_.layout.slots().size();
+    std::vector<SlotSet> own;
+    std::vector<std::vector<std::uint32_t>> next;
+    for (const auto& p : d_.processes)
+        for (std::uint32_t l = 0; l < p.locations.size(); ++l) {
+            own.emplace_back(n_slots);
+            next.emplace_back();
+            if (p.group_at[l] == no_group) continue;
+            const auto& g = d_.groups[idx(p.group_at[l])];
+            for (const auto slot : g.footprint.may_write.to_vector())
+                if (wait_breaks_.contains(slot)) own.back().insert(slot);
+            for (const auto& in : g.code.code)
+                if (in.kind == InstrKind::finish) next.back().push_back(in.t1);
+        }
+    std::map<std::vector<SlotId>, std::uint32_t> classes{{{}, 0}};
+    breaker_writes_.assign(1, SlotSet(n_slots));
+    breaker_.assign(own.size(), 0);
+    std::vector<char> seen;
+    std::vector<std::uint32_t> stack;
+    for (std::uint32_t p = 0; p < d_.processes.size(); ++p) {
+        const auto base = lock_base_[p];
+        const auto n = static_cast<std::uint32_t>(d_.processes[p].locations.size());
+        for (std::uint32_t l = 0; l < n; ++l) {
+            SlotSet future(n_slots);
+            for_each_reachable(
+                n, l, [&](std::uint32_t x) -> const auto& { return next[base + x]; },
+                [&](std::uint32_t x) {
+                    future.merge(own[base + x]);
+                    return true;
+                },
+                seen, stack);
+            const auto [it, added] =
+                classes.emplace(future.to_vector(), static_cast<std::uint32_t>(breaker_writes_.size()));
+            if (added) breaker_writes_.push_back(std::move(future));
+            breaker_[base + l] = it->second;
         }
     }
 }
@@ -141,6 +190,22 @@ std::uint32_t TransitionSystem::waited_mutex(std::uint32_t p, const std::uint8_t
         if (!v || *v != 0) return UINT32_MAX;  // the step reports (or fails) instead of blocking
     }
     return lvalue_in(d_.layout, code[lw.lock].target, s).value_or(UINT32_MAX);
+}
+
+bool TransitionSystem::cycle_may_break(const std::vector<std::uint32_t>& cycle, const std::uint8_t* s) const {
+    if (wait_breaks_.empty()) return false;
+    SlotSet breaks(d_.layout.slots().size());
+    for (const auto p : cycle) {
+        const auto loc = static_cast<std::uint32_t>(d_.layout.read(s, d_.processes[p].pc));
+        breaks.merge(waits_[wait_at_[lock_base_[p] + loc]].breaks);
+    }
+    if (breaks.empty()) return false;
+    for (std::uint32_t q = 0; q < d_.processes.size(); ++q) {
+        if (std::find(cycle.begin(), cycle.end(), q) != cycle.end()) continue;
+        const auto loc = static_cast<std::uint32_t>(d_.layout.read(s, d_.processes[q].pc));
+        if (breaker_writes_[wait_breaker(q, loc)].intersects(breaks)) return true;
+    }
+    return false;
 }
 
 std::vector<std::uint32_t> TransitionSystem::wait_cycle(const std::uint8_t* s) const {
@@ -170,6 +235,8 @@ std::vector<std::uint32_t> TransitionSystem::wait_cycle(const std::uint8_t* s) c
             cycle.push_back(c);
             c = static_cast<std::uint32_t>(waits_for[c]);
         } while (c != static_cast<std::uint32_t>(q));
+        // A process outside it may still change which mutex one of them waits for: not yet.
+        if (cycle_may_break(cycle, s)) continue;
         std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
         return cycle;
     }

@@ -203,6 +203,11 @@ public:
         if (w == UINT32_MAX) return UINT32_MAX;
         return waits_[w].fixed;
     }
+    /// Everything the wait-cycle check reads of process p's pc at location l: wait_key() and
+    /// wait_breaker(). A step that changes it is visible to that check.
+    [[nodiscard]] std::uint64_t wait_view(std::uint32_t p, std::uint32_t l) const {
+        return wait_key(p, l) | std::uint64_t{wait_breaker(p, l)} << 32;
+    }
     /// The marker wait_key() gives for a pure lock of a mutex the state selects.
     static constexpr std::uint32_t dynamic_lock_wait = UINT32_MAX - 1;
     /// True when some step is a pure lock, so that processes can wait for each other in a cycle.
@@ -216,7 +221,10 @@ public:
     /// processes can still move): each is at a pure lock of a mutex that the next one holds,
     /// and the last waits for a mutex the first holds (waited_mutex()). A held mutex is released
     /// only by its owner, and every owner in the cycle is blocked, so none of them can move
-    /// again. Empty when there is no such cycle; otherwise starts at the lowest process id.
+    /// again, unless a process outside the cycle changes which mutex one of them waits for: a
+    /// cycle counts only when no other process may still, from its location, write a slot that
+    /// the cycle's selected mutexes are chosen by (wait_breaks()). Empty when there is no such
+    /// cycle; otherwise starts at the lowest process id.
     [[nodiscard]] std::vector<std::uint32_t> wait_cycle(const std::uint8_t* s) const;
     /// The slots wait_cycle() reads besides the pcs: every mutex a pure lock step can wait for
     /// (the whole array for a computed index), the slots its indices read and the slots its
@@ -225,9 +233,24 @@ public:
     /// wait_key() of its process (the partial-order reduction makes exactly those steps visible
     /// to the check).
     [[nodiscard]] const SlotSet& wait_reads() const { return wait_reads_; }
+    /// The slots of wait_reads() that other processes' steps can write to release a wait
+    /// cycle through a mutex the state selects: its indices' slots and its use-after-free
+    /// checks' slots (not the mutexes: only their owners release them).
+    [[nodiscard]] const SlotSet& wait_breaks() const { return wait_breaks_; }
+    /// Which of wait_breaks() process p may still write from location l (its future: every
+    /// location its steps can reach), as a class number: two locations of p with the same
+    /// class may write the same such slots. 0 where it may write none of them. A step that
+    /// changes it can change wait_cycle()'s verdict (it is visible to the wait-cycle check).
+    [[nodiscard]] std::uint32_t wait_breaker(std::uint32_t p, std::uint32_t l) const {
+        return breaker_.empty() ? 0 : breaker_[lock_base_[p] + l];
+    }
 
 private:
     void find_lock_waits(const FixedSlots& fixed);
+    void find_wait_breakers();
+    /// True when a process outside `cycle` may still write a slot that selects the mutex one
+    /// of the cycle's processes waits for in `s`.
+    [[nodiscard]] bool cycle_may_break(const std::vector<std::uint32_t>& cycle, const std::uint8_t* s) const;
 
     Data d_;
     std::vector<std::size_t> lock_base_;        ///< per process: index of its location 0
@@ -237,11 +260,15 @@ private:
         std::uint32_t group = 0;                  ///< the group, by index
         std::uint32_t lock = 0;                   ///< its `lock` instruction, by index
         std::vector<std::uint32_t> unless;        ///< its `check`s before it: the step reports if one holds
+        SlotSet breaks;                           ///< the slots its index and checks read
     };
     std::vector<std::uint32_t> lock_wait_;      ///< per (process, location)
     std::vector<std::uint32_t> wait_at_;        ///< per (process, location): index into waits_
     std::vector<LockWait> waits_;
     SlotSet wait_reads_;
+    SlotSet wait_breaks_;
+    std::vector<std::uint32_t> breaker_;        ///< per (process, location): wait_breaker()
+    std::vector<SlotSet> breaker_writes_;       ///< per class: the wait_breaks() slots it may write
     std::uint64_t model_id_ = 0;
 };
 

@@ -26,12 +26,49 @@ std::string PorSelfCheck::step_name(ir::GroupId g) const {
     return fmt::format("{} '{}' ({})", ts_.process(grp.process).name, grp.text, ts_.sources().file_line(grp.where));
 }
 
-std::string PorSelfCheck::describe(const std::uint8_t* s, const StubbornSets& por) const {
+std::string PorSelfCheck::state_text(const std::uint8_t* s) const {
     std::string out = "  state:";
     const auto& layout = ts_.layout();
     for (std::uint32_t i = 0; i < layout.slots().size(); ++i)
         out += fmt::format(" {}={}", layout.slots()[i].name, layout.format(ir::SlotId{i}, layout.read(s, ir::SlotId{i})));
-    out += "\n  stubborn set:";
+    return out + "\n";
+}
+
+std::string PorSelfCheck::check_wait_cycle(const std::uint8_t* s, const std::vector<std::uint32_t>& cycle) {
+    const auto& layout = ts_.layout();
+    std::vector<std::uint32_t> waits;
+    for (const auto p : cycle) waits.push_back(ts_.waited_mutex(p, s));
+    for (std::uint32_t q = 0; q < ts_.processes().size(); ++q) {
+        const auto& proc = ts_.process(ir::ProcessId{q});
+        const auto g = proc.group_at[static_cast<std::uint32_t>(layout.read(s, proc.pc))];
+        if (g == ir::no_group) continue;
+        const auto outs = fire(g, s);
+        bool misuse = false;
+        for (const auto& o : outs) misuse = misuse || o.prop == ir::prop_mutex;
+        if (misuse) continue;
+        for (const auto& o : outs) {
+            if (!o.successor) continue;
+            bool kept = !ts_.wait_cycle(o.state.data()).empty();
+            for (std::size_t k = 0; kept && k < cycle.size(); ++k) {
+                const auto m = waits[k];
+                kept = m != UINT32_MAX && ts_.waited_mutex(cycle[k], o.state.data()) == m &&
+                       layout.read(o.state.data(), ir::SlotId{m}) == layout.read(s, ir::SlotId{m});
+            }
+            if (kept) continue;
+            std::string names;
+            for (const auto p : cycle) names += (names.empty() ? "" : ", ") + ts_.process(ir::ProcessId{p}).name;
+            return fmt::format("partial-order reduction self-check failed (a bug in iomc; please report): the wait "
+                               "cycle of {} is taken as stable, but {} opens it\n",
+                               names, step_name(g)) +
+                   state_text(s);
+        }
+    }
+    return {};
+}
+
+std::string PorSelfCheck::describe(const std::uint8_t* s, const StubbornSets& por) const {
+    std::string out = state_text(s);
+    out += "  stubborn set:";
     const auto chosen = por.last_chosen();
     for (std::uint32_t p = 0; p < por.steps().size(); ++p) {
         const auto& ps = por.steps()[p];
@@ -86,12 +123,19 @@ std::string PorSelfCheck::check(const StubbornSets& por, const std::uint8_t* s) 
             if (c != por.wait_check()) continue;
             // The wait-cycle check also reads, through the pc, whether q waits at a pure lock.
             const auto pc = ts_.process(ir::ProcessId{q}).pc;
-            for (const auto& qo : q_here)
-                if (qo.successor && ts_.wait_key(q, static_cast<std::uint32_t>(layout.read(qo.state.data(), pc))) !=
-                                        ts_.wait_key(q, qs.location))
+            for (const auto& qo : q_here) {
+                if (!qo.successor) continue;
+                const auto to = static_cast<std::uint32_t>(layout.read(qo.state.data(), pc));
+                if (ts_.wait_key(q, to) != ts_.wait_key(q, qs.location))
                     return fail(fmt::format("{} outside the set starts or stops waiting at a pure lock, and a step "
                                             "inside changes what the wait-cycle check reads",
                                             step_name(qs.group)));
+                if (ts_.wait_breaker(q, to) != ts_.wait_breaker(q, qs.location))
+                    return fail(fmt::format("{} outside the set changes which slots selecting a waited-for mutex "
+                                            "it may still write, and a step inside changes what the wait-cycle "
+                                            "check reads",
+                                            step_name(qs.group)));
+            }
         }
         for (std::uint32_t p = 0; p < steps.size(); ++p) {
             const auto& ps = steps[p];

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "checker/ir/interp.hpp"
 #include "checker/reduce/stubborn_set.hpp"
@@ -23,6 +24,13 @@ public:
     /// Checks the set `por` chose at state `s` (its last expand()). Empty when it holds,
     /// else the bug report.
     std::string check(const StubbornSets& por, const std::uint8_t* s);
+    /// Checks that the wait cycle `cycle` found in `s` is stable, as the reduction assumes where
+    /// it makes no step visible to it (stable_waits.hpp): after every step of every process,
+    /// each process of the cycle waits for the same mutex, held by the same process, and a
+    /// cycle remains. Steps that report mutex misuse are skipped (an unlock by a non-owner:
+    /// explore::check searches again with visible steps when the search reaches one). Empty
+    /// when it holds, else the bug report.
+    std::string check_wait_cycle(const std::uint8_t* s, const std::vector<std::uint32_t>& cycle);
 
 private:
     struct Outcome {
@@ -32,6 +40,7 @@ private:
     };
     std::vector<Outcome> fire(ir::GroupId g, const std::uint8_t* s);
     std::string describe(const std::uint8_t* s, const StubbornSets& por) const;
+    std::string state_text(const std::uint8_t* s) const;
     std::string step_name(ir::GroupId g) const;
 
     const ir::TransitionSystem& ts_;

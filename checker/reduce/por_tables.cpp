@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "checker/ir/reach.hpp"
+
 namespace iomc::reduce {
 
 namespace {
@@ -95,23 +97,17 @@ PorTables::PorTables(const ir::TransitionSystem& ts) : ts_(ts) {
             Future& f = future_[base_[p] + l];
             f.touch.assign(words_, 0);
             f.writes.assign(words_, 0);
-            seen.assign(n, 0);
-            stack.assign(1, l);
-            seen[l] = 1;
-            while (!stack.empty()) {
-                const auto x = stack.back();
-                stack.pop_back();
-                const std::size_t at = base_[p] + x;
-                for (std::size_t w = 0; w < words_; ++w) {
-                    f.touch[w] |= own_touch[at * words_ + w];
-                    f.writes[w] |= own_writes[at * words_ + w];
-                }
-                for (const auto y : next_[at])
-                    if (!seen[y]) {
-                        seen[y] = 1;
-                        stack.push_back(y);
+            ir::for_each_reachable(
+                n, l, [&](std::uint32_t x) -> const auto& { return next_[base_[p] + x]; },
+                [&](std::uint32_t x) {
+                    const std::size_t at = base_[p] + x;
+                    for (std::size_t w = 0; w < words_; ++w) {
+                        f.touch[w] |= own_touch[at * words_ + w];
+                        f.writes[w] |= own_writes[at * words_ + w];
                     }
-            }
+                    return true;
+                },
+                seen, stack);
         }
     }
 
@@ -155,29 +151,25 @@ Future PorTables::cut_future(std::uint32_t p, std::uint32_t l, std::uint64_t cut
     Future f;
     f.touch.assign(words_, 0);
     f.writes.assign(words_, 0);
-    const auto n = static_cast<std::uint32_t>(ts_.process(ir::ProcessId{p}).locations.size());
-    std::vector<char> seen(n, 0);
-    std::vector<std::uint32_t> stack{l};
-    seen[l] = 1;
     const auto& proc = ts_.process(ir::ProcessId{p});
-    while (!stack.empty()) {
-        const auto x = stack.back();
-        stack.pop_back();
-        if (blocked(x)) continue;
-        const auto g = proc.group_at[x];
-        if (g == ir::no_group) continue;
-        const auto& fp = ts_.group(g).footprint;
-        for (const auto slot : fp.reads.to_vector()) set_bit(f.touch, 0, ir::idx(slot));
-        for (const auto slot : fp.may_write.to_vector()) {
-            set_bit(f.touch, 0, ir::idx(slot));
-            set_bit(f.writes, 0, ir::idx(slot));
-        }
-        for (const auto y : next_[base_[p] + x])
-            if (!seen[y]) {
-                seen[y] = 1;
-                stack.push_back(y);
+    std::vector<char> seen;
+    std::vector<std::uint32_t> stack;
+    ir::for_each_reachable(
+        static_cast<std::uint32_t>(proc.locations.size()), l,
+        [&](std::uint32_t x) -> const auto& { return next_[base_[p] + x]; },
+        [&](std::uint32_t x) {
+            if (blocked(x)) return false;
+            const auto g = proc.group_at[x];
+            if (g == ir::no_group) return false;
+            const auto& fp = ts_.group(g).footprint;
+            for (const auto slot : fp.reads.to_vector()) set_bit(f.touch, 0, ir::idx(slot));
+            for (const auto slot : fp.may_write.to_vector()) {
+                set_bit(f.touch, 0, ir::idx(slot));
+                set_bit(f.writes, 0, ir::idx(slot));
             }
-    }
+            return true;
+        },
+        seen, stack);
     return f;
 }
 

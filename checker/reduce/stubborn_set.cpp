@@ -57,12 +57,13 @@ void StubbornSets::record(const std::uint8_t* s) {
                 if (intersects(ps.access.writes, check_reads(c))) ps.visible_checks.push_back(c);
         if (ps.enabled && wait_check_ != UINT32_MAX &&
             (ps.visible_checks.empty() || ps.visible_checks.back() != wait_check_)) {
-            // Onto or off a pure lock location: the process starts or stops waiting.
-            const auto waits = ts_.wait_key(p, ps.location);
+            // Onto or off a pure lock location: the process starts or stops waiting; or it can
+            // no longer write what selects another's mutex.
+            const auto waits = ts_.wait_view(p, ps.location);
             for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k) {
                 if (!buffered_[k].e.next) continue;
                 const auto to = static_cast<std::uint32_t>(layout.read(states_.data() + buffered_[k].state_at, proc.pc));
-                if (ts_.wait_key(p, to) != waits) {
+                if (ts_.wait_view(p, to) != waits) {
                     ps.visible = true;
                     ps.visible_checks.push_back(wait_check_);
                     break;

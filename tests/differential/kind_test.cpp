@@ -116,7 +116,7 @@ TEST_CASE("kind agrees with explicit bfs on random models") {
         for (const auto& p : c.ts->properties())
             if (p.kind != ir::PropertyKind::liveness && p.kind != ir::PropertyKind::lock_order) selections.push_back({p.id});
         for (const auto& sel : selections) {
-            const auto why = disagreement(*c.ts, sel, k, t, 200'000, 0.5);
+            const auto why = disagreement(*c.ts, sel, k, t, 200'000, 0.5 * testing::slowdown);
             if (why)
                 FAIL_CHECK("seed ", seed, ", ", sel.empty() ? std::string("all properties") : c.ts->property(sel[0]).name,
                            ": ", *why);

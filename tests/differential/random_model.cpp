@@ -165,6 +165,9 @@ private:
         if (sc.mutex_array && std::find(sc.held.begin(), sc.held.end(), "ma") == sc.held.end()) {
             const auto ix = index(sc);
             if (!ix.empty() && ix != "ptr" && ix != "q") free.push_back(fmt::format("ma[{}]", ix));
+            // A mutex selected by a global other processes write: a wait that another process
+            // can redirect (its unlock may then be of another element: mutex misuse, reported).
+            if (sc.ptr && r_.chance(25)) free.push_back("ma[ptr]");
         }
         if (!free.empty()) kinds.insert(kinds.end(), {RStmt::Kind::locked, RStmt::Kind::locked});
         if (loopvar_.empty() && (sym_ || r_.chance(30))) kinds.push_back(RStmt::Kind::for_);

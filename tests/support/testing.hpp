@@ -14,6 +14,16 @@
 
 namespace iomc::testing {
 
+/// How much slower this build runs than a plain one: 20 under AddressSanitizer (whose
+/// instrumentation and shadow memory cost that much on the search), else 1. Tests that give
+/// an engine a time limit (where running out is a skip, not a verdict) scale it by this, so
+/// that the sanitizer preset still reaches verdicts.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr double slowdown = 20;
+#else
+inline constexpr double slowdown = 1;
+#endif
+
 /// The result of compiling model text: the system (null on errors) and the rendered diagnostics.
 struct Compiled {
     std::unique_ptr<lang::Model> model;

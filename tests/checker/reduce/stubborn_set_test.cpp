@@ -5,6 +5,7 @@
 
 #include "checker/reduce/por_check.hpp"
 #include "checker/reduce/por_tables.hpp"
+#include "checker/reduce/stable_waits.hpp"
 #include "checker/reduce/stubborn_set.hpp"
 #include "tests/support/testing.hpp"
 
@@ -14,8 +15,9 @@ using explore::Verdict;
 
 namespace {
 
-explore::Result run(const ir::TransitionSystem& ts, bool por, Strategy s = Strategy::bfs) {
-    return explore::check(ts, {.strategy = s, .stop_at_first = false, .por = por, .por_check = por});
+explore::Result run(const ir::TransitionSystem& ts, bool por, Strategy s = Strategy::bfs, bool wait_visible = false) {
+    return explore::check(ts, {.strategy = s, .stop_at_first = false, .por = por, .por_check = por,
+                               .wait_cycles_visible = wait_visible});
 }
 
 }  // namespace
@@ -208,7 +210,11 @@ TEST_CASE("the self-check reports a stubborn set that breaks visibility") {
 TEST_CASE("the wait-cycle check sees lock and unlock steps and moves onto a lock, nothing else") {
     // t1: lock(a); x = 1; unlock(a).  t2: lock(b); y = 1; unlock(b).  Locations 0 (lock),
     // 1 (the write), 2 (unlock), 3 (end) each: 16 states, 24 transitions without POR.
-    // With deadlock checked (wait cycles), lock and unlock write a mutex a pure lock step waits
+    // Wait cycles are stable here (mutexes change only by lock and the owner's unlock), so no
+    // step is visible to them: one interleaving, t1 then t2 (the first enabled process's set),
+    // (0,0) (1,0) (2,0) (3,0) (3,1) (3,2) (3,3): 7 states, 6 transitions.
+    // Checked with visible steps instead (the fallback after an unlock by a non-owner), lock and
+    // unlock write a mutex a pure lock step waits
     // for: visible, and V pulls in the other process (its future writes its mutex). The writes
     // are invisible and independent: at (1,j) the set {t1}, at (i,1) {t2}. BFS: (0,0) full ->
     // (1,0), (0,1); (1,0) -> (2,0); (0,1) -> (0,2); (2,0) full -> (3,0), (2,1); (0,2) full ->
@@ -221,11 +227,70 @@ TEST_CASE("the wait-cycle check sees lock and unlock steps and moves onto a lock
     const auto plain = run(*ts, false);
     CHECK(plain.stats.states == 16);
     CHECK(plain.stats.transitions == 24);
-    const auto r = run(*ts, true);
+    const auto stable = run(*ts, true);
+    CHECK(stable.verdict == Verdict::holds);
+    CHECK(stable.self_check_failure.empty());
+    CHECK(stable.reductions.wait_cycles == "stable");
+    CHECK(stable.stats.states == 7);
+    CHECK(stable.stats.transitions == 6);
+    const auto r = run(*ts, true, Strategy::bfs, true);
     CHECK(r.verdict == Verdict::holds);
     CHECK(r.self_check_failure.empty());
+    CHECK(r.reductions.wait_cycles == "visible: asked for");
     CHECK(r.stats.states == 15);
     CHECK(r.stats.transitions == 18);
+}
+
+TEST_CASE("an unlock by a non-owner is watched for, and a wait cycle found before is kept") {
+    // t3 may free a (which t1 holds) although it never took it: a wait cycle of t1 and t2 over
+    // a and b could open again, so the stable reading is not sound here. The search notes the
+    // unlock; the ABBA cycle it found is real all the same, so no second search is needed, and
+    // the verdicts are those of the plain search.
+    const auto ts = testing::compile(R"(
+        var a: mutex;  var b: mutex;
+        process t1 { lock(a); lock(b); unlock(b); unlock(a); }
+        process t2 { lock(b); lock(a); unlock(a); unlock(b); }
+        process t3 { unlock(a); })");
+    for (const auto s : {Strategy::bfs, Strategy::dfs}) {
+        const auto plain = run(*ts, false, s);
+        const auto r = run(*ts, true, s);
+        CHECK(r.self_check_failure.empty());
+        CHECK(r.unowned_unlock);
+        REQUIRE(r.properties.size() == plain.properties.size());
+        for (std::size_t k = 0; k < r.properties.size(); ++k) CHECK(r.properties[k].verdict == plain.properties[k].verdict);
+    }
+    // Deadlock alone (t3's unlock reports nothing then, but is still seen).
+    explore::Options o{.properties = {ir::prop_deadlock}, .stop_at_first = false, .por = true, .por_check = true};
+    const auto r = explore::check(*ts, o);
+    CHECK(r.verdict == Verdict::violated);
+    CHECK(r.unowned_unlock);
+    CHECK(r.reductions.wait_cycles == "stable");  // the cycle was found on the first run: kept
+}
+
+TEST_CASE("wait cycles are stable where only lock and unlock write mutexes, as the language guarantees") {
+    // The language forbids assigning a mutex (lang: "cannot assign to mutex"), so
+    // wait_cycles_unstable() finds nothing in a model the front end accepts; its check guards
+    // the IR against a later construct that writes one.
+    const auto ts = testing::compile(R"(
+        struct Dom { lock: mutex; refs: kref(1) lifetime; }
+        var d: Dom;  var m: mutex[0..1];  var i: 0..1;
+        process t1 { lock(d.lock); lock(m[i]); unlock(m[i]); unlock(d.lock); }
+        process t2 { kref_init(d.refs); choose i; kref_put(d.refs); })");
+    CHECK(reduce::wait_cycles_unstable(*ts).empty());
+    // t2 may move i while t1 holds m[i]: t1's unlock(m[i]) may then free an element it does
+    // not hold. The search sees that and checks again with visible steps.
+    const auto moved = run(*ts, true);
+    CHECK(moved.unowned_unlock);
+    CHECK(moved.reductions.wait_cycles == "visible: an unlock by a process that does not hold the mutex is reachable");
+    // Without the move, every unlock is the owner's.
+    std::string text = R"(
+        struct Dom { lock: mutex; refs: kref(1) lifetime; }
+        var d: Dom;  var m: mutex[0..1];  var i: 0..1;
+        process t1 { lock(d.lock); lock(m[i]); unlock(m[i]); unlock(d.lock); }
+        process t2 { kref_init(d.refs); kref_put(d.refs); })";
+    const auto owned = run(*testing::compile(text), true);
+    CHECK(!owned.unowned_unlock);
+    CHECK(owned.reductions.wait_cycles == "stable");
 }
 
 TEST_CASE("the self-check reports a step outside the set that starts waiting at a pure lock") {
