@@ -85,6 +85,9 @@ int run_audit_por(const AuditPorOptions& o) {
     } else if (!r.solver_error.empty()) {
         verdict = fmt::format("incomplete: Z3 failed ({})", r.solver_error);
         code = exit_incomplete;
+    } else if (!r.time_out_reason.empty()) {
+        verdict = fmt::format("incomplete: {}, before any claim was audited", r.time_out_reason);
+        code = exit_incomplete;
     } else if (r.time_out) {
         verdict = fmt::format("incomplete: time limit {}s reached before every claim was audited", o.time_limit);
         code = exit_incomplete;

@@ -51,8 +51,8 @@ struct Part {
 struct PorAuditor::Impl {
     // x is the encoder's own current state ("cur_<slot>": the same Z3 constants), so that the
     // outcomes need no substitution to be read over x.
-    Impl(const ir::TransitionSystem& t, unsigned timeout_ms)
-        : ts(t), enc(c, t), x(enc.fresh_state("cur_")), xs(c), ranges(enc.in_range(x)), sol(c) {
+    Impl(const ir::TransitionSystem& t, unsigned timeout_ms, const Deadline& deadline)
+        : ts(t), dog(c, deadline), enc(c, t, deadline), x(enc.fresh_state("cur_")), xs(c), ranges(enc.in_range(x)), sol(c) {
         for (const auto& e : x) xs.push_back(e);
         if (timeout_ms > 0) {
             z3::params p(c);
@@ -63,6 +63,7 @@ struct PorAuditor::Impl {
 
     const ir::TransitionSystem& ts;
     z3::context c;
+    Watchdog dog;
     Encoder enc;
     SymState x;
     z3::expr_vector xs;
@@ -256,8 +257,8 @@ struct PorAuditor::Impl {
 
 };
 
-PorAuditor::PorAuditor(const ir::TransitionSystem& ts, unsigned timeout_ms)
-    : impl_(std::make_unique<Impl>(ts, timeout_ms)) {}
+PorAuditor::PorAuditor(const ir::TransitionSystem& ts, unsigned timeout_ms, double seconds)
+    : impl_(std::make_unique<Impl>(ts, timeout_ms, Deadline(std::chrono::steady_clock::now(), seconds))) {}
 PorAuditor::~PorAuditor() = default;
 
 std::uint64_t PorAuditor::queries() const { return impl_->queries; }
@@ -425,7 +426,7 @@ AuditResult audit_por(const ir::TransitionSystem& ts, const AuditOptions& o) {
     AuditResult r;
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
     try {
-        PorAuditor au(ts);
+        PorAuditor au(ts, 0, o.time_limit);
         const reduce::PorTables tables(ts);
         auto take = [&](AuditCounts& n, AuditFinding f) {
             ++n.audited;
@@ -466,6 +467,9 @@ AuditResult audit_por(const ir::TransitionSystem& ts, const AuditOptions& o) {
                 take(r.independence, au.independence(groups[i].id, groups[j].id));
             }
         r.queries = au.queries();
+    } catch (const TimeUp& e) {
+        r.time_out = true;
+        r.time_out_reason = e.what();
     } catch (const Unsupported& e) {
         r.unsupported = e.what();
     } catch (const z3::exception& e) {

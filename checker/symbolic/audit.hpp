@@ -5,7 +5,9 @@
 ///
 /// - independence: two steps of different processes whose static footprints do not conflict
 ///   (neither's may_write meets the other's reads or may_write) commute and neither disables
-///   or enables the other. For every path i of the first and j of the second, in every state
+///   or enables the other. For every path i of the first and j of the second (the paths after
+///   the same choices at each fork and choose are one, merged where they meet: execute.cpp),
+///   in every state
 ///   where both are at their locations: j runs from the state after i exactly when it runs
 ///   from the state itself (and the same for i after j), and when i and j both have a
 ///   successor, i then j and j then i end in the same state. This is what D1/D2 and the
@@ -69,8 +71,11 @@ bool statically_independent(const ir::TransitionGroup& a, const ir::TransitionGr
 /// Unsupported from encoder.hpp, as std::runtime_error, for a construct it does not support).
 class PorAuditor {
 public:
-    /// `timeout_ms`: Z3's limit per claim; 0 = none.
-    explicit PorAuditor(const ir::TransitionSystem& ts, unsigned timeout_ms = 0);
+    /// `timeout_ms`: Z3's limit per claim; 0 = none. `seconds`: the auditor's whole limit, from
+    /// now (0 = none): past it while the encoding is built the constructor throws
+    /// std::runtime_error ("time limit 5s reached while encoding step 'x' of p"), and Z3 is
+    /// interrupted when it passes (a claim then is unknown).
+    explicit PorAuditor(const ir::TransitionSystem& ts, unsigned timeout_ms = 0, double seconds = 0);
     ~PorAuditor();
     PorAuditor(const PorAuditor&) = delete;
     PorAuditor& operator=(const PorAuditor&) = delete;
@@ -109,6 +114,9 @@ struct AuditResult {
     std::vector<AuditFinding> failed;   ///< in audit order
     std::vector<AuditFinding> unknown;  ///< Z3 gave up on these
     bool time_out = false;              ///< the whole audit's time limit stopped it
+    /// Set when it stopped the audit while the encoding was being built (no claim audited):
+    /// "time limit 5s reached while encoding step 'x' of p".
+    std::string time_out_reason;
     std::string unsupported;            ///< set: the encoding does not support the model
     std::string solver_error;           ///< set: Z3 failed (an exception), the audit stopped
     double seconds = 0;

@@ -54,10 +54,21 @@ std::string z3_version() {
 
 BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
     const auto start = Clock::now();
-    z3::context c;
+    EngineContext owner;
+    z3::context& c = owner.get();
+    const Deadline deadline(start, o.time_limit);
+    const Watchdog dog(c, deadline);
     try {
-        const Encoder enc(c, ts);
-        return bmc_run(enc, selection(ts, o.properties), o, start);
+        const Encoder enc(c, ts, deadline);
+        BmcResult r = bmc_run(enc, selection(ts, o.properties), o, start);
+        owner.release_if(r.verdict == BmcVerdict::unknown && r.depth > 0 && deadline.expired());
+        return r;
+    } catch (const TimeUp& e) {
+        BmcResult r;
+        r.verdict = BmcVerdict::unknown;
+        r.reason = e.what();
+        r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        return r;
     } catch (const Unsupported& e) {
         BmcResult r;
         r.verdict = BmcVerdict::unsupported;
@@ -67,7 +78,8 @@ BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
     } catch (const z3::exception& e) {
         BmcResult r;
         r.verdict = BmcVerdict::unknown;
-        r.reason = fmt::format("Z3 failed while encoding the model ({})", e.msg());
+        r.reason = deadline.expired() ? fmt::format("time limit {}s reached while encoding the model", o.time_limit)
+                                      : fmt::format("Z3 failed while encoding the model ({})", e.msg());
         r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         return r;
     }
@@ -141,12 +153,17 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
         }
         r.verdict = BmcVerdict::no_violation;
         r.depth = o.depth;
+    } catch (const TimeUp& e) {
+        r.verdict = BmcVerdict::unknown;
+        r.reason = fmt::format("{} at depth {}", e.what(), r.depth);
     } catch (const Unsupported& e) {
         r.verdict = BmcVerdict::unsupported;
         r.reason = e.what();
     } catch (const z3::exception& e) {
         r.verdict = BmcVerdict::unknown;
-        r.reason = fmt::format("Z3 failed at depth {} ({})", r.depth, e.msg());
+        r.reason = o.time_limit > 0 && std::chrono::duration<double>(Clock::now() - start).count() >= o.time_limit
+                       ? fmt::format("time limit {}s reached at depth {}", o.time_limit, r.depth)
+                       : fmt::format("Z3 failed at depth {} ({})", r.depth, e.msg());
     }
     return finish();
 }

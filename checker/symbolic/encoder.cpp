@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "checker/symbolic/encoder.hpp"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include <fmt/format.h>
 
 namespace iomc::symbolic {
@@ -13,14 +17,58 @@ std::string group_name(const ir::TransitionSystem& ts, const ir::TransitionGroup
 
 }  // namespace
 
-Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts)
-    : c_(c), ts_(ts), cur_(fresh_state("cur_")), cur_vec_(c) {
+void Deadline::poll(const std::string& what) const {
+    if (seconds_ <= 0) return;
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() >= seconds_)
+        throw TimeUp(fmt::format("time limit {}s reached while encoding {}", seconds_, what));
+}
+
+bool Deadline::expired() const {
+    return seconds_ > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() >= seconds_;
+}
+
+std::optional<std::chrono::steady_clock::time_point> Deadline::when() const {
+    if (seconds_ <= 0) return std::nullopt;
+    return start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                        std::chrono::duration<double>(seconds_));
+}
+
+struct Watchdog::State {
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;
+    std::thread t;
+};
+
+Watchdog::Watchdog(z3::context& c, const Deadline& deadline) : state_(std::make_unique<State>()) {
+    const auto when = deadline.when();
+    if (!when) return;
+    State* st = state_.get();
+    st->t = std::thread([st, &c, at = *when] {
+        std::unique_lock<std::mutex> lock(st->m);
+        if (!st->cv.wait_until(lock, at, [st] { return st->done; })) Z3_interrupt(c);
+    });
+}
+
+Watchdog::~Watchdog() {
+    if (!state_->t.joinable()) return;
+    {
+        const std::lock_guard<std::mutex> lock(state_->m);
+        state_->done = true;
+    }
+    state_->cv.notify_one();
+    state_->t.join();
+}
+
+Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline)
+    : c_(c), ts_(ts), deadline_(deadline), cur_(fresh_state("cur_")), cur_vec_(c) {
     for (const auto& e : cur_) cur_vec_.push_back(e);
     const z3::expr ranges = in_range(cur_);
     for (const auto& g : ts.groups()) {
         const auto& proc = ts.process(g.process);
         const z3::expr at_loc = value(cur_, proc.pc) == c.bv_val(g.location, 64);
-        outcomes_.push_back(execute_fragment(c, ts.layout(), g.program, cur_, at_loc, ranges, group_name(ts, g)));
+        outcomes_.push_back(
+            execute_fragment(c, ts.layout(), g.program, cur_, at_loc, ranges, group_name(ts, g), deadline_));
     }
 }
 
@@ -122,8 +170,8 @@ z3::expr Encoder::all_at_valid_end(const SymState& s) const {
 }
 
 z3::expr Encoder::check_fails(const SymState& s, const ir::InvariantCheck& ck) const {
-    const ExprValue v =
-        execute_expression(c_, ts_.layout(), ck.program, s, in_range(s), fmt::format("invariant check '{}'", ck.binding));
+    const ExprValue v = execute_expression(c_, ts_.layout(), ck.program, s, in_range(s),
+                                           fmt::format("invariant check '{}'", ck.binding), deadline_);
     return v.error || v.value == c_.bv_val(0, 64);
 }
 

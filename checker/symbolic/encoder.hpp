@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /// @file The IR's transition relation in Z3, from the bytecode alone: every group's program is
-/// executed symbolically, path by path, over one bit-vector per slot (the stored value minus the
+/// executed symbolically (paths merged where they meet: execute.cpp), over one bit-vector per slot (the stored value minus the
 /// slot's lowest value, in the slot's width). Stack values are 64-bit bit-vectors, so arithmetic,
 /// comparisons and division wrap and truncate exactly as ir::Interpreter's int64 arithmetic.
 /// Internal to checker/symbolic: only its .cpp files include Z3.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -21,6 +24,69 @@ namespace iomc::symbolic {
 /// A construct the encoding does not support (yet): the engine stops with this text, exit 2.
 struct Unsupported : std::runtime_error {
     using std::runtime_error::runtime_error;
+};
+
+/// The engine's time limit ran out while the encoding was being built: "time limit 5s reached
+/// while encoding step 'x' of p". The engines make it an incomplete verdict with this reason.
+struct TimeUp : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// The engine's time limit, polled while the encoding is built (it can take long before the
+/// solver, whose own timeout covers solving, ever runs).
+class Deadline {
+public:
+    Deadline() = default;  ///< none
+    /// `seconds` from `start`; 0: none.
+    Deadline(std::chrono::steady_clock::time_point start, double seconds) : start_(start), seconds_(seconds) {}
+    /// Throws TimeUp naming `what` (the program being encoded) once the limit is reached.
+    void poll(const std::string& what) const;
+    /// The limit is set and reached.
+    [[nodiscard]] bool expired() const;
+    /// When the limit is reached; nullopt when there is none.
+    [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> when() const;
+
+private:
+    std::chrono::steady_clock::time_point start_{};
+    double seconds_ = 0;
+};
+
+/// Interrupts Z3 (Z3_interrupt) on `c` when `deadline` passes, from a thread of its own: Z3
+/// does not always honour its own timeout (preprocessing, simplification), and neither the
+/// engines' polls nor Z3's timeout then stop a long call. Interrupted, a check returns unknown
+/// ("canceled") and other calls throw z3::exception; the engines read both as the time limit.
+class Watchdog {
+public:
+    Watchdog(z3::context& c, const Deadline& deadline);
+    ~Watchdog();
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+/// A Z3 context for one engine run. Z3_del_context on a solver that ran for minutes takes tens
+/// of seconds (14 s after a 30 s BMC run on a_66 at N_DEVS = 6, loaded machine), which would
+/// push a verdict reached at the time limit as far past it. release_if(true) makes the context
+/// outlive the run instead (it is never deleted: the process, which prints the verdict and
+/// exits, gives the memory back); the engines ask for it only when the time limit stopped a
+/// solver that had run (never for the unit tests' tiny limits, which stop the encoding).
+class EngineContext {
+public:
+    EngineContext() : c_(std::make_unique<z3::context>()) {}
+    ~EngineContext() {
+        if (keep_) (void)c_.release();
+    }
+    EngineContext(const EngineContext&) = delete;
+    EngineContext& operator=(const EngineContext&) = delete;
+    [[nodiscard]] z3::context& get() { return *c_; }
+    void release_if(bool keep) { keep_ = keep; }
+
+private:
+    std::unique_ptr<z3::context> c_;
+    bool keep_ = false;
 };
 
 /// One state: one expression per slot (a 1-bit zero for slots of width 0, which hold one value).
@@ -44,8 +110,9 @@ struct ExprValue {
 
 class Encoder {
 public:
-    /// Executes every group's program symbolically; throws Unsupported.
-    Encoder(z3::context& c, const ir::TransitionSystem& ts);
+    /// Executes every group's program symbolically; throws Unsupported, and TimeUp when
+    /// `deadline` passes (also later, in check_fails()).
+    Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline = {});
 
     [[nodiscard]] z3::context& ctx() const { return c_; }
     [[nodiscard]] const ir::TransitionSystem& ts() const { return ts_; }
@@ -79,6 +146,7 @@ public:
 private:
     z3::context& c_;
     const ir::TransitionSystem& ts_;
+    Deadline deadline_;
     SymState cur_;
     z3::expr_vector cur_vec_;
     std::vector<std::vector<Outcome>> outcomes_;
@@ -86,11 +154,13 @@ private:
 
 /// Executes one program symbolically over `s` (execute.cpp): fragments give outcomes under
 /// `base`, expressions a value. `assume` (the slot ranges of `s`) prunes infeasible branches of
-/// long paths. `what` names the program in an Unsupported error.
+/// long paths. `what` names the program in an Unsupported or TimeUp error; `deadline` is polled
+/// as the execution goes.
 std::vector<Outcome> execute_fragment(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
                                       const SymState& s, const z3::expr& base, const z3::expr& assume,
-                                      const std::string& what);
+                                      const std::string& what, const Deadline& deadline = {});
 ExprValue execute_expression(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
-                             const SymState& s, const z3::expr& assume, const std::string& what);
+                             const SymState& s, const z3::expr& assume, const std::string& what,
+                             const Deadline& deadline = {});
 
 }  // namespace iomc::symbolic

@@ -3,7 +3,7 @@
 // A path carries its condition, its stack and its state; a branch on a value that is not
 // constant splits it. Element accesses (index, load_at, store_at and the statement opcodes
 // that take an offset) know the finite set of bit offsets the index can select, and read or
-// write through an if-then-else over them.
+// write through an if-then-else over them. Paths meet again where they join (paths.hpp).
 #include <fmt/format.h>
 
 #include <map>
@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "checker/symbolic/encoder.hpp"
+#include "checker/symbolic/paths.hpp"
 
 namespace iomc::symbolic {
 
@@ -21,38 +22,13 @@ namespace {
 constexpr std::uint64_t max_path_steps = 50'000;
 constexpr std::size_t max_outcomes = 20'000;
 
-/// An offset a value may take, and when it does (no multiplication for the solver to blast).
-struct Offset {
-    std::int64_t at;
-    z3::expr when;
-};
-
-struct Val {
-    z3::expr e;
-    std::vector<Offset> offsets;  ///< the values an offset may take; empty if unknown
-};
-
-struct Path {
-    std::uint32_t ip = 0;
-    std::vector<Val> stack;
-    SymState slots;
-    z3::expr cond;
-    std::uint64_t steps = 0;
-    std::uint32_t branches = 0;  ///< undecided branches taken so far
-};
-
-/// Undecided branches a path takes before each further one is checked for feasibility with the
-/// solver (a loop whose bound is a state value unrolls only as far as the slot ranges allow).
+/// Undecided branches a path takes at one instruction before each further one there is checked
+/// for feasibility with the solver (a loop whose bound is a state value unrolls only as far as
+/// the slot ranges allow).
 constexpr std::uint32_t free_branches = 8;
-/// Undecided branches one path may take before the encoding gives up (a loop it cannot bound).
+/// Undecided branches one path may take at one instruction before the encoding gives up (a
+/// loop it cannot bound).
 constexpr std::uint32_t max_branches = 256;
-
-std::optional<std::int64_t> constant(const z3::expr& e) {
-    const z3::expr s = e.simplify();
-    std::uint64_t v = 0;
-    if (s.is_numeral_u64(v)) return static_cast<std::int64_t>(v);
-    return std::nullopt;
-}
 
 /// True/false when `b` simplifies to a constant.
 std::optional<bool> decided(const z3::expr& b) {
@@ -65,19 +41,21 @@ std::optional<bool> decided(const z3::expr& b) {
 class Executor {
 public:
     Executor(z3::context& c, const ir::StateLayout& layout, const ir::Program& p, std::string what,
-             const z3::expr& assume)
-        : c_(c), layout_(layout), p_(p), what_(std::move(what)), assume_(assume) {
+             const z3::expr& assume, const Deadline& deadline)
+        : c_(c), layout_(layout), p_(p), what_(std::move(what)), assume_(assume), deadline_(deadline),
+          junctions_(p) {
         const auto slots = layout.slots();
         for (std::uint32_t i = 0; i < slots.size(); ++i)
             if (slots[i].width > 0) slot_at_.emplace(slots[i].bit_offset, i);
     }
 
-    /// Runs every path from `start`. Fragments: outcomes_. Expressions: values_ and errors_.
+    /// Runs every path from `start` (at instruction 0), in program order, merging paths where
+    /// they meet. Fragments: outcomes_. Expressions: values_ and errors_.
     void run(Path start, bool frag) {
-        work_.push_back(std::move(start));
-        while (!work_.empty()) {
-            Path p = std::move(work_.back());
-            work_.pop_back();
+        deadline_.poll(what_);
+        junctions_.wait(std::move(start));
+        while (!junctions_.empty()) {
+            Path p = junctions_.next();
             step_path(p, frag);
             if (outcomes_.size() > max_outcomes || values_.size() > max_outcomes)
                 throw Unsupported(fmt::format("{} has more than {} paths", what_, max_outcomes));
@@ -174,6 +152,13 @@ private:
 
     void step_path(Path& p, bool frag);
 
+    /// Goes to `target` from instruction `from`.
+    static void jump(Path& p, std::uint32_t from, std::uint32_t target) {
+        p.ip = target;
+        p.from = from;
+        p.jumped = true;
+    }
+
     /// `when` can hold (with the slot ranges assumed).
     bool feasible(const z3::expr& when) {
         if (!solver_) {
@@ -193,16 +178,23 @@ private:
     std::string what_;
     z3::expr assume_;
     std::unique_ptr<z3::solver> solver_;
+    const Deadline& deadline_;
     std::map<std::uint32_t, std::uint32_t> slot_at_;
-    std::vector<Path> work_;
+    Junctions junctions_;
 };
 
 void Executor::step_path(Path& p, bool frag) {
     using ir::Bc;
-    for (;;) {
+    for (bool first = true;; first = false) {
+        if (!first && junctions_.join(p.ip)) {
+            junctions_.wait(std::move(p));
+            return;
+        }
+        if ((p.steps & 63U) == 0) deadline_.poll(what_);
         if (++p.steps > max_path_steps)
             throw Unsupported(fmt::format("{}: a path longer than {} instructions (a loop the encoding cannot bound)",
                                           what_, max_path_steps));
+        const std::uint32_t here = p.ip;
         const ir::BInstr& in = p_.code[p.ip++];
         auto bin = [&](auto f) {
             const Val b = pop(p);
@@ -268,32 +260,34 @@ void Executor::step_path(Path& p, bool frag) {
                 push(p, in.op == Bc::div ? a.e / b.e : z3::srem(a.e, b.e));
                 break;
             }
-            case Bc::jmp: p.ip = static_cast<std::uint32_t>(in.a); break;
+            case Bc::jmp: jump(p, here, static_cast<std::uint32_t>(in.a)); break;
             case Bc::jz:
             case Bc::jnz: {
                 const Val v = pop(p);
                 const z3::expr jump = in.op == Bc::jz ? v.e == bv(0) : v.e != bv(0);
                 const auto d = decided(jump);
+                const auto target = static_cast<std::uint32_t>(in.a);
                 if (d == true) {
-                    p.ip = static_cast<std::uint32_t>(in.a);
+                    Executor::jump(p, here, target);
                 } else if (!d) {
                     bool take = true, stay = true;
-                    if (++p.branches > max_branches)
+                    const std::uint32_t n = ++p.branches[here];
+                    if (n > max_branches)
                         throw Unsupported(fmt::format("{}: a path through more than {} branches on state values "
                                                       "(a loop the encoding cannot bound)",
                                                       what_, max_branches));
-                    if (p.branches > free_branches) {
+                    if (n > free_branches) {
                         take = feasible(p.cond && jump);
                         stay = feasible(p.cond && !jump);
                     }
                     if (take && stay) {
                         Path other = p;
-                        other.ip = static_cast<std::uint32_t>(in.a);
+                        Executor::jump(other, here, target);
                         other.cond = p.cond && jump;
-                        work_.push_back(std::move(other));
+                        junctions_.wait(std::move(other));
                         p.cond = p.cond && !jump;
                     } else if (take) {
-                        p.ip = static_cast<std::uint32_t>(in.a);
+                        Executor::jump(p, here, target);
                         p.cond = p.cond && jump;
                     } else if (stay) {
                         p.cond = p.cond && !jump;
@@ -335,23 +329,23 @@ void Executor::step_path(Path& p, bool frag) {
             }
             case Bc::fork: {
                 const auto& targets = p_.fork_tables[static_cast<std::size_t>(in.a)];
-                for (std::size_t k = targets.size(); k-- > 1;) {
+                for (std::size_t k = 0; k < targets.size(); ++k) {
                     Path other = p;
-                    other.ip = targets[k];
-                    work_.push_back(std::move(other));
+                    Executor::jump(other, here, targets[k]);
+                    other.choices.push_back(std::uint64_t{here} << 32 | k);
+                    junctions_.wait(std::move(other));
                 }
-                p.ip = targets[0];
-                break;
+                return;
             }
             case Bc::choose: {
                 const Val off = pop(p);
-                for (std::int64_t v = in.c; v > in.b; --v) {
+                for (std::int64_t v = in.b; v <= in.c; ++v) {
                     Path other = p;
                     write(other, off, in.w, bv(v - in.b));
-                    work_.push_back(std::move(other));
+                    other.choices.push_back(std::uint64_t{here} << 32 | static_cast<std::uint32_t>(v - in.b));
+                    junctions_.wait(std::move(other));
                 }
-                write(p, off, in.w, bv(0));
-                break;
+                return;
             }
             case Bc::check: {
                 const z3::expr bad = pop(p).e != bv(0);
@@ -411,16 +405,17 @@ void Executor::step_path(Path& p, bool frag) {
 
 std::vector<Outcome> execute_fragment(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
                                       const SymState& s, const z3::expr& base, const z3::expr& assume,
-                                      const std::string& what) {
-    Executor ex(c, layout, p, what, assume);
-    ex.run(Path{0, {}, s, base, 0, 0}, true);
+                                      const std::string& what, const Deadline& deadline) {
+    Executor ex(c, layout, p, what, assume, deadline);
+    ex.run(Path{s, base}, true);
     return std::move(ex.outcomes_);
 }
 
 ExprValue execute_expression(z3::context& c, const ir::StateLayout& layout, const ir::Program& p,
-                             const SymState& s, const z3::expr& assume, const std::string& what) {
-    Executor ex(c, layout, p, what, assume);
-    ex.run(Path{0, {}, s, c.bool_val(true), 0, 0}, false);
+                             const SymState& s, const z3::expr& assume, const std::string& what,
+                             const Deadline& deadline) {
+    Executor ex(c, layout, p, what, assume, deadline);
+    ex.run(Path{s, c.bool_val(true)}, false);
     z3::expr error = c.bool_val(false);
     for (const auto& e : ex.errors_) error = error || e;
     // Paths are disjoint; where none reaches halt, an error holds and the value does not matter.

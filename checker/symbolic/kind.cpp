@@ -48,15 +48,21 @@ std::string explain(const ir::TransitionSystem& ts, const std::vector<char>& sel
 
 KindResult kind(const ir::TransitionSystem& ts, const KindOptions& o) {
     const auto start = Clock::now();
+    EngineContext owner;
+    z3::context& c = owner.get();
+    const Deadline deadline(start, o.time_limit);
+    bool encoded = false;
     KindResult r;
     auto finish = [&]() -> KindResult {
         r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        owner.release_if(r.verdict == KindVerdict::unknown && encoded && deadline.expired());
         return r;
     };
     const auto sel = selection(ts, o.properties);
-    z3::context c;
+    const Watchdog dog(c, deadline);
     try {
-        const Encoder enc(c, ts);
+        const Encoder enc(c, ts, deadline);
+        encoded = true;
         auto good = [&](const SymState& s) { return !bad_state(enc, sel, s) && !bad_step(enc, sel, s); };
         z3::solver sol(c);
         std::vector<SymState> t;
@@ -149,12 +155,19 @@ KindResult kind(const ir::TransitionSystem& ts, const KindOptions& o) {
         }
         r.verdict = KindVerdict::not_inductive;
         r.hint = std::move(h);
+    } catch (const TimeUp& e) {
+        r.verdict = KindVerdict::unknown;
+        r.reason = encoded ? fmt::format("{} in the induction step at k = {}", e.what(), r.k) : e.what();
     } catch (const Unsupported& e) {
         r.verdict = KindVerdict::unsupported;
         r.reason = e.what();
     } catch (const z3::exception& e) {
         r.verdict = KindVerdict::unknown;
-        r.reason = fmt::format("Z3 failed in the induction step at k = {} ({})", r.k, e.msg());
+        r.reason = deadline.expired()
+                       ? fmt::format("time limit {}s reached {}", o.time_limit,
+                                     encoded ? fmt::format("in the induction step at k = {}", r.k)
+                                             : std::string("while encoding the model"))
+                       : fmt::format("Z3 failed in the induction step at k = {} ({})", r.k, e.msg());
     }
     return finish();
 }

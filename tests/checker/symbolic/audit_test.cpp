@@ -121,3 +121,14 @@ TEST_CASE("audit-por: a lock step that is not pure: the claim fails, with the ho
     CHECK(f.problem == "q 'unlock(m)' reports while m is held by p");
     CHECK(state_text(f) == "m=held by p q.pc=4");
 }
+
+TEST_CASE("audit-por: the time limit is polled while the encoding is built") {
+    auto ts = testing::compile(model);
+    symbolic::AuditOptions o;
+    o.time_limit = 1e-9;  // spent before the first step's encoding is under way
+    const auto r = symbolic::audit_por(*ts, o);
+    CHECK(r.time_out);
+    CHECK(r.time_out_reason == "time limit 1e-09s reached while encoding step 'a = x' of p");
+    CHECK(r.independence.audited == 0);
+    CHECK(r.control_flow.audited == 0);
+}

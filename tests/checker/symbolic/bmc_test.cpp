@@ -126,3 +126,50 @@ TEST_CASE("bmc: Peterson's algorithm: no violation up to depth 12") {
     auto ts = testing::compile(fixture("peterson.mc"));
     CHECK(run(*ts, 12).verdict == symbolic::BmcVerdict::no_violation);
 }
+
+TEST_CASE("bmc: the paths of an atomic step merge where they meet (2^16 paths, one encoding)") {
+    // counter's step branches on a[d] for 16 devices: 65536 paths, which the encoding once
+    // enumerated (and refused past 20000). Merged at each join point it is one path. The
+    // shortest violation of few (n < 2): setter sets a[0] and a[1] (one step each: the loop's
+    // control takes none), then counter counts 2.
+    auto ts = testing::compile(
+        "type D = 0..15;\nvar a: bool[D];\nvar n: 0..16 = 0;\n"
+        "process setter { for d: D { either { a[d] = true; } or { skip; } } }\n"
+        "process counter { atomic { n = 0; for d: D { if (a[d]) n = n + 1; } } }\n"
+        "invariant few: n < 2;\n");
+    const auto r = run(*ts, 6);
+    CHECK(violated(*ts, r) == "few");
+    REQUIRE(r.counterexample->trace.steps.size() == 3);
+    CHECK(ts->process(ts->group(r.counterexample->trace.steps[2].group).process).name == "counter");
+    CHECK(run(*ts, 2).verdict == symbolic::BmcVerdict::no_violation);
+}
+
+TEST_CASE("bmc: choices in an atomic loop stay apart: each of the 16 successors is its own") {
+    // Merging the two sides of an `either` would lose successors (or make up states); every
+    // combination of a[0..3] must be reachable in one step, and no other state.
+    auto ts = testing::compile(
+        "type D = 0..3;\nvar a: 0..1[D];\n"
+        "process p { atomic { for d: D { either { a[d] = 1; } or { a[d] = 0; } } } }\n"
+        "invariant not_1010: !(a[0] == 1 && a[1] == 0 && a[2] == 1 && a[3] == 0);\n"
+        "invariant not_0111: !(a[0] == 0 && a[1] == 1 && a[2] == 1 && a[3] == 1);\n"
+        "invariant even_step: a[0] + a[1] + a[2] + a[3] <= 4;\n");
+    for (const char* p : {"not_1010", "not_0111"}) {
+        CAPTURE(p);
+        const auto r = run(*ts, 3, {p});
+        CHECK(violated(*ts, r) == p);
+        CHECK(r.counterexample->trace.steps.size() == 1);
+    }
+    CHECK(run(*ts, 3, {"even_step"}).verdict == symbolic::BmcVerdict::no_violation);
+}
+
+TEST_CASE("bmc: the time limit is polled while the encoding is built: unknown, with where it stopped") {
+    auto ts = testing::compile(fixture("lost_update.mc"), "racy");
+    symbolic::BmcOptions o;
+    o.depth = 10;
+    o.time_limit = 1e-9;  // spent before the first step's encoding is under way
+    const auto r = symbolic::bmc(*ts, o);
+    REQUIRE(r.verdict == symbolic::BmcVerdict::unknown);
+    CHECK(r.reason == "time limit 1e-09s reached while encoding step '" + ts->groups()[0].text + "' of " +
+                          ts->process(ts->groups()[0].process).name);
+    CHECK(r.depth == 0);
+}
