@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -173,6 +174,13 @@ z3::expr Encoder::check_fails(const SymState& s, const ir::InvariantCheck& ck) c
     const ExprValue v = execute_expression(c_, ts_.layout(), ck.program, s, in_range(s),
                                            fmt::format("invariant check '{}'", ck.binding), deadline_);
     return v.error || v.value == c_.bv_val(0, 64);
+}
+
+void EngineContext::abandon(std::unique_ptr<z3::context> c) {
+    static std::mutex lock;
+    static std::vector<std::unique_ptr<z3::context>>* kept = new std::vector<std::unique_ptr<z3::context>>;
+    const std::lock_guard<std::mutex> g(lock);
+    kept->push_back(std::move(c));
 }
 
 }  // namespace iomc::symbolic
