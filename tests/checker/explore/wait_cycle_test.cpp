@@ -53,6 +53,18 @@ explore::Result check_violated(const ir::TransitionSystem& ts, const explore::Op
     return r;
 }
 
+/// Runs search `o` on `ts`, which must report a wait cycle whose trace replays to a state where
+/// wait_cycle() finds `cycle`; returns the result.
+explore::Result check_wait_cycle(const ir::TransitionSystem& ts, const explore::Options& o,
+                                 const std::vector<std::uint32_t>& cycle) {
+    auto r = check_violated(ts, o);
+    CHECK(r.counterexample->violation.wait_cycle);
+    const auto rep = traces::replay(ts, r.counterexample->trace);
+    REQUIRE(rep.ok);
+    CHECK(ts.wait_cycle(rep.states.back().data()) == cycle);
+    return r;
+}
+
 std::vector<explore::Options> all_searches() {
     std::vector<explore::Options> out;
     for (auto strategy : {Strategy::bfs, Strategy::dfs})
@@ -227,11 +239,7 @@ TEST_CASE("the same cycle is a deadlock once no process can move the index any m
     for (const auto& o : all_searches()) {
         CAPTURE(static_cast<int>(o.strategy));
         CAPTURE(o.por);
-        const auto r = check_violated(*ts, o);
-        CHECK(r.counterexample->violation.wait_cycle);
-        const auto rep = traces::replay(*ts, r.counterexample->trace);
-        REQUIRE(rep.ok);
-        CHECK(ts->wait_cycle(rep.states.back().data()) == std::vector<std::uint32_t>{0, 1});
+        const auto r = check_wait_cycle(*ts, o, {0, 1});
         if (o.strategy == Strategy::bfs && !o.por) {
             // client takes its device lock, mover moves device 0, walker takes group 1's mutex.
             CHECK(r.counterexample->trace.steps.size() == 3);
@@ -267,11 +275,7 @@ TEST_CASE("a process that could open a wait cycle but waits for the cycle itself
     for (const auto& o : all_searches()) {
         CAPTURE(static_cast<int>(o.strategy));
         CAPTURE(o.por);
-        const auto r = check_violated(*ts, o);
-        CHECK(r.counterexample->violation.wait_cycle);
-        const auto rep = traces::replay(*ts, r.counterexample->trace);
-        REQUIRE(rep.ok);
-        CHECK(ts->wait_cycle(rep.states.back().data()) == std::vector<std::uint32_t>{0, 1});
+        check_wait_cycle(*ts, o, {0, 1});
     }
 }
 
