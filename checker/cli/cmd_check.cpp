@@ -302,8 +302,8 @@ int run_check(const CheckOptions& o) {
         case explore::Verdict::violated: {
             if (!r.counterexample) {
                 // Only the lock order is violated: lockdep's report is the counterexample.
-                out += fmt::format("result: violated: lock_order: possible circular locking dependency\n{}\n{}\n{}",
-                                   figures, reductions, findings.lock_report);
+                out += fmt::format("result: violated: lock_order: {}\n{}\n{}\n{}", findings.lock_summary, figures,
+                                   reductions, findings.lock_report);
                 break;
             }
             const auto& cx = *r.counterexample;

@@ -83,6 +83,8 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
                 }
                 pr.verdict = lo.violated() ? explore::Verdict::violated : explore::Verdict::holds;
                 f.lock_report = render_lock_order(g, lo);
+                if (lo.violated())
+                    f.lock_summary = lo.cycles.empty() ? "possible recursive locking" : "possible circular locking dependency";
             }
         } else {
             auto out = liveness::check(g, *p, strong_fairness);

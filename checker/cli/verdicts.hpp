@@ -25,6 +25,9 @@ struct GraphFindings {
     double seconds = 0;
     std::string incomplete_reason;    ///< the whole-graph search stopped
     std::string lock_report;          ///< lockdep's words; empty when the order is clean or unchecked
+    /// lockdep's headline of lock_report: "possible circular locking dependency" when a cycle
+    /// of classes was found, else "possible recursive locking"; empty with lock_report.
+    std::string lock_summary;
     std::vector<std::string> notes;   ///< "liveness p holds vacuously: ..."
     std::string error;                ///< a model error with file:line:col (exit 2)
     /// "reductions: none for liveness and lock_order (...): N states, ..." as check prints it.
