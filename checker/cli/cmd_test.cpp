@@ -77,6 +77,7 @@ int run_test(const TestOptions& o) {
     std::printf("%-4s  %-*s  %-*s  %-*s  %-10s  %-10s  %9s  %8s\n", "", static_cast<int>(wf), "file", static_cast<int>(wv),
                 "variant", static_cast<int>(wp), "property", "expected", "got", "states", "time");
     int passed = 0, failed = 0, skipped = 0, errors = 0, incomplete = 0;
+    int model_errors = 0;  // variants that do not compile, or whose lock_nested contradicts itself
     std::vector<std::string> without;
     // What the searches used, for the reductions line under the table.
     std::uint64_t searches = 0, with_por = 0, with_symmetry = 0;
@@ -119,6 +120,7 @@ int run_test(const TestOptions& o) {
             // lint` shows them once; here only errors matter.
             auto ts = compile_model(*model, v, o.common.defines, false);
             if (!ts) {
+                ++model_errors;
                 for (const auto* c : mine) {
                     Row r{shown, v, c->property, verdict_word(*c), "error", "model error (see above)"};
                     print_row(r, wf, wv, wp);
@@ -162,6 +164,7 @@ int run_test(const TestOptions& o) {
             GraphFindings findings;
             const auto res = check_all(*ts, eo, &findings, o.common.fairness == "strong");
             if (!findings.error.empty()) {
+                ++model_errors;
                 std::fprintf(stderr, "%s\n", findings.error.c_str());
                 for (const auto* c : run) {
                     rows[c] = Row{shown, v, c->property, verdict_word(*c), "error", "model error (see above)"};
@@ -235,8 +238,10 @@ int run_test(const TestOptions& o) {
     }
     std::printf("\n%d passed, %d failed, %d skipped, %d incomplete", passed, failed, skipped, incomplete);
     if (errors) std::printf(", %d file%s with errors", errors, errors == 1 ? "" : "s");
+    if (model_errors) std::printf(", %d variant%s with model errors", model_errors, model_errors == 1 ? "" : "s");
     std::printf("\n");
-    if (errors) return exit_error;
+    // A model error is bad input (exit 2), whatever the other cells say.
+    if (errors || model_errors) return exit_error;
     if (failed) return exit_violated;
     return incomplete ? exit_incomplete : exit_holds;
 }
