@@ -287,6 +287,9 @@ private:
                 for (auto& from : outboxes_) {
                     const Outbox& box = *from[t];
                     for (std::size_t i = 0; i < box.size(); ++i) {
+                        // The records are read in order: fetch a later one's table slot now,
+                        // so that its cache miss overlaps this one's.
+                        if (i + 8 < box.size()) store_->prefetch(box.hash(i + 8));
                         if (log_.done() || stop_.load(std::memory_order_relaxed)) return;
                         if ((++done_here & 255U) == 0 && limited(t, 0)) return;
                         store(t, store_->insert(box.state(i), box.hash(i), box.parent(i)));

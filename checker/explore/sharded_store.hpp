@@ -42,6 +42,8 @@ public:
     /// Safe while other threads insert into other shards, or read stored states and parents.
     Insert insert(const std::uint8_t* s, std::uint64_t h, Ref parent);
     Insert insert(const std::uint8_t* s, Ref parent) { return insert(s, hash(s), parent); }
+    /// StateStore::prefetch in the shard of hash `h`.
+    void prefetch(std::uint64_t h) const { shards_[shard_of(h)]->store.prefetch(h); }
     /// The reference of `s` if stored. Safe while no thread inserts into its shard.
     [[nodiscard]] std::optional<Ref> find(const std::uint8_t* s) const;
     /// A stored state; `r` must come from a finished level or from this thread's own insert.
