@@ -120,4 +120,19 @@ process q { atomic { lock(g); lock(b); lock(a); } atomic { unlock(a); unlock(b);
                                                "every dependency of the cycle holds g (a common outer lock"));
 }
 
+TEST_CASE("subclasses taken in both orders, one of them inside an atomic step, contradict the annotation") {
+    // p takes the child m[1] at subclass 1, then the parent m[0], in one step (m[]/1 --> m[]);
+    // q takes them parent first (m[] --> m[]/1). The note names p's lock of m[0] inside the block.
+    const auto ts = testing::compile(R"(var m: mutex[0..1];
+process p { atomic { lock_nested(m[1], 1); lock(m[0]); } atomic { unlock(m[0]); unlock(m[1]); } }
+process q { lock(m[0]); lock_nested(m[1], 1); unlock(m[1]); unlock(m[0]); }
+)");
+    const graph::StateGraph g(*ts, {}, nullptr);
+    CHECK(graph::lock_nested_error(g) ==
+          "test.mc:3:25: error: the lock_nested subclasses of 'm[]' contradict themselves: m[] --> m[]/1 --> m[] (a "
+          "subclass gives one nesting order of the instances of a class; these are taken in both orders)\n"
+          "test.mc:3:25: note: m[] --> m[]/1: q takes m[1] holding m[0]: lock_nested(m[1], 1)\n"
+          "test.mc:2:44: note: m[]/1 --> m[]: p takes m[0] holding m[1]: lock(m[0])");
+}
+
 }  // TEST_SUITE
