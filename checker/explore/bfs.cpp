@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /// @file Breadth-first search, level by level, on one thread or many (`Options::threads`). With
 /// one thread this is the classic BFS queue order: each successor is stored as it is found.
-/// With several, each level runs in two phases, and no lock or shared counter is on the path
+/// With several, each level of more than one chunk (64 states) runs in two phases (a narrower
+/// level runs on one thread and stores as it goes), and no lock or shared counter is on the path
 /// of a state (issue 9: a locked, sharded table with a shared count ran slower on 2 threads
 /// than on 1, its cache lines bouncing between the cores):
 ///   1. expand: the states of the level are shared out in chunks of 64; a thread expands a
@@ -162,7 +163,7 @@ private:
             }
             ++w.transitions;
             if constexpr (sharded) {
-                if (b.parallel_) {
+                if (b.two_phase_) {
                     const std::uint64_t h = b.store_->hash(next);
                     const unsigned owner = b.store_->shard_of(h) % b.threads_;
                     if (!b.outboxes_[t][owner]->push(h, from, next))
@@ -267,7 +268,10 @@ private:
         };
         // A level of one chunk runs on the calling thread: starting threads costs more than it
         // brings on the narrow levels near the initial state and in small models.
+        // Such a level also stores as it goes, as the search on one thread does: the counts at
+        // a violation found there are the same for any number of threads.
         const auto used = static_cast<unsigned>(std::min<std::uint64_t>(threads_, chunks));
+        two_phase_ = parallel_ && used > 1;
         if (used <= 1) {
             work(0);
         } else {
@@ -275,7 +279,7 @@ private:
             for (unsigned t = 0; t < used; ++t) pool.emplace_back(work, t);
             for (auto& th : pool) th.join();
         }
-        if (parallel_) store_outboxes();
+        if (two_phase_) store_outboxes();
         if (!stop_.load() && !log_.done()) limited(0, 0);
     }
 
@@ -351,7 +355,8 @@ private:
     Clock::time_point last_progress_ = Clock::now();
     std::vector<std::unique_ptr<Expander>> workers_;
     std::vector<std::unique_ptr<ChunkedVector>> frontier_, next_;  ///< per thread
-    bool parallel_ = false;  ///< two-phase levels
+    bool parallel_ = false;   ///< several threads, exact storage: two-phase levels
+    bool two_phase_ = false;  ///< this level runs in two phases (more than one chunk)
     std::vector<std::vector<std::unique_ptr<Outbox>>> outboxes_;  ///< [writer][owner], parallel_ only
     std::uint64_t level_ = 0;
     std::uint64_t depth_ = 0;
