@@ -262,3 +262,23 @@ TEST_CASE("kind: a wrong lemma is reported as violated, never used for a proof")
     REQUIRE(e.verdict == explore::Verdict::violated);
     CHECK(ts->property(e.counterexample->violation.property).name == "tiny");
 }
+
+TEST_CASE("kind: a quantified lemma is split per binding; its violation names the instance") {
+    // p(1) sets done[1]; `none_done` claims no device is done: the explicit engine and the base
+    // case both report its instance d = 1 after one step, as "lemma none_done (d = 1)".
+    auto ts = testing::compile("type D = 0..1;\n"
+                               "var done: bool[D];\n"
+                               "process p { done[1] = true; }\n"
+                               "invariant fine: true;\n"
+                               "lemma none_done: forall d: D. !done[d];\n");
+    const auto& l = ts->property(*ts->find_property("none_done"));
+    CHECK(l.lemma);
+    CHECK(l.checks.size() == 2);
+    const auto e = explore::check(*ts, {});
+    REQUIRE(e.verdict == explore::Verdict::violated);
+    CHECK(traces::describe(*ts, e.counterexample->violation) == "lemma none_done (d = 1)");
+    const auto r = run(*ts, 5, {"fine"});
+    REQUIRE(r.verdict == symbolic::KindVerdict::violated);
+    CHECK(traces::describe(*ts, r.counterexample->violation) == "lemma none_done (d = 1)");
+    CHECK(r.counterexample->trace.steps.size() == 1);
+}
