@@ -29,8 +29,9 @@ std::string describe(const ir::TransitionSystem& ts, const Violation& v) {
         case ViolationKind::lasso: return describe_lasso(ts, v);
         case ViolationKind::in_state: {
             const auto& chk = p.checks.at(v.check);
-            std::string s = chk.binding.empty() ? fmt::format("invariant {}", p.name)
-                                                : fmt::format("invariant {} ({})", p.name, chk.binding);
+            const char* what = p.lemma ? "lemma" : "invariant";
+            std::string s = chk.binding.empty() ? fmt::format("{} {}", what, p.name)
+                                                : fmt::format("{} {} ({})", what, p.name, chk.binding);
             if (v.eval_error)
                 s += fmt::format(" cannot be evaluated: {}", ir::format_message(ts.message(v.message), v.value));
             return s;

@@ -59,7 +59,7 @@ int run_kind(const lang::Model& model, const ir::TransitionSystem& ts, const Che
              const std::vector<ir::PropertyId>& props, const std::string& format) {
     symbolic::KindOptions ko;
     ko.depth = o.depth < 0 ? 10U : static_cast<std::uint32_t>(o.depth);
-    ko.properties = props;
+    ko.properties = symbolic::with_lemmas(ts, props);  // k-induction assumes and proves every lemma
     ko.time_limit = o.common.time_limit;
     const auto r = symbolic::kind(ts, ko);
     if (r.verdict == symbolic::KindVerdict::unsupported) {
@@ -70,7 +70,7 @@ int run_kind(const lang::Model& model, const ir::TransitionSystem& ts, const Che
         std::fprintf(stderr, "iomc: internal error; please report: %s\n", r.reason.c_str());
         return exit_error;
     }
-    std::string out = report_header(model, ts) + checked_line(ts, props);
+    std::string out = report_header(model, ts) + checked_line(ts, ko.properties);
     const std::string engine =
         fmt::format("engine: k-induction ({}), k = {} of at most {}, base case to depth {}, {:.2f} s\n",
                     symbolic::z3_version(), r.k, ko.depth, r.base_depth, r.seconds);

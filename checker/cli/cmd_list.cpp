@@ -60,7 +60,7 @@ int run_list(const ListOptions& o) {
             case ir::PropertyKind::kref_misuse:
             case ir::PropertyKind::use_after_free: kind = "built-in"; break;
             case ir::PropertyKind::assertion: kind = p.where ? "assertion" : "built-in (unnamed asserts)"; break;
-            case ir::PropertyKind::invariant: kind = "invariant"; break;
+            case ir::PropertyKind::invariant: kind = p.lemma ? "lemma" : "invariant"; break;
             case ir::PropertyKind::liveness: kind = "liveness"; break;
             case ir::PropertyKind::lock_order: kind = "built-in, checked when named"; break;
         }

@@ -97,6 +97,9 @@ struct Property {
     PropertyKind kind = PropertyKind::invariant;
     std::optional<support::SourceRange> where;
     std::vector<InvariantCheck> checks;  ///< invariants only
+    /// An invariant declared `lemma`: checked as every invariant is, and k-induction assumes it
+    /// in every state of its step (and proves it with the rest; docs/symbolic.md).
+    bool lemma = false;
     LivenessForm form = LivenessForm::eventually;  ///< liveness only
     /// Liveness: the goal per quantifier instance; `triggers` (leads_to only) is parallel to it.
     /// Kept out of `checks` so that the explorer and the reductions never see them.

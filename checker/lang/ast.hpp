@@ -145,6 +145,7 @@ struct Decl {
     // of leads_to (in the binders' scope); form is "eventually", "leads_to" or "always_eventually"
     std::string form;
     std::size_t binders = 0;  ///< liveness: how many quant nodes at the top of `value` are binders
+    bool lemma = false;       ///< invariant: declared `lemma NAME: expr;` (docs/language.md#lemmas)
 };
 
 /// One parsed file.

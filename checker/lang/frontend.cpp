@@ -91,7 +91,7 @@ std::vector<PropertyInfo> Model::properties() const {
     std::vector<PropertyInfo> out;
     for (const auto& m : modules_)
         for (const auto& d : m->ast.decls) {
-            if (d.kind == ast::DeclKind::invariant) out.push_back({d.name, "invariant", d.name_where});
+            if (d.kind == ast::DeclKind::invariant) out.push_back({d.name, d.lemma ? "lemma" : "invariant", d.name_where});
             if (d.kind == ast::DeclKind::liveness) out.push_back({d.name, "liveness", d.name_where});
         }
     return out;

@@ -46,7 +46,7 @@ struct ProcessInfo {
 
 struct PropertyInfo {
     std::string name;
-    std::string kind;          ///< "invariant", "assertion"
+    std::string kind;          ///< "invariant", "lemma", "liveness"
     support::SourceRange where;
 };
 

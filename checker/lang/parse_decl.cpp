@@ -213,6 +213,19 @@ Decl Parser::parse_decl() {
                 parse_liveness(d);
                 break;
             }
+            if (at(Tok::ident) && peek().text == "lemma" && peek(1).kind == Tok::ident) {
+                // `lemma NAME: expr;` (a word only here): an invariant that k-induction also
+                // assumes as a strengthening (docs/language.md#lemmas).
+                advance();
+                d.kind = DeclKind::invariant;
+                d.lemma = true;
+                d.name_where = peek().where;
+                d.name = ident("a lemma name");
+                expect(Tok::colon);
+                d.value = parse_expr();
+                expect(Tok::semi);
+                break;
+            }
             if (at(Tok::ident) && peek().text == "part" &&
                 (peek(1).kind == Tok::string || (peek(1).kind == Tok::ident && peek(1).text == "of"))) {
                 // `part "P";` and `part of "F";` (words only here): one module over several files.
@@ -226,7 +239,7 @@ Decl Parser::parse_decl() {
                 break;
             }
             fail("a declaration (import, part, const, type, enum, struct, var, proc, process, "
-                 "invariant, liveness, metric, variant or expect)");
+                 "invariant, lemma, liveness, metric, variant or expect)");
     }
     d.where = from(begin);
     return d;

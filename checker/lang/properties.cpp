@@ -77,18 +77,20 @@ void PropertyBuilder::compile_invariants() {
     for (std::size_t mi = 0; mi < symbols_.module_count(); ++mi) {
         for (const auto& d : symbols_.mod(mi).ast.decls) {
             if (d.kind != ast::DeclKind::invariant) continue;
+            const char* what = d.lemma ? "lemma" : "invariant";
             try {
                 if (named_asserts_.count(symbols_.qualified(mi, d.name)))
-                    fail(sink_, d.name_where, fmt::format("invariant '{}' has the name of an assertion", d.name));
+                    fail(sink_, d.name_where, fmt::format("{} '{}' has the name of an assertion", what, d.name));
                 for (std::uint32_t i = 0; i < ir::builtin_property_count; ++i)
                     if (properties_[i].name == d.name || d.name == "use_after_free")
                         fail(sink_, d.name_where,
-                             fmt::format("'{}' is the name of a built-in property; name the invariant differently",
-                                         d.name));
+                             fmt::format("'{}' is the name of a built-in property; name the {} differently", d.name,
+                                         what));
                 ir::Property p;
                 p.id = ir::PropertyId{static_cast<std::uint32_t>(properties_.size())};
                 p.name = symbols_.qualified(mi, d.name);
                 p.kind = ir::PropertyKind::invariant;
+                p.lemma = d.lemma;
                 p.where = d.name_where;
                 ExprContext c;
                 c.module = mi;
@@ -229,7 +231,7 @@ void PropertyBuilder::split_invariant(const ast::Expr& e, ExprContext& c, const 
     }
     TExpr x = exprs_.lower(e, c);
     if (x.t->kind != TypeKind::boolean)
-        fail(sink_, e.where, fmt::format("an invariant must be bool, found {}", type_name(x.t)));
+        fail(sink_, e.where, fmt::format("{} must be bool, found {}", p.lemma ? "a lemma" : "an invariant", type_name(x.t)));
     ir::InvariantCheck chk;
     chk.binding = binding;
     chk.expr = std::move(x.e);

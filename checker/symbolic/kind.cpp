@@ -46,6 +46,16 @@ std::string explain(const ir::TransitionSystem& ts, const std::vector<char>& sel
 
 }  // namespace
 
+std::vector<ir::PropertyId> with_lemmas(const ir::TransitionSystem& ts, const std::vector<ir::PropertyId>& props) {
+    if (props.empty()) return props;
+    std::vector<char> in(ts.properties().size(), 0);
+    for (const auto p : props) in[ir::idx(p)] = 1;
+    std::vector<ir::PropertyId> out;
+    for (const auto& p : ts.properties())
+        if (in[ir::idx(p.id)] != 0 || p.lemma) out.push_back(p.id);
+    return out;
+}
+
 KindResult kind(const ir::TransitionSystem& ts, const KindOptions& o) {
     const auto start = Clock::now();
     EngineContext owner;
@@ -58,7 +68,8 @@ KindResult kind(const ir::TransitionSystem& ts, const KindOptions& o) {
         owner.release_if(r.verdict == KindVerdict::unknown && encoded && deadline.expired());
         return r;
     };
-    const auto sel = selection(ts, o.properties);
+    const auto props = with_lemmas(ts, o.properties);
+    const auto sel = selection(ts, props);
     const Watchdog dog(c, deadline);
     try {
         const Encoder enc(c, ts, deadline);
@@ -115,7 +126,7 @@ KindResult kind(const ir::TransitionSystem& ts, const KindOptions& o) {
         // Base case, to the depth the proof needs (or the bound).
         BmcOptions bo;
         bo.depth = r.k;
-        bo.properties = o.properties;
+        bo.properties = props;
         bo.time_limit = o.time_limit;
         const BmcResult b = bmc_run(enc, sel, bo, start);
         r.base_depth = b.depth;

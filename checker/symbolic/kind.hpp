@@ -7,8 +7,11 @@
 /// Step case at k: k + 1 states t0..tk, each in the layout's ranges (slots and pcs), each a
 /// transition from the one before, pairwise distinct (a simple path), P in t0..t(k-1), P false
 /// in tk. Unsatisfiable: P is k-inductive. Solved incrementally, k = 1, 2, ... up to the bound;
-/// the selected properties strengthen each other (P is their conjunction), and nothing else
-/// does (no user lemmas, no facts from the explicit engine).
+/// the selected properties strengthen each other (P is their conjunction). The model's
+/// `lemma`s are always among them (with_lemmas), selected or not: P is the conjunction of the
+/// selected properties and every lemma, assumed in t0..t(k-1) and proved in tk, and the base
+/// case checks the lemmas too, so a false lemma is reported as violated or blocks the proof,
+/// never makes one (docs/symbolic.md, "Lemmas"). No facts come from the explicit engine.
 ///
 /// Base case: bounded model checking (bmc.cpp) to depth k, with the same encoder, after the
 /// step closes at k (or at the bound, when it does not close): every state reachable in fewer
@@ -70,7 +73,12 @@ struct KindResult {
     double seconds = 0;
 };
 
-/// Runs k-induction. Throws nothing for model constructs (verdict unsupported).
+/// The properties k-induction checks for `props` (empty: all, lemmas included): `props` and
+/// every lemma of the model that `props` leaves out, in property order.
+std::vector<ir::PropertyId> with_lemmas(const ir::TransitionSystem& ts, const std::vector<ir::PropertyId>& props);
+
+/// Runs k-induction on with_lemmas(ts, o.properties). Throws nothing for model constructs
+/// (verdict unsupported).
 KindResult kind(const ir::TransitionSystem& ts, const KindOptions& o);
 
 /// The hint as text: the first state's variables (name = value, pcs as labels), then each step

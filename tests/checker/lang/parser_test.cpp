@@ -149,7 +149,7 @@ TEST_CASE("a statement at top level asks for a declaration") {
     CHECK(testing::diagnostics("x = 1;\n"
                                "process p { skip; }\n") ==
           "test.mc:1:1: error: expected a declaration (import, part, const, type, enum, struct, var, "
-          "proc, process, invariant, liveness, metric, variant or expect), found 'x'\n"
+          "proc, process, invariant, lemma, liveness, metric, variant or expect), found 'x'\n"
           "    1 | x = 1;\n"
           "      | ^\n"
           "1 error\n");

@@ -194,3 +194,69 @@ TEST_CASE("kind: a time limit that runs out is unknown with the reason, never ho
     REQUIRE(r.verdict == symbolic::KindVerdict::unknown);
     CHECK(r.reason == "time limit 1e-09s reached while encoding step 'atomic { c = b; b = a; a = 0; }' of shift");
 }
+
+TEST_CASE("kind: a lemma closes an induction that its property alone does not (derived in the fixture)") {
+    // lemma_counter.mc: `no_err` is 13-inductive alone (the unreachable chain 4..15 defeats
+    // k <= 12); with the lemma `small` (n <= 3) the two are 1-inductive.
+    auto off = testing::compile(fixture("lemma_counter.mc"), "", {"STRENGTHEN=false"});
+    const auto r = run(*off, 12, {"no_err"});
+    REQUIRE(r.verdict == symbolic::KindVerdict::not_inductive);
+    CHECK(r.k == 12);
+    REQUIRE(r.hint);
+    CHECK(value(*off, r.hint->states[0], "n") == 4);  // the chain's first link
+    CHECK(value(*off, r.hint->states[12], "err") == 1);
+    const auto closed = run(*off, 13, {"no_err"});
+    REQUIRE(closed.verdict == symbolic::KindVerdict::holds);
+    CHECK(closed.k == 13);
+
+    auto on = testing::compile(fixture("lemma_counter.mc"));
+    CHECK(on->property(*on->find_property("small")).lemma);
+    CHECK(!on->property(*on->find_property("no_err")).lemma);
+    // Selected or not, the lemma is checked with the property (with_lemmas).
+    CHECK(symbolic::with_lemmas(*on, {*on->find_property("no_err")}) ==
+          std::vector<ir::PropertyId>{*on->find_property("no_err"), *on->find_property("small")});
+    CHECK(symbolic::with_lemmas(*on, {}).empty());
+    const auto p = run(*on, 10, {"no_err"});
+    REQUIRE(p.verdict == symbolic::KindVerdict::holds);
+    CHECK(p.k == 1);
+    CHECK(p.base_depth == 1);
+    // The explicit engine checks the lemma as an invariant: 4 states, both hold.
+    const auto e = explore::check(*on, {});
+    CHECK(e.verdict == explore::Verdict::holds);
+    CHECK(e.stats.states == 4);
+}
+
+TEST_CASE("kind: a wrong lemma is reported as violated, never used for a proof") {
+    // lemma_wrong.mc: `tiny` (n <= 2) breaks after 3 steps; with it, no_err and tiny are
+    // 4-inductive, and the base case to depth 4 finds the violation.
+    auto ts = testing::compile(fixture("lemma_wrong.mc"));
+    const auto r = run(*ts, 10, {"no_err"});
+    REQUIRE(r.verdict == symbolic::KindVerdict::violated);
+    CHECK(r.k == 4);
+    CHECK(ts->property(r.counterexample->violation.property).name == "tiny");
+    CHECK(r.counterexample->trace.steps.size() == 3);
+    CHECK(traces::describe(*ts, r.counterexample->violation) == "lemma tiny");
+    const auto e = explore::check(*ts, {});
+    REQUIRE(e.verdict == explore::Verdict::violated);
+    CHECK(ts->property(e.counterexample->violation.property).name == "tiny");
+}
+
+TEST_CASE("kind: a quantified lemma is split per binding; its violation names the instance") {
+    // p(1) sets done[1]; `none_done` claims no device is done: the explicit engine and the base
+    // case both report its instance d = 1 after one step, as "lemma none_done (d = 1)".
+    auto ts = testing::compile("type D = 0..1;\n"
+                               "var done: bool[D];\n"
+                               "process p { done[1] = true; }\n"
+                               "invariant fine: true;\n"
+                               "lemma none_done: forall d: D. !done[d];\n");
+    const auto& l = ts->property(*ts->find_property("none_done"));
+    CHECK(l.lemma);
+    CHECK(l.checks.size() == 2);
+    const auto e = explore::check(*ts, {});
+    REQUIRE(e.verdict == explore::Verdict::violated);
+    CHECK(traces::describe(*ts, e.counterexample->violation) == "lemma none_done (d = 1)");
+    const auto r = run(*ts, 5, {"fine"});
+    REQUIRE(r.verdict == symbolic::KindVerdict::violated);
+    CHECK(traces::describe(*ts, r.counterexample->violation) == "lemma none_done (d = 1)");
+    CHECK(r.counterexample->trace.steps.size() == 1);
+}
