@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: MIT
-/// @file Breadth-first search, level by level, on one thread or many (`Options::threads`). The
-/// states of a level are shared out in chunks; each thread expands its chunk and collects the
-/// new states it stored into its own list; the next level is those lists in thread order. With
-/// one thread this is the classic BFS queue order. Verdicts and state counts are the same for
-/// any number of threads: the cycle proviso of partial-order reduction asks whether a
-/// successor was stored before the current level, which does not depend on the threads'
-/// timing; only which of several shortest counterexamples comes first may differ.
+/// @file Breadth-first search, level by level, on one thread or many (`Options::threads`). With
+/// one thread this is the classic BFS queue order: each successor is stored as it is found.
+/// With several, each level of more than one chunk (64 states) runs in two phases (a narrower
+/// level runs on one thread and stores as it goes), and no lock or shared counter is on the path
+/// of a state (issue 9: a locked, sharded table with a shared count ran slower on 2 threads
+/// than on 1, its cache lines bouncing between the cores):
+///   1. expand: the states of the level are shared out in chunks of 64; a thread expands a
+///      chunk and puts each successor, with its hash and parent, into the outbox of the thread
+///      that owns the successor's shard. The store is only read in this phase (the cycle
+///      proviso looks states up), so no thread needs a lock to read it.
+///   2. store: each thread inserts the records of its own shards from every outbox, checks the
+///      invariants of the states that are new, and lists them for the next level.
+/// Verdicts and state counts are the same for any number of threads: the cycle proviso of
+/// partial-order reduction asks whether a successor was stored before the current level, which
+/// does not depend on the threads' timing; only which of several shortest counterexamples
+/// comes first may differ.
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -16,6 +25,7 @@
 #include "checker/explore/bfs.hpp"
 #include "checker/explore/compact_store.hpp"
 #include "checker/explore/expander.hpp"
+#include "checker/explore/outbox.hpp"
 #include "checker/explore/paths.hpp"
 #include "checker/explore/sharded_store.hpp"
 
@@ -40,12 +50,21 @@ public:
             store_ = std::make_unique<CompactStore>(plan.ts.layout().bytes(), storage, budget_, o_.limits.max_states);
         } else {
             (void)storage;
-            store_ = std::make_unique<ShardedStore>(plan.ts.layout().bytes(), threads_ > 1 ? 8 : 0, threads_ > 1, budget_,
+            parallel_ = threads_ > 1;
+            // 64 shards share out evenly enough between up to 16 threads.
+            store_ = std::make_unique<ShardedStore>(plan.ts.layout().bytes(), threads_ > 1 ? 6 : 0, budget_,
                                                     o_.limits.max_states);
         }
         for (unsigned t = 0; t < threads_; ++t) {
             workers_.push_back(std::make_unique<Expander>(plan));
             next_.push_back(std::make_unique<ChunkedVector>());
+        }
+        if (parallel_) {
+            for (unsigned t = 0; t < threads_; ++t) {
+                outboxes_.emplace_back();
+                for (unsigned u = 0; u < threads_; ++u)
+                    outboxes_.back().push_back(std::make_unique<Outbox>(plan.ts.layout().bytes(), budget_));
+            }
         }
         if constexpr (std::is_same_v<Store, CompactStore>) {
             // Slots move when the table grows: map every reference the search holds.
@@ -85,6 +104,9 @@ public:
     }
 
 private:
+    /// Two-phase levels (file comment): several threads, exact storage.
+    static constexpr bool sharded = std::is_same_v<Store, ShardedStore>;
+
     Result result(bool stopped) {
         Result r;
         log_.fill(r, !stopped);
@@ -140,17 +162,31 @@ private:
                 return;
             }
             ++w.transitions;
-            const auto ins = b.store_->insert(next, from);
-            if (ins.over_limit) return b.over_state_limit();
-            if (ins.refused) return b.halt(fmt::format("memory limit {} bytes reached", b.o_.limits.max_memory));
-            if (ins.full) return b.halt("the state store is full (2^32 states)");
-            if (!ins.fresh) return;
-            if (!b.next_[t]->push_back(ins.ref, &b.budget_))
-                return b.halt(fmt::format("memory limit {} bytes reached", b.o_.limits.max_memory));
-            for (const auto& v : w.check_invariants(b.store_->get(ins.ref), b.log_))
-                b.log_.record(make_counterexample(b.plan_, b.chain(ins.ref), v));
+            if constexpr (sharded) {
+                if (b.two_phase_) {
+                    const std::uint64_t h = b.store_->hash(next);
+                    const unsigned owner = b.store_->shard_of(h) % b.threads_;
+                    if (!b.outboxes_[t][owner]->push(h, from, next))
+                        b.halt(fmt::format("memory limit {} bytes reached", b.o_.limits.max_memory));
+                    return;
+                }
+            }
+            b.store(t, b.store_->insert(next, from));
         }
     };
+
+    /// Files the outcome of storing a state for thread t: a new state goes to the next level
+    /// and has its invariants checked.
+    void store(unsigned t, const typename Store::Insert& ins) {
+        if (ins.over_limit) return over_state_limit();
+        if (ins.refused) return halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+        if (ins.full) return halt("the state store is full (2^32 states)");
+        if (!ins.fresh) return;
+        if (!next_[t]->push_back(ins.ref, &budget_))
+            return halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+        for (const auto& v : workers_[t]->check_invariants(store_->get(ins.ref), log_))
+            log_.record(make_counterexample(plan_, chain(ins.ref), v));
+    }
 
     /// The stored states from the initial one to `r` (their fingerprints with hash compaction).
     StoredChain chain(Ref r) const {
@@ -232,7 +268,10 @@ private:
         };
         // A level of one chunk runs on the calling thread: starting threads costs more than it
         // brings on the narrow levels near the initial state and in small models.
+        // Such a level also stores as it goes, as the search on one thread does: the counts at
+        // a violation found there are the same for any number of threads.
         const auto used = static_cast<unsigned>(std::min<std::uint64_t>(threads_, chunks));
+        two_phase_ = parallel_ && used > 1;
         if (used <= 1) {
             work(0);
         } else {
@@ -240,7 +279,41 @@ private:
             for (unsigned t = 0; t < used; ++t) pool.emplace_back(work, t);
             for (auto& th : pool) th.join();
         }
+        if (two_phase_) store_outboxes();
         if (!stop_.load() && !log_.done()) limited(0, 0);
+    }
+
+    /// Phase 2 of a parallel level: each thread stores the successors of its own shards.
+    void store_outboxes() {
+        if constexpr (sharded) {
+            auto work = [&](unsigned t) {
+                std::uint64_t done_here = 0;
+                for (auto& from : outboxes_) {
+                    const Outbox& box = *from[t];
+                    for (std::size_t i = 0; i < box.size(); ++i) {
+                        // The records are read in order: fetch a later one's table slot now,
+                        // so that its cache miss overlaps this one's.
+                        if (i + 8 < box.size()) store_->prefetch(box.hash(i + 8));
+                        if (log_.done() || stop_.load(std::memory_order_relaxed)) return;
+                        if ((++done_here & 255U) == 0 && limited(t, 0)) return;
+                        store(t, store_->insert(box.state(i), box.hash(i), box.parent(i)));
+                    }
+                }
+            };
+            std::size_t records = 0;
+            for (const auto& from : outboxes_)
+                for (const auto& box : from) records += box->size();
+            if (records <= 4096) {
+                // A narrow level: starting threads would cost more than storing on this one.
+                for (unsigned t = 0; t < threads_; ++t) work(t);
+            } else {
+                std::vector<std::thread> pool;
+                for (unsigned t = 0; t < threads_; ++t) pool.emplace_back(work, t);
+                for (auto& th : pool) th.join();
+            }
+            for (auto& from : outboxes_)
+                for (auto& box : from) box->clear();
+        }
     }
 
     /// Checks the time, memory and Ctrl-C limits (and reports progress from thread 0); true
@@ -282,6 +355,9 @@ private:
     Clock::time_point last_progress_ = Clock::now();
     std::vector<std::unique_ptr<Expander>> workers_;
     std::vector<std::unique_ptr<ChunkedVector>> frontier_, next_;  ///< per thread
+    bool parallel_ = false;   ///< several threads, exact storage: two-phase levels
+    bool two_phase_ = false;  ///< this level runs in two phases (more than one chunk)
+    std::vector<std::vector<std::unique_ptr<Outbox>>> outboxes_;  ///< [writer][owner], parallel_ only
     std::uint64_t level_ = 0;
     std::uint64_t depth_ = 0;
     std::atomic<bool> stop_{false};

@@ -39,6 +39,9 @@ public:
     /// The same, hashing `s` itself; never refused without a budget.
     std::pair<std::uint32_t, bool> insert(const std::uint8_t* s);
 
+    /// Asks the CPU to fetch the table slot where a state of this hash is looked up first.
+    void prefetch(std::uint64_t hash) const { __builtin_prefetch(&table_[static_cast<std::uint32_t>(hash >> 32) & mask_]); }
+
     /// The index of `s` if it is stored (same buffer requirements as insert).
     [[nodiscard]] std::optional<std::uint32_t> find(const std::uint8_t* s, std::uint64_t hash) const;
     [[nodiscard]] std::optional<std::uint32_t> find(const std::uint8_t* s) const;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <utility>
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/strong_components.hpp>
@@ -60,6 +61,14 @@ std::vector<std::size_t> shortest_cycle(const LockOrder& lo, std::uint32_t start
     return {};
 }
 
+/// Where the first occurrence of `d` took its second mutex: the lock statement (inside an atomic
+/// block, the lock, not the block), or the step's statement when the path named none.
+std::pair<support::SourceRange, std::string> lock_site(const ir::TransitionSystem& ts, const LockDep& d) {
+    if (d.stmt != UINT32_MAX) return {ts.statement(d.stmt).where, ts.statement(d.stmt).text};
+    const auto& grp = ts.group(d.edge.step.group);
+    return {grp.where, grp.text};
+}
+
 /// The error for subclasses of one class that form a cycle among themselves, or empty.
 std::string contradiction(const StateGraph& g, const LockOrder& lo, const std::vector<std::uint32_t>& base,
                           const std::vector<std::uint8_t>& subclass) {
@@ -86,14 +95,13 @@ std::string contradiction(const StateGraph& g, const LockOrder& lo, const std::v
             std::string out = fmt::format(
                 "{}: error: the lock_nested subclasses of '{}' contradict themselves: {} (a subclass gives one nesting "
                 "order of the instances of a class; these are taken in both orders)",
-                ts.sources().location(ts.group(d.edge.step.group).where), lo.classes[b], chain);
+                ts.sources().location(lock_site(ts, d).first), lo.classes[b], chain);
             for (const auto k : cycle) {
                 const auto& x = only.deps[k];
-                const auto& grp = ts.group(x.edge.step.group);
-                out += fmt::format("\n{}: note: {} --> {}: {} takes {} holding {}: {}",
-                                   ts.sources().location(grp.where), lo.classes[x.from], lo.classes[x.to],
-                                   ts.process(x.edge.process).name, ts.layout().slot(x.taken).name,
-                                   ts.layout().slot(x.held).name, grp.text);
+                const auto [where, text] = lock_site(ts, x);
+                out += fmt::format("\n{}: note: {} --> {}: {} takes {} holding {}: {}", ts.sources().location(where),
+                                   lo.classes[x.from], lo.classes[x.to], ts.process(x.edge.process).name,
+                                   ts.layout().slot(x.taken).name, ts.layout().slot(x.held).name, text);
             }
             return out;
         }
@@ -143,41 +151,57 @@ LockOrder dependencies(const StateGraph& g, Classes& cl, const LockSubclasses& s
         return it->second;
     };
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> index;
+    std::vector<std::uint64_t> last_edge;  // per dependency: the edge that last counted it, + 1
+    // What the acting process holds at a point of its step's path: the mutex, the subclasses it
+    // may have been taken at, and whether the step itself took it.
+    struct Held {
+        ir::SlotId m;
+        std::uint8_t mask;
+        bool in_step;
+    };
+    std::vector<Held> held;
     // BFS order: the first occurrence of a dependency has a shortest run to it.
     for (std::uint32_t s = 0; s < g.size(); ++s) {
         const auto* st = g.state(s);
         for (const auto& e : g.out(s)) {
+            const auto events = subs.events(e);
+            if (events.empty()) continue;
             const auto p = static_cast<std::int64_t>(ir::idx(e.process));
-            const auto* nx = g.state(e.to);
-            for (const auto m : mutexes) {
-                if (layout.read(st, m) == p || layout.read(nx, m) != p) continue;  // not acquired here
-                std::vector<ir::SlotId> held;
-                for (const auto h : mutexes)
-                    if (h != m && layout.read(st, h) == p) held.push_back(h);
-                for (const auto h : held)
-                    for (std::uint8_t a = 0; a <= ir::max_lock_subclass; ++a) {
-                        if ((subs.taken(e, m) >> a & 1U) == 0) continue;
-                        for (std::uint8_t b = 0; b <= ir::max_lock_subclass; ++b) {
-                            if ((subs.held(s, h) >> b & 1U) == 0) continue;
-                            const auto key = std::make_pair(class_at(h, b), class_at(m, a));
-                            std::vector<ir::SlotId> others;
-                            for (const auto o : held)
-                                if (class_of[ir::idx(o)] != base[key.first] && class_of[ir::idx(o)] != base[key.second])
-                                    others.push_back(o);
-                            auto it = index.find(key);
-                            if (it == index.end()) {
-                                index[key] = lo.deps.size();
-                                lo.deps.push_back(LockDep{key.first, key.second, s, e, h, m, 1, others});
-                                continue;
-                            }
-                            auto& d = lo.deps[it->second];
-                            ++d.count;
-                            std::vector<ir::SlotId> keep;
-                            for (const auto o : d.always_held)
-                                if (std::find(others.begin(), others.end(), o) != others.end()) keep.push_back(o);
-                            d.always_held = keep;
+            held.clear();
+            for (const auto h : mutexes)
+                if (layout.read(st, h) == p) held.push_back(Held{h, subs.held(s, h), false});
+            // The step's locks and unlocks in the order of its path: each lock depends on what
+            // is held at that point, from before the step or taken earlier in it and not dropped.
+            for (const auto& ev : events) {
+                std::erase_if(held, [&](const Held& x) { return x.m == ev.mutex; });
+                if (ev.unlock) continue;
+                const auto m = ev.mutex;
+                const auto a = ev.subclass;
+                for (const auto& h : held)
+                    for (std::uint8_t b = 0; b <= ir::max_lock_subclass; ++b) {
+                        if ((h.mask >> b & 1U) == 0) continue;
+                        const auto key = std::make_pair(class_at(h.m, b), class_at(m, a));
+                        std::vector<ir::SlotId> others;
+                        for (const auto& o : held)
+                            if (class_of[ir::idx(o.m)] != base[key.first] && class_of[ir::idx(o.m)] != base[key.second])
+                                others.push_back(o.m);
+                        auto it = index.find(key);
+                        if (it == index.end()) {
+                            index[key] = lo.deps.size();
+                            lo.deps.push_back(LockDep{key.first, key.second, s, e, h.m, m, ev.stmt, 1, others, h.in_step});
+                            last_edge.push_back(g.edge_index(e) + 1);
+                            continue;
                         }
+                        auto& d = lo.deps[it->second];
+                        if (last_edge[it->second] != g.edge_index(e) + 1) ++d.count;
+                        last_edge[it->second] = g.edge_index(e) + 1;
+                        d.in_one_step = d.in_one_step && h.in_step;
+                        std::vector<ir::SlotId> keep;
+                        for (const auto o : d.always_held)
+                            if (std::find(others.begin(), others.end(), o) != others.end()) keep.push_back(o);
+                        d.always_held = keep;
                     }
+                held.push_back(Held{m, static_cast<std::uint8_t>(1U << a), true});
             }
         }
     }
@@ -246,6 +270,8 @@ LockOrder analyze_lock_order(const StateGraph& g) {
                     keep.push_back(o);
             cyc.guards = keep;
         }
+        for (const auto k : cyc.deps)
+            if (lo.deps[k].in_one_step) cyc.atomic.push_back(k);
         // A deadlock of the cycle: a reachable state where no process can step, not at a valid
         // end, or where processes wait for each other in a cycle (the deadlock property's two
         // halves), in which each class of the cycle is held by a different process.
@@ -292,8 +318,8 @@ std::string run_text(const StateGraph& g, std::uint32_t state, const Edge& last)
 
 std::string where_taken(const StateGraph& g, const LockDep& d) {
     const auto& ts = g.system();
-    const auto& grp = ts.group(d.edge.step.group);
-    return fmt::format("{} at {}: {}", ts.process(d.edge.process).name, ts.sources().file_line(grp.where), grp.text);
+    const auto [where, text] = lock_site(ts, d);
+    return fmt::format("{} at {}: {}", ts.process(d.edge.process).name, ts.sources().file_line(where), text);
 }
 
 }  // namespace
@@ -344,9 +370,10 @@ std::string render_lock_order(const StateGraph& g, const LockOrder& lo) {
         out += "the dependencies, each where it was first taken, with a shortest run to that step:\n";
         for (const auto k : c.deps) {
             const auto& d = lo.deps[k];
-            out += fmt::format("{} --> {}: {} takes {} holding {} ({} time{} in all)\n", lo.classes[d.from],
+            out += fmt::format("{} --> {}: {} takes {} holding {} ({} time{} in all{})\n", lo.classes[d.from],
                                lo.classes[d.to], where_taken(g, d), layout.slot(d.taken).name, layout.slot(d.held).name,
-                               d.count, d.count == 1 ? "" : "s");
+                               d.count, d.count == 1 ? "" : "s",
+                               d.in_one_step ? ", each time both inside one atomic step" : "");
             out += run_text(g, d.state, d.edge);
         }
         if (c.deadlock_state) {
@@ -363,6 +390,14 @@ std::string render_lock_order(const StateGraph& g, const LockOrder& lo) {
             out += fmt::format("no deadlock state is reachable in this instance: every occurrence of every dependency "
                                "of the cycle holds {} (a common outer lock; lockdep reports the cycle all the same)\n",
                                gs);
+        } else if (!c.atomic.empty()) {
+            std::string ds;
+            for (const auto k : c.atomic)
+                ds += (ds.empty() ? "" : ", ") + lo.classes[lo.deps[k].from] + " --> " + lo.classes[lo.deps[k].to];
+            out += fmt::format("no deadlock state is reachable in this instance: {} {} only ever taken inside one atomic "
+                               "step, which no other process interleaves with (the kernel code is not atomic: lockdep "
+                               "reports the cycle all the same)\n",
+                               ds, c.atomic.size() == 1 ? "is" : "are");
         } else {
             out += "no deadlock state of this cycle is reachable in this instance, and no common outer lock guards "
                    "it: another instance (more devices, other timing) may deadlock\n";

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: MIT
 /// @file Lock order over every path, as lockdep records it but for every interleaving: for each
 /// mutex acquisition on every edge of the whole state graph, the mutexes the acquiring process
-/// already holds give dependencies "held class --> acquired class". Lock classes: every element
-/// of a mutex array is one class (`group_mutex[]`), as lockdep keys `group->mutex` by its static
-/// site. Cycles in the class graph (Boost.Graph strong components) are reported in lockdep's
-/// words, each dependency with the step that first took it and a shortest run reaching it, and
-/// whether a deadlock state of the cycle is reachable in this instance or every occurrence is
-/// guarded by a common outer lock. Acquiring a second instance of a class while holding one is
-/// lockdep's "possible recursive locking". `lock_nested(m, n)` takes m at subclass n, and a class
-/// at each subclass is a class of its own ("m[]/1"), as lockdep keys subclasses apart; which
-/// subclass a held mutex was taken at is followed along the graph's edges (lock_subclasses.hpp).
-/// Subclasses of one class that form a cycle among themselves contradict the annotation:
-/// LockOrder::error, also on its own (lock_nested_error), which every check of a model that uses
-/// `lock_nested` runs, whatever properties it checks.
+/// holds at that point give dependencies "held class --> acquired class". The acquisitions, and
+/// what is held at each, are read from the step's path in order (LockSubclasses::events): one
+/// atomic step that takes a, then b gives a --> b; a mutex it takes and drops again is an
+/// acquisition all the same; one it drops before taking the next is not held then. Lock classes:
+/// every element of a mutex array is one class (`group_mutex[]`), as lockdep keys `group->mutex`
+/// by its static site. Cycles in the class graph (Boost.Graph strong components) are reported in
+/// lockdep's words, each dependency with the step that first took it and a shortest run reaching
+/// it, and whether a deadlock state of the cycle is reachable in this instance, or every
+/// occurrence is guarded by a common outer lock, or a dependency of the cycle is only ever taken
+/// inside one atomic step (this instance does not interleave it; the kernel code it abstracts is
+/// not atomic, and lockdep reports the cycle all the same). Acquiring a second instance of a
+/// class while holding one is lockdep's "possible recursive locking", within a step as across
+/// steps. `lock_nested(m, n)` takes m at subclass n, and a class at each subclass is a class of
+/// its own ("m[]/1"), as lockdep keys subclasses apart; which subclass a held mutex was taken at
+/// is followed along the graph's edges (lock_subclasses.hpp). Subclasses of one class that form
+/// a cycle among themselves contradict the annotation: LockOrder::error, also on its own
+/// (lock_nested_error), which every check of a model that uses `lock_nested` runs, whatever
+/// properties it checks.
 #pragma once
 
 #include <cstdint>
@@ -30,15 +36,25 @@ struct LockDep {
     std::uint32_t state = 0;          ///< the state the acquiring step starts from
     Edge edge;                        ///< the acquiring step
     ir::SlotId held{0}, taken{0};     ///< the instances involved in that first step
+    /// The statement of the lock that took `taken` in that step (inside an atomic block, the
+    /// statement of the block), or UINT32_MAX.
+    std::uint32_t stmt = UINT32_MAX;
     std::uint64_t count = 0;          ///< edges of the state graph that take it
-    /// Mutexes (outside the two classes) held by the acquiring process on every occurrence.
+    /// Mutexes (outside the two classes) held by the acquiring process on every occurrence, at
+    /// the point of its path where it takes the second (also those taken earlier in its step).
     std::vector<ir::SlotId> always_held;
+    /// Every occurrence takes both inside one step (an atomic block takes `held`, then `taken`):
+    /// no state of this instance has the first held by a process that waits for the second.
+    bool in_one_step = true;
 };
 
 struct LockCycle {
     std::vector<std::size_t> deps;    ///< indices into LockOrder::deps, chain order, closing
     std::optional<std::uint32_t> deadlock_state;  ///< a reachable state where the cycle's holders are stuck
     std::vector<ir::SlotId> guards;   ///< held on every occurrence of every dependency of the cycle
+    /// The dependencies of the cycle (indices into LockOrder::deps) that are in_one_step: no
+    /// process of this instance holds the first class of one while it waits for the second.
+    std::vector<std::size_t> atomic;
 };
 
 struct LockOrder {

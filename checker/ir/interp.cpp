@@ -310,7 +310,8 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
                     } else {
                         store_bits(cur, off, in.w, static_cast<std::uint64_t>(in.a - in.b));
                         if constexpr (Record) {
-                            if (locks_) locks_->push_back({SlotId{slot_at_bit_[off]}, static_cast<std::uint8_t>(in.c)});
+                            if (locks_)
+                                locks_->push_back({SlotId{slot_at_bit_[off]}, static_cast<std::uint8_t>(in.c), false, last_stmt});
                         }
                     }
                 }
@@ -322,6 +323,9 @@ EvalResult Interpreter::exec(const Program& p, const std::uint8_t* s, EmitFn fn,
                     const std::int64_t owner = static_cast<std::int64_t>(load_bits(cur, off, in.w)) + in.b;
                     if (owner != in.a) report(prop_mutex, static_cast<std::uint32_t>(in.d), 0, false);
                     store_bits(cur, off, in.w, static_cast<std::uint64_t>(-1 - in.b));
+                    if constexpr (Record) {
+                        if (locks_) locks_->push_back({SlotId{slot_at_bit_[off]}, 0, true, last_stmt});
+                    }
                 }
                 break;
             case Bc::kref_init:

@@ -48,11 +48,15 @@ struct Access {
     }
 };
 
-/// A mutex one path of a step took (fire_locks): the mutex and the lockdep subclass of the
-/// `lock`/`lock_nested` that took it.
-struct TakenLock {
+/// A lock or an unlock one path of a step ran (fire_locks), in the order of the path: the mutex,
+/// whether it was released (`unlock`) or taken, the lockdep subclass of the `lock`/`lock_nested`
+/// that took it, and the statement it is in (inside an atomic block, the statement of the block).
+/// A lock that blocks or is recursive ends its path, so it is never listed.
+struct LockEvent {
     SlotId mutex{0};
     std::uint8_t subclass = 0;
+    bool unlock = false;
+    std::uint32_t stmt = UINT32_MAX;
 };
 
 /// Runs groups and expressions. Holds scratch buffers: not thread-safe, one per thread.
@@ -112,15 +116,25 @@ public:
         access_ = nullptr;
     }
 
-    /// fire_recorded() that also gives, per outcome, the mutexes its path took, in the order of
-    /// its lock instructions: f(const Emission&, std::span<const TakenLock>), the span valid
-    /// during the callback. The lock order's subclass tracking (checker/graph) uses it: which
-    /// lock of a step took which mutex is not in the state.
+    /// Runs `g` in `s` (the traced program, whose outcome indices are fire()'s) and gives, per
+    /// outcome, the locks and unlocks its path ran, in path order: f(const Emission&,
+    /// std::span<const LockEvent>), the span valid during the callback. The lock order
+    /// (checker/graph) uses it: which mutexes one step takes and drops in which order, and at which
+    /// subclass, is not in the states before and after it.
     template <class F>
     void fire_locks(GroupId g, const std::uint8_t* s, F&& f) {
-        taken_.clear();
-        locks_ = &taken_;
-        fire_recorded(g, s, scratch_, [&](const Emission& e) { f(e, std::span<const TakenLock>(taken_)); });
+        const auto& grp = ts_.group(g);
+        const std::size_t words = (ts_.layout().slots().size() + 63) / 64;
+        scratch_.reads.assign(words, 0);
+        scratch_.writes.assign(words, 0);
+        if (static_cast<std::uint32_t>(ts_.layout().read(s, ts_.process(grp.process).pc)) != grp.location) return;
+        events_.clear();
+        locks_ = &events_;
+        access_ = &scratch_;
+        current_group_ = g;
+        auto wrap = [&](const Emission& e) { f(e, std::span<const LockEvent>(events_)); };
+        exec<true, true>(grp.traced, s, &call<decltype(wrap)>, &wrap);
+        access_ = nullptr;
         locks_ = nullptr;
     }
 
@@ -145,7 +159,7 @@ private:
         std::uint32_t last_stmt;
         std::int32_t chose_bit;
         std::size_t state_at;
-        std::size_t locks_at;     ///< fire_locks: the path's locks so far
+        std::size_t locks_at;     ///< fire_locks: the path's lock events so far
         std::size_t stack_at;
         std::int64_t push_value;
         std::int32_t store_off;   ///< >= 0: store push_value at this bit offset (choose)
@@ -164,8 +178,8 @@ private:
     std::vector<std::int64_t> saved_stacks_;
     GroupId current_group_{0};
     Access* access_ = nullptr;
-    std::vector<TakenLock>* locks_ = nullptr;  ///< fire_locks: the current path's locks
-    std::vector<TakenLock> taken_;
+    std::vector<LockEvent>* locks_ = nullptr;  ///< fire_locks: the current path's lock events
+    std::vector<LockEvent> events_;
     Access scratch_;
     std::vector<std::uint32_t> slot_at_bit_;  ///< the slot that starts at each bit offset
 };

@@ -247,6 +247,23 @@ public:
         return breaker_.empty() ? 0 : breaker_[lock_base_[p] + l];
     }
 
+    /// A pure lock location: the lock's target and the use-after-free checks before it.
+    struct LockWait {
+        std::uint32_t fixed = dynamic_lock_wait;  ///< the mutex slot, or dynamic_lock_wait
+        std::uint32_t group = 0;                  ///< the group, by index
+        std::uint32_t lock = 0;                   ///< its `lock` instruction, by index
+        std::vector<std::uint32_t> unless;        ///< its `check`s before it: the step reports if one holds
+        SlotSet breaks;                           ///< the slots its index and checks read
+    };
+    /// The pure lock of process p at location l, or nullptr (the symbolic engines encode
+    /// wait_cycle() from these).
+    [[nodiscard]] const LockWait* pure_lock(std::uint32_t p, std::uint32_t l) const {
+        const auto w = wait_at_[lock_base_[p] + l];
+        return w == UINT32_MAX ? nullptr : &waits_[w];
+    }
+    /// The wait_breaks() slots a process of wait_breaker() class `cls` may still write.
+    [[nodiscard]] const SlotSet& breaker_writes(std::uint32_t cls) const { return breaker_writes_[cls]; }
+
 private:
     void find_lock_waits(const FixedSlots& fixed);
     void find_wait_breakers();
@@ -256,14 +273,6 @@ private:
 
     Data d_;
     std::vector<std::size_t> lock_base_;        ///< per process: index of its location 0
-    /// A pure lock location: the lock's target and the use-after-free checks before it.
-    struct LockWait {
-        std::uint32_t fixed = dynamic_lock_wait;  ///< the mutex slot, or dynamic_lock_wait
-        std::uint32_t group = 0;                  ///< the group, by index
-        std::uint32_t lock = 0;                   ///< its `lock` instruction, by index
-        std::vector<std::uint32_t> unless;        ///< its `check`s before it: the step reports if one holds
-        SlotSet breaks;                           ///< the slots its index and checks read
-    };
     std::vector<std::uint32_t> lock_wait_;      ///< per (process, location)
     std::vector<std::uint32_t> wait_at_;        ///< per (process, location): index into waits_
     std::vector<LockWait> waits_;

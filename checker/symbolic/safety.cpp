@@ -14,63 +14,7 @@ std::vector<char> selection(const ir::TransitionSystem& ts, const std::vector<ir
     // Liveness and lock order are not bounded safety properties (checker/liveness, checker/graph).
     for (const auto& p : ts.properties())
         if (p.kind == ir::PropertyKind::liveness || p.kind == ir::PropertyKind::lock_order) sel[ir::idx(p.id)] = 0;
-    if (props.empty() && !deadlock_unencodable(ts).empty()) sel[ir::idx(ir::prop_deadlock)] = 0;
     return sel;
-}
-
-std::string deadlock_unencodable(const ir::TransitionSystem& ts) {
-    // A pure lock of a mutex the state selects (lock(group_mutex[dev_group[d]])) waits for a
-    // mutex wait_cycle() below does not compute: a cycle through it would be missed, and
-    // k-induction could prove a claim that is false.
-    const auto procs = ts.processes();
-    for (std::uint32_t p = 0; p < procs.size(); ++p)
-        for (std::uint32_t l = 0; l < procs[p].locations.size(); ++l)
-            if (ts.wait_key(p, l) == ir::TransitionSystem::dynamic_lock_wait)
-                return fmt::format("deadlock: {} waits at a lock of a mutex the state selects ({}); the symbolic "
-                                   "engines' wait-cycle check covers fixed mutexes only",
-                                   procs[p].name, ts.sources().file_line(ts.group(procs[p].group_at[l]).where));
-    return {};
-}
-
-/// Processes wait for each other in a cycle in s (ir::TransitionSystem::wait_cycle): each is at
-/// a pure lock of a mutex the next one holds. Each process waits for at most one other, so a
-/// cycle through p comes back to p within n steps of following the waits.
-z3::expr wait_cycle(const Encoder& enc, const SymState& s) {
-    const auto& ts = enc.ts();
-    z3::context& c = enc.ctx();
-    if (!ts.has_lock_waits()) return c.bool_val(false);
-    const auto n = static_cast<std::uint32_t>(ts.processes().size());
-    if (auto why = deadlock_unencodable(ts); !why.empty())
-        throw Unsupported(why + " (check deadlock with --engine explicit, or leave it out with --property)");
-    const z3::expr none = c.bv_val(static_cast<std::uint64_t>(std::int64_t{-1}), 64);
-    const z3::expr zero = c.bv_val(0, 64);
-    std::vector<z3::expr> waits;  // per process: the owner it waits for, or -1
-    for (std::uint32_t p = 0; p < n; ++p) {
-        const auto& proc = ts.processes()[p];
-        const z3::expr pc = enc.value(s, proc.pc);
-        z3::expr w = none;
-        for (std::uint32_t l = 0; l < proc.locations.size(); ++l) {
-            const auto m = ts.lock_wait(p, l);
-            if (m == UINT32_MAX) continue;
-            const z3::expr owner = enc.value(s, ir::SlotId{m});
-            w = z3::ite(pc == c.bv_val(l, 64) && z3::sge(owner, zero) && owner != c.bv_val(p, 64), owner, w);
-        }
-        waits.push_back(w);
-    }
-    auto follow = [&](const z3::expr& x) {
-        z3::expr out = none;
-        for (std::uint32_t q = n; q-- > 0;) out = z3::ite(x == c.bv_val(q, 64), waits[q], out);
-        return out;
-    };
-    z3::expr_vector any(c);
-    for (std::uint32_t p = 0; p < n; ++p) {
-        z3::expr x = c.bv_val(p, 64);
-        for (std::uint32_t k = 0; k < n; ++k) {
-            x = follow(x);
-            any.push_back(x == c.bv_val(p, 64));
-        }
-    }
-    return z3::mk_or(any);
 }
 
 /// A selected property breaks in state s: an invariant, or a deadlock.

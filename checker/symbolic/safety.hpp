@@ -22,12 +22,8 @@ namespace iomc::symbolic {
 /// liveness and lock order never: they are not safety properties of one state).
 std::vector<char> selection(const ir::TransitionSystem& ts, const std::vector<ir::PropertyId>& props);
 
-/// Why the wait-cycle part of deadlock cannot be encoded ("deadlock: client waits at a lock of
-/// a mutex the state selects (test.mc:5); ..."), or empty. selection() leaves deadlock out of
-/// the default selection then (the CLI says so); asked for by name, it is unsupported.
-std::string deadlock_unencodable(const ir::TransitionSystem& ts);
-
-/// Processes wait for each other in a cycle in s (ir::TransitionSystem::wait_cycle).
+/// Processes wait for each other in a cycle in s: exactly ir::TransitionSystem::wait_cycle(),
+/// for fixed mutexes and mutexes the state selects alike (wait_cycle.cpp).
 z3::expr wait_cycle(const Encoder& enc, const SymState& s);
 
 /// A selected property breaks in state s: an invariant, or a deadlock.

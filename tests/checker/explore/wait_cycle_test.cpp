@@ -12,37 +12,17 @@
 #include "checker/ir/interp.hpp"
 #include "checker/reduce/por_check.hpp"
 #include "tests/support/testing.hpp"
+#include "tests/support/wait_cycle_models.hpp"
 #include "traces/replay.hpp"
 #include "traces/render_steps.hpp"
 #include "traces/trace.hpp"
 
 using namespace iomc;
+using namespace iomc::testing::wait_models;
 using explore::Strategy;
 using explore::Verdict;
 
 namespace {
-
-// hw toggles forever, so there is no state without a step: the old check said "holds".
-const char* const kAbbaBusy = R"(var a: mutex;
-var b: mutex;
-var polls: 0..1;
-process t1 { lock(a); lock(b); unlock(b); unlock(a); }
-process t2 { lock(b); lock(a); unlock(a); unlock(b); }
-process hw { while (true) { polls = 1 - polls; } }
-)";
-
-// Issue 10: the seed 004 shape. client takes its device lock, then the mutex of the group its
-// device is in (an index the state selects); walker takes that group's mutex, then the device
-// lock. setup moves device 0 into group 1 first (or not: then the two never meet).
-const char* const kIndexedAbba = R"(var dev_mutex: mutex[0..1];
-var group_mutex: mutex[0..1];
-var dev_group: 0..1[0..1];
-var polls: 0..1;
-process setup { dev_group[0] = 1; }
-process client { lock(dev_mutex[0]); lock(group_mutex[dev_group[0]]); unlock(group_mutex[dev_group[0]]); unlock(dev_mutex[0]); }
-process walker { lock(group_mutex[1]); lock(dev_mutex[0]); unlock(dev_mutex[0]); unlock(group_mutex[1]); }
-process hw { while (true) { polls = 1 - polls; } }
-)";
 
 /// Runs search `o` on `ts`, which must find a violation with no self-check breach.
 explore::Result check_violated(const ir::TransitionSystem& ts, const explore::Options& o) {
@@ -198,19 +178,6 @@ TEST_CASE("the same locks with device 0 left in group 0 never wait in a cycle") 
     }
 }
 
-// The same locks, but mover puts device 0 back into group 0: while mover can still take that
-// step, client's wait for group_mutex[1] can end, so the cycle it forms with walker is no
-// deadlock yet (issue 10). With mover's second step removed it is.
-const char* const kMoverBreaks = R"(var dev_mutex: mutex[0..1];
-var group_mutex: mutex[0..1];
-var dev_group: 0..1[0..1];
-var polls: 0..1;
-process client { var g: 0..1; lock(dev_mutex[0]); atomic { lock(group_mutex[dev_group[0]]); g = dev_group[0]; } unlock(group_mutex[g]); unlock(dev_mutex[0]); }
-process walker { lock(group_mutex[1]); lock(dev_mutex[0]); unlock(dev_mutex[0]); unlock(group_mutex[1]); }
-process mover { dev_group[0] = 1; dev_group[0] = 0; }
-process hw { while (true) { polls = 1 - polls; } }
-)";
-
 TEST_CASE("a wait cycle that a process outside it can still open by moving the index is no deadlock") {
     const auto ts = testing::compile(kMoverBreaks);
     // mover may write dev_group[0] (what selects client's mutex) from its first two locations;
@@ -233,9 +200,7 @@ TEST_CASE("a wait cycle that a process outside it can still open by moving the i
 }
 
 TEST_CASE("the same cycle is a deadlock once no process can move the index any more") {
-    std::string text = kMoverBreaks;
-    text.replace(text.find(" dev_group[0] = 0;"), 18, "");
-    const auto ts = testing::compile(text);
+    const auto ts = testing::compile(mover_stays());
     for (const auto& o : all_searches()) {
         CAPTURE(static_cast<int>(o.strategy));
         CAPTURE(o.por);
@@ -269,9 +234,7 @@ TEST_CASE("a process that could open a wait cycle but waits for the cycle itself
     // mover would put device 0 back into group 0, but first takes dev_mutex[0], which client
     // holds in the cycle: mover waits for the cycle, and hw runs forever, so only the wait
     // cycle can report this deadlock.
-    std::string text = kMoverBreaks;
-    text.replace(text.find(" dev_group[0] = 0;"), 18, " lock(dev_mutex[0]); dev_group[0] = 0; unlock(dev_mutex[0]);");
-    const auto ts = testing::compile(text);
+    const auto ts = testing::compile(mover_waits());
     for (const auto& o : all_searches()) {
         CAPTURE(static_cast<int>(o.strategy));
         CAPTURE(o.por);
@@ -291,9 +254,7 @@ TEST_CASE("the self-check of a stable wait cycle names the step that would open 
     CHECK(report.find("partial-order reduction self-check failed (a bug in iomc; please report): the wait cycle of "
                       "client, walker is taken as stable, but mover 'dev_group[0] = 0' (test.mc:7) opens it\n  state:") == 0);
     // With mover's second step gone the cycle counts, and no step opens it.
-    std::string text = kMoverBreaks;
-    text.replace(text.find(" dev_group[0] = 0;"), 18, "");
-    const auto ts2 = testing::compile(text);
+    const auto ts2 = testing::compile(mover_stays());
     const auto s2 = after(*ts2, {0, 2, 1});
     REQUIRE(ts2->wait_cycle(s2.data()) == std::vector<std::uint32_t>{0, 1});
     reduce::PorSelfCheck self2(*ts2);
@@ -316,18 +277,8 @@ TEST_CASE("the wait-cycle check reads the whole mutex array and the index of a c
 }
 
 TEST_CASE("a lock of a mutex in an object with a lifetime takes part in a cycle while the object lives") {
-    // t1 holds a and waits for dom.lock, t2 holds dom.lock and waits for a: a cycle. Once the
-    // object is freed (t3 drops the last reference), t1's step reports use after free instead of
-    // blocking: no cycle there, and use_after_free is reported by the step.
-    const auto ts = testing::compile(R"(struct Domain { refs: kref(1) lifetime; lock: mutex; }
-var dom: Domain;
-var a: mutex;
-var polls: 0..1;
-process t1 { lock(a); lock(dom.lock); unlock(dom.lock); unlock(a); }
-process t2 { lock(dom.lock); lock(a); unlock(a); unlock(dom.lock); }
-process hw { while (true) { polls = 1 - polls; } }
-process init { kref_init(dom.refs); }
-)");
+    // kLifetimeCycle: the cycle lasts while dom lives.
+    const auto ts = testing::compile(kLifetimeCycle);
     for (const auto& o : all_searches()) {
         CAPTURE(static_cast<int>(o.strategy));
         CAPTURE(o.por);

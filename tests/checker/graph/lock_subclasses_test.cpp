@@ -30,8 +30,9 @@ TEST_SUITE("graph") {
 TEST_CASE("one atomic step that takes a parent and a child gives each the subclass of its own lock") {
     // tests/fixtures/lock_nested_atomic.mc, variant relock: atomic { lock(m[first]);
     // lock_nested(m[1 - first], 1); }, then the child dropped and taken again at subclass 1.
-    // The parent (m[0]) is m[] and the child m[]/1, so the relock is m[] --> m[]/1 only; the
-    // subclass of the whole step (m[0] at 0 and 1) added m[]/1 --> m[]/1, recursive locking.
+    // The parent (m[0]) is m[] and the child m[]/1, so the atomic step (the child taken while
+    // the parent is held) and the relock are both m[] --> m[]/1, and nothing else; the subclass
+    // of the whole step (m[0] at 0 and 1) added m[]/1 --> m[]/1, recursive locking.
     const auto ts = testing::compile(testing::fixture("lock_nested_atomic.mc"), "relock");
     const graph::StateGraph g(*ts, {}, nullptr);
     REQUIRE(g.size() == 6);
@@ -44,15 +45,15 @@ TEST_CASE("one atomic step that takes a parent and a child gives each the subcla
 
 TEST_CASE("a real inversion through a child taken in one atomic step is still a cycle") {
     // Variant inverted: the walker holds m[0] (m[]) and m[1] (m[]/1) and takes a; other takes a,
-    // then m[1] at subclass 1. In BFS order: from the walker's first step, its lock(a) gives
-    // m[] --> a and m[]/1 --> a; from other's first step, its lock_nested gives a --> m[]/1; the
-    // walker's relock, m[] --> m[]/1, comes last. One cycle, a --> m[]/1 --> a, with a reachable
+    // then m[1] at subclass 1. In BFS order: the walker's first step takes m[0], then m[1] at
+    // subclass 1 (m[] --> m[]/1, within the step); from there, its lock(a) gives m[] --> a and
+    // m[]/1 --> a; from other's first step, its lock_nested gives a --> m[]/1. One cycle, a --> m[]/1 --> a, with a reachable
     // deadlock (the walker holds m[1] and waits for a, other holds a and waits for m[1]).
     const auto ts = testing::compile(testing::fixture("lock_nested_atomic.mc"), "inverted");
     const graph::StateGraph g(*ts, {}, nullptr);
     const auto lo = graph::analyze_lock_order(g);
     CHECK(lo.error.empty());
-    CHECK(deps(lo) == std::vector<std::string>{"m[] --> a", "m[]/1 --> a", "a --> m[]/1", "m[] --> m[]/1"});
+    CHECK(deps(lo) == std::vector<std::string>{"m[] --> m[]/1", "m[] --> a", "m[]/1 --> a", "a --> m[]/1"});
     CHECK(lo.recursive.empty());
     REQUIRE(lo.cycles.size() == 1);
     CHECK(lo.cycles[0].deadlock_state.has_value());

@@ -275,10 +275,11 @@ TEST_CASE("eval of an invariant reports an index out of range instead of a value
           "index 2 out of range 0..1 in 'a[i]'");
 }
 
-TEST_CASE("fire_locks gives each path the mutexes its locks took with their subclasses") {
+TEST_CASE("fire_locks gives each path its locks and unlocks in order, with subclasses and statements") {
     // One atomic step: lock m[first] (a variable index), then either the other element at
     // subclass 1 (path 0) or, after dropping m[first], m[first] again at subclass 2 (path 1).
-    // Path 1 forks after path 0 took m[1]: its list must not keep that lock.
+    // Path 1 forks after path 0 took m[1]: its list must not keep that lock. Each event names
+    // the statement of the block it is in.
     const auto ts = testing::compile(R"(
         var m: mutex[0..1];  var first: 0..1 = 0;
         process p { atomic { lock(m[first]); either { lock_nested(m[1 - first], 1); }
@@ -286,12 +287,16 @@ TEST_CASE("fire_locks gives each path the mutexes its locks took with their subc
     const auto s = initial(*ts);
     ir::Interpreter in(*ts);
     std::string out;
-    in.fire_locks(ts->groups()[0].id, s.data(), [&](const ir::Emission& e, std::span<const ir::TakenLock> taken) {
+    in.fire_locks(ts->groups()[0].id, s.data(), [&](const ir::Emission& e, std::span<const ir::LockEvent> events) {
         out += fmt::format("{}:", e.index);
-        for (const auto& t : taken) out += fmt::format(" {}/{}", ts->layout().slot(t.mutex).name, t.subclass);
+        for (const auto& t : events)
+            out += fmt::format(" {}{}/{} ({})", t.unlock ? "-" : "+", ts->layout().slot(t.mutex).name, t.subclass,
+                               t.stmt == UINT32_MAX ? "?" : ts->statement(t.stmt).text);
         out += "\n";
     });
-    CHECK(out == "0: m[0]/0 m[1]/1\n1: m[0]/0 m[0]/2\n");
+    CHECK(out ==
+          "0: +m[0]/0 (lock(m[first])) +m[1]/1 (lock_nested(m[1 - first], 1))\n"
+          "1: +m[0]/0 (lock(m[first])) -m[0]/0 (unlock(m[first])) +m[0]/2 (lock_nested(m[first], 2))\n");
 }
 
 }  // TEST_SUITE

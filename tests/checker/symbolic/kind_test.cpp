@@ -194,25 +194,3 @@ TEST_CASE("kind: a time limit that runs out is unknown with the reason, never ho
     REQUIRE(r.verdict == symbolic::KindVerdict::unknown);
     CHECK(r.reason == "time limit 1e-09s reached while encoding step 'atomic { c = b; b = a; a = 0; }' of shift");
 }
-
-TEST_CASE("kind: a lock of a mutex the state selects makes deadlock unsupported, never a proof") {
-    // client locks group_mutex[dev_group[0]]; walker locks group_mutex[1] then dev_mutex[0]: an
-    // ABBA once setup moves device 0 into group 1, which the explicit engine finds. The
-    // symbolic wait-cycle formula covers fixed mutexes only, so it must refuse, not prove.
-    const auto ts = testing::compile(R"(var dev_mutex: mutex[0..1];
-var group_mutex: mutex[0..1];
-var dev_group: 0..1[0..1];
-process setup { dev_group[0] = 1; }
-process client { lock(dev_mutex[0]); lock(group_mutex[dev_group[0]]); unlock(group_mutex[dev_group[0]]); unlock(dev_mutex[0]); }
-process walker { lock(group_mutex[1]); lock(dev_mutex[0]); unlock(dev_mutex[0]); unlock(group_mutex[1]); }
-)");
-    CHECK(explore::check(*ts, {}).verdict == explore::Verdict::violated);
-    const auto r = run(*ts, 6, {"deadlock"});
-    REQUIRE(r.verdict == symbolic::KindVerdict::unsupported);
-    CHECK(r.reason ==
-          "deadlock: client waits at a lock of a mutex the state selects (test.mc:5); the symbolic engines' "
-          "wait-cycle check covers fixed mutexes only (check deadlock with --engine explicit, or leave it out "
-          "with --property)");
-    // Without deadlock, the other properties are still checked.
-    CHECK(run(*ts, 6, {"assertions"}).verdict != symbolic::KindVerdict::unsupported);
-}
