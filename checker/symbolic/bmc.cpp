@@ -41,7 +41,8 @@ std::string reconstruct(const Encoder& enc, const std::vector<char>& sel,
         // The first step (group order, then outcome order) whose merged chain ends there.
         std::vector<std::pair<ir::Step, std::vector<std::uint8_t>>> firsts;
         in.successors(states[i].data(), [&](ir::GroupId g, const ir::Emission& e) {
-            if (e.next) firsts.emplace_back(ir::Step{g, e.index}, std::vector<std::uint8_t>(e.next, e.next + states[i].size()));
+            if (e.next)
+                firsts.emplace_back(ir::Step{g, e.index}, std::vector<std::uint8_t>(e.next, e.next + states[i].size()));
         });
         bool found = false;
         for (auto& [first, u] : firsts) {
@@ -192,7 +193,8 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
                 traces::Counterexample cx;
                 if (auto err = reconstruct(enc, sel, states, on_step, cx); !err.empty()) {
                     r.verdict = BmcVerdict::internal_error;
-                    r.reason = fmt::format("the solver's run of {} steps does not replay: {}", on_step ? last + 1 : last, err);
+                    r.reason = fmt::format("the solver's run of {} steps does not replay: {}", on_step ? last + 1 : last,
+                                           err);
                     return finish();
                 }
                 r.verdict = BmcVerdict::violated;

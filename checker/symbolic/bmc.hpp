@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /// @file Bounded model checking on Z3: the shortest run of at most `depth` steps (one step per
 /// transition, as the explicit engine counts them; BmcOptions for merged steps and checked
-/// depths) that violates a selected property, found by incremental solving over depths 0..depth, and returned in the trace model (steps as (group,
-/// outcome), the outcomes recovered by replaying the solver's states through ir::Interpreter).
-/// The public interface has no Z3 types: only checker/symbolic includes Z3.
+/// depths) that violates a selected property, found by incremental solving over depths
+/// 0..depth, and returned in the trace model (steps as (group, outcome), the outcomes recovered
+/// by replaying the solver's states through ir::Interpreter). The public interface has no Z3
+/// types: only checker/symbolic includes Z3.
 #pragma once
 
 #include <atomic>

@@ -168,7 +168,8 @@ private:
     void build_step();
     /// The local steps (merge.cpp), and every successor outcome extended through them.
     void merge_local_steps(const std::vector<char>& sel);
-    std::vector<Outcome> chain(const std::vector<std::vector<Outcome>>& base, const Outcome& o, const ir::Process& proc, std::vector<std::uint32_t>& visited) const;
+    std::vector<Outcome> chain(const std::vector<std::vector<Outcome>>& base, const Outcome& o, const ir::Process& proc,
+                               std::vector<std::uint32_t>& visited) const;
 
     z3::context& c_;
     const ir::TransitionSystem& ts_;

@@ -113,7 +113,8 @@ void Encoder::merge_local_steps(const std::vector<char>& sel) {
     }
 }
 
-std::vector<Outcome> Encoder::chain(const std::vector<std::vector<Outcome>>& base, const Outcome& o, const ir::Process& proc, std::vector<std::uint32_t>& visited) const {
+std::vector<Outcome> Encoder::chain(const std::vector<std::vector<Outcome>>& base, const Outcome& o,
+                                   const ir::Process& proc, std::vector<std::uint32_t>& visited) const {
     const auto pc = constant(value(o.next, proc.pc));
     if (!pc || visited.size() > max_merged_chain) return {o};
     const auto l = static_cast<std::uint32_t>(*pc);

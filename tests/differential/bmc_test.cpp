@@ -104,7 +104,8 @@ std::optional<std::string> disagreement_reduced(const ir::TransitionSystem& ts, 
         return fmt::format("bfs finds a violation of {} steps, bmc merged none up to {}", *shortest, k);
     if (m.verdict == symbolic::BmcVerdict::violated) {
         if (!shortest)
-            return fmt::format("bmc merged finds a violation ({}), bfs none", traces::describe(ts, m.counterexample->violation));
+            return fmt::format("bmc merged finds a violation ({}), bfs none",
+                               traces::describe(ts, m.counterexample->violation));
         if (m.counterexample->trace.steps.size() < *shortest || (within && m.depth > *shortest) || m.depth > k)
             return fmt::format("bmc merged: a violation of {} steps at merged depth {}; bfs's shortest has {}",
                                m.counterexample->trace.steps.size(), m.depth, *shortest);
