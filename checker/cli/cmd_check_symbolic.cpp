@@ -21,7 +21,7 @@ namespace {
 /// The report's tail for a counterexample: the rendered trace (or where it was written), and
 /// the exit code. `out` holds the report so far.
 int print_counterexample(const ir::TransitionSystem& ts, const CheckOptions& o, const std::string& format,
-                         const traces::Counterexample& cx, std::string out) {
+                         const traces::Counterexample& cx, std::string out, const char* label = "shortest") {
     const bool trace_only = (format == "json" || format == "dot") && o.trace_out.empty();
     traces::Replay rep;
     if (auto err = traces::confirm(ts, cx, rep)) {
@@ -33,14 +33,14 @@ int print_counterexample(const ir::TransitionSystem& ts, const CheckOptions& o, 
     const std::size_t n = cx.trace.steps.size();
     if (!o.trace_out.empty()) {
         if (!write_text_file(o.trace_out, rendered)) return exit_error;
-        out += fmt::format("\ncounterexample ({} step{}, shortest) written to {} ({})\n", n, n == 1 ? "" : "s",
+        out += fmt::format("\ncounterexample ({} step{}, {}) written to {} ({})\n", n, n == 1 ? "" : "s", label,
                            o.trace_out, format);
     } else if (trace_only) {
         std::fputs(out.c_str(), stderr);
         std::fputs(rendered.c_str(), stdout);
         return exit_violated;
     } else {
-        out += fmt::format("\ncounterexample ({} step{}, shortest):\n{}", n, n == 1 ? "" : "s", rendered);
+        out += fmt::format("\ncounterexample ({} step{}, {}):\n{}", n, n == 1 ? "" : "s", label, rendered);
     }
     std::fputs(out.c_str(), stdout);
     return exit_violated;
@@ -125,6 +125,13 @@ int run_check_symbolic(const CheckOptions& o) {
     if (o.json) return refuse("--json");
     if (o.all_properties) return refuse("--all-properties");
     if (o.trace_kind != "shortest") return refuse("--trace fewest-switches");
+    if (!bmc && o.merge_local) return refuse("--merge-local");
+    if (!bmc && o.from_depth >= 0) return refuse("--from-depth");
+    if (!bmc && o.depth_step >= 0) return refuse("--depth-step");
+    if (bmc && o.from_depth > o.depth) {
+        std::fputs("iomc: error: --from-depth must not exceed --depth\n", stderr);
+        return exit_error;
+    }
     auto model = load_model(o.model);
     if (!model) return exit_error;
     auto ts = compile_model(*model, o.variant, o.common.defines);
@@ -132,6 +139,9 @@ int run_check_symbolic(const CheckOptions& o) {
     symbolic::BmcOptions bo;
     bo.depth = static_cast<std::uint32_t>(std::max<std::int64_t>(o.depth, 0));
     bo.time_limit = o.common.time_limit;
+    bo.merge_local = o.merge_local;
+    bo.from = static_cast<std::uint32_t>(std::max<std::int64_t>(o.from_depth, 0));
+    bo.step = static_cast<std::uint32_t>(std::max<std::int64_t>(o.depth_step, 1));
     if (!resolve_properties(*ts, o.properties, bo.properties)) return exit_error;
     // Liveness and lock order need the whole state graph (checker/liveness, checker/graph).
     for (const auto p : bo.properties)
@@ -156,8 +166,16 @@ int run_check_symbolic(const CheckOptions& o) {
         return exit_error;
     }
     std::string out = report_header(*model, *ts) + checked_line(*ts, bo.properties);
-    const std::string engine = fmt::format("engine: bounded model checking ({}), depth {} of at most {}, {:.2f} s\n",
-                                           symbolic::z3_version(), r.depth, bo.depth, r.seconds);
+    std::string engine = fmt::format("engine: bounded model checking ({}), depth {} of at most {}, {:.2f} s\n",
+                                     symbolic::z3_version(), r.depth, bo.depth, r.seconds);
+    if (bo.merge_local)
+        engine += fmt::format("depth counts merged steps: a step and the local steps its process takes next ({} "
+                              "local step{} of {}); the trace lists every step\n",
+                              r.merged_groups, r.merged_groups == 1 ? "" : "s", ts->groups().size());
+    if (bo.from > 0 || bo.step > 1)
+        engine += fmt::format("checked depths: from {} every {} up to {}; each check covers every shorter run\n",
+                              bo.from, bo.step, bo.depth);
+    const std::string clean = r.clean_to < 0 ? std::string("-") : std::to_string(r.clean_to);
     if (r.verdict == symbolic::BmcVerdict::no_violation) {
         out += fmt::format("result: incomplete: no violation up to depth {} (bounded model checking; this is not a "
                            "proof)\n{}",
@@ -168,12 +186,15 @@ int run_check_symbolic(const CheckOptions& o) {
     if (r.verdict == symbolic::BmcVerdict::unknown) {
         out += fmt::format("result: incomplete: {} before a verdict; no violation up to depth {} (this is not a "
                            "proof)\n{}",
-                           r.reason, r.depth == 0 ? std::string("-") : std::to_string(r.depth - 1), engine);
+                           r.reason, clean, engine);
         std::fputs(out.c_str(), stdout);
         return exit_incomplete;
     }
     out += fmt::format("result: violated: {}\n{}", traces::describe(*ts, r.counterexample->violation), engine);
-    return print_counterexample(*ts, o, format, *r.counterexample, std::move(out));
+    if (!r.shortest)
+        out += fmt::format("found by the check at depth {}; no violation up to depth {}\n", r.checked_at, clean);
+    const char* label = r.shortest ? (bo.merge_local ? "fewest merged steps" : "shortest") : "not necessarily the shortest";
+    return print_counterexample(*ts, o, format, *r.counterexample, std::move(out), label);
 }
 
 }  // namespace iomc::cli

@@ -113,6 +113,17 @@ int main(int argc, char** argv) {
     c->add_option("--depth", check.depth, "with --engine bmc: the longest run to search, in steps; with --engine kind: the largest k")
         ->type_name("K")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{100000}));
+    c->add_flag("--merge-local", check.merge_local,
+                "with --engine bmc: a step and the local steps of its process that follow it count as one "
+                "(the trace lists every step); docs/cli.md");
+    c->add_option("--from-depth", check.from_depth, "with --engine bmc: the first depth to check (default 0)")
+        ->type_name("D")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{100000}));
+    c->add_option("--depth-step", check.depth_step,
+                  "with --engine bmc: check every S-th depth from --from-depth (and --depth); each check covers "
+                  "the shorter runs")
+        ->type_name("S")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000}));
     add_common(c, check.common);
     c->footer("Example:\n  iomc check models/scenarios/probe_iommu_group_race.mc --variant a_66\n"
               "  iomc check bench/locks/locks.mc -D N=4 --max-states 1000000 --json");

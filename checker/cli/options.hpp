@@ -42,6 +42,9 @@ struct CheckOptions {
     bool every_step = false;              ///< column diagrams: one entry per step
     std::string engine = "explicit";      ///< --engine explicit|bmc|kind
     std::int64_t depth = -1;              ///< --depth K (bmc, kind); -1: not given
+    bool merge_local = false;             ///< --merge-local (bmc)
+    std::int64_t from_depth = -1;         ///< --from-depth D (bmc); -1: not given
+    std::int64_t depth_step = -1;         ///< --depth-step S (bmc); -1: not given
 };
 
 struct TestOptions {

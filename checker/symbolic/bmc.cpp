@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "checker/symbolic/bmc.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -17,10 +18,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 /// Turns the solver's states into a counterexample, replaying each step through the
-/// interpreter. `on_step`: the last state reports a selected property on some step; else the
-/// last state breaks an invariant or deadlocks. An error text if the states do not replay.
-std::string reconstruct(const ir::TransitionSystem& ts, const std::vector<char>& sel,
+/// interpreter (a merged step: the step, then its process's local steps, replay_merged()).
+/// `on_step`: the last state reports a selected property on some step; else the last state
+/// breaks an invariant or deadlocks. An error text if the states do not replay.
+std::string reconstruct(const Encoder& enc, const std::vector<char>& sel,
                         const std::vector<std::vector<std::uint8_t>>& states, bool on_step, traces::Counterexample& cx) {
+    const auto& ts = enc.ts();
     ir::Interpreter in(ts);
     const std::size_t bytes = ts.layout().bytes();
     cx.trace.model_id = ts.model_id();
@@ -29,18 +32,39 @@ std::string reconstruct(const ir::TransitionSystem& ts, const std::vector<char>&
     ts.initial_state(init.data());
     if (std::memcmp(init.data(), states[0].data(), bytes) != 0) return "the solver's first state is not the initial state";
     for (std::size_t i = 0; i + 1 < states.size(); ++i) {
-        const auto found = step_between(ts, in, states[i].data(), states[i + 1].data());
-        if (!found) return fmt::format("no step leads from the solver's state {} to its state {}", i, i + 1);
-        cx.trace.steps.push_back(*found);
+        if (!enc.merging()) {
+            const auto found = step_between(ts, in, states[i].data(), states[i + 1].data());
+            if (!found) return fmt::format("no step leads from the solver's state {} to its state {}", i, i + 1);
+            cx.trace.steps.push_back(*found);
+            continue;
+        }
+        // The first step (group order, then outcome order) whose merged chain ends there.
+        std::vector<std::pair<ir::Step, std::vector<std::uint8_t>>> firsts;
+        in.successors(states[i].data(), [&](ir::GroupId g, const ir::Emission& e) {
+            if (e.next)
+                firsts.emplace_back(ir::Step{g, e.index}, std::vector<std::uint8_t>(e.next, e.next + states[i].size()));
+        });
+        bool found = false;
+        for (auto& [first, u] : firsts) {
+            std::vector<ir::Step> steps{first};
+            const auto& grp = ts.group(first.group);
+            replay_merged(ts, in, enc, grp.process, grp.location, u, steps);
+            if (std::memcmp(u.data(), states[i + 1].data(), bytes) != 0) continue;
+            cx.trace.steps.insert(cx.trace.steps.end(), steps.begin(), steps.end());
+            found = true;
+            break;
+        }
+        if (!found) return fmt::format("no merged step leads from the solver's state {} to its state {}", i, i + 1);
     }
+    ir::Interpreter last_in(ts);
     const std::uint8_t* last = states.back().data();
     if (on_step) {
-        const auto step = reporting_step(in, sel, last, cx.violation);
+        const auto step = reporting_step(last_in, sel, last, cx.violation);
         if (!step) return "the solver's last state reports no violation on any step";
         cx.trace.steps.push_back(*step);
         return {};
     }
-    if (state_violation(ts, in, sel, last, cx.violation)) return {};
+    if (state_violation(ts, last_in, sel, last, cx.violation)) return {};
     return "the solver's last state breaks no selected property";
 }
 
@@ -59,8 +83,9 @@ BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
     const Deadline deadline(start, o.time_limit);
     const Watchdog dog(c, deadline);
     try {
-        const Encoder enc(c, ts, deadline);
-        BmcResult r = bmc_run(enc, selection(ts, o.properties), o, start);
+        const auto sel = selection(ts, o.properties);
+        const Encoder enc(c, ts, deadline, o.merge_local ? sel : std::vector<char>{});
+        BmcResult r = bmc_run(enc, sel, o, start);
         owner.release_if(r.verdict == BmcVerdict::unknown && r.depth > 0 && deadline.expired());
         return r;
     } catch (const TimeUp& e) {
@@ -89,28 +114,47 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
     const auto& ts = enc.ts();
     z3::context& c = enc.ctx();
     BmcResult r;
+    r.merged_groups = enc.merged_groups();
     auto finish = [&]() -> BmcResult {
         r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         return r;
     };
+    // Checked depths: from, from + step, ..., and depth. Skipping any, the run may stutter at
+    // its end (stut[n]: s[n] == s[n-1], and so are all later states), so that the check at n
+    // covers every run of at most n steps.
+    const std::uint32_t step = std::max<std::uint32_t>(o.step, 1);
+    const bool stutter = o.from > 0 || step > 1;
+    auto checked = [&](std::uint32_t n) {
+        return n == o.depth || (n >= o.from && (n - o.from) % step == 0);
+    };
     try {
         z3::solver sol(c);
         std::vector<SymState> s;
+        std::vector<z3::expr> stut;
         s.push_back(enc.fresh_state("s0_"));
         sol.add(enc.initial(s[0]));
         // Query n: a run of n steps that ends in a violation: n - 1 transitions and a step that
         // reports, or n transitions and a state that breaks an invariant or deadlocks.
         for (std::uint32_t n = 0; n <= o.depth; ++n) {
             r.depth = n;
-            std::optional<z3::expr> step;
+            std::optional<z3::expr> trans;
             z3::expr bad = c.bool_val(false);
             if (n > 0) {
                 s.push_back(enc.fresh_state(fmt::format("s{}_", n)));
-                step = enc.transition(s[n - 1], s[n]);
-                bad = bad_step(enc, sel, s[n - 1]) || (*step && bad_state(enc, sel, s[n]));
-            } else {
-                bad = bad_state(enc, sel, s[0]);
+                if (stutter) {
+                    stut.push_back(c.bool_const(fmt::format("stut{}", n).c_str()));
+                    trans = enc.transition_or_stutter(s[n - 1], s[n], stut.back());
+                    if (stut.size() > 1) trans = *trans && z3::implies(stut[stut.size() - 2], stut.back());
+                } else {
+                    trans = enc.transition(s[n - 1], s[n]);
+                }
             }
+            if (!checked(n)) {
+                if (trans) sol.add(*trans);
+                continue;
+            }
+            // With stutters, s[n - 1] is any state of at most n - 1 steps, s[n] any of at most n.
+            bad = n > 0 ? bad_step(enc, sel, s[n - 1]) || (*trans && bad_state(enc, sel, s[n])) : bad_state(enc, sel, s[0]);
             if (o.time_limit > 0) {
                 const double left = o.time_limit - std::chrono::duration<double>(Clock::now() - start).count();
                 if (left <= 0) {
@@ -135,21 +179,34 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
             }
             if (res == z3::sat) {
                 const z3::model m = sol.get_model();
+                // The real steps: those before the first stutter.
+                std::uint32_t len = n;
+                for (std::uint32_t k = 1; stutter && k <= n; ++k)
+                    if (m.eval(stut[k - 1], true).is_true()) {
+                        len = k - 1;
+                        break;
+                    }
                 const bool on_step = n > 0 && m.eval(bad_step(enc, sel, s[n - 1]), true).is_true();
+                const std::uint32_t last = on_step ? std::min(len, n - 1) : len;  // s[last] == s[n - 1] or s[n]
                 std::vector<std::vector<std::uint8_t>> states;
-                for (std::uint32_t k = 0; k < (on_step ? n : n + 1); ++k) states.push_back(concrete(ts, m, s[k]));
+                for (std::uint32_t k = 0; k <= last; ++k) states.push_back(concrete(ts, m, s[k]));
                 traces::Counterexample cx;
-                if (auto err = reconstruct(ts, sel, states, on_step, cx); !err.empty()) {
+                if (auto err = reconstruct(enc, sel, states, on_step, cx); !err.empty()) {
                     r.verdict = BmcVerdict::internal_error;
-                    r.reason = fmt::format("the solver's run of {} steps does not replay: {}", n, err);
+                    r.reason = fmt::format("the solver's run of {} steps does not replay: {}", on_step ? last + 1 : last,
+                                           err);
                     return finish();
                 }
                 r.verdict = BmcVerdict::violated;
                 r.counterexample = std::move(cx);
+                r.depth = on_step ? last + 1 : last;
+                r.checked_at = n;
+                r.shortest = !stutter;
                 return finish();
             }
+            r.clean_to = n;
             sol.pop();
-            if (step) sol.add(*step);
+            if (trans) sol.add(*trans);
         }
         r.verdict = BmcVerdict::no_violation;
         r.depth = o.depth;

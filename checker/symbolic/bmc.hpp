@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /// @file Bounded model checking on Z3: the shortest run of at most `depth` steps (one step per
-/// transition, as the explicit engine counts them) that violates a selected property, found by
-/// incremental solving over depths 0..depth, and returned in the trace model (steps as (group,
-/// outcome), the outcomes recovered by replaying the solver's states through ir::Interpreter).
-/// The public interface has no Z3 types: only checker/symbolic includes Z3.
+/// transition, as the explicit engine counts them; BmcOptions for merged steps and checked
+/// depths) that violates a selected property, found by incremental solving over depths
+/// 0..depth, and returned in the trace model (steps as (group, outcome), the outcomes recovered
+/// by replaying the solver's states through ir::Interpreter). The public interface has no Z3
+/// types: only checker/symbolic includes Z3.
 #pragma once
 
 #include <atomic>
@@ -22,6 +23,17 @@ struct BmcOptions {
     /// Properties to check; empty means all. runtime_error is always checked (as explicit).
     std::vector<ir::PropertyId> properties;
     double time_limit = 0;  ///< seconds, 0: none (Z3's timeout, per check)
+    /// Merge local steps into the step before them (Encoder's merge_for, merge.cpp): a depth
+    /// then counts merged steps, each a step and the local steps its process takes next, and
+    /// the counterexample lists every step. Every violation of at most K steps is one of at
+    /// most K merged steps, so "no violation up to depth K" stays true of plain steps.
+    bool merge_local = false;
+    /// The first depth checked, and the distance between checked depths (depth itself is
+    /// always checked). Past the default 0 and 1 the run may stutter at its end, so that each
+    /// check covers every shorter run: fewer, larger queries. The counterexample is then one
+    /// the solver picked among those of at most the checked depth, not necessarily the shortest.
+    std::uint32_t from = 0;
+    std::uint32_t step = 1;
 };
 
 enum class BmcVerdict : std::uint8_t {
@@ -36,6 +48,13 @@ struct BmcResult {
     BmcVerdict verdict = BmcVerdict::unknown;
     std::optional<traces::Counterexample> counterexample;
     std::uint32_t depth = 0;       ///< the depth reached (the violation's, or the bound)
+    /// No violation of at most this depth (-1: not even depth 0 was decided).
+    std::int64_t clean_to = -1;
+    /// Violated: the depth of the check that found it (depth is the run's, in its steps or
+    /// merged steps, at most this).
+    std::uint32_t checked_at = 0;
+    bool shortest = true;          ///< violated: no violation is shorter (every depth checked)
+    std::size_t merged_groups = 0; ///< merge_local: groups absorbed (Encoder::merged_groups)
     std::string reason;            ///< unknown / unsupported: why
     double seconds = 0;
 };

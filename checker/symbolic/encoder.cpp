@@ -61,9 +61,11 @@ Watchdog::~Watchdog() {
     state_->t.join();
 }
 
-Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline)
-    : c_(c), ts_(ts), deadline_(deadline), cur_(fresh_state("cur_")), cur_vec_(c) {
+Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline, const std::vector<char>& merge_for)
+    : c_(c), ts_(ts), deadline_(deadline), cur_(fresh_state("cur_")), cur_vec_(c), nxt_(fresh_state("nxt_")),
+      nxt_vec_(c) {
     for (const auto& e : cur_) cur_vec_.push_back(e);
+    for (const auto& e : nxt_) nxt_vec_.push_back(e);
     const z3::expr ranges = in_range(cur_);
     for (const auto& g : ts.groups()) {
         const auto& proc = ts.process(g.process);
@@ -71,6 +73,36 @@ Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadli
         outcomes_.push_back(
             execute_fragment(c, ts.layout(), g.program, cur_, at_loc, ranges, group_name(ts, g), deadline_));
     }
+    if (!merge_for.empty()) merge_local_steps(merge_for);
+    build_step();
+}
+
+void Encoder::build_step() {
+    // Successor outcomes, numbered; the selector says which one a step takes.
+    std::vector<const Outcome*> succ;
+    for (const auto& outs : outcomes_)
+        for (const auto& o : outs)
+            if (o.successor) succ.push_back(&o);
+    if (succ.empty()) {
+        step_ = c_.bool_val(false);
+        return;
+    }
+    unsigned w = 1;
+    while ((std::uint64_t{1} << w) < succ.size()) ++w;
+    sel_ = c_.bv_const("sel_", w);
+    auto is = [&](std::size_t k) { return *sel_ == c_.bv_val(static_cast<std::uint64_t>(k), w); };
+    z3::expr_vector all(c_);
+    if ((std::uint64_t{1} << w) > succ.size()) all.push_back(z3::ule(*sel_, c_.bv_val(succ.size() - 1, w)));
+    for (std::size_t k = 0; k < succ.size(); ++k) all.push_back(z3::implies(is(k), succ[k]->cond));
+    const auto slots = ts_.layout().slots();
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        if (slots[i].width == 0) continue;
+        z3::expr v = cur_[i];
+        for (std::size_t k = succ.size(); k-- > 0;)
+            if (!z3::eq(succ[k]->next[i], cur_[i])) v = z3::ite(is(k), succ[k]->next[i], v);
+        all.push_back(nxt_[i] == v);
+    }
+    step_ = z3::mk_and(all);
 }
 
 SymState Encoder::fresh_state(const std::string& prefix) const {
@@ -122,17 +154,26 @@ z3::expr Encoder::in_range(const SymState& s) const {
 }
 
 z3::expr Encoder::transition(const SymState& s, const SymState& t) const {
-    z3::expr_vector any(c_);
-    for (const auto& outs : outcomes_) {
-        for (const auto& o : outs) {
-            if (!o.successor) continue;
-            z3::expr eq = o.cond;
-            for (std::size_t i = 0; i < o.next.size(); ++i)
-                if (ts_.layout().slots()[i].width > 0) eq = eq && t[i] == o.next[i];
-            any.push_back(eq);
-        }
+    if (!sel_) return c_.bool_val(false);
+    z3::expr_vector from(c_), to(c_);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        from.push_back(cur_vec_[static_cast<int>(i)]);
+        to.push_back(s[i]);
+        from.push_back(nxt_vec_[static_cast<int>(i)]);
+        to.push_back(t[i]);
     }
-    return at(z3::mk_or(any), s);
+    from.push_back(*sel_);
+    to.push_back(c_.bv_const(fmt::format("sel{}_", steps_made_++).c_str(), sel_->get_sort().bv_size()));
+    z3::expr copy = *step_;
+    return copy.substitute(from, to);
+}
+
+z3::expr Encoder::transition_or_stutter(const SymState& s, const SymState& t, const z3::expr& stutter) const {
+    z3::expr same = c_.bool_val(true);
+    const auto slots = ts_.layout().slots();
+    for (std::size_t i = 0; i < slots.size(); ++i)
+        if (slots[i].width > 0) same = same && t[i] == s[i];
+    return z3::ite(stutter, same, transition(s, t));
 }
 
 z3::expr Encoder::enabled(const SymState& s) const {

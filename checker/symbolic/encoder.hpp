@@ -17,6 +17,7 @@
 
 #include <z3++.h>
 
+#include "checker/ir/interp.hpp"
 #include "checker/ir/transition_system.hpp"
 
 namespace iomc::symbolic {
@@ -115,8 +116,12 @@ struct ExprValue {
 class Encoder {
 public:
     /// Executes every group's program symbolically; throws Unsupported, and TimeUp when
-    /// `deadline` passes (also later, in check_fails()).
-    Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline = {});
+    /// `deadline` passes (also later, in check_fails()). `merge_for`: the selected properties
+    /// (safety.hpp selection()) for which every successor outcome is extended with the local
+    /// steps its process takes next (merge.cpp: local_steps(), merged()); empty: no merging,
+    /// one outcome per step as the explicit engine counts them.
+    Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline = {},
+            const std::vector<char>& merge_for = {});
 
     [[nodiscard]] z3::context& ctx() const { return c_; }
     [[nodiscard]] const ir::TransitionSystem& ts() const { return ts_; }
@@ -131,8 +136,20 @@ public:
     [[nodiscard]] z3::expr initial(const SymState& s) const;
     /// Every slot holds a value of its range.
     [[nodiscard]] z3::expr in_range(const SymState& s) const;
-    /// One step from s to t (any group, any successor outcome).
+    /// One step from s to t (any group, any successor outcome). Each call names a fresh
+    /// selector (which outcome the step takes): every slot of t is an if-then-else over the
+    /// outcomes that change it, s's value otherwise, so that the formula grows with what the
+    /// outcomes write, not with outcomes times slots.
     [[nodiscard]] z3::expr transition(const SymState& s, const SymState& t) const;
+    /// transition(), or t == s (a stutter) when `stutter` holds.
+    [[nodiscard]] z3::expr transition_or_stutter(const SymState& s, const SymState& t, const z3::expr& stutter) const;
+    /// Is group g a local step that successor outcomes absorb (merge_for was given)? Then a
+    /// successor outcome of its process that reaches its location goes on through it (bounded by
+    /// max_merged_chain, never twice through one location).
+    [[nodiscard]] bool merged(ir::GroupId g) const { return !local_.empty() && local_[ir::idx(g)] != 0; }
+    [[nodiscard]] bool merging() const { return !local_.empty(); }
+    /// Groups absorbed into their predecessors (merged()).
+    [[nodiscard]] std::size_t merged_groups() const;
     /// Some step from s has a successor.
     [[nodiscard]] z3::expr enabled(const SymState& s) const;
     /// Some path from s ends in a report that stops it (a crash: no deadlock then).
@@ -148,13 +165,35 @@ public:
     [[nodiscard]] z3::expr value(const SymState& s, ir::SlotId slot) const;
 
 private:
+    void build_step();
+    /// The local steps (merge.cpp), and every successor outcome extended through them.
+    void merge_local_steps(const std::vector<char>& sel);
+    std::vector<Outcome> chain(const std::vector<std::vector<Outcome>>& base, const Outcome& o, const ir::Process& proc,
+                               std::vector<std::uint32_t>& visited) const;
+
     z3::context& c_;
     const ir::TransitionSystem& ts_;
     Deadline deadline_;
     SymState cur_;
     z3::expr_vector cur_vec_;
     std::vector<std::vector<Outcome>> outcomes_;
+    std::vector<char> local_;  ///< per group: merged(); empty without merging
+    /// The step relation over cur_, nxt_ and the selector sel_ (transition()).
+    SymState nxt_;
+    z3::expr_vector nxt_vec_;
+    std::optional<z3::expr> sel_;
+    std::optional<z3::expr> step_;
+    mutable std::uint64_t steps_made_ = 0;
 };
+
+/// The most local steps one successor outcome absorbs (merge.cpp).
+inline constexpr std::uint32_t max_merged_chain = 32;
+
+/// The locations a concrete replay of a merged step goes through: from `u`, reached by a step
+/// of process `proc` from location `from`, the local steps that follow (merged()). Appends
+/// them to `steps` and leaves the final state in `u`.
+void replay_merged(const ir::TransitionSystem& ts, ir::Interpreter& in, const Encoder& enc, ir::ProcessId proc,
+                   std::uint32_t from, std::vector<std::uint8_t>& u, std::vector<ir::Step>& steps);
 
 /// Executes one program symbolically over `s` (execute.cpp): fragments give outcomes under
 /// `base`, expressions a value. `assume` (the slot ranges of `s`) prunes infeasible branches of

@@ -19,6 +19,7 @@
 #include "checker/symbolic/bmc.hpp"
 #include "tests/differential/random_model.hpp"
 #include "tests/support/testing.hpp"
+#include "traces/replay.hpp"
 
 using namespace iomc;
 
@@ -72,6 +73,69 @@ std::optional<std::string> disagreement(const ir::TransitionSystem& ts, std::uin
     return std::nullopt;
 }
 
+/// BMC with merged local steps (merge_local) and with checked depths from 2 every 3 (stutters)
+/// against BFS on `ts` at bound `k`. Merged: a violation of L <= k steps must be found, at a
+/// merged depth of at most L; where BFS has none of at most k steps, BMC may only find one BFS
+/// has too (a longer one: merged steps are fewer than steps). Strided: exactly the verdict of
+/// BFS within k (each check covers the shorter runs), a violation of at most k steps.
+std::optional<std::string> disagreement_reduced(const ir::TransitionSystem& ts, std::uint32_t k, Tally& t,
+                                                std::size_t& merged) {
+    const auto e = explore::check(ts, {.strategy = explore::Strategy::bfs, .limits = {.max_states = 200'000}});
+    if (e.verdict == explore::Verdict::incomplete) {
+        ++t.unfinished;
+        return std::nullopt;
+    }
+    std::optional<std::size_t> shortest;
+    if (e.counterexample) shortest = e.counterexample->trace.steps.size();
+    const bool within = shortest && *shortest <= k;
+    symbolic::BmcOptions o;
+    o.depth = k;
+    o.merge_local = true;
+    const auto m = symbolic::bmc(ts, o);
+    if (m.verdict == symbolic::BmcVerdict::unsupported) {
+        ++t.unsupported;
+        return std::nullopt;
+    }
+    ++t.compared;
+    merged += m.merged_groups;
+    if (m.verdict != symbolic::BmcVerdict::violated && m.verdict != symbolic::BmcVerdict::no_violation)
+        return fmt::format("bmc merged: {}", m.reason);
+    if (within && m.verdict != symbolic::BmcVerdict::violated)
+        return fmt::format("bfs finds a violation of {} steps, bmc merged none up to {}", *shortest, k);
+    if (m.verdict == symbolic::BmcVerdict::violated) {
+        if (!shortest)
+            return fmt::format("bmc merged finds a violation ({}), bfs none",
+                               traces::describe(ts, m.counterexample->violation));
+        if (m.counterexample->trace.steps.size() < *shortest || (within && m.depth > *shortest) || m.depth > k)
+            return fmt::format("bmc merged: a violation of {} steps at merged depth {}; bfs's shortest has {}",
+                               m.counterexample->trace.steps.size(), m.depth, *shortest);
+        traces::Replay rep;
+        if (auto err = traces::confirm(ts, *m.counterexample, rep)) return fmt::format("bmc merged: {}", *err);
+        ++t.found;
+    }
+    o.merge_local = false;
+    o.from = 2;
+    o.step = 3;
+    const auto s = symbolic::bmc(ts, o);
+    if (s.verdict == symbolic::BmcVerdict::violated) {
+        if (!within)
+            return fmt::format("bmc strided finds a violation of {} steps, bfs {}", s.counterexample->trace.steps.size(),
+                               shortest ? fmt::format("only one of {} steps", *shortest) : std::string("none"));
+        if (s.counterexample->trace.steps.size() < *shortest || s.counterexample->trace.steps.size() > k)
+            return fmt::format("bmc strided: a violation of {} steps; bfs's shortest has {}",
+                               s.counterexample->trace.steps.size(), *shortest);
+        traces::Replay rep;
+        if (auto err = traces::confirm(ts, *s.counterexample, rep)) return fmt::format("bmc strided: {}", *err);
+    } else if (s.verdict != symbolic::BmcVerdict::no_violation) {
+        return fmt::format("bmc strided: {}", s.reason);
+    } else if (within) {
+        return fmt::format("bfs finds a violation of {} steps, bmc strided none up to {}", *shortest, k);
+    } else if (s.clean_to != k) {
+        return fmt::format("bmc strided: no violation, but clean only to {}", s.clean_to);
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 TEST_SUITE("differential") {
@@ -103,6 +167,26 @@ TEST_CASE("bmc agrees with explicit bfs on random models up to the bound") {
     }
     MESSAGE("random models compared: ", t.compared, " (", t.found, " violations found at the same depth), ",
             "not supported: ", t.unsupported, ", bfs unfinished: ", t.unfinished);
+    CHECK(t.compared > 0);
+    CHECK(t.found > 0);
+}
+
+TEST_CASE("bmc with merged local steps and with strided depths agrees with explicit bfs on random models") {
+    const auto k = static_cast<std::uint32_t>(testing::env_or("IOMC_BMC_DIFF_DEPTH", 4));
+    const auto n = testing::env_or("IOMC_BMC_DIFF_SEEDS", 12);
+    Tally t;
+    std::size_t merged = 0;
+    for (std::uint64_t seed = 1; seed <= n; ++seed) {
+        const auto text = testing::random_model(seed).text();
+        auto c = testing::compile_text(text);
+        INFO("seed ", seed);
+        INFO(text);
+        REQUIRE(c.ts);
+        const auto why = disagreement_reduced(*c.ts, k, t, merged);
+        if (why) FAIL_CHECK("seed ", seed, ": ", *why);
+    }
+    MESSAGE("random models compared: ", t.compared, " (", t.found, " violations found merged), local steps merged: ",
+            merged, ", not supported: ", t.unsupported, ", bfs unfinished: ", t.unfinished);
     CHECK(t.compared > 0);
     CHECK(t.found > 0);
 }
