@@ -29,25 +29,36 @@ struct Tally {
     std::size_t compared = 0, found = 0, unsupported = 0, unfinished = 0, deeper = 0;
 };
 
+/// Explicit BFS without reductions, within 200,000 states; nothing (counted as unfinished) when
+/// it does not finish.
+std::optional<explore::Result> explicit_bfs(const ir::TransitionSystem& ts, Tally& t) {
+    auto e = explore::check(ts, {.strategy = explore::Strategy::bfs, .limits = {.max_states = 200'000}});
+    if (e.verdict != explore::Verdict::incomplete) return e;
+    ++t.unfinished;
+    return std::nullopt;
+}
+
+/// The length of BFS's (shortest) counterexample, if it found one.
+std::optional<std::size_t> shortest_of(const explore::Result& e) {
+    if (!e.counterexample) return std::nullopt;
+    return e.counterexample->trace.steps.size();
+}
+
 /// Why BMC disagrees with BFS on `ts` at bound `k`, or nothing. `shallow_only`: compare only
 /// where BFS finds a violation within the bound (the library's models are large: BMC at the
 /// bound on every variant would take minutes).
 std::optional<std::string> disagreement(const ir::TransitionSystem& ts, std::uint32_t k, Tally& t,
                                         bool shallow_only = false) {
-    const auto e = explore::check(ts, {.strategy = explore::Strategy::bfs, .limits = {.max_states = 200'000}});
-    if (e.verdict == explore::Verdict::incomplete) {
-        ++t.unfinished;
-        return std::nullopt;
-    }
-    std::optional<std::size_t> shortest;
-    if (e.counterexample) shortest = e.counterexample->trace.steps.size();
+    const auto e = explicit_bfs(ts, t);
+    if (!e) return std::nullopt;
+    const auto shortest = shortest_of(*e);
     if (shallow_only && !(shortest && *shortest <= k)) {
         ++t.deeper;
         return std::nullopt;
     }
     symbolic::BmcOptions o;
     o.depth = shortest && *shortest <= k ? static_cast<std::uint32_t>(*shortest)
-                                         : static_cast<std::uint32_t>(std::min<std::uint64_t>(k, e.stats.depth + 1));
+                                         : static_cast<std::uint32_t>(std::min<std::uint64_t>(k, e->stats.depth + 1));
     const auto r = symbolic::bmc(ts, o);
     if (r.verdict == symbolic::BmcVerdict::unsupported) {
         ++t.unsupported;
@@ -80,13 +91,9 @@ std::optional<std::string> disagreement(const ir::TransitionSystem& ts, std::uin
 /// BFS within k (each check covers the shorter runs), a violation of at most k steps.
 std::optional<std::string> disagreement_reduced(const ir::TransitionSystem& ts, std::uint32_t k, Tally& t,
                                                 std::size_t& merged) {
-    const auto e = explore::check(ts, {.strategy = explore::Strategy::bfs, .limits = {.max_states = 200'000}});
-    if (e.verdict == explore::Verdict::incomplete) {
-        ++t.unfinished;
-        return std::nullopt;
-    }
-    std::optional<std::size_t> shortest;
-    if (e.counterexample) shortest = e.counterexample->trace.steps.size();
+    const auto e = explicit_bfs(ts, t);
+    if (!e) return std::nullopt;
+    const auto shortest = shortest_of(*e);
     const bool within = shortest && *shortest <= k;
     symbolic::BmcOptions o;
     o.depth = k;
@@ -156,15 +163,10 @@ TEST_CASE("bmc agrees with explicit bfs on random models up to the bound") {
     const auto k = static_cast<std::uint32_t>(testing::env_or("IOMC_BMC_DIFF_DEPTH", 4));
     const auto n = testing::env_or("IOMC_BMC_DIFF_SEEDS", 12);
     Tally t;
-    for (std::uint64_t seed = 1; seed <= n; ++seed) {
-        const auto text = testing::random_model(seed).text();
-        auto c = testing::compile_text(text);
-        INFO("seed ", seed);
-        INFO(text);
-        REQUIRE(c.ts);
-        const auto why = disagreement(*c.ts, k, t);
+    testing::for_each_random_model(n, [&](std::uint64_t seed, const ir::TransitionSystem& ts) {
+        const auto why = disagreement(ts, k, t);
         if (why) FAIL_CHECK("seed ", seed, ": ", *why);
-    }
+    });
     MESSAGE("random models compared: ", t.compared, " (", t.found, " violations found at the same depth), ",
             "not supported: ", t.unsupported, ", bfs unfinished: ", t.unfinished);
     CHECK(t.compared > 0);
@@ -176,15 +178,10 @@ TEST_CASE("bmc with merged local steps and with strided depths agrees with expli
     const auto n = testing::env_or("IOMC_BMC_DIFF_SEEDS", 12);
     Tally t;
     std::size_t merged = 0;
-    for (std::uint64_t seed = 1; seed <= n; ++seed) {
-        const auto text = testing::random_model(seed).text();
-        auto c = testing::compile_text(text);
-        INFO("seed ", seed);
-        INFO(text);
-        REQUIRE(c.ts);
-        const auto why = disagreement_reduced(*c.ts, k, t, merged);
+    testing::for_each_random_model(n, [&](std::uint64_t seed, const ir::TransitionSystem& ts) {
+        const auto why = disagreement_reduced(ts, k, t, merged);
         if (why) FAIL_CHECK("seed ", seed, ": ", *why);
-    }
+    });
     MESSAGE("random models compared: ", t.compared, " (", t.found, " violations found merged), local steps merged: ",
             merged, ", not supported: ", t.unsupported, ", bfs unfinished: ", t.unfinished);
     CHECK(t.compared > 0);

@@ -104,24 +104,19 @@ TEST_CASE("kind agrees with explicit bfs on random models") {
     const auto k = static_cast<std::uint32_t>(env_or("IOMC_KIND_DIFF_DEPTH", 3));
     const auto n = env_or("IOMC_KIND_DIFF_SEEDS", 8);
     Tally t;
-    for (std::uint64_t seed = 1; seed <= n; ++seed) {
-        const auto text = testing::random_model(seed).text();
-        auto c = testing::compile_text(text);
-        INFO("seed ", seed);
-        INFO(text);
-        REQUIRE(c.ts);
+    testing::for_each_random_model(n, [&](std::uint64_t seed, const ir::TransitionSystem& ts) {
         // All properties together (mostly violated: the base case's counterexample), then each
         // safety property alone (runtime errors always with it), where proofs are more likely.
         std::vector<std::vector<ir::PropertyId>> selections{{}};
-        for (const auto& p : c.ts->properties())
+        for (const auto& p : ts.properties())
             if (p.kind != ir::PropertyKind::liveness && p.kind != ir::PropertyKind::lock_order) selections.push_back({p.id});
         for (const auto& sel : selections) {
-            const auto why = disagreement(*c.ts, sel, k, t, 200'000, 0.5 * testing::slowdown);
+            const auto why = disagreement(ts, sel, k, t, 200'000, 0.5 * testing::slowdown);
             if (why)
-                FAIL_CHECK("seed ", seed, ", ", sel.empty() ? std::string("all properties") : c.ts->property(sel[0]).name,
+                FAIL_CHECK("seed ", seed, ", ", sel.empty() ? std::string("all properties") : ts.property(sel[0]).name,
                            ": ", *why);
         }
-    }
+    });
     MESSAGE("random models (all properties, then each alone): proved ", t.proved, ", violated ", t.violated,
             ", not inductive up to k = ", k, ": ", t.open, ", not supported: ", t.unsupported, ", bfs unfinished: ",
             t.unfinished, ", time limit: ", t.skipped);

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+#include <doctest/doctest.h>
+
+#include "tests/support/testing.hpp"
+
 namespace iomc::testing {
 
 /// One statement: a simple one (text), or a compound one with nested bodies.
@@ -47,5 +51,19 @@ RModel random_model(std::uint64_t seed);
 /// Greedily removes processes, invariants and statements (a compound statement is also tried
 /// replaced by its body) while `still_fails(candidate)` holds. Returns the smallest found.
 RModel shrink(RModel m, const std::function<bool(const RModel&)>& still_fails);
+
+/// Compiles the models of seeds 1..n and calls f(seed, ts) for each, with the seed and the
+/// model's text as the test's context (printed with any failure inside f).
+template <class F>
+void for_each_random_model(std::uint64_t n, F&& f) {
+    for (std::uint64_t seed = 1; seed <= n; ++seed) {
+        const auto text = random_model(seed).text();
+        auto c = compile_text(text);
+        INFO("seed ", seed);
+        INFO(text);
+        REQUIRE(c.ts);
+        f(seed, *c.ts);
+    }
+}
 
 }  // namespace iomc::testing

@@ -9,7 +9,16 @@
 
 #include <doctest/doctest.h>
 
+#include "traces/replay.hpp"
+
 namespace iomc::testing {
+
+void check_replays(const ir::TransitionSystem& ts, const std::optional<traces::Counterexample>& cx) {
+    if (!cx) return;
+    traces::Replay rep;
+    const auto err = traces::confirm(ts, *cx, rep);
+    CHECK_MESSAGE(!err, (err ? *err : std::string()));
+}
 
 Compiled compile_text(const std::string& text, const std::string& variant, const std::vector<std::string>& defines,
                       const std::string& name) {

@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "checker/explore/search.hpp"
 #include "checker/ir/transition_system.hpp"
 #include "checker/lang/frontend.hpp"
+#include "traces/trace.hpp"
 
 namespace iomc::testing {
 
@@ -46,6 +48,10 @@ std::string diagnostics(const std::string& text, const std::vector<std::string>&
 /// The number in environment variable `name` (a test's size knob: IOMC_BMC_DIFF_SEEDS), else
 /// `fallback`.
 std::uint64_t env_or(const char* name, std::uint64_t fallback);
+
+/// A failed check (with the reason) unless `cx`, a counterexample an engine returned, replays
+/// through the interpreter to its violation (traces::confirm). Nothing to check without one.
+void check_replays(const ir::TransitionSystem& ts, const std::optional<traces::Counterexample>& cx);
 
 /// Path of a file in the source tree (for fixtures).
 std::string source_path(const std::string& relative);

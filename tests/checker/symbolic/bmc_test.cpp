@@ -19,12 +19,7 @@ symbolic::BmcResult run(const ir::TransitionSystem& ts, std::uint32_t depth, std
     o.depth = depth;
     for (const auto& n : props) o.properties.push_back(*ts.find_property(n));
     auto r = symbolic::bmc(ts, o);
-    if (r.counterexample) {
-        // Every counterexample must replay through the interpreter.
-        traces::Replay rep;
-        const auto err = traces::confirm(ts, *r.counterexample, rep);
-        CHECK_MESSAGE(!err, (err ? *err : std::string()));
-    }
+    testing::check_replays(ts, r.counterexample);  // every one must replay
     return r;
 }
 
@@ -193,11 +188,7 @@ invariant small: x != 2;
 
 symbolic::BmcResult run_with(const ir::TransitionSystem& ts, symbolic::BmcOptions o) {
     auto r = symbolic::bmc(ts, o);
-    if (r.counterexample) {
-        traces::Replay rep;
-        const auto err = traces::confirm(ts, *r.counterexample, rep);
-        CHECK_MESSAGE(!err, (err ? *err : std::string()));
-    }
+    testing::check_replays(ts, r.counterexample);  // every one must replay
     return r;
 }
 
