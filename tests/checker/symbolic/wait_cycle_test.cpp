@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "checker/ir/interp.hpp"
@@ -24,26 +25,27 @@ using namespace iomc::testing::wait_models;
 
 namespace {
 
-/// Every reachable state of `ts`, packed (layout().bytes() bytes each).
+/// Every reachable state of `ts`, packed (layout().bytes() bytes each; kept as strings, whose
+/// ordering GCC 12 at -O3 does not mistake for an overread as it does vector<uint8_t>'s).
 std::vector<std::vector<std::uint8_t>> reachable(const ir::TransitionSystem& ts) {
     const std::size_t bytes = ts.layout().bytes();
     ir::Interpreter in(ts);
-    std::vector<std::uint8_t> init(ts.state_buffer_size());
-    ts.initial_state(init.data());
-    std::set<std::vector<std::uint8_t>> seen{{init.begin(), init.begin() + static_cast<std::ptrdiff_t>(bytes)}};
-    std::deque<std::vector<std::uint8_t>> queue{*seen.begin()};
     std::vector<std::uint8_t> buf(ts.state_buffer_size());
+    ts.initial_state(buf.data());
+    const auto key = [&](const std::uint8_t* p) { return std::string(reinterpret_cast<const char*>(p), bytes); };
+    std::set<std::string> seen{key(buf.data())};
+    std::deque<std::string> queue{*seen.begin()};
     while (!queue.empty()) {
-        const auto s = queue.front();
+        std::copy(queue.front().begin(), queue.front().end(), buf.begin());
         queue.pop_front();
-        std::copy(s.begin(), s.end(), buf.begin());
         in.successors(buf.data(), [&](ir::GroupId, const ir::Emission& e) {
             if (e.next == nullptr) return;
-            std::vector<std::uint8_t> t(e.next, e.next + bytes);
-            if (seen.insert(t).second) queue.push_back(t);
+            if (auto k = key(e.next); seen.insert(k).second) queue.push_back(std::move(k));
         });
     }
-    return {seen.begin(), seen.end()};
+    std::vector<std::vector<std::uint8_t>> out;
+    for (const auto& k : seen) out.emplace_back(k.begin(), k.end());
+    return out;
 }
 
 /// Compares the formula with the explicit check on every reachable state; returns how many of
