@@ -82,6 +82,14 @@ BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
     z3::context& c = owner.get();
     const Deadline deadline(start, o.time_limit);
     const Watchdog dog(c, deadline);
+    // A run that stopped before a verdict: why, and the time it took.
+    const auto stopped = [&](BmcVerdict v, std::string reason) {
+        BmcResult r;
+        r.verdict = v;
+        r.reason = std::move(reason);
+        r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        return r;
+    };
     try {
         const auto sel = selection(ts, o.properties);
         const Encoder enc(c, ts, deadline, o.merge_local ? sel : std::vector<char>{});
@@ -89,24 +97,13 @@ BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
         owner.release_if(r.verdict == BmcVerdict::unknown && r.depth > 0 && deadline.expired());
         return r;
     } catch (const TimeUp& e) {
-        BmcResult r;
-        r.verdict = BmcVerdict::unknown;
-        r.reason = e.what();
-        r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return r;
+        return stopped(BmcVerdict::unknown, e.what());
     } catch (const Unsupported& e) {
-        BmcResult r;
-        r.verdict = BmcVerdict::unsupported;
-        r.reason = e.what();
-        r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return r;
+        return stopped(BmcVerdict::unsupported, e.what());
     } catch (const z3::exception& e) {
-        BmcResult r;
-        r.verdict = BmcVerdict::unknown;
-        r.reason = deadline.expired() ? fmt::format("time limit {}s reached while encoding the model", o.time_limit)
-                                      : fmt::format("Z3 failed while encoding the model ({})", e.msg());
-        r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return r;
+        return stopped(BmcVerdict::unknown,
+                       deadline.expired() ? fmt::format("time limit {}s reached while encoding the model", o.time_limit)
+                                          : fmt::format("Z3 failed while encoding the model ({})", e.msg()));
     }
 }
 
