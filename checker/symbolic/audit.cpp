@@ -216,7 +216,7 @@ struct PorAuditor::Impl {
         } else if (r == z3::unknown) {
             f.verdict = ClaimVerdict::unknown;
             const std::string why = sol.reason_unknown();
-            f.problem = why == "timeout" || why == "canceled" ? "Z3 timed out" : fmt::format("Z3 gave up ({})", why);
+            f.problem = stopped_by_limit(why) ? "Z3 timed out" : fmt::format("Z3 gave up ({})", why);
         } else {
             f.verdict = ClaimVerdict::failed;
             std::set<std::uint32_t> slots;

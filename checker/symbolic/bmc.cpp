@@ -125,7 +125,7 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
         return n == o.depth || (n >= o.from && (n - o.from) % step == 0);
     };
     try {
-        z3::solver sol(c);
+        z3::solver sol = make_solver(c);
         std::vector<SymState> s;
         std::vector<z3::expr> stut;
         s.push_back(enc.fresh_state("s0_"));
@@ -169,7 +169,7 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
             if (res == z3::unknown) {
                 const std::string why = sol.reason_unknown();
                 r.verdict = BmcVerdict::unknown;
-                r.reason = why == "timeout" || why == "canceled"
+                r.reason = stopped_by_limit(why)
                                ? fmt::format("time limit {}s reached at depth {}", o.time_limit, n)
                                : fmt::format("Z3 gave up at depth {} ({})", n, why);
                 return finish();

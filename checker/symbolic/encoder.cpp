@@ -34,6 +34,12 @@ std::optional<std::chrono::steady_clock::time_point> Deadline::when() const {
                         std::chrono::duration<double>(seconds_));
 }
 
+z3::solver make_solver(z3::context& c) { return z3::solver(c, "QF_BV"); }
+
+bool stopped_by_limit(const std::string& why) {
+    return why == "timeout" || why == "canceled" || why == "interrupted";
+}
+
 struct Watchdog::State {
     std::mutex m;
     std::condition_variable cv;

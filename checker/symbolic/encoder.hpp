@@ -52,6 +52,18 @@ private:
     double seconds_ = 0;
 };
 
+/// The solver of the unrolling engines (BMC, k-induction): Z3's solver for QF_BV, which
+/// bit-blasts each new assertion once and gives the clauses to its incremental SAT solver
+/// (push/pop as activation literals). Z3's default incremental solver (its SMT core, with lazy
+/// bit-vector theory) took 100 s to reach depth 17 on a_66 at N_DEVS = 1 where this one finds the
+/// race at depth 38 in 43 s (docs/symbolic.md). Every formula the encoder builds is QF_BV.
+[[nodiscard]] z3::solver make_solver(z3::context& c);
+
+/// A solver's reason_unknown() says it was stopped by the time limit: Z3's own timeout
+/// ("timeout"), or Watchdog's interrupt ("canceled" from the SMT core, "interrupted" from the
+/// SAT solver).
+[[nodiscard]] bool stopped_by_limit(const std::string& why);
+
 /// Interrupts Z3 (Z3_interrupt) on `c` when `deadline` passes, from a thread of its own: Z3
 /// does not always honour its own timeout (preprocessing, simplification), and neither the
 /// engines' polls nor Z3's timeout then stop a long call. Interrupted, a check returns unknown

@@ -75,7 +75,7 @@ KindResult kind(const ir::TransitionSystem& ts, const KindOptions& o) {
         const Encoder enc(c, ts, deadline);
         encoded = true;
         auto good = [&](const SymState& s) { return !bad_state(enc, sel, s) && !bad_step(enc, sel, s); };
-        z3::solver sol(c);
+        z3::solver sol = make_solver(c);
         std::vector<SymState> t;
         t.push_back(enc.fresh_state("t0_"));
         sol.add(enc.in_range(t[0]));
@@ -109,7 +109,7 @@ KindResult kind(const ir::TransitionSystem& ts, const KindOptions& o) {
             if (res == z3::unknown) {
                 const std::string why = sol.reason_unknown();
                 r.verdict = KindVerdict::unknown;
-                r.reason = why == "timeout" || why == "canceled"
+                r.reason = stopped_by_limit(why)
                                ? fmt::format("time limit {}s reached in the induction step at k = {}", o.time_limit, k)
                                : fmt::format("Z3 gave up in the induction step at k = {} ({})", k, why);
                 return finish();
