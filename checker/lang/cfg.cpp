@@ -20,6 +20,8 @@ ProcessCfg StatementLowering::lower(const Instance& inst, std::uint32_t number) 
     instance_name_ = inst.name;
     nodes_.clear();
     locals_.clear();
+    named_locals_.clear();
+    inlined_.clear();
     loops_.clear();
     frames_.clear();
     frag_labels_.clear();
@@ -41,7 +43,7 @@ ProcessCfg StatementLowering::lower(const Instance& inst, std::uint32_t number) 
     nodes_[process_end_].terminal = true;
     collect_labels(d->body, process_labels_);
     block_cfg(d->body, entry, process_end_);
-    return ProcessCfg{std::move(nodes_), std::move(decisions_)};
+    return ProcessCfg{std::move(nodes_), std::move(decisions_), std::move(named_locals_), std::move(inlined_)};
 }
 
 std::uint32_t StatementLowering::new_node(SourceRange where) {

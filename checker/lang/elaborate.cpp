@@ -92,8 +92,10 @@ std::unique_ptr<ir::TransitionSystem> Elaboration::run() {
                         "the model declares no process; there is nothing to run");
         for (std::uint32_t i = 0; i < instances.size(); ++i) {
             try {
-                const ProcessCfg cfg = statements_.lower(instances[i], i);
+                ProcessCfg cfg = statements_.lower(instances[i], i);
                 locations_.push_back(build_process(cfg, instances[i], i, data_, sink_));
+                locations_.back().locals = std::move(cfg.locals);
+                locations_.back().procs = std::move(cfg.procs);
             } catch (const Abandon&) {
                 return nullptr;
             }

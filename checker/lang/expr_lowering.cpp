@@ -187,31 +187,8 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
             return index_into(std::move(base), std::move(ix), e);
         }
         case ast::ExprKind::field: {
-            TExpr base = lower(*e.kids[0], c);
-            if (base.t->kind != TypeKind::structure)
-                fail(sink_, e.kids[0]->where,
-                     fmt::format("'{}' is not a struct (its type is {}); it has no field '{}'", text(e.kids[0]->where),
-                                 type_name(base.t), e.member));
-            std::uint32_t off = 0;
-            const StructInfo& st = *base.t->st;
-            for (std::size_t i = 0; i < st.fields.size(); ++i) {
-                const auto& f = st.fields[i];
-                if (f.name == e.member) {
-                    if (st.lifetime >= 0) lifetime_access(e, base, static_cast<int>(i), c);
-                    base.e.slot = ir::SlotId{ir::idx(base.e.slot) + off};
-                    base.t = f.type;
-                    return base;
-                }
-                off += leaf_count(f.type);
-            }
-            std::vector<std::string> names;
-            for (const auto& f : base.t->st->fields)
-                if (f.name != freed_field) names.push_back(f.name);
-            auto& diag =
-                sink_.error(e.member_where, fmt::format("unknown field '{}' of {}", e.member, base.t->st->name));
-            if (auto best = support::closest_name(e.member, names))
-                diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
-            throw Abandon{};
+            if (auto local = process_local(e, c)) return *local;
+            return field_of(lower(*e.kids[0], c), e, c);
         }
         case ast::ExprKind::unary: {
             TExpr a = lower(*e.kids[0], c);
@@ -295,6 +272,33 @@ TExpr ExprLowering::lower(const ast::Expr& e, ExprContext& c) {
         case ast::ExprKind::past_label: return location_expr(e, c);
     }
     IOMC_UNREACHABLE("expression kind");
+}
+
+TExpr ExprLowering::field_of(TExpr base, const ast::Expr& e, const ExprContext& c) {
+    if (base.t->kind != TypeKind::structure)
+        fail(sink_, e.kids[0]->where,
+             fmt::format("'{}' is not a struct (its type is {}); it has no field '{}'", text(e.kids[0]->where),
+                         type_name(base.t), e.member));
+    std::uint32_t off = 0;
+    const StructInfo& st = *base.t->st;
+    for (std::size_t i = 0; i < st.fields.size(); ++i) {
+        const auto& f = st.fields[i];
+        if (f.name == e.member) {
+            if (st.lifetime >= 0) lifetime_access(e, base, static_cast<int>(i), c);
+            base.e.slot = ir::SlotId{ir::idx(base.e.slot) + off};
+            base.t = f.type;
+            return base;
+        }
+        off += leaf_count(f.type);
+    }
+    std::vector<std::string> names;
+    for (const auto& f : base.t->st->fields)
+        if (f.name != freed_field) names.push_back(f.name);
+    auto& diag =
+        sink_.error(e.member_where, fmt::format("unknown field '{}' of {}", e.member, base.t->st->name));
+    if (auto best = support::closest_name(e.member, names))
+        diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
+    throw Abandon{};
 }
 
 void ExprLowering::check_index(const Type* ix_type, const TExpr& ix, const ast::Expr& where) {
@@ -493,69 +497,39 @@ TExpr ExprLowering::call_expr(const ast::Expr& e, ExprContext& c) {
 TExpr ExprLowering::location_expr(const ast::Expr& e, ExprContext& c) {
     if (!c.in_invariant) fail(sink_, e.where, "process locations can be tested only in invariants");
     const ast::Expr& p = *e.kids[0];
-    const ast::Name& pname = p.name;
     if (p.kind != ast::ExprKind::name && p.kind != ast::ExprKind::call)
         fail(sink_, p.where, "expected a process instance such as client(d) before '@' or 'past'");
-    const Symbol* s = symbols_.find(c.module, pname);
-    if (!s || s->kind != SymKind::process) {
+    const Symbol* s = process_symbol(p, c);
+    if (!s) {
         std::vector<std::string> cands;
-        for (const auto& [name, sym] : symbols_.in(symbols_.resolve_module(c.module, pname)))
+        for (const auto& [name, sym] : symbols_.in(symbols_.resolve_module(c.module, p.name)))
             if (sym.kind == SymKind::process) cands.push_back(name);
-        unknown(sink_, "process", pname.str(), pname.where, cands);
+        unknown(sink_, "process", p.name.str(), p.name.where, cands);
     }
-    const ast::Decl* d = s->decl;
-    if (p.kids.size() != d->params.size())
-        fail(sink_, p.where,
-             fmt::format("process '{}' takes {} parameter{}, found {}", d->name, d->params.size(),
-                         d->params.size() == 1 ? "" : "s", p.kids.size()));
-    std::vector<std::int64_t> args;
-    for (std::size_t i = 0; i < p.kids.size(); ++i) {
-        const ast::Expr& k = *p.kids[i];
-        TExpr a = lower(k, c);
-        if (!a.is_const())
-            fail(sink_, k.where, "a process instance needs constant parameters (or quantified variables)");
-        args.push_back(a.e.value);
-        // A scalarset parameter named by a number (`client(0)`) picks one element; a value of
-        // the scalarset (a quantified variable) does not.
-        const Type* pt = types_.resolve(s->module, *d->params[i].type, *this);
-        if (pt->kind == TypeKind::scalarset && (a.t->kind != TypeKind::scalarset || a.t->ss != pt->ss))
-            breaches_.add(*pt->ss,
-                          a.t->kind == TypeKind::integer
-                              ? fmt::format("the instance {} names one element", text(p.where))
-                              : fmt::format("the instance {} gives its {} parameter a value of type {}", text(p.where),
-                                            pt->ss->name, type_name(a.t)),
-                          k.where);
+    const InstanceLocations& inst = instance_of(p, *s, c);
+    auto it = inst.label_locs.find(e.member);
+    if (it == inst.label_locs.end()) {
+        std::vector<std::string> cands;
+        for (const auto& [l, _] : inst.label_locs) cands.push_back(l);
+        auto& diag =
+            sink_.error(e.member_where, fmt::format("unknown label '{}' in process '{}'", e.member, s->decl->name));
+        if (auto best = support::closest_name(e.member, cands))
+            diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
+        throw Abandon{};
     }
-    for (const auto& inst : locations_) {
-        if (inst.decl != d) continue;
-        bool same = true;
-        for (std::size_t i = 0; i < args.size(); ++i) same = same && inst.params[i].v == args[i];
-        if (!same) continue;
-        auto it = inst.label_locs.find(e.member);
-        if (it == inst.label_locs.end()) {
-            std::vector<std::string> cands;
-            for (const auto& [l, _] : inst.label_locs) cands.push_back(l);
-            auto& diag =
-                sink_.error(e.member_where, fmt::format("unknown label '{}' in process '{}'", e.member, d->name));
-            if (auto best = support::closest_name(e.member, cands))
-                diag.notes.push_back({std::nullopt, fmt::format("did you mean '{}'?", *best)});
-            throw Abandon{};
-        }
-        std::vector<std::uint32_t> locs = it->second;
-        if (e.kind == ast::ExprKind::past_label) {
-            std::set<std::uint32_t> all;
-            for (auto l : it->second)
-                for (auto v : graph::dominated_by(inst.idom, l)) all.insert(v);
-            locs.assign(all.begin(), all.end());
-        }
-        TExpr out;
-        out.e.op = ir::ExprOp::at_loc;
-        out.e.slot = inst.pc;
-        out.e.locs = std::move(locs);
-        out.t = arena_.boolean();
-        return out;
+    std::vector<std::uint32_t> locs = it->second;
+    if (e.kind == ast::ExprKind::past_label) {
+        std::set<std::uint32_t> all;
+        for (auto l : it->second)
+            for (auto v : graph::dominated_by(inst.idom, l)) all.insert(v);
+        locs.assign(all.begin(), all.end());
     }
-    fail(sink_, p.where, "no such process instance");
+    TExpr out;
+    out.e.op = ir::ExprOp::at_loc;
+    out.e.slot = inst.pc;
+    out.e.locs = std::move(locs);
+    out.t = arena_.boolean();
+    return out;
 }
 
 }  // namespace iomc::lang

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,6 +56,10 @@ struct InstanceLocations {
     std::vector<std::uint32_t> idom;                               ///< immediate dominators
     std::vector<std::vector<LoopVisit>> visits;                    ///< per location
     std::vector<Decision> decisions;                               ///< in the order they were met
+    /// Its locals by the name traces print after the instance, and the procedures it inlined
+    /// (ProcessCfg::locals, ::procs), for `client(0).r` (process_refs.cpp).
+    std::map<std::string, std::vector<TExpr>> locals;
+    std::set<std::string> procs;
 };
 
 /// Types and lowers expressions of one compilation. Errors are reported and abandon the
@@ -97,6 +103,9 @@ public:
     /// The accesses recorded since the last call; the statements pass puts a use-after-free
     /// check before the instruction that makes them.
     std::vector<UafCheck> take_uaf() { return std::exchange(uaf_, {}); }
+    /// `held_by(m, p)`: mutex `m` is held by process instance `p` (process_refs.cpp); only where
+    /// `@` is allowed.
+    TExpr held_by(const ast::Expr& call, ExprContext& c);
     /// The freed flag of the object whose lifetime kref the expression `e` names (`dom.refs`),
     /// or null when `e` is not such a field.
     [[nodiscard]] const TExpr* lifetime_flag(const ast::Expr* e) const;
@@ -113,6 +122,11 @@ private:
     TExpr binary_expr(const ast::Expr& e, ExprContext& c);
     TExpr call_expr(const ast::Expr& e, ExprContext& c);
     TExpr location_expr(const ast::Expr& e, ExprContext& c);
+    TExpr field_of(TExpr base, const ast::Expr& e, const ExprContext& c);
+    // process_refs.cpp: process instances named in invariants, their locals
+    [[nodiscard]] const Symbol* process_symbol(const ast::Expr& p, const ExprContext& c) const;
+    const InstanceLocations& instance_of(const ast::Expr& p, const Symbol& s, ExprContext& c);
+    std::optional<TExpr> process_local(const ast::Expr& e, ExprContext& c);
     [[nodiscard]] std::vector<std::string> visible_names(const ExprContext& c) const;
 
     const SymbolTable& symbols_;

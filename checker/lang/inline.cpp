@@ -24,6 +24,7 @@ const Symbol& StatementLowering::bind_call(const ast::Expr& call, ProcFrame& fr,
     }
     const ast::Decl* d = s->decl;
     called_.insert(d);
+    inlined_.insert(d->name);
     for (const auto& f : frames_)
         if (f.decl == d)
             fail(sink_, call.where,

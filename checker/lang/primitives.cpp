@@ -28,7 +28,7 @@ struct Builtin {
 constexpr Builtin builtins[] = {
     {"lock", Form::statement},     {"unlock", Form::statement},     {"kref_init", Form::statement},
     {"kref_get", Form::statement}, {"kref_put", Form::with_result}, {"locked", Form::test},
-    {"held", Form::test},          {"lock_nested", Form::statement},
+    {"held", Form::test},          {"lock_nested", Form::statement}, {"held_by", Form::test},
 };
 
 const Builtin* find_builtin(const ast::Name& n) {
@@ -146,6 +146,7 @@ TExpr lower_builtin_value(const ast::Expr& call, ExprContext& c, ExprLowering& e
     IOMC_CHECK(b != nullptr);
     const auto& f = call.name.last();
     TypeArena& arena = exprs.arena();
+    if (f == "held_by") return exprs.held_by(call, c);
     if (b->form == Form::test) {
         if (call.kids.size() != 1) fail(sink, call.where, fmt::format("{}() takes one mutex", f));
         TExpr m = exprs.lower(*call.kids[0], c);

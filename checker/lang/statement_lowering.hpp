@@ -46,6 +46,11 @@ struct CfgNode {
 struct ProcessCfg {
     std::vector<CfgNode> nodes;
     std::vector<Decision> decisions;  ///< for the symmetry pass: where instances may differ
+    /// Its local variables by the name traces print after the instance ("r",
+    /// "of_iommu_configure.replay"), for `client(0).r` in invariants; temporaries left out. Two
+    /// procedures of one name in different modules can give a name two slots.
+    std::map<std::string, std::vector<TExpr>> locals;
+    std::set<std::string> procs;  ///< the procedures it inlined, by name
 };
 
 /// Lowers process bodies, one instance at a time. Not thread-safe.
@@ -179,6 +184,8 @@ private:
     std::vector<ExprContext> ctx_stack_;
     std::vector<FragLabels> frag_labels_;
     std::map<const void*, TExpr> locals_;  ///< keyed by declaration or call, per instance
+    std::map<std::string, std::vector<TExpr>> named_locals_;  ///< ProcessCfg::locals
+    std::set<std::string> inlined_;                           ///< ProcessCfg::procs
     std::uint32_t instance_ = 0;
     std::string instance_name_;
     const ast::Decl* process_decl_ = nullptr;

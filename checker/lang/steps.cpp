@@ -87,6 +87,7 @@ TExpr StatementLowering::local_slot(const void* key, const Type* t, const std::s
     const auto first = layout_.alloc(t, instance_name_ + "." + name, init, instance_, where, key, hidden);
     TExpr x = LayoutBuilder::storage(t, first);
     locals_[key] = x;
+    if (!hidden) named_locals_[name].push_back(x);
     return x;
 }
 

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// k-induction with lemmas over a process's locals and a mutex's holder (tests/fixtures
+// locals_kind.mc and holder_kind.mc derive the k by hand): each closes with its lemma and not
+// without it, and the explicit engine confirms the lemmas.
+#include <doctest/doctest.h>
+
+#include "checker/symbolic/kind.hpp"
+#include "tests/support/testing.hpp"
+
+using namespace iomc;
+
+namespace {
+
+using testing::fixture;
+
+symbolic::KindResult run(const ir::TransitionSystem& ts, std::uint32_t depth, const std::string& prop) {
+    symbolic::KindOptions o;
+    o.depth = depth;
+    o.properties.push_back(*ts.find_property(prop));
+    auto r = symbolic::kind(ts, o);
+    testing::check_replays(ts, r.counterexample);
+    return r;
+}
+
+/// The fixture's text up to its first lemma: the model without lemmas.
+std::string without_lemmas(const std::string& text) {
+    return text.substr(0, text.find("\nlemma ") + 1);
+}
+
+/// Every invariant and lemma of `ts` holds in the explicit engine.
+void explicit_holds(const ir::TransitionSystem& ts) {
+    explore::Options o;
+    o.stop_at_first = false;
+    const auto r = explore::check(ts, o);
+    CHECK(r.verdict == explore::Verdict::holds);
+}
+
+}  // namespace
+
+TEST_CASE("kind: a lemma over a process local closes at k = 1; without it only at k = 8") {
+    const auto text = fixture("locals_kind.mc");
+    const auto with = testing::compile(text);
+    explicit_holds(*with);
+    const auto r = run(*with, 4, "no_bad");
+    REQUIRE(r.verdict == symbolic::KindVerdict::holds);
+    CHECK(r.k == 1);
+
+    const auto bare = testing::compile(without_lemmas(text));
+    REQUIRE(bare->find_property("t_zero") == std::nullopt);
+    const auto n = run(*bare, 7, "no_bad");
+    CHECK(n.verdict == symbolic::KindVerdict::not_inductive);
+    CHECK(n.k == 7);
+    const auto c = run(*bare, 8, "no_bad");
+    REQUIRE(c.verdict == symbolic::KindVerdict::holds);
+    CHECK(c.k == 8);
+}
+
+TEST_CASE("kind: a lemma over a mutex's holder closes at k = 1; with locked(m) only at k = 6") {
+    const auto text = fixture("holder_kind.mc");
+    const auto with = testing::compile(text);
+    explicit_holds(*with);
+    const auto r = run(*with, 4, "a_protected");
+    REQUIRE(r.verdict == symbolic::KindVerdict::holds);
+    CHECK(r.k == 1);
+
+    const auto bare = testing::compile(without_lemmas(text));
+    CHECK(run(*bare, 4, "a_protected").verdict == symbolic::KindVerdict::not_inductive);
+    const auto locked = testing::compile(without_lemmas(text) + "lemma b_locked: b past crit -> locked(m);\n");
+    explicit_holds(*locked);
+    const auto n = run(*locked, 5, "a_protected");
+    CHECK(n.verdict == symbolic::KindVerdict::not_inductive);
+    CHECK(n.k == 5);
+    const auto c = run(*locked, 6, "a_protected");
+    REQUIRE(c.verdict == symbolic::KindVerdict::holds);
+    CHECK(c.k == 6);
+}
