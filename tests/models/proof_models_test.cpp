@@ -29,7 +29,7 @@ TEST_SUITE("models") {
 
 TEST_CASE("the a_66_fix proof model is the scenario's a_66_fix, and its lemmas hold") {
     const std::string p_a1 = "ops::dma_iommu_before_probe_complete";
-    for (const char* n : {"types::N_DEVS=1", "types::N_DEVS=2"}) {
+    for (const std::string n : {"types::N_DEVS=1", "types::N_DEVS=2"}) {
         CAPTURE(n);
         const auto scen = load("models/scenarios/probe_iommu_group_race.mc", "a_66_fix", {n});
         const auto proof = load("models/proofs/probe_iommu_group_race_a66_fix.mc", "a_66_fix", {n});
@@ -51,7 +51,7 @@ TEST_CASE("the a_66_fix proof model is the scenario's a_66_fix, and its lemmas h
         all.por = true;
         for (const auto& prop : proof->properties())
             if (prop.kind == ir::PropertyKind::invariant && prop.lemma) all.properties.push_back(prop.id);
-        if (all.properties.empty()) continue;
+        REQUIRE(all.properties.size() > 40);
         const auto l = explore::check(*proof, all);
         CHECK(l.verdict == explore::Verdict::holds);
     }

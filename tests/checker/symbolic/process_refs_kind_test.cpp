@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // k-induction with lemmas over a process's locals and a mutex's holder (tests/fixtures
 // locals_kind.mc and holder_kind.mc derive the k by hand): each closes with its lemma and not
-// without it, and the explicit engine confirms the lemmas.
+// without it, and the explicit engine confirms the lemmas. Then the library cell the lemmas
+// were made for: P_A1 on scenario A's a_66_fix at N_DEVS = 1 (models/proofs; its lemmas are
+// checked by tests/models/proof_models_test.cpp).
 #include <doctest/doctest.h>
 
 #include "checker/symbolic/kind.hpp"
@@ -25,6 +27,17 @@ symbolic::KindResult run(const ir::TransitionSystem& ts, std::uint32_t depth, co
 /// The fixture's text up to its first lemma: the model without lemmas.
 std::string without_lemmas(const std::string& text) {
     return text.substr(0, text.find("\nlemma ") + 1);
+}
+
+std::shared_ptr<const ir::TransitionSystem> load(const std::string& path, const std::string& variant,
+                                                 const std::vector<std::string>& defines) {
+    support::DiagnosticSink sink;
+    auto model = lang::Model::load(testing::source_path(path), sink);
+    REQUIRE(model != nullptr);
+    std::shared_ptr<const ir::TransitionSystem> ts = lang::compile(*model, {variant, defines}, sink);
+    INFO(sink.render(model->sources()));
+    REQUIRE(ts != nullptr);
+    return ts;
 }
 
 /// Every invariant and lemma of `ts` holds in the explicit engine.
@@ -73,4 +86,16 @@ TEST_CASE("kind: a lemma over a mutex's holder closes at k = 1; with locked(m) o
     const auto c = run(*locked, 6, "a_protected");
     REQUIRE(c.verdict == symbolic::KindVerdict::holds);
     CHECK(c.k == 6);
+}
+
+TEST_CASE("k-induction proves P_A1 on a_66_fix at N_DEVS = 1 with the lemmas, at k = 1, and not without them") {
+    const std::string p_a1 = "ops::dma_iommu_before_probe_complete";
+    auto kind = [&](const ir::TransitionSystem& ts) { return run(ts, 1, p_a1); };
+    const auto proof = load("models/proofs/probe_iommu_group_race_a66_fix.mc", "a_66_fix", {"types::N_DEVS=1"});
+    const auto r = kind(*proof);
+    REQUIRE(r.verdict == symbolic::KindVerdict::holds);
+    CHECK(r.k == 1);
+    // The scenario (no lemmas): a counterexample to induction at k = 1.
+    const auto scen = load("models/scenarios/probe_iommu_group_race.mc", "a_66_fix", {"types::N_DEVS=1"});
+    CHECK(kind(*scen).verdict == symbolic::KindVerdict::not_inductive);
 }
