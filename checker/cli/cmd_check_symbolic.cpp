@@ -175,7 +175,9 @@ int run_check_symbolic(const CheckOptions& o) {
     if (bo.from > 0 || bo.step > 1)
         engine += fmt::format("checked depths: from {} every {} up to {}; each check covers every shorter run\n",
                               bo.from, bo.step, bo.depth);
-    const std::string clean = r.clean_to < 0 ? std::string("-") : std::to_string(r.clean_to);
+    // What the depths checked so far show (none, when the run stopped before its first check).
+    const std::string clean = r.clean_to < 0 ? std::string("no depth was checked")
+                                             : fmt::format("no violation up to depth {}", r.clean_to);
     if (r.verdict == symbolic::BmcVerdict::no_violation) {
         out += fmt::format("result: incomplete: no violation up to depth {} (bounded model checking; this is not a "
                            "proof)\n{}",
@@ -184,15 +186,15 @@ int run_check_symbolic(const CheckOptions& o) {
         return exit_incomplete;
     }
     if (r.verdict == symbolic::BmcVerdict::unknown) {
-        out += fmt::format("result: incomplete: {} before a verdict; no violation up to depth {} (this is not a "
-                           "proof)\n{}",
+        out += fmt::format("result: incomplete: {} before a verdict; {} (this is not a proof)\n{}",
                            r.reason, clean, engine);
         std::fputs(out.c_str(), stdout);
         return exit_incomplete;
     }
     out += fmt::format("result: violated: {}\n{}", traces::describe(*ts, r.counterexample->violation), engine);
     if (!r.shortest)
-        out += fmt::format("found by the check at depth {}; no violation up to depth {}\n", r.checked_at, clean);
+        out += r.clean_to < 0 ? fmt::format("found by the check at depth {}, the first depth checked\n", r.checked_at)
+                              : fmt::format("found by the check at depth {}; {}\n", r.checked_at, clean);
     const char* label = r.shortest ? (bo.merge_local ? "fewest merged steps" : "shortest") : "not necessarily the shortest";
     return print_counterexample(*ts, o, format, *r.counterexample, std::move(out), label);
 }
