@@ -6,6 +6,7 @@
 // checked by tests/models/proof_models_test.cpp).
 #include <doctest/doctest.h>
 
+#include "checker/symbolic/bmc.hpp"
 #include "checker/symbolic/kind.hpp"
 #include "tests/support/testing.hpp"
 
@@ -49,6 +50,30 @@ void explicit_holds(const ir::TransitionSystem& ts) {
 }
 
 }  // namespace
+
+TEST_CASE("bmc: violations over a local and over a holder, at the depth the explicit engine finds them") {
+    // client(1) takes its first step: its r is 1, client(0)'s still 0 (depth 1). b locks m
+    // first (depth 1); then a: not until b unlocks.
+    const auto ts = testing::compile(
+        "type Dev = scalarset(2);\n"
+        "var m: mutex;\n"
+        "process client(d: Dev) { var r: 0..2 = 0; r = 1; lock(m); r = 2; unlock(m); }\n"
+        "invariant first_ahead: client(0).r >= client(1).r;\n"
+        "invariant never_one: !held_by(m, client(1));\n"
+        "invariant both: forall d: Dev. client(d).r == 2 -> held_by(m, client(d));\n");
+    for (const char* p : {"first_ahead", "never_one", "both"}) {
+        CAPTURE(p);
+        symbolic::BmcOptions o;
+        o.depth = 6;
+        o.properties = {*ts->find_property(p)};
+        const auto r = symbolic::bmc(*ts, o);
+        REQUIRE(r.verdict == symbolic::BmcVerdict::violated);
+        testing::check_replays(*ts, r.counterexample);
+        // first_ahead: client(1)'s r = 1; never_one: client(1)'s r = 1 and its lock; both:
+        // client(0) to r = 2 under m, then its unlock.
+        CHECK(r.depth == (std::string(p) == "first_ahead" ? 1U : std::string(p) == "never_one" ? 2U : 4U));
+    }
+}
 
 TEST_CASE("kind: a lemma over a process local closes at k = 1; without it only at k = 8") {
     const auto text = fixture("locals_kind.mc");
