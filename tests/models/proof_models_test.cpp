@@ -54,6 +54,12 @@ TEST_CASE("the a_66_fix proof model is the scenario's a_66_fix, and its lemmas h
         REQUIRE(all.properties.size() > 40);
         const auto l = explore::check(*proof, all);
         CHECK(l.verdict == explore::Verdict::holds);
+        // The same without partial-order reduction (every lemma reads locals or owners whose
+        // writers POR must keep visible) and with symmetry over Dev.
+        all.por = false;
+        CHECK(explore::check(*proof, all).verdict == explore::Verdict::holds);
+        all.symmetry = reduce::SymmetryMode::exact;
+        CHECK(explore::check(*proof, all).verdict == explore::Verdict::holds);
     }
 }
 
