@@ -120,6 +120,19 @@ TEST_CASE("k-induction proves P_A1 on a_66_fix at N_DEVS = 1 with the lemmas, at
     const auto r = kind(*proof);
     REQUIRE(r.verdict == symbolic::KindVerdict::holds);
     CHECK(r.k == 1);
+    // The same lemmas prove the variant's other safety properties that hold, and the base case
+    // finds the one it violates (P_A4, at depth 9, the explicit engine's shortest run).
+    symbolic::KindOptions all;
+    all.depth = 1;
+    for (const char* p : {"ops::no_path_switch_while_bound", "ops::bound_device_in_group_once_iommus_up", "deadlock",
+                          "mutex_misuse"})
+        all.properties.push_back(*proof->find_property(p));
+    const auto a = symbolic::kind(*proof, all);
+    CHECK(a.verdict == symbolic::KindVerdict::holds);
+    CHECK(a.k == 1);
+    const auto v = run(*proof, 9, "ops::no_probe_on_unready_instance");
+    REQUIRE(v.verdict == symbolic::KindVerdict::violated);
+    CHECK(v.counterexample->trace.steps.size() == 9);
     // The scenario (no lemmas): a counterexample to induction at k = 1.
     const auto scen = load("models/scenarios/probe_iommu_group_race.mc", "a_66_fix", {"types::N_DEVS=1"});
     CHECK(kind(*scen).verdict == symbolic::KindVerdict::not_inductive);
