@@ -113,15 +113,15 @@ TEST_CASE("kind: a lemma over a mutex's holder closes at k = 1; with locked(m) o
     CHECK(c.k == 6);
 }
 
-TEST_CASE("k-induction proves P_A1 on a_66_fix at N_DEVS = 1 with the lemmas, at k = 1, and not without them") {
+TEST_CASE("k-induction proves P_A1 on a_66_fix at N_DEVS = 1 and 2 with the lemmas, at k = 1, and not without them") {
     const std::string p_a1 = "ops::dma_iommu_before_probe_complete";
     auto kind = [&](const ir::TransitionSystem& ts) { return run(ts, 1, p_a1); };
     const auto proof = load("models/proofs/probe_iommu_group_race_a66_fix.mc", "a_66_fix", {"types::N_DEVS=1"});
     const auto r = kind(*proof);
     REQUIRE(r.verdict == symbolic::KindVerdict::holds);
     CHECK(r.k == 1);
-    // The same lemmas prove the variant's other safety properties that hold, and the base case
-    // finds the one it violates (P_A4, at depth 9, the explicit engine's shortest run).
+    // The same lemmas prove the variant's other safety properties that hold (P_A4, which it
+    // violates, is found by the base case at depth 9: docs/symbolic.md; 1.6 s, left out here).
     symbolic::KindOptions all;
     all.depth = 1;
     for (const char* p : {"ops::no_path_switch_while_bound", "ops::bound_device_in_group_once_iommus_up", "deadlock",
@@ -130,9 +130,12 @@ TEST_CASE("k-induction proves P_A1 on a_66_fix at N_DEVS = 1 with the lemmas, at
     const auto a = symbolic::kind(*proof, all);
     CHECK(a.verdict == symbolic::KindVerdict::holds);
     CHECK(a.k == 1);
-    const auto v = run(*proof, 9, "ops::no_probe_on_unready_instance");
-    REQUIRE(v.verdict == symbolic::KindVerdict::violated);
-    CHECK(v.counterexample->trace.steps.size() == 9);
+    // Two devices: the walk's first pass is written out per device in the proof model, and the
+    // same lemmas close at k = 1.
+    const auto two = load("models/proofs/probe_iommu_group_race_a66_fix.mc", "a_66_fix", {"types::N_DEVS=2"});
+    const auto r2 = kind(*two);
+    REQUIRE(r2.verdict == symbolic::KindVerdict::holds);
+    CHECK(r2.k == 1);
     // The scenario (no lemmas): a counterexample to induction at k = 1.
     const auto scen = load("models/scenarios/probe_iommu_group_race.mc", "a_66_fix", {"types::N_DEVS=1"});
     CHECK(kind(*scen).verdict == symbolic::KindVerdict::not_inductive);
