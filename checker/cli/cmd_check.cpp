@@ -62,9 +62,19 @@ std::string shortest_without_reductions(const ir::TransitionSystem& ts, const ex
     plain.stop_at_first = true;
     plain.properties = {r.counterexample->violation.property};
     plain.progress = nullptr;
+    const auto left = explore::remaining_after(eo.limits, r.stats.seconds);
+    if (!left)
+        return fmt::format("the shortest run of the reduced graph; the search for the shortest of the full graph "
+                           "was not run (time limit {}s reached)",
+                           eo.limits.time_limit);
+    plain.limits = *left;
     const std::uint64_t budget = std::max<std::uint64_t>(10 * r.stats.states, 1'000'000);
     if (plain.limits.max_states == 0 || plain.limits.max_states > budget) plain.limits.max_states = budget;
     const auto full = explore::check(ts, plain);
+    if (eo.limits.time_limit > 0 && full.incomplete_reason.starts_with("time limit"))
+        return fmt::format("the shortest run of the reduced graph; the search for the shortest of the full graph "
+                           "stopped (time limit {}s reached)",
+                           eo.limits.time_limit);
     if (full.counterexample) {
         r.counterexample = full.counterexample;
         for (auto& p : r.properties)
@@ -217,7 +227,14 @@ int run_check(const CheckOptions& o) {
         // finds the run of that property with the fewest context switches.
         shortest_steps = r.counterexample->trace.steps.size();
         std::string reason;
-        auto few = explore::fewest_switches(*ts, r.counterexample->violation.property, eo.limits, &reason, eo.cancel);
+        const auto left = explore::remaining_after(eo.limits, r.stats.seconds);
+        std::optional<traces::Counterexample> few;
+        if (left) {
+            few = explore::fewest_switches(*ts, r.counterexample->violation.property, *left, &reason, eo.cancel);
+            if (!few && reason.starts_with("time limit")) reason = fmt::format("time limit {}s reached", eo.limits.time_limit);
+        } else {
+            reason = fmt::format("time limit {}s reached", eo.limits.time_limit);
+        }
         if (few) {
             r.counterexample = *few;
         } else if (!reason.empty()) {

@@ -23,6 +23,14 @@ const char* to_string(Verdict v) {
     return "incomplete";
 }
 
+std::optional<Limits> remaining_after(const Limits& limits, double used) {
+    if (limits.time_limit <= 0) return limits;
+    if (used >= limits.time_limit) return std::nullopt;
+    Limits left = limits;
+    left.time_limit = limits.time_limit - used;
+    return left;
+}
+
 std::string limit_reason(const Limits& limits, const std::atomic<bool>* cancel, double seconds, std::uint64_t memory) {
     if (cancel && cancel->load(std::memory_order_relaxed)) return "interrupted";
     if (limits.time_limit > 0 && seconds >= limits.time_limit) return fmt::format("time limit {}s reached", limits.time_limit);

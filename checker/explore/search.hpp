@@ -33,6 +33,12 @@ struct Limits {
     double time_limit = 0;          ///< seconds
 };
 
+/// The limits left for a follow-up search (the shortest trace of the full graph, the
+/// fewest-switches trace) after `used` seconds of `limits.time_limit`: the same limits with the
+/// rest of the time, or nothing when no time is left. A user's time limit bounds the whole
+/// command, not each search in it.
+std::optional<Limits> remaining_after(const Limits& limits, double used);
+
 /// Why a search must stop now, or empty: "interrupted" (`cancel` set, may be null), "time
 /// limit 5s reached" after `seconds`, "memory limit N bytes reached" at `memory` bytes. The
 /// state limit is each search's own (what it counts differs).

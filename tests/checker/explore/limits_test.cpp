@@ -196,3 +196,24 @@ TEST_CASE("a memory budget counts the bytes in use before it against the cap") {
     CHECK(explore::MemoryBudget::process_base(0) == 0);
     CHECK(explore::MemoryBudget::process_base(1) > 0);  // this process's resident set
 }
+
+TEST_SUITE("explore") {
+
+TEST_CASE("a follow-up search gets the rest of the time limit, or none") {
+    const explore::Limits none{.max_states = 7, .max_memory = 9};
+    const auto same = explore::remaining_after(none, 1e6);
+    REQUIRE(same);
+    CHECK(same->time_limit == 0);
+    CHECK(same->max_states == 7);
+    CHECK(same->max_memory == 9);
+    const explore::Limits ten{.max_states = 7, .max_memory = 9, .time_limit = 10};
+    const auto left = explore::remaining_after(ten, 4);
+    REQUIRE(left);
+    CHECK(left->time_limit == doctest::Approx(6));
+    CHECK(left->max_states == 7);
+    CHECK(left->max_memory == 9);
+    CHECK_FALSE(explore::remaining_after(ten, 10));
+    CHECK_FALSE(explore::remaining_after(ten, 12.5));
+}
+
+}  // TEST_SUITE
