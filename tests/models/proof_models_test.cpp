@@ -10,29 +10,14 @@
 
 using namespace iomc;
 
-namespace {
-
-std::shared_ptr<const ir::TransitionSystem> load(const std::string& path, const std::string& variant,
-                                                 const std::vector<std::string>& defines) {
-    support::DiagnosticSink sink;
-    auto model = lang::Model::load(testing::source_path(path), sink);
-    REQUIRE(model != nullptr);
-    std::shared_ptr<const ir::TransitionSystem> ts = lang::compile(*model, {variant, defines}, sink);
-    INFO(sink.render(model->sources()));
-    REQUIRE(ts != nullptr);
-    return ts;
-}
-
-}  // namespace
-
 TEST_SUITE("models") {
 
 TEST_CASE("the a_66_fix proof model is the scenario's a_66_fix, and its lemmas hold") {
     const std::string p_a1 = "ops::dma_iommu_before_probe_complete";
     for (const std::string n : {"types::N_DEVS=1", "types::N_DEVS=2"}) {
         CAPTURE(n);
-        const auto scen = load("models/scenarios/probe_iommu_group_race.mc", "a_66_fix", {n});
-        const auto proof = load("models/proofs/probe_iommu_group_race_a66_fix.mc", "a_66_fix", {n});
+        const auto scen = testing::load_file("models/scenarios/probe_iommu_group_race.mc", "a_66_fix", {n});
+        const auto proof = testing::load_file("models/proofs/probe_iommu_group_race_a66_fix.mc", "a_66_fix", {n});
         explore::Options o;
         o.stop_at_first = false;
         o.properties = {*scen->find_property(p_a1)};

@@ -59,6 +59,17 @@ std::string fixture(const std::string& name) {
     return ss.str();
 }
 
+std::shared_ptr<const ir::TransitionSystem> load_file(const std::string& relative, const std::string& variant,
+                                                      const std::vector<std::string>& defines) {
+    support::DiagnosticSink sink;
+    auto model = lang::Model::load(source_path(relative), sink);
+    REQUIRE(model != nullptr);
+    std::shared_ptr<const ir::TransitionSystem> ts = lang::compile(*model, {variant, defines}, sink);
+    INFO(sink.render(model->sources()));
+    REQUIRE(ts != nullptr);
+    return ts;
+}
+
 void for_each_library_variant(
     const std::function<void(const std::string& file, const std::string& variant, const ir::TransitionSystem& ts)>& f,
     const std::vector<std::string>& defines) {

@@ -58,6 +58,11 @@ std::string source_path(const std::string& relative);
 /// The text of tests/fixtures/NAME.
 std::string fixture(const std::string& name);
 
+/// Loads the model file at `relative` (to the source tree) and compiles `variant` with
+/// `defines`; fails the current test, with the diagnostics, if either fails.
+std::shared_ptr<const ir::TransitionSystem> load_file(const std::string& relative, const std::string& variant,
+                                                      const std::vector<std::string>& defines = {});
+
 /// Compiles every variant of every scenario of the library (models/scenarios/*.mc, by file
 /// name; a file without variants once, with the empty variant) with `defines`, and calls
 /// `f(file name, variant, system)` on each. A file or variant that does not load or compile

@@ -30,16 +30,6 @@ std::string without_lemmas(const std::string& text) {
     return text.substr(0, text.find("\nlemma ") + 1);
 }
 
-std::shared_ptr<const ir::TransitionSystem> load(const std::string& path, const std::string& variant,
-                                                 const std::vector<std::string>& defines) {
-    support::DiagnosticSink sink;
-    auto model = lang::Model::load(testing::source_path(path), sink);
-    REQUIRE(model != nullptr);
-    std::shared_ptr<const ir::TransitionSystem> ts = lang::compile(*model, {variant, defines}, sink);
-    INFO(sink.render(model->sources()));
-    REQUIRE(ts != nullptr);
-    return ts;
-}
 
 /// Every invariant and lemma of `ts` holds in the explicit engine.
 void explicit_holds(const ir::TransitionSystem& ts) {
@@ -116,7 +106,7 @@ TEST_CASE("kind: a lemma over a mutex's holder closes at k = 1; with locked(m) o
 TEST_CASE("k-induction proves P_A1 on a_66_fix at N_DEVS = 1 and 2 with the lemmas, at k = 1, and not without them") {
     const std::string p_a1 = "ops::dma_iommu_before_probe_complete";
     auto kind = [&](const ir::TransitionSystem& ts) { return run(ts, 1, p_a1); };
-    const auto proof = load("models/proofs/probe_iommu_group_race_a66_fix.mc", "a_66_fix", {"types::N_DEVS=1"});
+    const auto proof = testing::load_file("models/proofs/probe_iommu_group_race_a66_fix.mc", "a_66_fix", {"types::N_DEVS=1"});
     const auto r = kind(*proof);
     REQUIRE(r.verdict == symbolic::KindVerdict::holds);
     CHECK(r.k == 1);
@@ -132,11 +122,11 @@ TEST_CASE("k-induction proves P_A1 on a_66_fix at N_DEVS = 1 and 2 with the lemm
     CHECK(a.k == 1);
     // Two devices: the walk's first pass is written out per device in the proof model, and the
     // same lemmas close at k = 1.
-    const auto two = load("models/proofs/probe_iommu_group_race_a66_fix.mc", "a_66_fix", {"types::N_DEVS=2"});
+    const auto two = testing::load_file("models/proofs/probe_iommu_group_race_a66_fix.mc", "a_66_fix", {"types::N_DEVS=2"});
     const auto r2 = kind(*two);
     REQUIRE(r2.verdict == symbolic::KindVerdict::holds);
     CHECK(r2.k == 1);
     // The scenario (no lemmas): a counterexample to induction at k = 1.
-    const auto scen = load("models/scenarios/probe_iommu_group_race.mc", "a_66_fix", {"types::N_DEVS=1"});
+    const auto scen = testing::load_file("models/scenarios/probe_iommu_group_race.mc", "a_66_fix", {"types::N_DEVS=1"});
     CHECK(kind(*scen).verdict == symbolic::KindVerdict::not_inductive);
 }
