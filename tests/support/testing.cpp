@@ -59,6 +59,16 @@ std::string fixture(const std::string& name) {
     return ss.str();
 }
 
+std::string lint_warnings(const std::string& text) {
+    support::DiagnosticSink sink;
+    auto model = lang::Model::from_text("test.mc", text, sink);
+    lang::CompileOptions o;
+    o.symmetry_warnings = true;
+    auto ts = lang::compile(*model, o, sink);
+    CHECK(ts != nullptr);
+    return sink.render(model->sources());
+}
+
 std::shared_ptr<const ir::TransitionSystem> load_file(const std::string& relative, const std::string& variant,
                                                       const std::vector<std::string>& defines) {
     support::DiagnosticSink sink;

@@ -58,6 +58,10 @@ std::string source_path(const std::string& relative);
 /// The text of tests/fixtures/NAME.
 std::string fixture(const std::string& name);
 
+/// The warnings `iomc lint` prints for `text` (symmetry warnings on), rendered as iomc prints
+/// them; a failed check if it does not compile.
+std::string lint_warnings(const std::string& text);
+
 /// Loads the model file at `relative` (to the source tree) and compiles `variant` with
 /// `defines`; fails the current test, with the diagnostics, if either fails.
 std::shared_ptr<const ir::TransitionSystem> load_file(const std::string& relative, const std::string& variant,

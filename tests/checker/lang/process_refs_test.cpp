@@ -32,16 +32,6 @@ std::string first_mover(const ir::TransitionSystem& ts, const traces::Counterexa
     return ts.process(ts.group(cx.trace.steps[0].group).process).name;
 }
 
-/// The warnings `iomc lint` prints for `text`.
-std::string lint_warnings(const std::string& text) {
-    support::DiagnosticSink sink;
-    auto model = lang::Model::from_text("test.mc", text, sink);
-    lang::CompileOptions o;
-    o.symmetry_warnings = true;
-    auto ts = lang::compile(*model, o, sink);
-    CHECK(ts != nullptr);
-    return sink.render(model->sources());
-}
 
 // Two clients step their local r from 0 to 1 to 2. Each client has 3 states (r = 0, 1, 2;
 // r = 2 at `done`), so 3 * 3 = 9 reachable states, 12 transitions (each state steps each
@@ -162,14 +152,14 @@ TEST_CASE("held_by: a wrong holder is a violation one step in") {
 // ---------------------------------------------------------------- symmetry
 
 TEST_CASE("symmetry: a local or holder of a numbered instance names one element; a quantified one does not") {
-    CHECK(lint_warnings(two_counters) == "");
-    CHECK(lint_warnings(two_lockers) == "");
-    CHECK(lint_warnings(std::string(two_counters) + "invariant z: client(0).r <= 2;\n") ==
+    CHECK(testing::lint_warnings(two_counters) == "");
+    CHECK(testing::lint_warnings(two_lockers) == "");
+    CHECK(testing::lint_warnings(std::string(two_counters) + "invariant z: client(0).r <= 2;\n") ==
           "test.mc:9:21: warning: symmetry reduction is off for scalarset 'Dev': the instance client(0) names one "
           "element\n"
           "    9 | invariant z: client(0).r <= 2;\n"
           "      |                     ^\n");
-    CHECK(lint_warnings(std::string(two_lockers) + "invariant z: !held_by(m, client(1));\n") ==
+    CHECK(testing::lint_warnings(std::string(two_lockers) + "invariant z: !held_by(m, client(1));\n") ==
           "test.mc:5:33: warning: symmetry reduction is off for scalarset 'Dev': the instance client(1) names one "
           "element\n"
           "    5 | invariant z: !held_by(m, client(1));\n"

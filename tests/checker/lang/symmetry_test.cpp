@@ -51,16 +51,6 @@ std::string breaches(const ir::TransitionSystem& ts) {
     return out;
 }
 
-/// The warnings `iomc lint` prints for `text`, rendered as iomc prints them.
-std::string lint_warnings(const std::string& text) {
-    support::DiagnosticSink sink;
-    auto model = lang::Model::from_text("test.mc", text, sink);
-    lang::CompileOptions o;
-    o.symmetry_warnings = true;
-    auto ts = lang::compile(*model, o, sink);
-    CHECK(ts != nullptr);
-    return sink.render(model->sources());
-}
 
 /// The verdict of `property` with the given symmetry mode, and the states stored.
 std::pair<explore::Verdict, std::uint64_t> run(const ir::TransitionSystem& ts, const std::string& property,
@@ -513,7 +503,7 @@ var the_group: Grp;
 var used: bool[Grp];
 process p { used[Grp(0)] = true; }
 )";
-    CHECK(lint_warnings(model) ==
+    CHECK(testing::lint_warnings(model) ==
           "test.mc:2:5: warning: symmetry reduction is off for scalarset 'Grp': 'the_group' starts at Grp(0): a "
           "variable of a scalarset type without none starts at its first element\n"
           "    2 | var the_group: Grp;\n"
