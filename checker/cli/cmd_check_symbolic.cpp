@@ -126,6 +126,7 @@ int run_check_symbolic(const CheckOptions& o) {
     if (o.all_properties) return refuse("--all-properties");
     if (o.trace_kind != "shortest") return refuse("--trace fewest-switches");
     if (!bmc && o.merge_local) return refuse("--merge-local");
+    if (!bmc && o.concurrent_steps) return refuse("--concurrent-steps");
     if (!bmc && o.from_depth >= 0) return refuse("--from-depth");
     if (!bmc && o.depth_step >= 0) return refuse("--depth-step");
     if (bmc && o.from_depth > o.depth) {
@@ -140,6 +141,7 @@ int run_check_symbolic(const CheckOptions& o) {
     bo.depth = static_cast<std::uint32_t>(std::max<std::int64_t>(o.depth, 0));
     bo.time_limit = o.common.time_limit;
     bo.merge_local = o.merge_local;
+    bo.concurrent = o.concurrent_steps;
     bo.from = static_cast<std::uint32_t>(std::max<std::int64_t>(o.from_depth, 0));
     bo.step = static_cast<std::uint32_t>(std::max<std::int64_t>(o.depth_step, 1));
     if (!resolve_properties(*ts, o.properties, bo.properties)) return exit_error;
@@ -172,6 +174,10 @@ int run_check_symbolic(const CheckOptions& o) {
         engine += fmt::format("depth counts merged steps: a step and the local steps its process takes next ({} "
                               "local step{} of {}); the trace lists every step\n",
                               r.merged_groups, r.merged_groups == 1 ? "" : "s", ts->groups().size());
+    if (bo.concurrent)
+        engine += fmt::format("depth counts concurrent steps: each fires steps of any of the {} processes that "
+                              "touch no variable another of them writes{}\n",
+                              r.movers, bo.merge_local ? "" : "; the trace lists every step");
     if (bo.from > 0 || bo.step > 1)
         engine += fmt::format("checked depths: from {} every {} up to {}; each check covers every shorter run\n",
                               bo.from, bo.step, bo.depth);
@@ -195,7 +201,10 @@ int run_check_symbolic(const CheckOptions& o) {
     if (!r.shortest)
         out += r.clean_to < 0 ? fmt::format("found by the check at depth {}, the first depth checked\n", r.checked_at)
                               : fmt::format("found by the check at depth {}; {}\n", r.checked_at, clean);
-    const char* label = r.shortest ? (bo.merge_local ? "fewest merged steps" : "shortest") : "not necessarily the shortest";
+    const char* label = !r.shortest       ? "not necessarily the shortest"
+                        : bo.concurrent   ? (bo.merge_local ? "fewest concurrent merged steps" : "fewest concurrent steps")
+                        : bo.merge_local  ? "fewest merged steps"
+                                          : "shortest";
     return print_counterexample(*ts, o, format, *r.counterexample, std::move(out), label);
 }
 

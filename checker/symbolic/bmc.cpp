@@ -17,12 +17,45 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// Appends to `steps` a step (with merging: a merged step, its chain replayed) from `u` to
+/// `to`, the first in group and outcome order, and leaves `to` in `u`; false if there is none.
+bool advance(const Encoder& enc, ir::Interpreter& in, std::vector<std::uint8_t>& u, const std::vector<std::uint8_t>& to,
+             std::vector<ir::Step>& steps) {
+    const auto& ts = enc.ts();
+    const std::size_t bytes = ts.layout().bytes();
+    if (!enc.merging()) {
+        const auto found = step_between(ts, in, u.data(), to.data());
+        if (!found) return false;
+        steps.push_back(*found);
+        u = to;
+        return true;
+    }
+    std::vector<std::pair<ir::Step, std::vector<std::uint8_t>>> firsts;
+    in.successors(u.data(), [&](ir::GroupId g, const ir::Emission& e) {
+        if (e.next) firsts.emplace_back(ir::Step{g, e.index}, std::vector<std::uint8_t>(e.next, e.next + u.size()));
+    });
+    for (auto& [first, v] : firsts) {
+        std::vector<ir::Step> chain{first};
+        const auto& grp = ts.group(first.group);
+        replay_merged(ts, in, enc, grp.process, grp.location, v, chain);
+        if (std::memcmp(v.data(), to.data(), bytes) != 0) continue;
+        steps.insert(steps.end(), chain.begin(), chain.end());
+        u = to;
+        return true;
+    }
+    return false;
+}
+
 /// Turns the solver's states into a counterexample, replaying each step through the
-/// interpreter (a merged step: the step, then its process's local steps, replay_merged()).
-/// `on_step`: the last state reports a selected property on some step; else the last state
-/// breaks an invariant or deadlocks. An error text if the states do not replay.
+/// interpreter (a merged step: the step, then its process's local steps, replay_merged(); a
+/// concurrent step: the outcomes `fired` names, one after the other in process order, each to
+/// the state with its written slots set as in the next state). `on_step`: the last state
+/// reports a selected property on some step; else the last state breaks an invariant or
+/// deadlocks. An error text if the states do not replay.
 std::string reconstruct(const Encoder& enc, const std::vector<char>& sel,
-                        const std::vector<std::vector<std::uint8_t>>& states, bool on_step, traces::Counterexample& cx) {
+                        const std::vector<std::vector<std::uint8_t>>& states,
+                        const std::vector<std::vector<Encoder::Fired>>& fired, bool on_step,
+                        traces::Counterexample& cx) {
     const auto& ts = enc.ts();
     ir::Interpreter in(ts);
     const std::size_t bytes = ts.layout().bytes();
@@ -32,29 +65,23 @@ std::string reconstruct(const Encoder& enc, const std::vector<char>& sel,
     ts.initial_state(init.data());
     if (std::memcmp(init.data(), states[0].data(), bytes) != 0) return "the solver's first state is not the initial state";
     for (std::size_t i = 0; i + 1 < states.size(); ++i) {
-        if (!enc.merging()) {
-            const auto found = step_between(ts, in, states[i].data(), states[i + 1].data());
-            if (!found) return fmt::format("no step leads from the solver's state {} to its state {}", i, i + 1);
-            cx.trace.steps.push_back(*found);
+        std::vector<std::uint8_t> u = states[i];
+        if (enc.concurrent()) {
+            for (const auto& f : fired[i]) {
+                std::vector<std::uint8_t> to = u;
+                for (const auto slot : *f.writes)
+                    ts.layout().write(to.data(), ir::SlotId{slot}, ts.layout().read(states[i + 1].data(), ir::SlotId{slot}));
+                if (!advance(enc, in, u, to, cx.trace.steps))
+                    return fmt::format("no step of {} leads on from the solver's state {} towards its state {}",
+                                       ts.process(f.proc).name, i, i + 1);
+            }
+            if (std::memcmp(u.data(), states[i + 1].data(), bytes) != 0)
+                return fmt::format("the steps the solver fired from its state {} do not reach its state {}", i, i + 1);
             continue;
         }
-        // The first step (group order, then outcome order) whose merged chain ends there.
-        std::vector<std::pair<ir::Step, std::vector<std::uint8_t>>> firsts;
-        in.successors(states[i].data(), [&](ir::GroupId g, const ir::Emission& e) {
-            if (e.next)
-                firsts.emplace_back(ir::Step{g, e.index}, std::vector<std::uint8_t>(e.next, e.next + states[i].size()));
-        });
-        bool found = false;
-        for (auto& [first, u] : firsts) {
-            std::vector<ir::Step> steps{first};
-            const auto& grp = ts.group(first.group);
-            replay_merged(ts, in, enc, grp.process, grp.location, u, steps);
-            if (std::memcmp(u.data(), states[i + 1].data(), bytes) != 0) continue;
-            cx.trace.steps.insert(cx.trace.steps.end(), steps.begin(), steps.end());
-            found = true;
-            break;
-        }
-        if (!found) return fmt::format("no merged step leads from the solver's state {} to its state {}", i, i + 1);
+        if (!advance(enc, in, u, states[i + 1], cx.trace.steps))
+            return fmt::format("no {}step leads from the solver's state {} to its state {}", enc.merging() ? "merged " : "",
+                               i, i + 1);
     }
     ir::Interpreter last_in(ts);
     const std::uint8_t* last = states.back().data();
@@ -92,7 +119,7 @@ BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
     };
     try {
         const auto sel = selection(ts, o.properties);
-        const Encoder enc(c, ts, deadline, o.merge_local ? sel : std::vector<char>{});
+        const Encoder enc(c, ts, deadline, o.merge_local ? sel : std::vector<char>{}, o.concurrent);
         BmcResult r = bmc_run(enc, sel, o, start);
         owner.release_if(r.verdict == BmcVerdict::unknown && r.depth > 0 && deadline.expired());
         return r;
@@ -112,6 +139,7 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
     z3::context& c = enc.ctx();
     BmcResult r;
     r.merged_groups = enc.merged_groups();
+    r.movers = enc.concurrent() ? enc.movers() : 0;
     auto finish = [&]() -> BmcResult {
         r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         return r;
@@ -128,6 +156,7 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
         z3::solver sol = make_solver(c);
         std::vector<SymState> s;
         std::vector<z3::expr> stut;
+        std::vector<std::vector<z3::expr>> sels;  // per transition: its selectors
         s.push_back(enc.fresh_state("s0_"));
         sol.add(enc.initial(s[0]));
         // Query n: a run of n steps that ends in a violation: n - 1 transitions and a step that
@@ -138,12 +167,13 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
             z3::expr bad = c.bool_val(false);
             if (n > 0) {
                 s.push_back(enc.fresh_state(fmt::format("s{}_", n)));
+                sels.emplace_back();
                 if (stutter) {
                     stut.push_back(c.bool_const(fmt::format("stut{}", n).c_str()));
-                    trans = enc.transition_or_stutter(s[n - 1], s[n], stut.back());
+                    trans = enc.transition_or_stutter(s[n - 1], s[n], stut.back(), &sels.back());
                     if (stut.size() > 1) trans = *trans && z3::implies(stut[stut.size() - 2], stut.back());
                 } else {
-                    trans = enc.transition(s[n - 1], s[n]);
+                    trans = enc.transition(s[n - 1], s[n], &sels.back());
                 }
             }
             if (!checked(n)) {
@@ -187,8 +217,10 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
                 const std::uint32_t last = on_step ? std::min(len, n - 1) : len;  // s[last] == s[n - 1] or s[n]
                 std::vector<std::vector<std::uint8_t>> states;
                 for (std::uint32_t k = 0; k <= last; ++k) states.push_back(concrete(ts, m, s[k]));
+                std::vector<std::vector<Encoder::Fired>> fired;
+                for (std::uint32_t k = 0; enc.concurrent() && k < last; ++k) fired.push_back(enc.fired(m, sels[k]));
                 traces::Counterexample cx;
-                if (auto err = reconstruct(enc, sel, states, on_step, cx); !err.empty()) {
+                if (auto err = reconstruct(enc, sel, states, fired, on_step, cx); !err.empty()) {
                     r.verdict = BmcVerdict::internal_error;
                     r.reason = fmt::format("the solver's run of {} steps does not replay: {}", on_step ? last + 1 : last,
                                            err);

@@ -28,6 +28,11 @@ struct BmcOptions {
     /// the counterexample lists every step. Every violation of at most K steps is one of at
     /// most K merged steps, so "no violation up to depth K" stays true of plain steps.
     bool merge_local = false;
+    /// Concurrent steps (Encoder's concurrent, concurrent.cpp): a depth counts steps each of
+    /// which fires any set of steps of different processes that touch no slot another of them
+    /// writes. Every run of at most K steps is one of at most K concurrent steps, so "no
+    /// violation up to depth K" stays true of plain steps; the counterexample lists every step.
+    bool concurrent = false;
     /// The first depth checked, and the distance between checked depths (depth itself is
     /// always checked). Past the default 0 and 1 the run may stutter at its end, so that each
     /// check covers every shorter run: fewer, larger queries. The counterexample is then one
@@ -55,6 +60,7 @@ struct BmcResult {
     std::uint32_t checked_at = 0;
     bool shortest = true;          ///< violated: no violation is shorter (every depth checked)
     std::size_t merged_groups = 0; ///< merge_local: groups absorbed (Encoder::merged_groups)
+    std::size_t movers = 0;        ///< concurrent: processes that have a step (Encoder::movers)
     std::string reason;            ///< unknown / unsupported: why
     double seconds = 0;
 };

@@ -67,9 +67,10 @@ Watchdog::~Watchdog() {
     state_->t.join();
 }
 
-Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline, const std::vector<char>& merge_for)
+Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline, const std::vector<char>& merge_for,
+                 bool concurrent)
     : c_(c), ts_(ts), deadline_(deadline), cur_(fresh_state("cur_")), cur_vec_(c), nxt_(fresh_state("nxt_")),
-      nxt_vec_(c) {
+      nxt_vec_(c), concurrent_(concurrent), psel_(c) {
     for (const auto& e : cur_) cur_vec_.push_back(e);
     for (const auto& e : nxt_) nxt_vec_.push_back(e);
     const z3::expr ranges = in_range(cur_);
@@ -80,7 +81,11 @@ Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadli
             execute_fragment(c, ts.layout(), g.program, cur_, at_loc, ranges, group_name(ts, g), deadline_));
     }
     if (!merge_for.empty()) merge_local_steps(merge_for);
-    build_step();
+    if (concurrent_) {
+        build_concurrent_step();
+    } else {
+        build_step();
+    }
 }
 
 void Encoder::build_step() {
@@ -159,8 +164,8 @@ z3::expr Encoder::in_range(const SymState& s) const {
     return all;
 }
 
-z3::expr Encoder::transition(const SymState& s, const SymState& t) const {
-    if (!sel_) return c_.bool_val(false);
+z3::expr Encoder::transition(const SymState& s, const SymState& t, std::vector<z3::expr>* sels) const {
+    if (!sel_ && psel_.empty()) return c_.bool_val(false);
     z3::expr_vector from(c_), to(c_);
     for (std::size_t i = 0; i < s.size(); ++i) {
         from.push_back(cur_vec_[static_cast<int>(i)]);
@@ -168,18 +173,27 @@ z3::expr Encoder::transition(const SymState& s, const SymState& t) const {
         from.push_back(nxt_vec_[static_cast<int>(i)]);
         to.push_back(t[i]);
     }
-    from.push_back(*sel_);
-    to.push_back(c_.bv_const(fmt::format("sel{}_", steps_made_++).c_str(), sel_->get_sort().bv_size()));
+    const std::uint64_t n = steps_made_++;
+    auto fresh = [&](const z3::expr& sel, std::optional<std::size_t> k) {
+        from.push_back(sel);
+        const std::string name = k ? fmt::format("sel{}_{}_", n, *k) : fmt::format("sel{}_", n);
+        const z3::expr f = c_.bv_const(name.c_str(), sel.get_sort().bv_size());
+        to.push_back(f);
+        if (sels) sels->push_back(f);
+    };
+    if (sel_) fresh(*sel_, std::nullopt);
+    for (unsigned k = 0; k < psel_.size(); ++k) fresh(psel_[static_cast<int>(k)], k);
     z3::expr copy = *step_;
     return copy.substitute(from, to);
 }
 
-z3::expr Encoder::transition_or_stutter(const SymState& s, const SymState& t, const z3::expr& stutter) const {
+z3::expr Encoder::transition_or_stutter(const SymState& s, const SymState& t, const z3::expr& stutter,
+                                        std::vector<z3::expr>* sels) const {
     z3::expr same = c_.bool_val(true);
     const auto slots = ts_.layout().slots();
     for (std::size_t i = 0; i < slots.size(); ++i)
         if (slots[i].width > 0) same = same && t[i] == s[i];
-    return z3::ite(stutter, same, transition(s, t));
+    return z3::ite(stutter, same, transition(s, t, sels));
 }
 
 z3::expr Encoder::enabled(const SymState& s) const {

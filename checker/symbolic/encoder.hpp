@@ -131,9 +131,10 @@ public:
     /// `deadline` passes (also later, in check_fails()). `merge_for`: the selected properties
     /// (safety.hpp selection()) for which every successor outcome is extended with the local
     /// steps its process takes next (merge.cpp: local_steps(), merged()); empty: no merging,
-    /// one outcome per step as the explicit engine counts them.
+    /// one outcome per step as the explicit engine counts them. `concurrent`: a step fires a set
+    /// of outcomes of different processes that commute (concurrent.cpp), not one outcome.
     Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline = {},
-            const std::vector<char>& merge_for = {});
+            const std::vector<char>& merge_for = {}, bool concurrent = false);
 
     [[nodiscard]] z3::context& ctx() const { return c_; }
     [[nodiscard]] const ir::TransitionSystem& ts() const { return ts_; }
@@ -151,10 +152,26 @@ public:
     /// One step from s to t (any group, any successor outcome). Each call names a fresh
     /// selector (which outcome the step takes): every slot of t is an if-then-else over the
     /// outcomes that change it, s's value otherwise, so that the formula grows with what the
-    /// outcomes write, not with outcomes times slots.
-    [[nodiscard]] z3::expr transition(const SymState& s, const SymState& t) const;
+    /// outcomes write, not with outcomes times slots. Concurrent: one selector per process that
+    /// has a step, each naming one of its outcomes or none (at least one names an outcome).
+    /// `sels`, if given, receives the step's selectors (for fired()).
+    [[nodiscard]] z3::expr transition(const SymState& s, const SymState& t,
+                                      std::vector<z3::expr>* sels = nullptr) const;
     /// transition(), or t == s (a stutter) when `stutter` holds.
-    [[nodiscard]] z3::expr transition_or_stutter(const SymState& s, const SymState& t, const z3::expr& stutter) const;
+    [[nodiscard]] z3::expr transition_or_stutter(const SymState& s, const SymState& t, const z3::expr& stutter,
+                                                 std::vector<z3::expr>* sels = nullptr) const;
+    /// Concurrent steps (concurrent.cpp)?
+    [[nodiscard]] bool concurrent() const { return concurrent_; }
+    /// One outcome a concurrent step fires: its process, and the slots it may write.
+    struct Fired {
+        ir::ProcessId proc;
+        const std::vector<std::uint32_t>* writes;
+    };
+    /// The outcomes a concurrent step fires in model m, given the selectors transition() gave
+    /// for it, in process order. Any order replays: they touch disjoint slots.
+    [[nodiscard]] std::vector<Fired> fired(const z3::model& m, const std::vector<z3::expr>& sels) const;
+    /// Concurrent: the processes that have a step (each has a selector).
+    [[nodiscard]] std::size_t movers() const { return movers_.size(); }
     /// Is group g a local step that successor outcomes absorb (merge_for was given)? Then a
     /// successor outcome of its process that reaches its location goes on through it (bounded by
     /// max_merged_chain, never twice through one location).
@@ -178,6 +195,8 @@ public:
 
 private:
     void build_step();
+    /// The concurrent step relation (concurrent.cpp), instead of build_step().
+    void build_concurrent_step();
     /// The local steps (merge.cpp), and every successor outcome extended through them.
     void merge_local_steps(const std::vector<char>& sel);
     std::vector<Outcome> chain(const std::vector<std::vector<Outcome>>& base, const Outcome& o, const ir::Process& proc,
@@ -196,6 +215,16 @@ private:
     std::optional<z3::expr> sel_;
     std::optional<z3::expr> step_;
     mutable std::uint64_t steps_made_ = 0;
+    /// Concurrent steps: per process with a successor outcome, its outcomes (selector value k:
+    /// outs[k]; outs.size(): none), the slots each may write, and its selector.
+    struct Mover {
+        ir::ProcessId proc;
+        std::vector<const Outcome*> outs;
+        std::vector<std::vector<std::uint32_t>> writes;
+    };
+    bool concurrent_ = false;
+    std::vector<Mover> movers_;
+    z3::expr_vector psel_;
 };
 
 /// The most local steps one successor outcome absorbs (merge.cpp).

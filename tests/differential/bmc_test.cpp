@@ -8,6 +8,9 @@
 ///
 /// On the library only variants whose shortest violation has at most K_lib steps are compared
 /// (the models are large; BMC at the bound on every variant would take minutes).
+/// The options that count fewer steps (merged local steps, concurrent steps) must find every
+/// violation of L <= K steps at a depth of at most L, and only violations BFS finds too.
+///
 /// IOMC_BMC_DIFF_DEPTH (default 4) sets K for the random models, IOMC_BMC_DIFF_SEEDS (default
 /// 12) their number, IOMC_BMC_DIFF_LIBRARY_DEPTH (default 16) K_lib.
 #include <algorithm>
@@ -85,11 +88,37 @@ std::optional<std::string> disagreement(const ir::TransitionSystem& ts, std::uin
     return std::nullopt;
 }
 
-/// BMC with merged local steps (merge_local) and with checked depths from 2 every 3 (stutters)
-/// against BFS on `ts` at bound `k`. Merged: a violation of L <= k steps must be found, at a
-/// merged depth of at most L; where BFS has none of at most k steps, BMC may only find one BFS
-/// has too (a longer one: merged steps are fewer than steps). Strided: exactly the verdict of
-/// BFS within k (each check covers the shorter runs), a violation of at most k steps.
+/// The result `m` of BMC whose depth counts fewer steps than BFS's (merged local steps,
+/// concurrent steps, or both, named `what`) at bound k against BFS's shortest violation
+/// `shortest`: a violation of L <= K steps must be found, at a depth of at most L; where BFS has
+/// none of at most K steps, BMC may only find one BFS has too (a longer one: a reduced step is
+/// several steps), and its trace must replay.
+std::optional<std::string> disagreement_fewer(const ir::TransitionSystem& ts, const symbolic::BmcResult& m,
+                                              std::uint32_t k, const char* what, std::optional<std::size_t> shortest,
+                                              Tally& t) {
+    const bool within = shortest && *shortest <= k;
+    if (m.verdict != symbolic::BmcVerdict::violated && m.verdict != symbolic::BmcVerdict::no_violation)
+        return fmt::format("bmc {}: {}", what, m.reason);
+    if (within && m.verdict != symbolic::BmcVerdict::violated)
+        return fmt::format("bfs finds a violation of {} steps, bmc {} none up to {}", *shortest, what, k);
+    if (m.verdict == symbolic::BmcVerdict::violated) {
+        if (!shortest)
+            return fmt::format("bmc {} finds a violation ({}), bfs none", what,
+                               traces::describe(ts, m.counterexample->violation));
+        if (m.counterexample->trace.steps.size() < *shortest || (within && m.depth > *shortest) || m.depth > k)
+            return fmt::format("bmc {}: a violation of {} steps at depth {}; bfs's shortest has {}", what,
+                               m.counterexample->trace.steps.size(), m.depth, *shortest);
+        traces::Replay rep;
+        if (auto err = traces::confirm(ts, *m.counterexample, rep)) return fmt::format("bmc {}: {}", what, *err);
+        ++t.found;
+    }
+    return std::nullopt;
+}
+
+/// BMC with merged local steps, with concurrent steps, with both (disagreement_fewer()), and
+/// with checked depths from 2 every 3 (stutters) against BFS on `ts` at bound `k`. Strided:
+/// exactly the verdict of BFS within k (each check covers the shorter runs), a violation of at
+/// most k steps.
 std::optional<std::string> disagreement_reduced(const ir::TransitionSystem& ts, std::uint32_t k, Tally& t,
                                                 std::size_t& merged) {
     const auto e = explicit_bfs(ts, t);
@@ -106,22 +135,12 @@ std::optional<std::string> disagreement_reduced(const ir::TransitionSystem& ts, 
     }
     ++t.compared;
     merged += m.merged_groups;
-    if (m.verdict != symbolic::BmcVerdict::violated && m.verdict != symbolic::BmcVerdict::no_violation)
-        return fmt::format("bmc merged: {}", m.reason);
-    if (within && m.verdict != symbolic::BmcVerdict::violated)
-        return fmt::format("bfs finds a violation of {} steps, bmc merged none up to {}", *shortest, k);
-    if (m.verdict == symbolic::BmcVerdict::violated) {
-        if (!shortest)
-            return fmt::format("bmc merged finds a violation ({}), bfs none",
-                               traces::describe(ts, m.counterexample->violation));
-        if (m.counterexample->trace.steps.size() < *shortest || (within && m.depth > *shortest) || m.depth > k)
-            return fmt::format("bmc merged: a violation of {} steps at merged depth {}; bfs's shortest has {}",
-                               m.counterexample->trace.steps.size(), m.depth, *shortest);
-        traces::Replay rep;
-        if (auto err = traces::confirm(ts, *m.counterexample, rep)) return fmt::format("bmc merged: {}", *err);
-        ++t.found;
-    }
+    if (auto why = disagreement_fewer(ts, m, k, "merged", shortest, t)) return why;
+    o.concurrent = true;
+    if (auto why = disagreement_fewer(ts, symbolic::bmc(ts, o), k, "merged concurrent", shortest, t)) return why;
     o.merge_local = false;
+    if (auto why = disagreement_fewer(ts, symbolic::bmc(ts, o), k, "concurrent", shortest, t)) return why;
+    o.concurrent = false;
     o.from = 2;
     o.step = 3;
     const auto s = symbolic::bmc(ts, o);
@@ -163,6 +182,36 @@ TEST_CASE("bmc finds the library's violations within the bound at the same short
     CHECK(t.found >= (k >= 16 ? 20U : 3U));
 }
 
+TEST_CASE("bmc with concurrent merged steps finds the library's violations within the bound, in as many steps or "
+          "fewer") {
+    const auto k = static_cast<std::uint32_t>(testing::env_or("IOMC_BMC_DIFF_LIBRARY_DEPTH", 16));
+    Tally t;
+    testing::for_each_library_variant([&](const std::string& file, const std::string& v, const ir::TransitionSystem& ts) {
+        const auto e = explicit_bfs(ts, t);
+        if (!e) return;
+        const auto shortest = shortest_of(*e);
+        if (!shortest || *shortest > k) {
+            ++t.deeper;
+            return;
+        }
+        symbolic::BmcOptions o;
+        o.depth = static_cast<std::uint32_t>(*shortest);
+        o.merge_local = true;
+        o.concurrent = true;
+        const auto r = symbolic::bmc(ts, o);
+        if (r.verdict == symbolic::BmcVerdict::unsupported) {
+            ++t.unsupported;
+            return;
+        }
+        ++t.compared;
+        if (const auto why = disagreement_fewer(ts, r, o.depth, "merged concurrent", shortest, t))
+            FAIL_CHECK(file, " ", v, ": ", *why);
+    });
+    MESSAGE("library variants compared: ", t.compared, " (", t.found, " found), not supported: ", t.unsupported,
+            ", deeper than the bound (not compared): ", t.deeper);
+    CHECK(t.found >= (k >= 16 ? 20U : 3U));
+}
+
 TEST_CASE("bmc agrees with explicit bfs on random models up to the bound") {
     const auto k = static_cast<std::uint32_t>(testing::env_or("IOMC_BMC_DIFF_DEPTH", 4));
     const auto n = testing::env_or("IOMC_BMC_DIFF_SEEDS", 12);
@@ -177,7 +226,8 @@ TEST_CASE("bmc agrees with explicit bfs on random models up to the bound") {
     CHECK(t.found > 0);
 }
 
-TEST_CASE("bmc with merged local steps and with strided depths agrees with explicit bfs on random models") {
+TEST_CASE("bmc with merged local steps, concurrent steps, both, and strided depths agrees with explicit bfs on random "
+          "models") {
     const auto k = static_cast<std::uint32_t>(testing::env_or("IOMC_BMC_DIFF_DEPTH", 4));
     const auto n = testing::env_or("IOMC_BMC_DIFF_SEEDS", 12);
     Tally t;
@@ -186,7 +236,7 @@ TEST_CASE("bmc with merged local steps and with strided depths agrees with expli
         const auto why = disagreement_reduced(ts, k, t, merged);
         if (why) FAIL_CHECK("seed ", seed, ": ", *why);
     });
-    MESSAGE("random models compared: ", t.compared, " (", t.found, " violations found merged), local steps merged: ",
+    MESSAGE("random models compared: ", t.compared, " (", t.found, " violations found by the merged, merged concurrent and concurrent runs), local steps merged: ",
             merged, ", not supported: ", t.unsupported, ", bfs unfinished: ", t.unfinished);
     CHECK(t.compared > 0);
     CHECK(t.found > 0);
