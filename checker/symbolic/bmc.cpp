@@ -175,6 +175,9 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
                 } else {
                     trans = enc.transition(s[n - 1], s[n], &sels.back());
                 }
+                // A concurrent step is canonical after the one before (a stutter leaves its
+                // selectors free, and every step after it stutters: nothing is excluded).
+                if (enc.concurrent() && n > 1) trans = *trans && enc.canonical(sels[n - 2], sels[n - 1]);
             }
             if (!checked(n)) {
                 if (trans) sol.add(*trans);

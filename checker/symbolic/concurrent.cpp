@@ -9,6 +9,15 @@
 // reachable within K concurrent steps include those within K plain steps and are all reachable.
 // A violation found is real, and "no violation up to depth K" holds for plain steps too.
 //
+// Steps are also canonical (process semantics proper): each outcome a step fires depends on
+// one the step before fired (the same process, or a slot one writes and the other touches), so
+// none could have fired a step earlier. This footprint independence is a static independence
+// relation on outcomes (independent outcomes commute and neither enables or disables the other
+// in every state), so every run is equivalent to one in Foata normal form: the same final state,
+// reached in the fewest concurrent steps of any run equivalent to it, each step canonical. So the
+// constraint keeps every reachable end state at the depth it had, and the solver no longer
+// refutes each depth for every way the idle processes' steps could be spread over it.
+//
 // Footprints are read off the encoding itself, not the IR: an outcome reads the current-state
 // variables its condition and its next values mention, and may write the slots whose next value
 // is not the current one. That is exact for what the encoding does, and it covers outcomes that
@@ -62,7 +71,7 @@ void Encoder::build_concurrent_step() {
             if (!o.successor) continue;
             auto it = std::find_if(movers_.begin(), movers_.end(), [&](const Mover& m) { return m.proc == proc; });
             if (it == movers_.end()) {
-                movers_.push_back(Mover{proc, {}, {}});
+                movers_.push_back(Mover{proc, {}, {}, {}});
                 reads.emplace_back();
                 it = movers_.end() - 1;
             }
@@ -115,6 +124,7 @@ void Encoder::build_concurrent_step() {
             touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
             for (const auto i : movers_[p].writes[k]) writers[i][p].push_back(k);
             for (const auto i : touched) touchers[i][p].push_back(k);
+            movers_[p].touches.push_back(std::move(touched));
         }
     // A mover that writes slot i fires alone among those that touch it.
     for (std::size_t i = 0; i < n; ++i) {
@@ -130,6 +140,42 @@ void Encoder::build_concurrent_step() {
             }
         }
     }
+    // Canonical steps: an outcome fired in a step depends on one fired in the step before, in
+    // prev_psel_'s terms. Wr(x): the step before fired an outcome that may write x; Tc(x): one
+    // that touches x.
+    std::vector<std::optional<z3::expr>> wr(n), tc(n);
+    auto prev_fires = [&](std::size_t p, std::size_t k) {
+        const z3::expr& sel = prev_psel_[static_cast<int>(p)];
+        return sel == c_.bv_val(static_cast<std::uint64_t>(k), sel.get_sort().bv_size());
+    };
+    for (std::size_t p = 0; p < movers_.size(); ++p) {
+        const z3::expr& sel = psel_[static_cast<int>(p)];
+        prev_psel_.push_back(c_.bv_const(fmt::format("pprev{}_", p).c_str(), sel.get_sort().bv_size()));
+    }
+    auto any = [&](const std::vector<std::vector<std::size_t>>& by_mover) {
+        z3::expr_vector v(c_);
+        for (std::size_t p = 0; p < by_mover.size(); ++p)
+            for (const auto k : by_mover[p]) v.push_back(prev_fires(p, k));
+        return z3::mk_or(v);
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+        wr[i] = any(writers[i]);
+        tc[i] = any(touchers[i]);
+    }
+    z3::expr_vector canon(c_);
+    for (std::size_t p = 0; p < movers_.size(); ++p) {
+        const auto& m = movers_[p];
+        const z3::expr& prev = prev_psel_[static_cast<int>(p)];
+        const z3::expr moved_before = prev != c_.bv_val(m.outs.size(), prev.get_sort().bv_size());
+        for (std::size_t k = 0; k < m.outs.size(); ++k) {
+            z3::expr_vector dep(c_);
+            dep.push_back(moved_before);
+            for (const auto i : m.touches[k]) dep.push_back(*wr[i]);
+            for (const auto i : m.writes[k]) dep.push_back(*tc[i]);
+            canon.push_back(z3::implies(fires(p, k), z3::mk_or(dep)));
+        }
+    }
+    canon_ = z3::mk_and(canon);
     // Each slot: the value the one outcome that writes it gives, or the current one.
     for (std::size_t i = 0; i < n; ++i) {
         if (slots[i].width == 0) continue;
@@ -142,6 +188,19 @@ void Encoder::build_concurrent_step() {
         all.push_back(nxt_[i] == v);
     }
     step_ = z3::mk_and(all);
+}
+
+z3::expr Encoder::canonical(const std::vector<z3::expr>& prev, const std::vector<z3::expr>& next) const {
+    if (!canon_) return c_.bool_val(true);
+    z3::expr_vector from(c_), to(c_);
+    for (unsigned p = 0; p < psel_.size(); ++p) {
+        from.push_back(psel_[static_cast<int>(p)]);
+        to.push_back(next.at(p));
+        from.push_back(prev_psel_[static_cast<int>(p)]);
+        to.push_back(prev.at(p));
+    }
+    z3::expr copy = *canon_;
+    return copy.substitute(from, to);
 }
 
 std::vector<Encoder::Fired> Encoder::fired(const z3::model& m, const std::vector<z3::expr>& sels) const {

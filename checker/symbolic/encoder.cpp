@@ -70,7 +70,7 @@ Watchdog::~Watchdog() {
 Encoder::Encoder(z3::context& c, const ir::TransitionSystem& ts, Deadline deadline, const std::vector<char>& merge_for,
                  bool concurrent)
     : c_(c), ts_(ts), deadline_(deadline), cur_(fresh_state("cur_")), cur_vec_(c), nxt_(fresh_state("nxt_")),
-      nxt_vec_(c), concurrent_(concurrent), psel_(c) {
+      nxt_vec_(c), concurrent_(concurrent), psel_(c), prev_psel_(c) {
     for (const auto& e : cur_) cur_vec_.push_back(e);
     for (const auto& e : nxt_) nxt_vec_.push_back(e);
     const z3::expr ranges = in_range(cur_);

@@ -172,6 +172,11 @@ public:
     [[nodiscard]] std::vector<Fired> fired(const z3::model& m, const std::vector<z3::expr>& sels) const;
     /// Concurrent: the processes that have a step (each has a selector).
     [[nodiscard]] std::size_t movers() const { return movers_.size(); }
+    /// Concurrent: the step whose selectors are `next` is canonical after the one whose
+    /// selectors are `prev` (both from transition()): every outcome it fires depends on one the
+    /// step before fired (same process, or a slot one writes and the other touches), so that it
+    /// could not have fired a step earlier (concurrent.cpp: Foata normal form).
+    [[nodiscard]] z3::expr canonical(const std::vector<z3::expr>& prev, const std::vector<z3::expr>& next) const;
     /// Is group g a local step that successor outcomes absorb (merge_for was given)? Then a
     /// successor outcome of its process that reaches its location goes on through it (bounded by
     /// max_merged_chain, never twice through one location).
@@ -221,10 +226,14 @@ private:
         ir::ProcessId proc;
         std::vector<const Outcome*> outs;
         std::vector<std::vector<std::uint32_t>> writes;
+        std::vector<std::vector<std::uint32_t>> touches;  ///< read or may write
     };
     bool concurrent_ = false;
     std::vector<Mover> movers_;
     z3::expr_vector psel_;
+    /// canonical() over psel_ (the later step) and prev_psel_ (the step before).
+    z3::expr_vector prev_psel_;
+    std::optional<z3::expr> canon_;
 };
 
 /// The most local steps one successor outcome absorbs (merge.cpp).

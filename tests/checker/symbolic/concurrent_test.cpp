@@ -111,3 +111,26 @@ invariant small: !(x[0] == 2 && x[1] == 2);
     CHECK(r.depth == 2);
     CHECK(r.counterexample->trace.steps.size() == 6);
 }
+
+TEST_CASE("bmc --concurrent-steps: steps are canonical: a step that could fire a step earlier does") {
+    // p writes a, then b; q writes c; the invariant needs b and c. Two concurrent steps: p's
+    // `a = 1` and q's `c = 1` together, then `b = 1`. The other run of two steps, `a = 1` alone
+    // and then `b = 1` with `c = 1`, is not canonical: `c = 1` depends on nothing in the first
+    // step and could have fired in it. So the trace is exactly p a = 1, q c = 1, p b = 1.
+    auto c = testing::compile_text(R"(
+var a: bool = false;
+var b: bool = false;
+var cc: bool = false;
+process p { a = true; b = true; }
+process q { cc = true; }
+invariant not_both: !(b && cc);
+)");
+    REQUIRE(c.ts);
+    const auto r = run(*c.ts, 4, true);
+    REQUIRE(r.verdict == symbolic::BmcVerdict::violated);
+    CHECK(r.depth == 2);
+    REQUIRE(r.counterexample->trace.steps.size() == 3);
+    CHECK(step_text(*c.ts, r.counterexample->trace.steps[0]) == "p a = true");
+    CHECK(step_text(*c.ts, r.counterexample->trace.steps[1]) == "q cc = true");
+    CHECK(step_text(*c.ts, r.counterexample->trace.steps[2]) == "p b = true");
+}
