@@ -102,6 +102,17 @@ int run_kind(const lang::Model& model, const ir::TransitionSystem& ts, const Che
     }
 }
 
+/// --widen: which round decided, and which processes it kept idle.
+std::string widen_line(const ir::TransitionSystem& ts, const symbolic::BmcResult& r) {
+    if (r.idle.empty())
+        return fmt::format("widening: round {} of {}, every process taking steps\n", r.round, r.rounds);
+    std::string names;
+    for (const auto p : r.idle) names += (names.empty() ? "" : ", ") + ts.process(p).name;
+    return fmt::format("widening: round {} of {}, {} of {} processes idle ({}); a run found here is a run of the "
+                       "whole model, and no shorter run was ruled out\n",
+                       r.round, r.rounds, r.idle.size(), ts.processes().size(), names);
+}
+
 }  // namespace
 
 int run_check_symbolic(const CheckOptions& o) {
@@ -127,6 +138,11 @@ int run_check_symbolic(const CheckOptions& o) {
     if (o.trace_kind != "shortest") return refuse("--trace fewest-switches");
     if (!bmc && o.merge_local) return refuse("--merge-local");
     if (!bmc && o.concurrent_steps) return refuse("--concurrent-steps");
+    if (!bmc && o.widen) return refuse("--widen");
+    if (o.widen && !o.concurrent_steps) {
+        std::fputs("iomc: error: --widen needs --concurrent-steps (it keeps processes idle step by step)\n", stderr);
+        return exit_error;
+    }
     if (!bmc && o.from_depth >= 0) return refuse("--from-depth");
     if (!bmc && o.depth_step >= 0) return refuse("--depth-step");
     if (bmc && o.from_depth > o.depth) {
@@ -142,6 +158,7 @@ int run_check_symbolic(const CheckOptions& o) {
     bo.time_limit = o.common.time_limit;
     bo.merge_local = o.merge_local;
     bo.concurrent = o.concurrent_steps;
+    bo.widen = o.widen;
     bo.from = static_cast<std::uint32_t>(std::max<std::int64_t>(o.from_depth, 0));
     bo.step = static_cast<std::uint32_t>(std::max<std::int64_t>(o.depth_step, 1));
     if (!resolve_properties(*ts, o.properties, bo.properties)) return exit_error;
@@ -178,12 +195,14 @@ int run_check_symbolic(const CheckOptions& o) {
         engine += fmt::format("depth counts concurrent steps: each fires steps of any of the {} processes that "
                               "touch no variable another of them writes{}\n",
                               r.movers, bo.merge_local ? "" : "; the trace lists every step");
+    if (bo.widen && r.rounds > 0) engine += widen_line(*ts, r);
     if (bo.from > 0 || bo.step > 1)
         engine += fmt::format("checked depths: from {} every {} up to {}; each check covers every shorter run\n",
                               bo.from, bo.step, bo.depth);
     // What the depths checked so far show (none, when the run stopped before its first check).
-    const std::string clean = r.clean_to < 0 ? std::string("no depth was checked")
-                                             : fmt::format("no violation up to depth {}", r.clean_to);
+    const std::string clean = !r.idle.empty() ? std::string("no depth was checked with every process taking steps")
+                              : r.clean_to < 0 ? std::string("no depth was checked")
+                                               : fmt::format("no violation up to depth {}", r.clean_to);
     if (r.verdict == symbolic::BmcVerdict::no_violation) {
         out += fmt::format("result: incomplete: no violation up to depth {} (bounded model checking; this is not a "
                            "proof)\n{}",
@@ -198,7 +217,7 @@ int run_check_symbolic(const CheckOptions& o) {
         return exit_incomplete;
     }
     out += fmt::format("result: violated: {}\n{}", traces::describe(*ts, r.counterexample->violation), engine);
-    if (!r.shortest)
+    if (!r.shortest && r.idle.empty())
         out += r.clean_to < 0 ? fmt::format("found by the check at depth {}, the first depth checked\n", r.checked_at)
                               : fmt::format("found by the check at depth {}; {}\n", r.checked_at, clean);
     const char* label = !r.shortest       ? "not necessarily the shortest"

@@ -119,6 +119,10 @@ int main(int argc, char** argv) {
     c->add_flag("--concurrent-steps", check.concurrent_steps,
                 "with --engine bmc: one step fires any set of steps of different processes that touch no "
                 "variable another of them writes (the trace lists every step); docs/cli.md");
+    c->add_flag("--widen", check.widen,
+                "with --engine bmc --concurrent-steps: rounds up to --depth, the first with only the first "
+                "instance of each process taking steps, each next with one more instance of each, the last "
+                "with all; docs/cli.md");
     c->add_option("--from-depth", check.from_depth, "with --engine bmc: the first depth to check (default 0)")
         ->type_name("D")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{100000}));

@@ -44,6 +44,7 @@ struct CheckOptions {
     std::int64_t depth = -1;              ///< --depth K (bmc, kind); -1: not given
     bool merge_local = false;             ///< --merge-local (bmc)
     bool concurrent_steps = false;        ///< --concurrent-steps (bmc)
+    bool widen = false;                   ///< --widen (bmc, with --concurrent-steps)
     std::int64_t from_depth = -1;         ///< --from-depth D (bmc); -1: not given
     std::int64_t depth_step = -1;         ///< --depth-step S (bmc); -1: not given
 };

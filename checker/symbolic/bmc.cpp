@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -95,6 +96,37 @@ std::string reconstruct(const Encoder& enc, const std::vector<char>& sel,
     return "the solver's last state breaks no selected property";
 }
 
+/// BmcOptions::widen: the rounds, each run by bmc_run() with the processes it keeps idle.
+BmcResult widened(const Encoder& enc, const std::vector<char>& sel, const BmcOptions& o, Clock::time_point start) {
+    const auto& ts = enc.ts();
+    // Instance k (0-based, in process order) of its declaration moves from round k + 1 on.
+    std::vector<std::uint32_t> from_round(ts.processes().size(), 1);
+    std::map<std::string, std::uint32_t> seen;
+    std::uint32_t rounds = 1;
+    for (const auto& p : ts.processes()) {
+        const std::uint32_t k = seen[p.decl]++;
+        from_round[&p - ts.processes().data()] = k + 1;
+        rounds = std::max(rounds, k + 1);
+    }
+    BmcResult r;
+    for (std::uint32_t round = 1; round <= rounds; ++round) {
+        std::vector<char> idle(from_round.size(), 0);
+        for (std::size_t p = 0; p < idle.size(); ++p) idle[p] = from_round[p] > round ? 1 : 0;
+        r = bmc_run(enc, sel, o, start, round < rounds ? idle : std::vector<char>{});
+        r.round = round;
+        r.rounds = rounds;
+        if (round < rounds) {
+            for (std::size_t p = 0; p < idle.size(); ++p)
+                if (idle[p]) r.idle.push_back(ir::ProcessId{static_cast<std::uint32_t>(p)});
+            // A restricted round claims nothing about the whole model's shorter runs.
+            r.clean_to = -1;
+            r.shortest = false;
+        }
+        if (r.verdict != BmcVerdict::no_violation) return r;
+    }
+    return r;
+}
+
 }  // namespace
 
 std::string z3_version() {
@@ -119,8 +151,9 @@ BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
     };
     try {
         const auto sel = selection(ts, o.properties);
-        const Encoder enc(c, ts, deadline, o.merge_local ? sel : std::vector<char>{}, o.concurrent);
-        BmcResult r = bmc_run(enc, sel, o, start);
+        const Encoder enc(c, ts, deadline, o.merge_local ? sel : std::vector<char>{},
+                          o.concurrent || o.widen);
+        BmcResult r = o.widen ? widened(enc, sel, o, start) : bmc_run(enc, sel, o, start);
         owner.release_if(r.verdict == BmcVerdict::unknown && r.depth > 0 && deadline.expired());
         return r;
     } catch (const TimeUp& e) {
@@ -134,7 +167,8 @@ BmcResult bmc(const ir::TransitionSystem& ts, const BmcOptions& o) {
     }
 }
 
-BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOptions& o, Clock::time_point start) {
+BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOptions& o, Clock::time_point start,
+                  const std::vector<char>& idle) {
     const auto& ts = enc.ts();
     z3::context& c = enc.ctx();
     BmcResult r;
@@ -178,6 +212,7 @@ BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOpt
                 // A concurrent step is canonical after the one before (a stutter leaves its
                 // selectors free, and every step after it stutters: nothing is excluded).
                 if (enc.concurrent() && n > 1) trans = *trans && enc.canonical(sels[n - 2], sels[n - 1]);
+                if (!idle.empty()) trans = *trans && enc.idle(sels[n - 1], idle);
             }
             if (!checked(n)) {
                 if (trans) sol.add(*trans);

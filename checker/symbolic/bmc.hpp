@@ -33,6 +33,13 @@ struct BmcOptions {
     /// writes. Every run of at most K steps is one of at most K concurrent steps, so "no
     /// violation up to depth K" stays true of plain steps; the counterexample lists every step.
     bool concurrent = false;
+    /// Under-approximation widening (with concurrent steps): rounds of BMC up to depth, the
+    /// first with only the first instance of each process declaration taking steps (the others
+    /// idle), each next round with one more instance of each, the last with every process. A
+    /// violation found in an earlier round is a run of the whole model (idle processes only
+    /// wait), not necessarily the shortest; "no violation up to depth K" comes only from the
+    /// last round.
+    bool widen = false;
     /// The first depth checked, and the distance between checked depths (depth itself is
     /// always checked). Past the default 0 and 1 the run may stutter at its end, so that each
     /// check covers every shorter run: fewer, larger queries. The counterexample is then one
@@ -61,6 +68,10 @@ struct BmcResult {
     bool shortest = true;          ///< violated: no violation is shorter (every depth checked)
     std::size_t merged_groups = 0; ///< merge_local: groups absorbed (Encoder::merged_groups)
     std::size_t movers = 0;        ///< concurrent: processes that have a step (Encoder::movers)
+    /// widen: the round that decided (1-based) and how many there are; the processes kept idle
+    /// in it (none in the last round).
+    std::uint32_t round = 0, rounds = 0;
+    std::vector<ir::ProcessId> idle;
     std::string reason;            ///< unknown / unsupported: why
     double seconds = 0;
 };

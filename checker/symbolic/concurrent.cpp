@@ -203,6 +203,15 @@ z3::expr Encoder::canonical(const std::vector<z3::expr>& prev, const std::vector
     return copy.substitute(from, to);
 }
 
+z3::expr Encoder::idle(const std::vector<z3::expr>& sels, const std::vector<char>& idle) const {
+    z3::expr_vector all(c_);
+    for (std::size_t p = 0; p < movers_.size() && p < sels.size(); ++p) {
+        if (!idle.at(ir::idx(movers_[p].proc))) continue;
+        all.push_back(sels[p] == c_.bv_val(movers_[p].outs.size(), sels[p].get_sort().bv_size()));
+    }
+    return z3::mk_and(all);
+}
+
 std::vector<Encoder::Fired> Encoder::fired(const z3::model& m, const std::vector<z3::expr>& sels) const {
     std::vector<Fired> out;
     for (std::size_t p = 0; p < movers_.size() && p < sels.size(); ++p) {

@@ -170,6 +170,9 @@ public:
     /// The outcomes a concurrent step fires in model m, given the selectors transition() gave
     /// for it, in process order. Any order replays: they touch disjoint slots.
     [[nodiscard]] std::vector<Fired> fired(const z3::model& m, const std::vector<z3::expr>& sels) const;
+    /// Concurrent: the step whose selectors are `sels` (from transition()) fires no outcome of
+    /// a process marked in `idle` (per process).
+    [[nodiscard]] z3::expr idle(const std::vector<z3::expr>& sels, const std::vector<char>& idle) const;
     /// Concurrent: the processes that have a step (each has a selector).
     [[nodiscard]] std::size_t movers() const { return movers_.size(); }
     /// Concurrent: the step whose selectors are `next` is canonical after the one whose

@@ -50,7 +50,8 @@ bool state_violation(const ir::TransitionSystem& ts, ir::Interpreter& in, const 
 
 /// BMC over an encoder already built (bmc.cpp): bmc() and k-induction's base case. `start`:
 /// when the engine started (the time limit and the result's seconds count from there).
+/// `idle` (concurrent steps only; per process, empty: none): processes that take no step.
 BmcResult bmc_run(const Encoder& enc, const std::vector<char>& sel, const BmcOptions& o,
-                  std::chrono::steady_clock::time_point start);
+                  std::chrono::steady_clock::time_point start, const std::vector<char>& idle = {});
 
 }  // namespace iomc::symbolic

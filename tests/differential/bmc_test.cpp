@@ -92,14 +92,15 @@ std::optional<std::string> disagreement(const ir::TransitionSystem& ts, std::uin
 /// concurrent steps, or both, named `what`) at bound k against BFS's shortest violation
 /// `shortest`: a violation of L <= K steps must be found, at a depth of at most L; where BFS has
 /// none of at most K steps, BMC may only find one BFS has too (a longer one: a reduced step is
-/// several steps), and its trace must replay.
+/// several steps), and its trace must replay. Widening (BmcOptions::widen): a round that kept
+/// processes idle may find a violation deeper than L, but not past K.
 std::optional<std::string> disagreement_fewer(const ir::TransitionSystem& ts, const symbolic::BmcResult& m,
                                               std::uint32_t k, const char* what, std::optional<std::size_t> shortest,
                                               Tally& t) {
-    const bool within = shortest && *shortest <= k;
+    const bool within = shortest && *shortest <= k && m.idle.empty();
     if (m.verdict != symbolic::BmcVerdict::violated && m.verdict != symbolic::BmcVerdict::no_violation)
         return fmt::format("bmc {}: {}", what, m.reason);
-    if (within && m.verdict != symbolic::BmcVerdict::violated)
+    if (shortest && *shortest <= k && m.verdict != symbolic::BmcVerdict::violated)
         return fmt::format("bfs finds a violation of {} steps, bmc {} none up to {}", *shortest, what, k);
     if (m.verdict == symbolic::BmcVerdict::violated) {
         if (!shortest)
@@ -140,6 +141,9 @@ std::optional<std::string> disagreement_reduced(const ir::TransitionSystem& ts, 
     if (auto why = disagreement_fewer(ts, symbolic::bmc(ts, o), k, "merged concurrent", shortest, t)) return why;
     o.merge_local = false;
     if (auto why = disagreement_fewer(ts, symbolic::bmc(ts, o), k, "concurrent", shortest, t)) return why;
+    o.widen = true;
+    if (auto why = disagreement_fewer(ts, symbolic::bmc(ts, o), k, "widened", shortest, t)) return why;
+    o.widen = false;
     o.concurrent = false;
     o.from = 2;
     o.step = 3;
@@ -182,10 +186,9 @@ TEST_CASE("bmc finds the library's violations within the bound at the same short
     CHECK(t.found >= (k >= 16 ? 20U : 3U));
 }
 
-TEST_CASE("bmc with concurrent merged steps finds the library's violations within the bound, in as many steps or "
-          "fewer") {
+TEST_CASE("bmc with concurrent merged steps, and with widening, finds the library's violations within the bound") {
     const auto k = static_cast<std::uint32_t>(testing::env_or("IOMC_BMC_DIFF_LIBRARY_DEPTH", 16));
-    Tally t;
+    Tally t, widened;
     testing::for_each_library_variant([&](const std::string& file, const std::string& v, const ir::TransitionSystem& ts) {
         const auto e = explicit_bfs(ts, t);
         if (!e) return;
@@ -206,10 +209,14 @@ TEST_CASE("bmc with concurrent merged steps finds the library's violations withi
         ++t.compared;
         if (const auto why = disagreement_fewer(ts, r, o.depth, "merged concurrent", shortest, t))
             FAIL_CHECK(file, " ", v, ": ", *why);
+        o.widen = true;
+        if (const auto why = disagreement_fewer(ts, symbolic::bmc(ts, o), o.depth, "merged widened", shortest, widened))
+            FAIL_CHECK(file, " ", v, ": ", *why);
     });
-    MESSAGE("library variants compared: ", t.compared, " (", t.found, " found), not supported: ", t.unsupported,
-            ", deeper than the bound (not compared): ", t.deeper);
+    MESSAGE("library variants compared: ", t.compared, " (", t.found, " found; ", widened.found,
+            " with widening), not supported: ", t.unsupported, ", deeper than the bound (not compared): ", t.deeper);
     CHECK(t.found >= (k >= 16 ? 20U : 3U));
+    CHECK(widened.found == t.found);
 }
 
 TEST_CASE("bmc agrees with explicit bfs on random models up to the bound") {
@@ -226,8 +233,8 @@ TEST_CASE("bmc agrees with explicit bfs on random models up to the bound") {
     CHECK(t.found > 0);
 }
 
-TEST_CASE("bmc with merged local steps, concurrent steps, both, and strided depths agrees with explicit bfs on random "
-          "models") {
+TEST_CASE("bmc with merged local steps, concurrent steps, both, widening, and strided depths agrees with explicit "
+          "bfs on random models") {
     const auto k = static_cast<std::uint32_t>(testing::env_or("IOMC_BMC_DIFF_DEPTH", 4));
     const auto n = testing::env_or("IOMC_BMC_DIFF_SEEDS", 12);
     Tally t;
@@ -236,7 +243,8 @@ TEST_CASE("bmc with merged local steps, concurrent steps, both, and strided dept
         const auto why = disagreement_reduced(ts, k, t, merged);
         if (why) FAIL_CHECK("seed ", seed, ": ", *why);
     });
-    MESSAGE("random models compared: ", t.compared, " (", t.found, " violations found by the merged, merged concurrent and concurrent runs), local steps merged: ",
+    MESSAGE("random models compared: ", t.compared, " (", t.found, " violations found by the merged, merged concurrent, concurrent and widened runs), local steps "
+            "merged: ",
             merged, ", not supported: ", t.unsupported, ", bfs unfinished: ", t.unfinished);
     CHECK(t.compared > 0);
     CHECK(t.found > 0);

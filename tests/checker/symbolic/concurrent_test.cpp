@@ -4,6 +4,7 @@
 // hand below; the differential suite compares the option with BFS on random models and the
 // library (tests/differential/bmc_test.cpp).
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "checker/symbolic/bmc.hpp"
 #include "tests/support/testing.hpp"
@@ -133,4 +134,80 @@ invariant not_both: !(b && cc);
     CHECK(step_text(*c.ts, r.counterexample->trace.steps[0]) == "p a = true");
     CHECK(step_text(*c.ts, r.counterexample->trace.steps[1]) == "q cc = true");
     CHECK(step_text(*c.ts, r.counterexample->trace.steps[2]) == "p b = true");
+}
+
+namespace {
+
+symbolic::BmcResult widen(const ir::TransitionSystem& ts, std::uint32_t depth) {
+    symbolic::BmcOptions o;
+    o.depth = depth;
+    o.concurrent = true;
+    o.widen = true;
+    auto r = symbolic::bmc(ts, o);
+    testing::check_replays(ts, r.counterexample);
+    return r;
+}
+
+std::string counting(int bound) {
+    return fmt::format(R"(
+var n: 0..3 = 0;
+process w(i: 0..2) {{ atomic {{ n += 1; }} }}
+invariant below: n < {};
+)",
+                       bound);
+}
+
+}  // namespace
+
+TEST_CASE("bmc --widen: round 1 moves w(0) only, round 2 w(0) and w(1): n < 2 breaks in round 2, w(2) idle") {
+    // Each w(i) adds one to n in one step; the steps all write n, so they never fire together.
+    // Round 1 (w(1), w(2) idle): n reaches 1, no violation up to depth 4. Round 2 (w(2) idle):
+    // n = 2 after 2 steps. The run is one of the whole model; no shorter run is ruled out.
+    auto c = testing::compile_text(counting(2));
+    REQUIRE(c.ts);
+    const auto r = widen(*c.ts, 4);
+    REQUIRE(r.verdict == symbolic::BmcVerdict::violated);
+    CHECK(r.round == 2);
+    CHECK(r.rounds == 3);
+    REQUIRE(r.idle.size() == 1);
+    CHECK(c.ts->process(r.idle[0]).name == "w(2)");
+    CHECK(r.depth == 2);
+    CHECK_FALSE(r.shortest);
+    CHECK(r.clean_to == -1);
+    REQUIRE(r.counterexample->trace.steps.size() == 2);
+}
+
+TEST_CASE("bmc --widen: a violation that needs every instance is found in the last round, exactly") {
+    auto c = testing::compile_text(counting(3));
+    REQUIRE(c.ts);
+    const auto r = widen(*c.ts, 4);
+    REQUIRE(r.verdict == symbolic::BmcVerdict::violated);
+    CHECK(r.round == 3);
+    CHECK(r.idle.empty());
+    CHECK(r.depth == 3);
+    CHECK(r.shortest);
+    CHECK(r.clean_to == 2);
+}
+
+TEST_CASE("bmc --widen: no violation: every round runs, the last one's depth is the claim") {
+    auto c = testing::compile_text(counting(4));
+    REQUIRE(c.ts);
+    const auto r = widen(*c.ts, 4);
+    CHECK(r.verdict == symbolic::BmcVerdict::no_violation);
+    CHECK(r.round == 3);
+    CHECK(r.idle.empty());
+    CHECK(r.clean_to == 4);
+}
+
+TEST_CASE("bmc --widen: an idle process that could move is no deadlock") {
+    // Both instances end after one step. In round 1, once w(0) has ended, w(1) is idle but
+    // enabled: the state is not deadlocked (deadlock is judged on the whole model).
+    auto c = testing::compile_text(R"(
+var x: bool[0..1];
+process w(i: 0..1) { x[i] = true; }
+)");
+    REQUIRE(c.ts);
+    const auto r = widen(*c.ts, 3);
+    CHECK(r.verdict == symbolic::BmcVerdict::no_violation);
+    CHECK(r.round == 2);
 }
