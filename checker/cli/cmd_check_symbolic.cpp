@@ -108,9 +108,11 @@ std::string widen_line(const ir::TransitionSystem& ts, const symbolic::BmcResult
         return fmt::format("widening: round {} of {}, every process taking steps\n", r.round, r.rounds);
     std::string names;
     for (const auto p : r.idle) names += (names.empty() ? "" : ", ") + ts.process(p).name;
-    return fmt::format("widening: round {} of {}, {} of {} processes idle ({}); a run found here is a run of the "
-                       "whole model, and no shorter run was ruled out\n",
-                       r.round, r.rounds, r.idle.size(), ts.processes().size(), names);
+    return fmt::format("widening: round {} of {}, {} of {} processes idle ({}){}\n", r.round, r.rounds, r.idle.size(),
+                       ts.processes().size(), names,
+                       r.verdict == symbolic::BmcVerdict::violated
+                           ? "; a run found here is a run of the whole model, and no shorter run was ruled out"
+                           : "");
 }
 
 }  // namespace
@@ -191,7 +193,7 @@ int run_check_symbolic(const CheckOptions& o) {
         engine += fmt::format("depth counts merged steps: a step and the local steps its process takes next ({} "
                               "local step{} of {}); the trace lists every step\n",
                               r.merged_groups, r.merged_groups == 1 ? "" : "s", ts->groups().size());
-    if (bo.concurrent)
+    if (bo.concurrent && r.movers > 0)  // 0: stopped while encoding, before the steps were known
         engine += fmt::format("depth counts concurrent steps: each fires steps of any of the {} processes that "
                               "touch no variable another of them writes{}\n",
                               r.movers, bo.merge_local ? "" : "; the trace lists every step");
