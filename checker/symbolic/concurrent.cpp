@@ -107,10 +107,12 @@ void Encoder::build_concurrent_step() {
         someone.push_back(sel != c_.bv_val(m.outs.size(), w));
     }
     all.push_back(z3::mk_or(someone));
-    auto fires = [&](std::size_t p, std::size_t k) {
-        const z3::expr& sel = psel_[static_cast<int>(p)];
+    // Selector `sels[p]` picks outcome k of mover p.
+    auto picks = [&](const z3::expr_vector& sels, std::size_t p, std::size_t k) {
+        const z3::expr& sel = sels[static_cast<int>(p)];
         return sel == c_.bv_val(static_cast<std::uint64_t>(k), sel.get_sort().bv_size());
     };
+    auto fires = [&](std::size_t p, std::size_t k) { return picks(psel_, p, k); };
     // Per slot and mover: the outcomes that may write it, and those that touch it.
     const std::size_t n = slots.size();
     std::vector<std::vector<std::vector<std::size_t>>> writers(n), touchers(n);
@@ -144,10 +146,6 @@ void Encoder::build_concurrent_step() {
     // prev_psel_'s terms. Wr(x): the step before fired an outcome that may write x; Tc(x): one
     // that touches x.
     std::vector<std::optional<z3::expr>> wr(n), tc(n);
-    auto prev_fires = [&](std::size_t p, std::size_t k) {
-        const z3::expr& sel = prev_psel_[static_cast<int>(p)];
-        return sel == c_.bv_val(static_cast<std::uint64_t>(k), sel.get_sort().bv_size());
-    };
     for (std::size_t p = 0; p < movers_.size(); ++p) {
         const z3::expr& sel = psel_[static_cast<int>(p)];
         prev_psel_.push_back(c_.bv_const(fmt::format("pprev{}_", p).c_str(), sel.get_sort().bv_size()));
@@ -155,7 +153,7 @@ void Encoder::build_concurrent_step() {
     auto any = [&](const std::vector<std::vector<std::size_t>>& by_mover) {
         z3::expr_vector v(c_);
         for (std::size_t p = 0; p < by_mover.size(); ++p)
-            for (const auto k : by_mover[p]) v.push_back(prev_fires(p, k));
+            for (const auto k : by_mover[p]) v.push_back(picks(prev_psel_, p, k));
         return z3::mk_or(v);
     };
     for (std::size_t i = 0; i < n; ++i) {
