@@ -11,6 +11,7 @@
 ///      proviso looks states up), so no thread needs a lock to read it.
 ///   2. store: each thread inserts the records of its own shards from every outbox, checks the
 ///      invariants of the states that are new, and lists them for the next level.
+/// The threads are started once per search and wait at barriers between phases (workers.hpp).
 /// Verdicts and state counts are the same for any number of threads: the cycle proviso of
 /// partial-order reduction asks whether a successor was stored before the current level, which
 /// does not depend on the threads' timing; only which of several shortest counterexamples
@@ -18,7 +19,6 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -28,6 +28,7 @@
 #include "checker/explore/outbox.hpp"
 #include "checker/explore/paths.hpp"
 #include "checker/explore/sharded_store.hpp"
+#include "checker/explore/workers.hpp"
 
 namespace iomc::explore {
 
@@ -60,6 +61,7 @@ public:
             next_.push_back(std::make_unique<ChunkedVector>());
         }
         if (parallel_) {
+            workers_pool_ = std::make_unique<Workers>(threads_);
             for (unsigned t = 0; t < threads_; ++t) {
                 outboxes_.emplace_back();
                 for (unsigned u = 0; u < threads_; ++u)
@@ -275,9 +277,7 @@ private:
         if (used <= 1) {
             work(0);
         } else {
-            std::vector<std::thread> pool;
-            for (unsigned t = 0; t < used; ++t) pool.emplace_back(work, t);
-            for (auto& th : pool) th.join();
+            workers_pool_->run(work);
         }
         if (two_phase_) store_outboxes();
         if (!stop_.load() && !log_.done()) limited(0, 0);
@@ -307,9 +307,7 @@ private:
                 // A narrow level: starting threads would cost more than storing on this one.
                 for (unsigned t = 0; t < threads_; ++t) work(t);
             } else {
-                std::vector<std::thread> pool;
-                for (unsigned t = 0; t < threads_; ++t) pool.emplace_back(work, t);
-                for (auto& th : pool) th.join();
+                workers_pool_->run(work);
             }
             for (auto& from : outboxes_)
                 for (auto& box : from) box->clear();
@@ -356,6 +354,7 @@ private:
     std::vector<std::unique_ptr<Expander>> workers_;
     std::vector<std::unique_ptr<ChunkedVector>> frontier_, next_;  ///< per thread
     bool parallel_ = false;   ///< several threads, exact storage: two-phase levels
+    std::unique_ptr<Workers> workers_pool_;  ///< parallel_ only
     bool two_phase_ = false;  ///< this level runs in two phases (more than one chunk)
     std::vector<std::vector<std::unique_ptr<Outbox>>> outboxes_;  ///< [writer][owner], parallel_ only
     std::uint64_t level_ = 0;

@@ -4,10 +4,15 @@
 // shortest counterexamples must be those of the search on one thread.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cstring>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "checker/explore/memory_budget.hpp"
 #include "checker/explore/outbox.hpp"
+#include "checker/explore/workers.hpp"
 #include "tests/support/testing.hpp"
 
 using namespace iomc;
@@ -119,4 +124,30 @@ TEST_CASE("an outbox whose budget refuses a block appends nothing") {
     CHECK_FALSE(box.push(1, 2, s));
     CHECK(box.size() == 0);
     CHECK(budget.refused());
+}
+
+TEST_CASE("the search's workers run a task once on each worker, worker 0 on the caller, and are reused") {
+    for (const unsigned n : {1U, 3U}) {
+        CAPTURE(n);
+        std::vector<std::set<std::thread::id>> threads(n);
+        {
+            explore::Workers w(n);
+            for (int round = 0; round < 50; ++round) {
+                std::vector<std::atomic<int>> calls(n);
+                w.run([&](unsigned t) {
+                    calls[t].fetch_add(1);
+                    threads[t].insert(std::this_thread::get_id());
+                });
+                for (unsigned t = 0; t < n; ++t) CHECK(calls[t].load() == 1);
+            }
+        }  // joins the threads
+        // One thread per worker through all 50 runs, and worker 0 is this thread.
+        for (unsigned t = 0; t < n; ++t) CHECK(threads[t].size() == 1);
+        CHECK(*threads[0].begin() == std::this_thread::get_id());
+        if (n == 3) CHECK(*threads[1].begin() != *threads[2].begin());
+    }
+}
+
+TEST_CASE("workers that never ran a task start no thread and stop at once") {
+    explore::Workers w(4);
 }
