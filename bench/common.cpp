@@ -174,41 +174,70 @@ std::optional<double> grab(const std::string& text, const std::string& key, bool
 
 }  // namespace
 
+std::vector<Row> run_iomc_together(const std::vector<IomcJob>& jobs) {
+    struct Child {
+        pid_t pid = -1;
+        int fd = -1;
+    };
+    std::vector<Child> children;
+    std::fflush(nullptr);
+    for (const auto& job : jobs) {
+        Child c;
+        int fds[2];
+        if (pipe(fds) == 0) {
+            c.pid = fork();
+            if (c.pid == 0) {
+                close(fds[0]);
+                const Row row = iomc_search(job.model, job.variant, job.defines, job.options);
+                const auto* p = reinterpret_cast<const char*>(&row);
+                std::size_t left = sizeof row;
+                while (left > 0) {
+                    const ssize_t w = write(fds[1], p, left);
+                    if (w <= 0) _exit(1);
+                    p += w;
+                    left -= static_cast<std::size_t>(w);
+                }
+                _exit(0);
+            }
+            close(fds[1]);
+            c.fd = fds[0];
+            if (c.pid < 0) {
+                close(c.fd);
+                c.fd = -1;
+            }
+        }
+        children.push_back(c);
+    }
+    std::vector<Row> rows;
+    for (const auto& c : children) {
+        Row row;
+        if (c.pid < 0) {
+            rows.push_back(Row{});
+            continue;
+        }
+        auto* p = reinterpret_cast<char*>(&row);
+        std::size_t got = 0;
+        while (got < sizeof row) {
+            const ssize_t n = read(c.fd, p + got, sizeof row - got);
+            if (n <= 0) break;
+            got += static_cast<std::size_t>(n);
+        }
+        close(c.fd);
+        const ChildResult cr = wait_child(c.pid);
+        if (got != sizeof row || cr.status != 0) {
+            rows.push_back(Row{});
+            continue;
+        }
+        row.peak_rss = cr.peak_rss;
+        row.cpu_seconds = cr.cpu_seconds;
+        rows.push_back(row);
+    }
+    return rows;
+}
+
 Row run_iomc(const std::string& model, const std::string& variant, const std::vector<std::string>& defines,
              const explore::Options& options) {
-    int fds[2];
-    if (pipe(fds) != 0) return {};
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid < 0) return {};
-    if (pid == 0) {
-        close(fds[0]);
-        const Row row = iomc_search(model, variant, defines, options);
-        const auto* p = reinterpret_cast<const char*>(&row);
-        std::size_t left = sizeof row;
-        while (left > 0) {
-            const ssize_t w = write(fds[1], p, left);
-            if (w <= 0) _exit(1);
-            p += w;
-            left -= static_cast<std::size_t>(w);
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    Row row;
-    auto* p = reinterpret_cast<char*>(&row);
-    std::size_t got = 0;
-    while (got < sizeof row) {
-        const ssize_t n = read(fds[0], p + got, sizeof row - got);
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-    }
-    close(fds[0]);
-    const ChildResult cr = wait_child(pid);
-    if (got != sizeof row || cr.status != 0) return {};
-    row.peak_rss = cr.peak_rss;
-    row.cpu_seconds = cr.cpu_seconds;
-    return row;
+    return run_iomc_together({IomcJob{model, variant, defines, options}}).front();
 }
 
 ToolRun run_spin(const SpinJob& job) {

@@ -45,6 +45,16 @@ std::optional<std::string> find_program(const std::string& name);
 Row run_iomc(const std::string& model, const std::string& variant, const std::vector<std::string>& defines,
              const explore::Options& options);
 
+/// One search of run_iomc_together().
+struct IomcJob {
+    std::string model, variant;
+    std::vector<std::string> defines;
+    explore::Options options;
+};
+/// Runs the searches of `jobs` at the same time, each in its own forked child (as run_iomc
+/// runs one); the rows in the order of `jobs`.
+std::vector<Row> run_iomc_together(const std::vector<IomcJob>& jobs);
+
 /// A SPIN run: `spin -a <spin_args> <pml>`, `cc -O2 -w <cc_args> -o pan pan.c`, then
 /// `./pan -m<depth> -w<hash_bits>`, the depth doubled and pan rerun while pan says it is too
 /// small.
