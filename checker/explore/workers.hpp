@@ -6,6 +6,7 @@
 #pragma once
 
 #include <barrier>
+#include <exception>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -27,23 +28,40 @@ public:
     Workers& operator=(const Workers&) = delete;
 
     /// Calls task(t) for every worker t, each on its own thread, and returns when all have
-    /// returned. Not reentrant.
+    /// returned; then rethrows the first exception a task threw, if any. Not reentrant.
     void run(const std::function<void(unsigned)>& task) {
         if (n_ == 1) return task(0);
-        if (threads_.empty())
+        if (threads_.empty()) {
+            failures_.resize(n_);
             for (unsigned t = 1; t < n_; ++t) threads_.emplace_back([this, t] { loop(t); });
+        }
         task_ = &task;
         start_.arrive_and_wait();
-        task(0);
+        call(0);
         done_.arrive_and_wait();
+        for (auto& f : failures_) {
+            if (!f) continue;
+            auto first = f;
+            for (auto& g : failures_) g = nullptr;
+            std::rethrow_exception(first);
+        }
     }
 
 private:
+    /// Runs the task of worker t; an exception is kept for run(), so that every worker still
+    /// reaches the barrier.
+    void call(unsigned t) {
+        try {
+            (*task_)(t);
+        } catch (...) {
+            failures_[t] = std::current_exception();
+        }
+    }
     void loop(unsigned t) {
         for (;;) {
             start_.arrive_and_wait();
             if (quit_) return;
-            (*task_)(t);
+            call(t);
             done_.arrive_and_wait();
         }
     }
@@ -51,6 +69,7 @@ private:
     unsigned n_;
     std::barrier<> start_, done_;
     const std::function<void(unsigned)>* task_ = nullptr;
+    std::vector<std::exception_ptr> failures_;  ///< per worker, set in a phase, read after it
     bool quit_ = false;  ///< written before start_ is passed, read after: ordered by the barrier
     std::vector<std::thread> threads_;
 };

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstring>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -146,6 +147,20 @@ TEST_CASE("the search's workers run a task once on each worker, worker 0 on the 
         CHECK(*threads[0].begin() == std::this_thread::get_id());
         if (n == 3) CHECK(*threads[1].begin() != *threads[2].begin());
     }
+}
+
+TEST_CASE("an exception in a worker's task reaches run() once every worker is done, and the workers go on") {
+    explore::Workers w(3);
+    std::atomic<int> finished{0};
+    const auto task = [&](unsigned t) {
+        if (t == 2) throw std::runtime_error("worker 2 failed");
+        finished.fetch_add(1);
+    };
+    CHECK_THROWS_WITH_AS(w.run(task), "worker 2 failed", std::runtime_error);
+    CHECK(finished.load() == 2);
+    std::atomic<int> calls{0};
+    w.run([&](unsigned) { calls.fetch_add(1); });
+    CHECK(calls.load() == 3);
 }
 
 TEST_CASE("workers that never ran a task start no thread and stop at once") {
