@@ -24,10 +24,6 @@ namespace iomc::bench {
 
 namespace {
 
-#ifndef IOMC_BENCH_DIR
-#define IOMC_BENCH_DIR "bench"
-#endif
-
 struct Config {
     int n = 3;
     int k = 5;

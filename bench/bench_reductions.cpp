@@ -29,13 +29,6 @@ namespace iomc::bench {
 
 namespace {
 
-#ifndef IOMC_BENCH_DIR
-#define IOMC_BENCH_DIR "bench"
-#endif
-#ifndef IOMC_MODELS_DIR
-#define IOMC_MODELS_DIR "models"
-#endif
-
 struct Config {
     std::string tables = "locks,symmetry,objects,scenario";
     int locks_n = 3, locks_k = 5;

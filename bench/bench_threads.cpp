@@ -18,13 +18,6 @@
 
 #include "bench/common.hpp"
 
-#ifndef IOMC_BENCH_DIR
-#define IOMC_BENCH_DIR "bench"
-#endif
-#ifndef IOMC_MODELS_DIR
-#define IOMC_MODELS_DIR "models"
-#endif
-
 namespace iomc::bench {
 namespace {
 

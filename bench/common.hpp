@@ -12,6 +12,15 @@
 
 #include "checker/explore/search.hpp"
 
+// Where the programs find bench/ and models/ by default: bench/CMakeLists.txt passes the
+// checkout's folders; elsewhere, paths relative to the top of the checkout.
+#ifndef IOMC_BENCH_DIR
+#define IOMC_BENCH_DIR "bench"
+#endif
+#ifndef IOMC_MODELS_DIR
+#define IOMC_MODELS_DIR "models"
+#endif
+
 namespace iomc::bench {
 
 /// What one tool reported for one configuration. Plain data: crosses a pipe from the child.
