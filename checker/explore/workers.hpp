@@ -2,7 +2,7 @@
 /// @file The threads of the parallel breadth-first search, started once per search and kept
 /// for all its phases, which they pass through two barriers each. They replace a set of threads
 /// started and joined for each phase (two phases a level, hundreds of levels); on locks.mc with
-/// partial-order reduction that saved about 7 % of the 2-thread search's time (bench/README.md).
+/// partial-order reduction that saved about 6 % of the 2-thread search's time (bench/README.md).
 #pragma once
 
 #include <barrier>
