@@ -268,8 +268,8 @@ private:
                 }
             }
         };
-        // A level of one chunk runs on the calling thread: starting threads costs more than it
-        // brings on the narrow levels near the initial state and in small models.
+        // A level of one chunk runs on the calling thread: waking the other threads costs more
+        // than it brings on the narrow levels near the initial state and in small models.
         // Such a level also stores as it goes, as the search on one thread does: the counts at
         // a violation found there are the same for any number of threads.
         const auto used = static_cast<unsigned>(std::min<std::uint64_t>(threads_, chunks));
@@ -304,7 +304,7 @@ private:
             for (const auto& from : outboxes_)
                 for (const auto& box : from) records += box->size();
             if (records <= 4096) {
-                // A narrow level: starting threads would cost more than storing on this one.
+                // A narrow level: waking the other threads would cost more than storing on this one.
                 for (unsigned t = 0; t < threads_; ++t) work(t);
             } else {
                 workers_pool_->run(work);
