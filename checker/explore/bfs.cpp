@@ -6,11 +6,13 @@
 /// of a state (issue 9: a locked, sharded table with a shared count ran slower on 2 threads
 /// than on 1, its cache lines bouncing between the cores):
 ///   1. expand: the states of the level are shared out in chunks of 64; a thread expands a
-///      chunk and puts each successor, with its hash and parent, into the outbox of the thread
-///      that owns the successor's shard. The store is only read in this phase (the cycle
-///      proviso looks states up), so no thread needs a lock to read it.
-///   2. store: each thread inserts the records of its own shards from every outbox, checks the
-///      invariants of the states that are new, and lists them for the next level.
+///      chunk and puts each successor, with its hash and parent, into its own outbox for the
+///      successor's shard. The store is only read in this phase (the cycle proviso looks
+///      states up), so no thread needs a lock to read it.
+///   2. store: the threads claim the shards one at a time; a thread inserts the records of
+///      the shard it claimed from every thread's outbox, checks the invariants of the states
+///      that are new, and lists them for the next level. Claimed, not assigned: a core that
+///      runs slower (a busy host's) stores fewer shards, and the others do not wait for it.
 /// The threads are started once per search and wait at barriers between phases (workers.hpp).
 /// Verdicts and state counts are the same for any number of threads: the cycle proviso of
 /// partial-order reduction asks whether a successor was stored before the current level, which
@@ -60,12 +62,14 @@ public:
             workers_.push_back(std::make_unique<Expander>(plan));
             next_.push_back(std::make_unique<ChunkedVector>());
         }
-        if (parallel_) {
-            workers_pool_ = std::make_unique<Workers>(threads_);
-            for (unsigned t = 0; t < threads_; ++t) {
-                outboxes_.emplace_back();
-                for (unsigned u = 0; u < threads_; ++u)
-                    outboxes_.back().push_back(std::make_unique<Outbox>(plan.ts.layout().bytes(), budget_));
+        if constexpr (sharded) {
+            if (parallel_) {
+                workers_pool_ = std::make_unique<Workers>(threads_);
+                for (unsigned t = 0; t < threads_; ++t) {
+                    outboxes_.emplace_back();
+                    for (unsigned g = 0; g < store_->shards(); ++g)
+                        outboxes_.back().push_back(std::make_unique<Outbox>(plan.ts.layout().bytes(), budget_));
+                }
             }
         }
         if constexpr (std::is_same_v<Store, CompactStore>) {
@@ -167,8 +171,7 @@ private:
             if constexpr (sharded) {
                 if (b.two_phase_) {
                     const std::uint64_t h = b.store_->hash(next);
-                    const unsigned owner = b.store_->shard_of(h) % b.threads_;
-                    if (!b.outboxes_[t][owner]->push(h, from, next))
+                    if (!b.outboxes_[t][b.store_->shard_of(h)]->push(h, from, next))
                         b.halt(fmt::format("memory limit {} bytes reached", b.o_.limits.max_memory));
                     return;
                 }
@@ -283,20 +286,25 @@ private:
         if (!stop_.load() && !log_.done()) limited(0, 0);
     }
 
-    /// Phase 2 of a parallel level: each thread stores the successors of its own shards.
+    /// Phase 2 of a parallel level: the threads claim shards and store their successors.
     void store_outboxes() {
         if constexpr (sharded) {
+            std::atomic<unsigned> next_shard{0};
             auto work = [&](unsigned t) {
                 std::uint64_t done_here = 0;
-                for (auto& from : outboxes_) {
-                    const Outbox& box = *from[t];
-                    for (std::size_t i = 0; i < box.size(); ++i) {
-                        // The records are read in order: fetch a later one's table slot now,
-                        // so that its cache miss overlaps this one's.
-                        if (i + 8 < box.size()) store_->prefetch(box.hash(i + 8));
-                        if (log_.done() || stop_.load(std::memory_order_relaxed)) return;
-                        if ((++done_here & 255U) == 0 && limited(t, 0)) return;
-                        store(t, store_->insert(box.state(i), box.hash(i), box.parent(i)));
+                for (;;) {
+                    const unsigned g = next_shard.fetch_add(1);
+                    if (g >= store_->shards()) return;
+                    for (auto& from : outboxes_) {
+                        const Outbox& box = *from[g];
+                        for (std::size_t i = 0; i < box.size(); ++i) {
+                            // The records are read in order: fetch a later one's table slot now,
+                            // so that its cache miss overlaps this one's.
+                            if (i + 8 < box.size()) store_->prefetch(box.hash(i + 8));
+                            if (log_.done() || stop_.load(std::memory_order_relaxed)) return;
+                            if ((++done_here & 255U) == 0 && limited(t, 0)) return;
+                            store(t, store_->insert(box.state(i), box.hash(i), box.parent(i)));
+                        }
                     }
                 }
             };
@@ -305,7 +313,7 @@ private:
                 for (const auto& box : from) records += box->size();
             if (records <= 4096) {
                 // A narrow level: waking the other threads would cost more than storing on this one.
-                for (unsigned t = 0; t < threads_; ++t) work(t);
+                work(0);
             } else {
                 workers_pool_->run(work);
             }
@@ -356,7 +364,7 @@ private:
     bool parallel_ = false;   ///< several threads, exact storage: two-phase levels
     std::unique_ptr<Workers> workers_pool_;  ///< parallel_ only
     bool two_phase_ = false;  ///< this level runs in two phases (more than one chunk)
-    std::vector<std::vector<std::unique_ptr<Outbox>>> outboxes_;  ///< [writer][owner], parallel_ only
+    std::vector<std::vector<std::unique_ptr<Outbox>>> outboxes_;  ///< [writer][shard], parallel_ only
     std::uint64_t level_ = 0;
     std::uint64_t depth_ = 0;
     std::atomic<bool> stop_{false};

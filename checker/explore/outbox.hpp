@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file The successors one thread of the parallel breadth-first search found for one owner
-/// thread during a level: records of (hash, parent reference, state bytes) in blocks that are
+/// @file The successors one thread of the parallel breadth-first search found for one shard
+/// of the store during a level: records of (hash, parent reference, state bytes) in blocks that are
 /// kept from level to level. Every block is reserved in the search's MemoryBudget first. Not
 /// thread-safe: one writer, then (after the level's expansion has ended) one reader.
 #pragma once
@@ -58,7 +58,8 @@ public:
 
 private:
     static constexpr std::size_t header = 16;
-    static constexpr std::size_t block_bytes = std::size_t{1} << 20;
+    /// Small enough for a box per thread and shard (16 threads x 64 shards: 64 MiB).
+    static constexpr std::size_t block_bytes = std::size_t{1} << 16;
     [[nodiscard]] std::size_t alloc_bytes() const { return per_block_ * record_ + 8; }
     [[nodiscard]] const std::uint8_t* at(std::size_t i) const { return blocks_[i / per_block_].get() + (i % per_block_) * record_; }
 

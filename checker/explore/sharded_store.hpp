@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /// @file The store of the breadth-first search, for one thread or many: states are split over
 /// 2^shard_bits StateStores by hash, with a parent link per state. A reference packs the shard
-/// into its low bits. There are no locks: the parallel search gives each shard one owner thread
-/// that alone inserts into it, while no thread looks states up (checker/explore/bfs.cpp). Levels
+/// into its low bits. There are no locks: in a level's store phase the parallel search gives
+/// each shard to one thread that alone inserts into it, while no thread looks states up
+/// (checker/explore/bfs.cpp). Levels
 /// are marked: the cycle proviso asks whether a state was stored before the current level started.
 #pragma once
 
