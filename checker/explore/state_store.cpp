@@ -12,8 +12,9 @@ StateStore::StateStore(std::size_t state_bytes, MemoryBudget* budget, std::uint6
     : bytes_(state_bytes),
       budget_(budget),
       capacity_(capacity),
-      chunks_(new std::unique_ptr<std::uint8_t[]>[ChunkLayout::chunk(static_cast<std::uint32_t>(capacity - 1)) + 1]),
-      table_(initial_slots, 0),
+      chunks_(new Zeroed<std::uint8_t>[ChunkLayout::chunk(static_cast<std::uint32_t>(capacity - 1)) + 1]),
+      table_(zeroed<std::uint64_t>(initial_slots)),
+      slots_(initial_slots),
       mask_(initial_slots - 1) {
     // The first table is always allowed (it is tiny); it counts against the budget all the same.
     if (budget_) budget_->add(initial_slots * sizeof(std::uint64_t));
@@ -42,7 +43,7 @@ StateStore::Insert StateStore::insert(const std::uint8_t* s, std::uint64_t hash)
     }
     IOMC_CHECK(count_ < capacity_);
     // Grow before inserting, so that a refused growth leaves the store as it was.
-    if (static_cast<std::size_t>(count_ + 1) * 4 >= table_.size() * 3) {
+    if (static_cast<std::size_t>(count_ + 1) * 4 >= slots_ * 3) {
         if (!grow()) return {0, false, true};
         pos = tag & mask_;
         while (table_[pos] != 0) pos = (pos + 1) & mask_;
@@ -52,7 +53,7 @@ StateStore::Insert StateStore::insert(const std::uint8_t* s, std::uint64_t hash)
     if (!chunks_[k]) {
         const std::size_t n = std::size_t{ChunkLayout::size(k)} * bytes_ + 8;
         if (budget_ && !budget_->reserve(n)) return {0, false, true};
-        chunks_[k] = std::unique_ptr<std::uint8_t[]>(new std::uint8_t[n]());
+        chunks_[k] = zeroed<std::uint8_t>(n);
         arena_bytes_ += n;
     }
     ++count_;
@@ -75,19 +76,19 @@ std::optional<std::uint32_t> StateStore::find(const std::uint8_t* s, std::uint64
 
 bool StateStore::grow() {
     // Old and new tables live together while rehashing: reserve the new one first.
-    const std::size_t new_bytes = table_.size() * 2 * sizeof(std::uint64_t);
+    const std::size_t new_bytes = slots_ * 2 * sizeof(std::uint64_t);
     if (budget_ && !budget_->reserve(new_bytes)) return false;
-    std::vector<std::uint64_t> old;
-    old.swap(table_);
-    table_.assign(old.size() * 2, 0);
-    mask_ = table_.size() - 1;
-    for (const std::uint64_t e : old) {
+    const Zeroed<std::uint64_t> old = std::exchange(table_, zeroed<std::uint64_t>(slots_ * 2));
+    const std::size_t old_slots = std::exchange(slots_, slots_ * 2);
+    mask_ = slots_ - 1;
+    for (std::size_t k = 0; k < old_slots; ++k) {
+        const std::uint64_t e = old[k];
         if (e == 0) continue;
         std::size_t pos = static_cast<std::uint32_t>(e >> 32) & mask_;
         while (table_[pos] != 0) pos = (pos + 1) & mask_;
         table_[pos] = e;
     }
-    if (budget_) budget_->release(old.size() * sizeof(std::uint64_t));
+    if (budget_) budget_->release(old_slots * sizeof(std::uint64_t));
     return true;
 }
 

@@ -14,6 +14,7 @@
 
 #include "checker/explore/chunked.hpp"
 #include "checker/explore/memory_budget.hpp"
+#include "checker/explore/zeroed.hpp"
 
 namespace iomc::explore {
 
@@ -55,7 +56,7 @@ public:
     }
     [[nodiscard]] std::uint32_t size() const { return count_; }
     /// Bytes held: state arena plus hash table.
-    [[nodiscard]] std::size_t memory_bytes() const { return arena_bytes_ + table_.size() * sizeof(std::uint64_t); }
+    [[nodiscard]] std::size_t memory_bytes() const { return arena_bytes_ + slots_ * sizeof(std::uint64_t); }
     /// Upper bound on the number of states (indices are 32-bit).
     static constexpr std::uint64_t max_states = 0xFFFFFFF0ULL;
     /// Slots of a fresh table.
@@ -68,8 +69,9 @@ private:
     std::uint64_t capacity_;
     std::uint32_t count_ = 0;
     std::uint64_t arena_bytes_ = 0;
-    std::unique_ptr<std::unique_ptr<std::uint8_t[]>[]> chunks_;  ///< fixed size: never moves
-    std::vector<std::uint64_t> table_;  ///< 0 = empty; else tag << 32 | (index + 1)
+    std::unique_ptr<Zeroed<std::uint8_t>[]> chunks_;  ///< fixed size: never moves
+    Zeroed<std::uint64_t> table_;  ///< 0 = empty; else tag << 32 | (index + 1)
+    std::size_t slots_ = 0;
     std::size_t mask_ = 0;
 };
 

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "checker/explore/state_store.hpp"
+#include "checker/explore/zeroed.hpp"
 #include "checker/support/hash.hpp"
 
 using namespace iomc;
@@ -105,6 +106,22 @@ TEST_CASE("states of odd sizes are compared on every byte") {
     // The slack after the state is not part of it.
     CHECK(store.insert(a_with_other_slack.data()) == std::pair<std::uint32_t, bool>{0, false});
     CHECK(store.get(1)[2] == 4);
+}
+
+TEST_CASE("zeroed arrays are zero, and from 2 MiB up aligned to 2 MiB for huge pages") {
+    constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+    for (const std::size_t n : {std::size_t{1}, std::size_t{1000}, (huge / 8) - 1, huge / 8, 3 * huge / 8 + 5}) {
+        CAPTURE(n);
+        const auto a = explore::zeroed<std::uint64_t>(n);
+        REQUIRE(a != nullptr);
+        CHECK(reinterpret_cast<std::uintptr_t>(a.get()) % alignof(std::uint64_t) == 0);
+        if (n * 8 >= huge) CHECK(reinterpret_cast<std::uintptr_t>(a.get()) % huge == 0);
+        bool zero = true;
+        for (std::size_t i = 0; i < n; ++i) zero = zero && a[i] == 0;
+        CHECK(zero);
+        a[n - 1] = 7;  // the whole array is writable
+        CHECK(a[n - 1] == 7);
+    }
 }
 
 TEST_CASE("a fresh store holds only its first hash table") {
