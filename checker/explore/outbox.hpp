@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /// @file The successors one thread of the parallel breadth-first search found for one shard
-/// of the store during a level: records of (hash, parent reference, state bytes) in blocks that are
-/// kept from level to level. Every block is reserved in the search's MemoryBudget first. Not
-/// thread-safe: one writer, then (after the level's expansion has ended) one reader.
+/// of the store during a level: records of (hash, parent reference, state bytes) in blocks
+/// that are kept from level to level. Every block is reserved in the search's MemoryBudget
+/// first. Not thread-safe: one writer, then (after the level's expansion has ended) one reader.
 #pragma once
 
 #include <cstdint>
