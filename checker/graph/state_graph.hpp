@@ -9,10 +9,10 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "checker/explore/search.hpp"
+#include "checker/explore/state_store.hpp"
 #include "checker/ir/transition_system.hpp"
 
 namespace iomc::graph {
@@ -30,8 +30,9 @@ public:
     /// incomplete_reason() set) at a limit or when `cancel` is set.
     StateGraph(const ir::TransitionSystem& ts, const explore::Limits& limits, const std::atomic<bool>* cancel);
 
-    [[nodiscard]] std::uint32_t size() const { return static_cast<std::uint32_t>(parent_.size()); }
-    [[nodiscard]] const std::uint8_t* state(std::uint32_t i) const { return states_.data() + std::size_t{i} * stride_; }
+    [[nodiscard]] std::uint32_t size() const { return store_.size(); }
+    /// State i, followed by 8 readable bytes (the packed accessors' slack; not zero).
+    [[nodiscard]] const std::uint8_t* state(std::uint32_t i) const { return store_.get(i); }
     /// The edges out of state i (empty for states not expanded when the search stopped).
     [[nodiscard]] std::span<const Edge> out(std::uint32_t i) const;
     /// The position of an edge that out() gave among all edges: 0 .. transitions() - 1, in the
@@ -50,12 +51,12 @@ public:
     [[nodiscard]] const ir::TransitionSystem& system() const { return ts_; }
 
 private:
-    std::uint32_t intern(const std::uint8_t* s, std::uint32_t parent, ir::Step step);
+    /// Records the parent and level of state `id`, just stored.
+    void discovered(std::uint32_t id, std::uint32_t parent, ir::Step step);
 
     const ir::TransitionSystem& ts_;
     std::size_t bytes_, stride_;
-    std::vector<std::uint8_t> states_;
-    std::unordered_map<std::string, std::uint32_t> index_;
+    explore::StateStore store_;  ///< the states, numbered in BFS order
     std::vector<std::uint32_t> parent_;
     std::vector<ir::Step> parent_step_;
     std::vector<std::uint32_t> level_;
