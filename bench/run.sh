@@ -18,7 +18,5 @@ cd "$(dirname "$0")/.."
 N=${1:-3}
 K=${2:-5}
 shift $(( $# >= 2 ? 2 : $# ))
-BUILD_DIR=${BUILD_DIR:-build/bench}
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIOMC_BENCH=ON >/dev/null
-cmake --build "$BUILD_DIR" -j1 --target iomc_bench_locks >/dev/null
-exec "$BUILD_DIR/bench/iomc_bench_locks" -N "$N" -K "$K" "$@"
+. bench/build_and_exec.sh
+build_and_exec iomc_bench_locks 1 -- -N "$N" -K "$K" "$@"

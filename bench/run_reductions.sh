@@ -19,7 +19,5 @@
 # build/bench). Exit 1 when a verdict or a twin's state count differs (a "DIFFER" line).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUILD_DIR=${BUILD_DIR:-build/bench}
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIOMC_BENCH=ON >/dev/null
-cmake --build "$BUILD_DIR" -j2 --target iomc_bench_reductions >/dev/null
-exec "$BUILD_DIR/bench/iomc_bench_reductions" "$@"
+. bench/build_and_exec.sh
+build_and_exec iomc_bench_reductions -- "$@"

@@ -15,7 +15,5 @@
 # (default build/bench). Exit 1 when a search fails or the state counts of one workload differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUILD_DIR=${BUILD_DIR:-build/bench}
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIOMC_BENCH=ON >/dev/null
-cmake --build "$BUILD_DIR" -j2 --target iomc_bench_threads >/dev/null
-exec "$BUILD_DIR/bench/iomc_bench_threads" "$@"
+. bench/build_and_exec.sh
+build_and_exec iomc_bench_threads -- "$@"
