@@ -3,12 +3,12 @@
 
 #include <algorithm>
 #include <deque>
+#include <span>
 #include <unordered_map>
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/strong_components.hpp>
 #include <fmt/format.h>
 
+#include "checker/graph/scc.hpp"
 #include "checker/ir/interp.hpp"
 
 namespace iomc::liveness {
@@ -61,26 +61,39 @@ public:
         std::vector<char> bad(n, 0);
         for (const auto i : global) bad[i] = fairc_[i] != none || g_.out(i).empty();
         // Backwards inside the not-goal subgraph: the states from which a bad one is reachable.
-        std::vector<std::vector<std::uint32_t>> rev(n);
+        // The reversed subgraph in compressed rows, over local ids.
+        graph::CompressedGraph rev;
+        rev.offsets.assign(global.size() + 1, 0);
         for (const auto i : global)
             for (const auto& e : g_.out(i))
-                if (local[e.to] != none) rev[e.to].push_back(i);
+                if (local[e.to] != none) ++rev.offsets[local[e.to] + 1];
+        for (std::size_t k = 1; k < rev.offsets.size(); ++k) rev.offsets[k] += rev.offsets[k - 1];
+        rev.targets.resize(rev.offsets.back());
+        {
+            std::vector<std::uint64_t> fill(rev.offsets.begin(), rev.offsets.end() - 1);
+            for (std::uint32_t k = 0; k < global.size(); ++k)
+                for (const auto& e : g_.out(global[k]))
+                    if (local[e.to] != none) rev.targets[fill[local[e.to]]++] = k;
+        }
         std::vector<char> reach(n, 0);
-        std::deque<std::uint32_t> q;
-        for (const auto i : global)
-            if (bad[i]) {
-                reach[i] = 1;
-                q.push_back(i);
+        std::vector<std::uint32_t> q;  // local ids, visited in order
+        for (std::uint32_t k = 0; k < global.size(); ++k)
+            if (bad[global[k]]) {
+                reach[global[k]] = 1;
+                q.push_back(k);
             }
-        while (!q.empty()) {
-            const auto v = q.front();
-            q.pop_front();
-            for (const auto u : rev[v])
-                if (!reach[u]) {
-                    reach[u] = 1;
+        for (std::size_t head = 0; head < q.size(); ++head) {
+            const auto v = q[head];
+            for (auto at = rev.offsets[v]; at < rev.offsets[v + 1]; ++at) {
+                const auto u = rev.targets[at];
+                if (!reach[global[u]]) {
+                    reach[global[u]] = 1;
                     q.push_back(u);
                 }
+            }
         }
+        rev = {};
+        q = {};
         // The start: a trigger state that can stay out of the goal, with the shortest prefix.
         std::uint32_t start = none;
         std::size_t best = SIZE_MAX;
@@ -161,21 +174,34 @@ private:
         const auto n = g_.size();
         std::vector<std::uint32_t> local(n, none);
         for (std::uint32_t k = 0; k < states.size(); ++k) local[states[k]] = k;
-        using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-        G sub(states.size());
-        for (std::uint32_t k = 0; k < states.size(); ++k)
+        graph::CompressedGraph sub;
+        sub.offsets.reserve(states.size() + 1);
+        for (std::uint32_t k = 0; k < states.size(); ++k) {
             for (const auto& e : g_.out(states[k]))
-                if (local[e.to] != none) boost::add_edge(k, local[e.to], sub);
-        std::vector<std::uint32_t> comp(states.size());
-        const auto ncomp = states.empty() ? 0U : static_cast<std::uint32_t>(boost::strong_components(sub, comp.data()));
+                if (local[e.to] != none) sub.targets.push_back(local[e.to]);
+            sub.offsets.push_back(sub.targets.size());
+        }
+        std::vector<std::uint32_t> comp;
+        const auto ncomp = graph::strong_components(sub, comp);
+        sub = {};
+        // The members of each component, in state order: order[first[c] .. first[c + 1]).
+        std::vector<std::uint32_t> first(std::size_t{ncomp} + 1, 0), order(states.size());
+        for (const auto c : comp) ++first[c + 1];
+        for (std::size_t c = 1; c < first.size(); ++c) first[c] += first[c - 1];
+        {
+            std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+            for (std::uint32_t k = 0; k < states.size(); ++k) order[fill[comp[k]]++] = states[k];
+        }
         const auto np = g_.system().processes().size();
-        std::vector<std::vector<std::uint32_t>> members(ncomp);
-        for (std::uint32_t k = 0; k < states.size(); ++k) members[comp[k]].push_back(states[k]);
+        std::vector<char> steps(np), always(np), some(np), enabled(np), unfair(np);
         for (std::uint32_t c = 0; c < ncomp; ++c) {
+            const std::span<const std::uint32_t> members(order.data() + first[c], first[c + 1] - first[c]);
             bool internal = false;
-            std::vector<char> steps(np, 0), always(np, 1), some(np, 0);
-            for (const auto i : members[c]) {
-                std::vector<char> enabled(np, 0);
+            std::fill(steps.begin(), steps.end(), 0);
+            std::fill(always.begin(), always.end(), 1);
+            std::fill(some.begin(), some.end(), 0);
+            for (const auto i : members) {
+                std::fill(enabled.begin(), enabled.end(), 0);
                 for (const auto& e : g_.out(i)) {
                     enabled[ir::idx(e.process)] = 1;
                     if (local[e.to] != none && comp[local[e.to]] == c) {
@@ -189,7 +215,6 @@ private:
                 }
             }
             if (!internal) continue;
-            std::vector<char> unfair(np, 0);
             bool any = false;
             for (std::size_t q = 0; q < np; ++q) {
                 unfair[q] = !steps[q] && (strong_ ? some[q] : always[q]);
@@ -198,17 +223,17 @@ private:
             if (!any) {
                 const auto id = static_cast<std::uint32_t>(fsteps_.size());
                 fsteps_.push_back(steps);
-                for (const auto i : members[c]) fairc_[i] = id;
+                for (const auto i : members) fairc_[i] = id;
                 continue;
             }
             if (!strong_) continue;
             std::vector<std::uint32_t> rest;
-            for (const auto i : members[c]) {
+            for (const auto i : members) {
                 bool keep = true;
                 for (const auto& e : g_.out(i)) keep = keep && !unfair[ir::idx(e.process)];
                 if (keep) rest.push_back(i);
             }
-            if (rest.size() < members[c].size()) find_fair(rest);
+            if (rest.size() < members.size()) find_fair(rest);
         }
     }
 

@@ -7,7 +7,7 @@
 /// every process enabled in all of its states takes a step inside it. (Under weak fairness an
 /// SCC that fails this has no fair run in any part of it: the process is enabled everywhere in
 /// the part too and never steps there.) `eventually Q` is `init leads_to Q`; `always eventually
-/// Q` is `true leads_to Q`. The SCCs are Boost.Graph's strong_components.
+/// Q` is `true leads_to Q`. The SCCs are graph::strong_components, on compressed rows.
 #pragma once
 
 #include <optional>
