@@ -316,12 +316,22 @@ int run_check(const CheckOptions& o) {
                                    reductions);
             out += metrics;
             break;
-        case explore::Verdict::incomplete:
-            out += fmt::format("result: incomplete: {} before a verdict; no violation found in the {} states explored "
-                               "(this is not a proof)\n{}\n{}",
-                               r.incomplete_reason, r.stats.states, figures, reductions);
+        case explore::Verdict::incomplete: {
+            // The search was complete and the whole-graph part stopped: the other properties hold.
+            std::string open;
+            for (const auto& p : r.properties)
+                if (p.verdict == explore::Verdict::incomplete) open += (open.empty() ? "" : ", ") + ts->property(p.property).name;
+            if (r.complete && !open.empty())
+                out += fmt::format("result: incomplete: {} on the whole state graph before a verdict on {}; every other "
+                                   "checked property holds in every interleaving ({} is not proved)\n{}\n{}",
+                                   r.incomplete_reason, open, open, figures, reductions);
+            else
+                out += fmt::format("result: incomplete: {} before a verdict; no violation found in the {} states "
+                                   "explored (this is not a proof)\n{}\n{}",
+                                   r.incomplete_reason, r.stats.states, figures, reductions);
             out += metrics;
             break;
+        }
         case explore::Verdict::violated: {
             if (!r.counterexample) {
                 // Only the lock order is violated: lockdep's report is the counterexample.

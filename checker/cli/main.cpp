@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <new>
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +12,7 @@
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/load.hpp"
 #include "checker/cli/options.hpp"
+#include "checker/cli/progress.hpp"
 
 namespace {
 
@@ -36,7 +38,9 @@ void add_limits(CLI::App* cmd, iomc::cli::CommonOptions& c) {
     cmd->add_option("--max-states", c.max_states,
                     "store at most this many states; a larger state space gives incomplete (exit 3)")
         ->transform(whole_number(1, unbounded));
-    cmd->add_option("--max-memory", c.max_memory, "stop when state storage reaches this size: 512M, 2G")
+    cmd->add_option("--max-memory", c.max_memory,
+                    "stop (incomplete, exit 3) when the process would pass this size: 512M, 2G; default 3/4 of "
+                    "the memory it may use (RAM, cgroup, ulimit -v), 0 for no limit")
         ->type_name("SIZE");
     cmd->add_option("--time-limit", c.time_limit, "stop after this many seconds")->type_name("SECONDS");
 }
@@ -231,14 +235,24 @@ int main(int argc, char** argv) {
         app.exit(e);
         return exit_error;
     }
-    if (c->parsed()) return run_check(check);
-    if (t->parsed()) return run_test(test);
-    if (l->parsed()) return run_list(list);
-    if (n->parsed()) return run_lint(lint);
-    if (s->parsed()) return run_simulate(sim);
-    if (r->parsed()) return run_replay(replay);
-    if (q->parsed()) return run_query(query);
-    if (m->parsed()) return run_compare(compare);
-    if (au->parsed()) return run_audit_por(audit);
+    try {
+        if (c->parsed()) return run_check(check);
+        if (t->parsed()) return run_test(test);
+        if (l->parsed()) return run_list(list);
+        if (n->parsed()) return run_lint(lint);
+        if (s->parsed()) return run_simulate(sim);
+        if (r->parsed()) return run_replay(replay);
+        if (q->parsed()) return run_query(query);
+        if (m->parsed()) return run_compare(compare);
+        if (au->parsed()) return run_audit_por(audit);
+    } catch (const std::bad_alloc&) {
+        // An allocation outside the searches' budgets failed (or --max-memory 0 let a search
+        // grow until one did): no verdict, but no crash either.
+        iomc::cli::clear_progress();
+        std::fputs("iomc: error: out of memory: no verdict. --max-memory SIZE (by default 3/4 of the memory "
+                   "this process may use) stops a search as incomplete before that, with its statistics\n",
+                   stderr);
+        return exit_incomplete;
+    }
     return exit_error;
 }

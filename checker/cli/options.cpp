@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "checker/explore/memory.hpp"
+
 namespace iomc::cli {
 
 std::atomic<bool> interrupted{false};
@@ -85,6 +87,12 @@ bool explorer_options(const CommonOptions& c, explore::Options& out) {
         std::fprintf(stderr, "iomc: error: --max-memory '%s': expected a size such as 512M or 2G\n",
                      c.max_memory.c_str());
         return false;
+    }
+    if (c.max_memory.empty()) {
+        // Without a cap, a search or state graph too large for the machine ends in the kernel's
+        // OOM killer, with no verdict and no statistics; with one it stops as incomplete.
+        out.limits.max_memory = explore::default_memory_limit();
+        out.limits.memory_default = out.limits.max_memory != 0;
     }
     if (c.symmetry == "exact") {
         out.symmetry = reduce::SymmetryMode::exact;

@@ -30,7 +30,8 @@ std::function<void(const explore::Progress&)> terminal_progress() {
     if (!isatty(STDERR_FILENO)) return nullptr;
     return [](const explore::Progress& p) {
         const double rate = p.seconds > 0 ? static_cast<double>(p.states) / p.seconds : 0;
-        std::fprintf(stderr, "\r\033[Kstates %s  %s/s  queue %s  depth %llu  memory %s", human_count(p.states).c_str(),
+        std::fprintf(stderr, "\r\033[K%sstates %s  %s/s  queue %s  depth %llu  memory %s",
+                     p.whole_graph ? "whole state graph: " : "", human_count(p.states).c_str(),
                      human_count(static_cast<std::uint64_t>(rate)).c_str(), human_count(p.queue).c_str(),
                      static_cast<unsigned long long>(p.depth), human_bytes(p.memory).c_str());
         std::fflush(stderr);

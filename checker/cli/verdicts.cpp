@@ -2,6 +2,7 @@
 #include "checker/cli/verdicts.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -14,6 +15,10 @@
 namespace iomc::cli {
 
 std::string GraphFindings::text() const {
+    if (nested_only && nested_unchecked)
+        return fmt::format("lock_nested: the annotations are not checked ({}); the whole state graph has {} states, "
+                           "{} transitions\n",
+                           incomplete_reason, states, transitions);
     if (nested_only && incomplete_reason.empty())
         return fmt::format("lock_nested: the annotations order the subclasses consistently on the whole state graph, "
                            "{} states, {} transitions (no reductions; every check of a model with lock_nested builds "
@@ -26,9 +31,10 @@ std::string GraphFindings::text() const {
                            states, incomplete_reason);
     if (!ran) return {};
     std::string out = fmt::format(
-        "liveness ({} fairness) and lock order: the whole state graph, {} states, {} transitions; reductions: "
+        "liveness ({} fairness) and lock order: the whole state graph, {} states, {} transitions{}; reductions: "
         "none (partial-order reduction and symmetry are off for them: every interleaving is an edge)\n",
-        strong ? "strong" : "weak", states, transitions);
+        strong ? "strong" : "weak", states, transitions,
+        graph_stopped ? fmt::format(" when it stopped: {}", incomplete_reason) : "");
     for (const auto& n : notes) out += "note: " + n + "\n";
     return out;
 }
@@ -53,16 +59,34 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
                                         [](const auto* p) { return p->kind == ir::PropertyKind::lock_order; });
     const bool nested = graph::uses_lock_nested(ts);
     if (mine.empty() && !nested) return r;
-    const graph::StateGraph g(ts, o.limits, o.cancel);
+    const graph::StateGraph g(ts, o.limits, o.cancel, o.progress);
     f.states = g.size();
     f.transitions = g.transitions();
     f.seconds = g.seconds();
     f.incomplete_reason = g.incomplete_reason();
+    f.graph_stopped = !g.complete();
+    // The lock analyses' working memory, reserved in the graph's budget before they allocate.
+    const auto lock_room = [&](const char* what) {
+        auto room = std::make_unique<explore::Reservation>(g.budget(), graph::lock_order_working_bytes(g));
+        if (!room->ok() && f.incomplete_reason.empty())
+            f.incomplete_reason = fmt::format("{} in the {}", explore::memory_limit_reason(o.limits), what);
+        return room;
+    };
     // lock_order on a complete graph finds it itself (LockOrder::error). On an incomplete graph an
     // error found is still real: every state of it is reachable.
     if (nested && !(lock_order && g.complete())) {
-        f.error = graph::lock_nested_error(g);
-        if (!f.error.empty()) return r;
+        if (lock_room("lock_nested check")->ok()) {
+            f.error = graph::lock_nested_error(g);
+            if (!f.error.empty()) return r;
+        } else {
+            f.nested_unchecked = true;
+            f.notes.push_back(fmt::format("lock_nested: the annotations are not checked ({})", f.incomplete_reason));
+            // The annotations were not checked: no verdict of this run stands as a proof.
+            if (r.verdict == explore::Verdict::holds) {
+                r.verdict = explore::Verdict::incomplete;
+                r.incomplete_reason = f.incomplete_reason;
+            }
+        }
     }
     if (mine.empty()) {
         f.nested_only = true;
@@ -75,7 +99,7 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
         explore::PropertyResult pr;
         pr.property = p->id;
         if (p->kind == ir::PropertyKind::lock_order) {
-            if (g.complete()) {
+            if (g.complete() && lock_room("lock-order analysis")->ok()) {
                 const auto lo = graph::analyze_lock_order(g);
                 if (!lo.error.empty()) {
                     f.error = lo.error;
@@ -93,6 +117,8 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
                 return r;
             }
             pr.verdict = out.verdict;
+            // The graph is complete but the analysis had no room: its reason is the run's.
+            if (out.verdict == explore::Verdict::incomplete && f.incomplete_reason.empty()) f.incomplete_reason = out.note;
             pr.counterexample = std::move(out.counterexample);
             if (out.vacuous) f.notes.push_back(fmt::format("liveness {} holds vacuously: {}", p->name, out.note));
             if (!out.vacuous_for.empty())

@@ -23,7 +23,11 @@ struct GraphFindings {
     bool strong = false;              ///< liveness under strong fairness
     std::uint64_t states = 0, transitions = 0;
     double seconds = 0;
-    std::string incomplete_reason;    ///< the whole-graph search stopped
+    std::string incomplete_reason;    ///< the whole-graph search, or an analysis on it, stopped
+    bool graph_stopped = false;       ///< the whole-graph search stopped (incomplete_reason says why)
+    /// The lock_nested annotations were not checked: the analysis had no room in the memory
+    /// limit (incomplete_reason says so).
+    bool nested_unchecked = false;
     std::string lock_report;          ///< lockdep's words; empty when the order is clean or unchecked
     /// lockdep's headline of lock_report: "possible circular locking dependency" when a cycle
     /// of classes was found, else "possible recursive locking"; empty with lock_report.

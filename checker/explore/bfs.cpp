@@ -90,7 +90,7 @@ public:
         const auto first = store_->insert(w0.stored_form(init.data()), Store::none);
         frontier_.push_back(std::make_unique<ChunkedVector>());
         if (!first.fresh || !frontier_[0]->push_back(first.ref, &budget_)) {
-            halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+            halt(memory_limit_reason(o_.limits));
             return result(true);
         }
         for (const auto& v : w0.check_invariants(store_->get(first.ref), log_))
@@ -172,7 +172,7 @@ private:
                 if (b.two_phase_) {
                     const std::uint64_t h = b.store_->hash(next);
                     if (!b.outboxes_[t][b.store_->shard_of(h)]->push(h, from, next))
-                        b.halt(fmt::format("memory limit {} bytes reached", b.o_.limits.max_memory));
+                        b.halt(memory_limit_reason(b.o_.limits));
                     return;
                 }
             }
@@ -184,11 +184,11 @@ private:
     /// and has its invariants checked.
     void store(unsigned t, const typename Store::Insert& ins) {
         if (ins.over_limit) return over_state_limit();
-        if (ins.refused) return halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+        if (ins.refused) return halt(memory_limit_reason(o_.limits));
         if (ins.full) return halt("the state store is full (2^32 states)");
         if (!ins.fresh) return;
         if (!next_[t]->push_back(ins.ref, &budget_))
-            return halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+            return halt(memory_limit_reason(o_.limits));
         for (const auto& v : workers_[t]->check_invariants(store_->get(ins.ref), log_))
             log_.record(make_counterexample(plan_, chain(ins.ref), v));
     }
@@ -328,7 +328,7 @@ private:
         const auto now = Clock::now();
         const double secs = std::chrono::duration<double>(now - start_).count();
         if (budget_.refused()) {
-            halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+            halt(memory_limit_reason(o_.limits));
             return true;
         }
         const auto why = limit_reason(o_.limits, o_.cancel, secs, budget_.used());

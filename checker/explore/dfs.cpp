@@ -104,10 +104,10 @@ private:
     void add(const std::uint8_t* s, std::uint32_t parent, std::uint32_t depth) {
         if (store_.size() >= StateStore::max_states - 1024) return halt("the state store is full (2^32 states)");
         const auto ins = store_.insert(s, support::hash_bytes(s, plan_.ts.layout().bytes()));
-        if (ins.refused) return halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+        if (ins.refused) return halt(memory_limit_reason(o_.limits));
         if (!ins.fresh) return;
         if (!parent_.push_back(parent, &budget_) || !depth_.push_back(depth, &budget_))
-            return halt(fmt::format("memory limit {} bytes reached", o_.limits.max_memory));
+            return halt(memory_limit_reason(o_.limits));
         max_depth_ = std::max<std::uint64_t>(max_depth_, depth);
         fresh_.push_back(ins.index);
         for (const auto& v : w_.check_invariants(store_.get(ins.index), log_))

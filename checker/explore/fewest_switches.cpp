@@ -130,7 +130,7 @@ private:
     }
 
     bool memory_limit() {
-        reason_ = cancel_ && cancel_->load() ? "interrupted" : fmt::format("memory limit {} bytes reached", limits_.max_memory);
+        reason_ = cancel_ && cancel_->load() ? "interrupted" : memory_limit_reason(limits_);
         return true;
     }
 

@@ -50,6 +50,25 @@ private:
     std::atomic<bool> refused_{false};
 };
 
+/// `bytes` reserved in a budget for as long as the reservation lives: the working memory of an
+/// analysis, reserved before it allocates. ok() false: the budget refused it (and it holds
+/// nothing).
+class Reservation {
+public:
+    Reservation(MemoryBudget& budget, std::uint64_t bytes) : budget_(budget), ok_(budget.reserve(bytes)) {
+        if (ok_) bytes_ = bytes;
+    }
+    ~Reservation() { budget_.release(bytes_); }
+    Reservation(const Reservation&) = delete;
+    Reservation& operator=(const Reservation&) = delete;
+    [[nodiscard]] bool ok() const { return ok_; }
+
+private:
+    MemoryBudget& budget_;
+    std::uint64_t bytes_ = 0;
+    bool ok_;
+};
+
 /// Appends `v` to `vec` unless the growth that needs (the old and the doubled buffer both live
 /// while the elements move) would pass the budget; false then, and nothing appended. The
 /// vector's buffer stays counted in the budget: release vec.capacity() * sizeof(T) when done.

@@ -34,9 +34,15 @@ std::optional<Limits> remaining_after(const Limits& limits, double used) {
 std::string limit_reason(const Limits& limits, const std::atomic<bool>* cancel, double seconds, std::uint64_t memory) {
     if (cancel && cancel->load(std::memory_order_relaxed)) return "interrupted";
     if (limits.time_limit > 0 && seconds >= limits.time_limit) return fmt::format("time limit {}s reached", limits.time_limit);
-    if (limits.max_memory && memory >= limits.max_memory)
-        return fmt::format("memory limit {} bytes reached", limits.max_memory);
+    if (limits.max_memory && memory >= limits.max_memory) return memory_limit_reason(limits);
     return {};
+}
+
+std::string memory_limit_reason(const Limits& limits) {
+    if (!limits.memory_default) return fmt::format("memory limit {} bytes reached", limits.max_memory);
+    return fmt::format("memory limit {} bytes reached (the default: 3/4 of the memory this process may use; "
+                       "--max-memory sets another, 0 for none)",
+                       limits.max_memory);
 }
 
 std::string format_ratio(const Ratio& r) {

@@ -29,8 +29,13 @@ const char* to_string(Verdict v);
 /// When to give up. Zero means no limit.
 struct Limits {
     std::uint64_t max_states = 0;
-    std::uint64_t max_memory = 0;   ///< bytes of states, hash table and parent links
+    /// Bytes of the process: its resident set when a search begins plus what the search's
+    /// structures (states, tables, parent links, queues, graph edges) reserve.
+    std::uint64_t max_memory = 0;
     double time_limit = 0;          ///< seconds
+    /// max_memory is the default (explore::default_memory_limit()), not the user's: the
+    /// message says so and how to change it.
+    bool memory_default = false;
 };
 
 /// The limits left for a follow-up search (the shortest trace of the full graph, the
@@ -43,6 +48,8 @@ std::optional<Limits> remaining_after(const Limits& limits, double used);
 /// limit 5s reached" after `seconds`, "memory limit N bytes reached" at `memory` bytes. The
 /// state limit is each search's own (what it counts differs).
 std::string limit_reason(const Limits& limits, const std::atomic<bool>* cancel, double seconds, std::uint64_t memory);
+/// "memory limit N bytes reached", and where N is the default, that it is and how to change it.
+std::string memory_limit_reason(const Limits& limits);
 
 /// Figures for a progress line; passed to Options::progress about twice a second.
 struct Progress {
@@ -52,6 +59,7 @@ struct Progress {
     std::uint64_t depth = 0;
     std::uint64_t memory = 0;
     double seconds = 0;
+    bool whole_graph = false;  ///< the whole state graph of liveness and lock order, not the search
 };
 
 struct Options {

@@ -219,6 +219,11 @@ Classes mutex_classes(const ir::StateLayout& layout) {
 
 }  // namespace
 
+std::uint64_t lock_order_working_bytes(const StateGraph& g) {
+    const auto mutexes = mutex_classes(g.system().layout()).mutexes.size();
+    return g.transitions() * (sizeof(std::size_t) + 2 * sizeof(ir::LockEvent)) + std::uint64_t{g.size()} * (mutexes + 8);
+}
+
 std::string lock_nested_error(const StateGraph& g) {
     if (!uses_lock_nested(g.system())) return {};
     auto cl = mutex_classes(g.system().layout());

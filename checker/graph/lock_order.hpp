@@ -77,6 +77,11 @@ LockOrder analyze_lock_order(const StateGraph& g);
 /// nothing about the states not explored.
 std::string lock_nested_error(const StateGraph& g);
 
+/// An upper bound on the bytes analyze_lock_order() and lock_nested_error() allocate on `g`
+/// besides it: per transition, where its lock events start and two events (LockSubclasses);
+/// per state and mutex, the subclass mask; per state, the held set's bookkeeping.
+std::uint64_t lock_order_working_bytes(const StateGraph& g);
+
 /// The report in lockdep's words (see the file comment); empty when nothing is found.
 std::string render_lock_order(const StateGraph& g, const LockOrder& lo);
 

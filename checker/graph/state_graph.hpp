@@ -7,10 +7,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "checker/explore/memory_budget.hpp"
 #include "checker/explore/search.hpp"
 #include "checker/explore/state_store.hpp"
 #include "checker/ir/transition_system.hpp"
@@ -27,8 +29,13 @@ struct Edge {
 class StateGraph {
 public:
     /// Explores every state reachable from the initial state. Stops early (complete() false,
-    /// incomplete_reason() set) at a limit or when `cancel` is set.
-    StateGraph(const ir::TransitionSystem& ts, const explore::Limits& limits, const std::atomic<bool>* cancel);
+    /// incomplete_reason() set) at a limit or when `cancel` is set; every structure that grows
+    /// reserves its bytes in budget() first, with limits.max_memory as its cap (the process's
+    /// resident set now counts against it). `progress`, when set, is called about twice a second.
+    StateGraph(const ir::TransitionSystem& ts, const explore::Limits& limits, const std::atomic<bool>* cancel,
+               const std::function<void(const explore::Progress&)>& progress = nullptr);
+    StateGraph(const StateGraph&) = delete;
+    StateGraph& operator=(const StateGraph&) = delete;
 
     [[nodiscard]] std::uint32_t size() const { return store_.size(); }
     /// State i, followed by 8 readable bytes (the packed accessors' slack; not zero).
@@ -47,14 +54,24 @@ public:
     [[nodiscard]] std::uint64_t transitions() const { return edges_.size(); }
     [[nodiscard]] std::uint64_t depth() const { return depth_; }
     [[nodiscard]] double seconds() const { return seconds_; }
-    [[nodiscard]] std::uint64_t memory() const;
+    /// Bytes the graph holds (as reserved in budget()).
+    [[nodiscard]] std::uint64_t memory() const { return budget_.used(); }
     [[nodiscard]] const ir::TransitionSystem& system() const { return ts_; }
+    /// The memory account of the graph, where the analyses on it reserve their working memory
+    /// too (explore::Reservation): one cap for the graph and what runs on it.
+    [[nodiscard]] explore::MemoryBudget& budget() const { return budget_; }
+    /// The limits the graph was built with (the analyses' memory messages quote them).
+    [[nodiscard]] const explore::Limits& limits() const { return limits_; }
 
 private:
-    /// Records the parent and level of state `id`, just stored.
+    /// Makes room, within the budget, for the per-state records of one more state.
+    bool room_for_state();
+    /// Records the parent and level of state `id`, just stored (room_for_state() made room).
     void discovered(std::uint32_t id, std::uint32_t parent, ir::Step step);
 
     const ir::TransitionSystem& ts_;
+    explore::Limits limits_;
+    mutable explore::MemoryBudget budget_;
     std::size_t bytes_, stride_;
     explore::StateStore store_;  ///< the states, numbered in BFS order
     std::vector<std::uint32_t> parent_;

@@ -325,6 +325,11 @@ Outcome check(const graph::StateGraph& g, const ir::Property& p, bool strong) {
     bool any_trigger = false;
     std::vector<std::string> without_trigger;
     for (std::uint32_t c = 0; c < p.goals.size(); ++c) {
+        const explore::Reservation room(g.budget(), working_bytes(g.size(), g.transitions()));
+        if (!room.ok()) {
+            out.note = explore::memory_limit_reason(g.limits()) + " in the liveness analysis";
+            return out;
+        }
         Search s(g, p, c, strong);
         any_trigger = any_trigger || s.any_trigger();
         if (!s.any_trigger()) without_trigger.push_back(p.goals[c].binding);
@@ -343,6 +348,15 @@ Outcome check(const graph::StateGraph& g, const ir::Property& p, bool strong) {
                                p.trigger_where ? ts.sources().location(*p.trigger_where) : std::string("?"));
     }
     return out;
+}
+
+std::uint64_t working_bytes(std::uint64_t states, std::uint64_t transitions) {
+    // Per state: goal, trigger, bad, reach (1 B each); local ids twice, global id, fair
+    // component (4 B each); the subgraph's offsets and its reverse's (8 B each); Tarjan's
+    // index, low, component, stack (4 B each) and depth-first path (16 B); component order
+    // and offsets (8 B); the search queue (4 B). Per transition: a target in the subgraph and
+    // one in its reverse.
+    return states * (4 + 16 + 16 + 32 + 8 + 4) + transitions * 8;
 }
 
 }  // namespace iomc::liveness

@@ -7,7 +7,8 @@
 /// every process enabled in all of its states takes a step inside it. (Under weak fairness an
 /// SCC that fails this has no fair run in any part of it: the process is enabled everywhere in
 /// the part too and never steps there.) `eventually Q` is `init leads_to Q`; `always eventually
-/// Q` is `true leads_to Q`. The SCCs are graph::strong_components, on compressed rows.
+/// Q` is `true leads_to Q`. The SCCs are graph::strong_components, on compressed rows: the
+/// analysis's working memory (about working_bytes()) is reserved in the graph's budget first.
 #pragma once
 
 #include <optional>
@@ -38,6 +39,13 @@ struct Outcome {
 /// fairness per process instead of weak (a process enabled again and again eventually steps:
 /// a waiter at `lock`/`await` is not starved by others taking the mutex or flipping the
 /// condition), by the Emerson-Lei refinement of the components.
+/// Incomplete, with the memory limit in `note`, when the graph's budget cannot hold the
+/// analysis's working memory.
 Outcome check(const graph::StateGraph& g, const ir::Property& p, bool strong = false);
+
+/// An upper bound on the bytes one goal instance's analysis allocates on a graph of `states`
+/// states and `transitions` transitions (per state: flags, ids, component and depth-first
+/// arrays; per transition: the subgraph's and its reverse's compressed rows).
+std::uint64_t working_bytes(std::uint64_t states, std::uint64_t transitions);
 
 }  // namespace iomc::liveness

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <string>
 
+#include "checker/explore/memory.hpp"
 #include "checker/explore/memory_budget.hpp"
 #include "tests/support/testing.hpp"
 
@@ -195,6 +196,52 @@ TEST_CASE("a memory budget counts the bytes in use before it against the cap") {
     CHECK(b.used() == 4'000);  // what the search's structures reserved, as reports print it
     CHECK(explore::MemoryBudget::process_base(0) == 0);
     CHECK(explore::MemoryBudget::process_base(1) > 0);  // this process's resident set
+}
+
+TEST_CASE("a reservation holds its bytes while it lives, and holds nothing when refused") {
+    explore::MemoryBudget b(10'000);
+    {
+        const explore::Reservation r(b, 7'000);
+        CHECK(r.ok());
+        CHECK(b.used() == 7'000);
+        const explore::Reservation more(b, 4'000);
+        CHECK_FALSE(more.ok());
+        CHECK(b.used() == 7'000);
+    }
+    CHECK(b.used() == 0);
+}
+
+// Without a default cap a search too large for the machine ended in the OOM killer: no verdict,
+// no statistics. The default is 3/4 of the tightest bound.
+TEST_CASE("the default memory cap is three quarters of the tightest bound on the process") {
+    constexpr std::uint64_t gib = std::uint64_t{1} << 30, mib = std::uint64_t{1} << 20;
+    CHECK(explore::default_memory_cap({}) == 0);  // nothing known: no cap
+    CHECK(explore::default_memory_cap({.physical = 16 * gib}) == 12 * gib);
+    // A cgroup's memory.max below the RAM.
+    CHECK(explore::default_memory_cap({.physical = 16 * gib, .cgroup = 4 * gib}) == 3 * gib);
+    // A v1 cgroup without a limit reports a huge number: the RAM is tighter.
+    CHECK(explore::default_memory_cap({.physical = 16 * gib, .cgroup = std::uint64_t{1} << 62}) == 12 * gib);
+    // ulimit -v 2 GiB with 512 MiB of address space taken and 64 MiB resident: 1.5 GiB of room
+    // for new allocations, plus the 64 MiB the budget already counts as resident.
+    CHECK(explore::default_memory_cap({.physical = 16 * gib,
+                                       .address_space = 2 * gib,
+                                       .virtual_now = 512 * mib,
+                                       .resident_now = 64 * mib}) == (1536 + 64) * mib / 4 * 3);
+    // No address space left: a cap below what is resident, so the first reservation stops.
+    CHECK(explore::default_memory_cap({.physical = 16 * gib, .address_space = gib, .virtual_now = 2 * gib,
+                                       .resident_now = 400}) == 300);
+    // This machine: some figure, no larger than its RAM.
+    const auto here = explore::memory_bounds();
+    CHECK(here.physical > 0);
+    CHECK(explore::default_memory_limit() <= here.physical);
+}
+
+TEST_CASE("a search at the default memory cap says it is the default and how to change it") {
+    const auto ts = testing::compile(counter);
+    const auto r = explore::check(*ts, {.limits = {.max_memory = 1, .memory_default = true}});
+    CHECK(r.verdict == Verdict::incomplete);
+    CHECK(r.incomplete_reason == "memory limit 1 bytes reached (the default: 3/4 of the memory this process may use; "
+                                 "--max-memory sets another, 0 for none)");
 }
 
 TEST_SUITE("explore") {

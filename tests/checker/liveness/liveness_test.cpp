@@ -4,9 +4,13 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 
+#include <fmt/format.h>
+
+#include "checker/explore/memory.hpp"
 #include "checker/graph/lock_order.hpp"
 #include "checker/graph/state_graph.hpp"
 #include "checker/liveness/liveness.hpp"
@@ -288,6 +292,58 @@ process hw { while (true) { polls = 1 - polls; } }
     REQUIRE(lo.cycles.size() == 1);
     REQUIRE(lo.cycles[0].deadlock_state.has_value());
     CHECK(g.path_to(*lo.cycles[0].deadlock_state).size() == 2);
+}
+
+TEST_CASE("the whole state graph stops at its memory limit, and liveness on it is incomplete") {
+    const auto ts = testing::compile(R"(
+var x: 0..1000 = 0;
+process p { while (x < 1000) { x += 1; } }
+liveness done: eventually x == 1000;
+)");
+    // The process's resident set alone is over one byte: the first state has no room.
+    const graph::StateGraph tiny(*ts, {.max_memory = 1}, nullptr);
+    CHECK_FALSE(tiny.complete());
+    CHECK(tiny.incomplete_reason() == "memory limit 1 bytes reached");
+    const auto out = liveness::check(tiny, ts->property(*ts->find_property("done")));
+    CHECK(out.verdict == Verdict::incomplete);
+    CHECK(out.note == "memory limit 1 bytes reached");
+    // Room for the whole graph: 2002 states (x = 0..1000 at the loop's test, x = 0..999 before
+    // the increment, and the end), and what it holds is what its budget says.
+    const auto cap = explore::current_rss_bytes() + (std::uint64_t{256} << 20);
+    const graph::StateGraph g(*ts, {.max_memory = cap}, nullptr);
+    REQUIRE(g.complete());
+    CHECK(g.size() == 2002);
+    CHECK(g.memory() == g.budget().used());
+    CHECK(g.memory() > 0);
+}
+
+TEST_CASE("a liveness analysis without room in the graph's memory budget is incomplete, not a crash") {
+    const auto ts = testing::compile(R"(
+var done: bool;
+process worker { while (!done) { either { done = true; } or { skip; } } }
+liveness finishes: eventually done;
+)");
+    const auto cap = explore::current_rss_bytes() + (std::uint64_t{64} << 20);
+    const graph::StateGraph g(*ts, {.max_memory = cap}, nullptr);
+    REQUIRE(g.complete());
+    const auto& p = ts->property(*ts->find_property("finishes"));
+    {
+        // Take every byte the budget has left.
+        std::vector<std::unique_ptr<explore::Reservation>> all;
+        for (std::uint64_t chunk = std::uint64_t{1} << 30; chunk > 0; chunk /= 2)
+            for (;;) {
+                auto r = std::make_unique<explore::Reservation>(g.budget(), chunk);
+                if (!r->ok()) break;
+                all.push_back(std::move(r));
+            }
+        const auto out = liveness::check(g, p);
+        CHECK(out.verdict == Verdict::incomplete);
+        CHECK(out.note == fmt::format("memory limit {} bytes reached in the liveness analysis", cap));
+        CHECK_FALSE(out.counterexample.has_value());
+    }
+    // With the room back, the verdict (the skip loop is a fair lasso).
+    CHECK(liveness::check(g, p).verdict == Verdict::violated);
+    CHECK(liveness::working_bytes(10, 30) == 10 * 80 + 30 * 8);
 }
 
 }  // TEST_SUITE
