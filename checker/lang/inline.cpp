@@ -103,20 +103,23 @@ void StatementLowering::call_cfg(const ast::Expr& call, std::optional<TExpr> tar
     auto saved_loops = std::move(loops_);
     loops_.clear();
     frames_.push_back(std::move(fr));
+    // The body's nodes start with its labels' (a label names a location before the body's
+    // statements make theirs): a step that leaves the body from a labelled last statement
+    // resets the locals like any other. `fall` is among them, with no step of its own yet.
+    const auto first_body_node = static_cast<std::uint32_t>(nodes_.size());
     collect_labels(frames_.back().decl->body, frames_.back().labels);
     try {
         const std::uint32_t fall = new_node(frames_.back().decl->where);
-        const auto first_body_node = static_cast<std::uint32_t>(nodes_.size());
         block_cfg(frames_.back().decl->body, body_entry, fall);
         std::vector<ir::Instr> code;
         fall_off_code(frames_.back(), code);
         // A procedure without a result resets its locals in the steps that leave its body,
         // so running off the end costs no step of its own unless something jumps there
-        // without a step (an epsilon edge).
+        // without a step (an epsilon edge, such as the one from `out: when (FLAG) unlock(m); }`
+        // with FLAG false).
         bool eps_to_fall = body_entry == fall;
-        for (std::uint32_t n = first_body_node; n < nodes_.size(); ++n)
+        for (std::uint32_t n : body_nodes(body_entry, first_body_node))
             for (auto e : nodes_[n].eps) eps_to_fall = eps_to_fall || e == fall;
-        for (auto e : nodes_[body_entry].eps) eps_to_fall = eps_to_fall || e == fall;
         if (!frames_.back().decl->type && !code.empty() && !eps_to_fall) {
             for (std::uint32_t n : body_nodes(body_entry, first_body_node)) {
                 for (auto& alt : nodes_[n].alts) {

@@ -283,6 +283,44 @@ process p { f(x); }
     CHECK(slot_names(*ts) == std::vector<std::string>{"x", "p.f.a", "p.pc"});
 }
 
+TEST_CASE("a procedure whose last statement is labelled resets its locals on the way out too") {
+    // The label's location is made before the body's other nodes; the steps that leave the body
+    // from it must reset the parameter like any other, whether the body falls into the label or
+    // jumps there (f(x + 2): a = 2 takes the goto). x is set only by the last step, which also
+    // resets a: the invariant holds. Without the reset the last state keeps a != 0 and fails it.
+    for (const auto& [body, arg] : std::vector<std::pair<std::string, std::string>>{
+             {"out: x = a;", "1"}, {"if (a > 1) goto out; skip; out: x = a;", "1"},
+             {"if (a > 1) goto out; skip; out: x = a;", "2"}}) {
+        CAPTURE(body);
+        CAPTURE(arg);
+        const auto ts = testing::compile(R"(var x: 0..3;
+proc f(a: 0..3) { )" + body + R"( }
+process p { f(x + )" + arg + R"(); }
+invariant reset: x == 0 || p.f.a == 0;
+)");
+        CHECK(explore::check(*ts, {}).verdict == explore::Verdict::holds);
+    }
+    // A label reached without a step (a `when` whose flag is false compiles to nothing): the end
+    // is a step of its own, `end of f`, which resets.
+    const auto gap = testing::compile(R"(const FLAG: bool = false;
+var x: 0..3;
+var m: mutex;
+proc f(a: 0..3) { if (a > 1) goto out; x = a; out: when (FLAG) unlock(m); }
+process p { f(x + 2); }
+invariant reset: x == 0 || p.f.a == 0;
+)");
+    std::string texts;
+    for (const auto& g : gap->groups()) texts += g.text + "; ";
+    CHECK(texts == "f(x + 2); if (a > 1); end of f; x = a; ");
+    CHECK(explore::check(*gap, {}).verdict == explore::Verdict::holds);
+    // x = 0 at the call; a = 1 passed; x = a with a reset: 3 states, with or without the label.
+    for (const char* body : {"out: x = a;", "x = a;"}) {
+        const auto ts = testing::compile(std::string("var x: 0..3;\nproc f(a: 0..3) { ") + body +
+                                         " }\nprocess p { f(x + 1); }\n");
+        CHECK(explore::check(*ts, {}).stats.states == 3);
+    }
+}
+
 TEST_CASE("labels starting with end mark valid end locations") {
     const auto ts = testing::compile(R"(var b: bool;
 process p { end_wait: await b; wait: await b; }
