@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace iomc::explore {
 
@@ -49,9 +50,26 @@ MemoryBounds memory_bounds() {
     const long pages = sysconf(_SC_PHYS_PAGES);
     const long page = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0) b.physical = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
-    // cgroup v2 at the unified mount point, else v1's memory controller (a v1 "no limit" is a
-    // huge number, which the minimum below ignores by itself).
-    b.cgroup = file_number("/sys/fs/cgroup/memory.max");
+    // This process's cgroup (/proc/self/cgroup): v2's "0::/path" gives
+    // /sys/fs/cgroup/path/memory.max, v1's "N:memory:/path" gives
+    // /sys/fs/cgroup/memory/path/memory.limit_in_bytes (a v1 "no limit" is a huge number, which
+    // the minimum below ignores by itself); else the mount points' own files (a container's
+    // namespace root).
+    if (std::FILE* f = std::fopen("/proc/self/cgroup", "r")) {
+        char line[512];
+        while (b.cgroup == 0 && std::fgets(line, sizeof line, f)) {
+            std::string text(line);
+            while (!text.empty() && (text.back() == '\n' || text.back() == '/')) text.pop_back();
+            if (text.rfind("0::", 0) == 0) {
+                b.cgroup = file_number(("/sys/fs/cgroup" + text.substr(3) + "/memory.max").c_str());
+            } else if (const auto at = text.find(":memory:"); at != std::string::npos) {
+                b.cgroup =
+                    file_number(("/sys/fs/cgroup/memory" + text.substr(at + 8) + "/memory.limit_in_bytes").c_str());
+            }
+        }
+        std::fclose(f);
+    }
+    if (b.cgroup == 0) b.cgroup = file_number("/sys/fs/cgroup/memory.max");
     if (b.cgroup == 0) b.cgroup = file_number("/sys/fs/cgroup/memory/memory.limit_in_bytes");
     rlimit as{};
     if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) b.address_space = as.rlim_cur;

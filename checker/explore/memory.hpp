@@ -15,7 +15,8 @@ std::uint64_t current_rss_bytes();
 /// unknown.
 struct MemoryBounds {
     std::uint64_t physical = 0;  ///< the machine's RAM (sysconf)
-    std::uint64_t cgroup = 0;    ///< the cgroup's memory.max (v2) or memory.limit_in_bytes (v1)
+    /// This process's cgroup's memory.max (v2) or memory.limit_in_bytes (v1)
+    std::uint64_t cgroup = 0;
     std::uint64_t address_space = 0;  ///< RLIMIT_AS (ulimit -v)
     std::uint64_t virtual_now = 0;    ///< VmSize now: address space already taken
     std::uint64_t resident_now = 0;   ///< VmRSS now
