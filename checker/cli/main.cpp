@@ -83,8 +83,9 @@ int main(int argc, char** argv) {
         "\n"
         "Exit codes: 0 every checked property holds (exploration complete; for test: every\n"
         "expectation met), 1 a property is violated (test: an expectation failed), 2 usage or\n"
-        "model error, 3 incomplete (a limit or Ctrl-C stopped the search before a verdict, or\n"
-        "holds from lossy --storage hash), 4 a self-check (--por-check) found a bug in iomc.",
+        "model error, 3 incomplete (a limit or Ctrl-C stopped the search before a verdict,\n"
+        "holds from lossy --storage hash, or out of memory), 4 a self-check (--por-check) found a\n"
+        "bug in iomc.",
         "iomc"};
     app.require_subcommand(1);
     app.set_help_all_flag("--help-all", "print help for every subcommand");
