@@ -29,6 +29,13 @@ std::string read_fixture(const std::string& relative) {
     return ss.str();
 }
 
+/// A worker that may choose `skip` forever: a fair lasso that never reaches `done`.
+constexpr const char* skip_loop = R"(
+var done: bool;
+process worker { while (!done) { either { done = true; } or { skip; } } }
+liveness finishes: eventually done;
+)";
+
 liveness::Outcome live(const ir::TransitionSystem& ts, const std::string& name) {
     const graph::StateGraph g(ts, {}, nullptr);
     REQUIRE(g.complete());
@@ -54,11 +61,7 @@ liveness finishes: eventually done;
 }
 
 TEST_CASE("a loop that may choose skip forever is a fair lasso, and it replays") {
-    const auto ts = testing::compile(R"(
-var done: bool;
-process worker { while (!done) { either { done = true; } or { skip; } } }
-liveness finishes: eventually done;
-)");
+    const auto ts = testing::compile(skip_loop);
     const auto out = live(*ts, "finishes");
     REQUIRE(out.verdict == Verdict::violated);
     REQUIRE(out.counterexample.has_value());
@@ -318,11 +321,7 @@ liveness done: eventually x == 1000;
 }
 
 TEST_CASE("a liveness analysis without room in the graph's memory budget is incomplete, not a crash") {
-    const auto ts = testing::compile(R"(
-var done: bool;
-process worker { while (!done) { either { done = true; } or { skip; } } }
-liveness finishes: eventually done;
-)");
+    const auto ts = testing::compile(skip_loop);
     const auto cap = explore::current_rss_bytes() + (std::uint64_t{64} << 20);
     const graph::StateGraph g(*ts, {.max_memory = cap}, nullptr);
     REQUIRE(g.complete());
