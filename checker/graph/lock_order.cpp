@@ -100,7 +100,7 @@ std::string contradiction(const StateGraph& g, const LockOrder& lo, const std::v
                 const auto& x = only.deps[k];
                 const auto [where, text] = lock_site(ts, x);
                 out += fmt::format("\n{}: note: {} --> {}: {} takes {} holding {}: {}", ts.sources().location(where),
-                                   lo.classes[x.from], lo.classes[x.to], ts.process(x.edge.process).name,
+                                   lo.classes[x.from], lo.classes[x.to], ts.process(g.process_of(x.edge)).name,
                                    ts.layout().slot(x.taken).name, ts.layout().slot(x.held).name, text);
             }
             return out;
@@ -166,7 +166,7 @@ LockOrder dependencies(const StateGraph& g, Classes& cl, const LockSubclasses& s
         for (const auto& e : g.out(s)) {
             const auto events = subs.events(e);
             if (events.empty()) continue;
-            const auto p = static_cast<std::int64_t>(ir::idx(e.process));
+            const auto p = static_cast<std::int64_t>(ir::idx(g.process_of(e)));
             held.clear();
             for (const auto h : mutexes)
                 if (layout.read(st, h) == p) held.push_back(Held{h, subs.held(s, h), false});
@@ -324,7 +324,7 @@ std::string run_text(const StateGraph& g, std::uint32_t state, const Edge& last)
 std::string where_taken(const StateGraph& g, const LockDep& d) {
     const auto& ts = g.system();
     const auto [where, text] = lock_site(ts, d);
-    return fmt::format("{} at {}: {}", ts.process(d.edge.process).name, ts.sources().file_line(where), text);
+    return fmt::format("{} at {}: {}", ts.process(g.process_of(d.edge)).name, ts.sources().file_line(where), text);
 }
 
 }  // namespace
@@ -339,7 +339,7 @@ std::string render_lock_order(const StateGraph& g, const LockOrder& lo) {
         out += "WARNING: possible recursive locking detected\n";
         out += "--------------------------------------------\n";
         out += fmt::format("{} is trying to acquire lock:\n  {} ({})\n\nbut task is already holding lock:\n  {} ({})\n\n",
-                           ts.process(d.edge.process).name, layout.slot(d.taken).name, lo.classes[d.to],
+                           ts.process(g.process_of(d.edge)).name, layout.slot(d.taken).name, lo.classes[d.to],
                            layout.slot(d.held).name, lo.classes[d.from]);
         out += fmt::format(" Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock({});\n  lock({});\n\n"
                            " *** DEADLOCK ***\n\n May be due to missing lock nesting notation\n\n",

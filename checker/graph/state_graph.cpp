@@ -79,7 +79,7 @@ StateGraph::StateGraph(const ir::TransitionSystem& ts, const explore::Limits& li
                 to = r.index;
                 if (r.fresh) discovered(to, next, ir::Step{g, e.index});
             }
-            refused = !explore::budget_push(edges_, Edge{to, ir::Step{g, e.index}, ts_.group(g).process}, budget_);
+            refused = !explore::budget_push(edges_, Edge{to, ir::Step{g, e.index}}, budget_);
         });
         if (over || refused) {
             // The state stays unexpanded: out() gives it no edges.

@@ -19,11 +19,11 @@
 
 namespace iomc::graph {
 
-/// One transition: to state `to` by `step` of `process`.
+/// One transition: to state `to` by `step` (12 bytes: the process is the step's group's,
+/// StateGraph::process_of()).
 struct Edge {
     std::uint32_t to = 0;
     ir::Step step;
-    ir::ProcessId process{0};
 };
 
 class StateGraph {
@@ -57,6 +57,8 @@ public:
     /// Bytes the graph holds (as reserved in budget()).
     [[nodiscard]] std::uint64_t memory() const { return budget_.used(); }
     [[nodiscard]] const ir::TransitionSystem& system() const { return ts_; }
+    /// The process that takes edge `e`.
+    [[nodiscard]] ir::ProcessId process_of(const Edge& e) const { return ts_.group(e.step.group).process; }
     /// The memory account of the graph, where the analyses on it reserve their working memory
     /// too (explore::Reservation): one cap for the graph and what runs on it.
     [[nodiscard]] explore::MemoryBudget& budget() const { return budget_; }

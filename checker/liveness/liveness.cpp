@@ -133,12 +133,12 @@ public:
                 std::uint32_t u = none;
                 auto path = bfs(at, [&](std::uint32_t v) {
                     for (const auto& e : g_.out(v))
-                        if (ir::idx(e.process) == pq && inside(e.to)) return true;
+                        if (ir::idx(g_.process_of(e)) == pq && inside(e.to)) return true;
                     return false;
                 }, inside, u);
                 cycle.insert(cycle.end(), path.begin(), path.end());
                 for (const auto& e : g_.out(u))
-                    if (ir::idx(e.process) == pq && inside(e.to)) {
+                    if (ir::idx(g_.process_of(e)) == pq && inside(e.to)) {
                         cycle.push_back(e.step);
                         at = e.to;
                         break;
@@ -147,7 +147,7 @@ public:
                 std::uint32_t u = none;
                 auto path = bfs(at, [&](std::uint32_t v) {
                     for (const auto& e : g_.out(v))
-                        if (ir::idx(e.process) == pq) return false;
+                        if (ir::idx(g_.process_of(e)) == pq) return false;
                     return true;
                 }, inside, u);
                 cycle.insert(cycle.end(), path.begin(), path.end());
@@ -203,10 +203,10 @@ private:
             for (const auto i : members) {
                 std::fill(enabled.begin(), enabled.end(), 0);
                 for (const auto& e : g_.out(i)) {
-                    enabled[ir::idx(e.process)] = 1;
+                    enabled[ir::idx(g_.process_of(e))] = 1;
                     if (local[e.to] != none && comp[local[e.to]] == c) {
                         internal = true;
-                        steps[ir::idx(e.process)] = 1;
+                        steps[ir::idx(g_.process_of(e))] = 1;
                     }
                 }
                 for (std::size_t q = 0; q < np; ++q) {
@@ -230,7 +230,7 @@ private:
             std::vector<std::uint32_t> rest;
             for (const auto i : members) {
                 bool keep = true;
-                for (const auto& e : g_.out(i)) keep = keep && !unfair[ir::idx(e.process)];
+                for (const auto& e : g_.out(i)) keep = keep && !unfair[ir::idx(g_.process_of(e))];
                 if (keep) rest.push_back(i);
             }
             if (rest.size() < members.size()) find_fair(rest);
