@@ -58,13 +58,16 @@ public:
             store_ = std::make_unique<ShardedStore>(plan.ts.layout().bytes(), threads_ > 1 ? 6 : 0, budget_,
                                                     o_.limits.max_states);
         }
-        for (unsigned t = 0; t < threads_; ++t) {
-            workers_.push_back(std::make_unique<Expander>(plan));
-            next_.push_back(std::make_unique<ChunkedVector>());
-        }
+        workers_.resize(threads_);
+        for (unsigned t = 0; t < threads_; ++t) next_.push_back(std::make_unique<ChunkedVector>());
         if constexpr (sharded) {
             if (parallel_) {
                 workers_pool_ = std::make_unique<Workers>(threads_);
+                // Each thread builds its own Expander, so that the buffers it writes in every
+                // expansion come from its own malloc arena and share no cache line with another
+                // thread's (built on one thread, the 2-thread search with POR on locks.mc ran
+                // about 20 % slower: bench/README.md).
+                workers_pool_->run([&](unsigned t) { workers_[t] = std::make_unique<Expander>(plan); });
                 for (unsigned t = 0; t < threads_; ++t) {
                     outboxes_.emplace_back();
                     for (unsigned g = 0; g < store_->shards(); ++g)
@@ -72,6 +75,8 @@ public:
                 }
             }
         }
+        for (auto& w : workers_)
+            if (!w) w = std::make_unique<Expander>(plan);
         if constexpr (std::is_same_v<Store, CompactStore>) {
             // Slots move when the table grows: map every reference the search holds.
             store_->on_move = [this](const std::vector<Ref>& map) {
@@ -152,14 +157,38 @@ private:
         void deadlock(bool wait_cycle) {
             b.log_.record(make_counterexample(b.plan_, b.chain(from), deadlock_violation(wait_cycle)));
         }
-        bool closes(const std::uint8_t* next) {
-            const auto r = b.store_->find(next);
-            return r && b.store_->earlier_level(*r);
+        void prefetch(const std::uint8_t* next, Lookup& l) {
+            if constexpr (sharded) {
+                if (!l.hashed) l.hash = b.store_->hash(next);
+                l.hashed = true;
+                b.store_->prefetch(l.hash);
+            } else {
+                (void)next;
+                (void)l;
+            }
+        }
+        bool closes(const std::uint8_t* next, Lookup& l) {
+            if constexpr (sharded) {
+                // Kept for successor(): the expand phase of a parallel level only reads the
+                // store, so a state found here need not go through an outbox to be stored.
+                if (!l.looked) {
+                    if (!l.hashed) l.hash = b.store_->hash(next);
+                    l.hashed = true;
+                    const auto r = b.store_->find(next, l.hash);
+                    l.looked = true;
+                    l.found = r.has_value();
+                    if (r) l.ref = *r;
+                }
+                return l.found && b.store_->earlier_level(l.ref);
+            } else {
+                const auto r = b.store_->find(next);
+                return r && b.store_->earlier_level(*r);
+            }
         }
         void self_loop() {
             if (!b.o_.limits.max_states || b.store_->size() < b.o_.limits.max_states) ++b.workers_[t]->transitions;
         }
-        void successor(const std::uint8_t* next) {
+        void successor(const std::uint8_t* next, const Lookup& l) {
             auto& w = *b.workers_[t];
             if (b.o_.limits.max_states && b.store_->size() >= b.o_.limits.max_states) {
                 // At the state limit: a successor already stored is fine; a new one means the
@@ -169,14 +198,17 @@ private:
             }
             ++w.transitions;
             if constexpr (sharded) {
+                if (l.found) return;  // stored already when the cycle proviso looked it up
+                const std::uint64_t h = l.hashed ? l.hash : b.store_->hash(next);
                 if (b.two_phase_) {
-                    const std::uint64_t h = b.store_->hash(next);
                     if (!b.outboxes_[t][b.store_->shard_of(h)]->push(h, from, next))
                         b.halt(memory_limit_reason(b.o_.limits));
                     return;
                 }
+                b.store(t, b.store_->insert(next, h, from));
+            } else {
+                b.store(t, b.store_->insert(next, from));
             }
-            b.store(t, b.store_->insert(next, from));
         }
     };
 

@@ -31,8 +31,10 @@ struct ChunkLayout {
 
 /// A growable array of uint32_t for at most `capacity` elements. Appending is not
 /// thread-safe; reading an element is safe while another thread appends (the chunk table is
-/// allocated up front and never moves), once the element's write is published.
-class ChunkedVector {
+/// allocated up front and never moves), once the element's write is published. Aligned to a
+/// cache line: the parallel search gives each thread its own, and one thread's appends must not
+/// write a line another thread's vector shares.
+class alignas(64) ChunkedVector {
 public:
     explicit ChunkedVector(std::uint64_t capacity = std::uint64_t{1} << 32)
         : chunks_(new std::unique_ptr<std::uint32_t[]>[ChunkLayout::chunk(static_cast<std::uint32_t>(capacity - 1)) + 1]) {}

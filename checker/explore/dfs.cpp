@@ -36,7 +36,8 @@ public:
     Result run() {
         std::vector<std::uint8_t> init(plan_.ts.state_buffer_size());
         plan_.ts.initial_state(init.data());
-        add(w_.stored_form(init.data()), no_parent, 0);
+        const std::uint8_t* first = w_.stored_form(init.data());
+        add(first, hash(first), no_parent, 0);
         bool stopped = log_.done() || !reason_.empty();
         std::vector<std::uint32_t> stack{0};
         while (!stopped && !stack.empty()) {
@@ -82,14 +83,26 @@ private:
         void deadlock(bool wait_cycle) {
             d.log_.record(make_counterexample(d.plan_, d.chain(from), deadlock_violation(wait_cycle)));
         }
-        bool closes(const std::uint8_t* next) {
-            const auto j = d.store_.find(next);
-            return j && *j <= from;
+        void prefetch(const std::uint8_t* next, Lookup& l) {
+            if (!l.hashed) l.hash = d.hash(next);
+            l.hashed = true;
+            d.store_.prefetch(l.hash);
+        }
+        bool closes(const std::uint8_t* next, Lookup& l) {
+            if (!l.looked) {
+                if (!l.hashed) l.hash = d.hash(next);
+                l.hashed = true;
+                const auto j = d.store_.find(next, l.hash);
+                l.looked = true;
+                l.found = j.has_value();
+                if (j) l.ref = *j;
+            }
+            return l.found && l.ref <= from;
         }
         void self_loop() {
             if (!d.o_.limits.max_states || d.store_.size() < d.o_.limits.max_states) ++d.w_.transitions;
         }
-        void successor(const std::uint8_t* next) {
+        void successor(const std::uint8_t* next, const Lookup& l) {
             if (d.o_.limits.max_states && d.store_.size() >= d.o_.limits.max_states) {
                 // At the state limit: a successor already stored is fine; a new one means the
                 // space is larger than the limit, and the run is incomplete.
@@ -97,13 +110,17 @@ private:
                 return;
             }
             ++d.w_.transitions;
-            d.add(next, from, d.depth_[from] + 1);
+            if (l.found) return;  // stored already when the cycle proviso looked it up
+            d.add(next, l.hashed ? l.hash : d.hash(next), from, d.depth_[from] + 1);
         }
     };
 
-    void add(const std::uint8_t* s, std::uint32_t parent, std::uint32_t depth) {
+    [[nodiscard]] std::uint64_t hash(const std::uint8_t* s) const { return support::hash_bytes(s, plan_.ts.layout().bytes()); }
+
+    /// Stores `s` (of hash `h`) unless present, and pushes it if new.
+    void add(const std::uint8_t* s, std::uint64_t h, std::uint32_t parent, std::uint32_t depth) {
         if (store_.size() >= StateStore::max_states - 1024) return halt("the state store is full (2^32 states)");
-        const auto ins = store_.insert(s, support::hash_bytes(s, plan_.ts.layout().bytes()));
+        const auto ins = store_.insert(s, h);
         if (ins.refused) return halt(memory_limit_reason(o_.limits));
         if (!ins.fresh) return;
         if (!parent_.push_back(parent, &budget_) || !depth_.push_back(depth, &budget_))

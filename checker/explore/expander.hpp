@@ -21,7 +21,17 @@
 
 namespace iomc::explore {
 
-class Expander {
+/// What the host learnt of a successor when the cycle proviso looked it up (Host::closes), so
+/// that storing it (Host::successor) need not hash it or look it up again. The host fills it.
+struct Lookup {
+    bool hashed = false;  ///< `hash` is set
+    bool looked = false;  ///< looked up: `found` and `ref` are set
+    bool found = false;   ///< it was stored already (states are never removed: it still is)
+    std::uint32_t ref = 0;  ///< the host's reference of the stored state, if found
+    std::uint64_t hash = 0;
+};
+
+class alignas(64) Expander {
 public:
     explicit Expander(const Plan& plan);
 
@@ -39,10 +49,14 @@ public:
 
     /// Expands stored state `s`. Host: `bool stopped()`, `void report(const ir::Step&, const
     /// ir::Emission&)` for a violation the log still wants, `void successor(const std::uint8_t*
-    /// stored_form)`, `void self_loop()` for a successor equal to `s`, `bool closes(const
-    /// std::uint8_t* stored_form)` (the cycle proviso: the state was stored before the current
-    /// one was reached), `void deadlock(bool wait_cycle)` (no step is possible, or processes wait
-    /// for each other in a cycle).
+    /// stored_form, const Lookup&)`, `void self_loop()` for a successor equal to `s`, `bool
+    /// closes(const std::uint8_t* stored_form, Lookup&)` (the cycle proviso: the state was
+    /// stored before the current one was reached), `void deadlock(bool wait_cycle)` (no step is
+    /// possible, or processes wait for each other in a cycle), and `void prefetch(const
+    /// std::uint8_t* stored_form, Lookup&)`, called for every successor of a stubborn set
+    /// before closes() is for any of them, so that their lookups' cache misses overlap. The
+    /// Lookup that prefetch() and closes() filled for a successor is the one successor() gets
+    /// for it; a successor they did not see gets an empty one.
     template <class Host>
     void expand(const std::uint8_t* s, const ViolationLog& log, Host& host) {
         std::memcpy(scratch_.data(), s, bytes_);
@@ -61,14 +75,15 @@ public:
             // A step that changes nothing (a DMA that only checks, a monitor) leads back to the
             // state itself: counted, not stored or hashed again.
             if (std::memcmp(e.next, scratch_.data(), bytes_) == 0) return host.self_loop();
-            host.successor(por_ ? cached_form(e.next) : stored_form(e.next));
+            if (!por_) return host.successor(stored_form(e.next), Lookup{});
+            const std::size_t k = por_->successor_slot(e.next);
+            host.successor(cached_form(k, e.next), lookups_[k]);
         };
         if (por_) {
-            // The cycle proviso and the emission ask for the same successors' forms: each
-            // buffered successor is canonicalized once.
-            cache_.clear();
-            auto closes = [&](const std::uint8_t* next) { return host.closes(cached_form(next)); };
-            por_->expand(scratch_.data(), closes, on_emission);
+            // The cycle proviso and the emission ask for the same successors: each buffered
+            // successor is canonicalized once, and the host's lookup is kept for its store.
+            Closes<Host> closes{*this, host};
+            por_->expand(scratch_.data(), closes, on_emission, [&](std::size_t n) { reset_cache(n); });
             if (check_) {
                 auto failure = check_->check(*por_, scratch_.data());
                 if (!failure.empty() && self_check_failure.empty()) self_check_failure = std::move(failure);
@@ -111,18 +126,40 @@ public:
     }
 
 private:
+    /// The cycle proviso's question for reduce::StubbornSets, on the host, about a buffered
+    /// successor's stored form.
+    template <class Host>
+    struct Closes {
+        Expander& x;
+        Host& host;
+        bool operator()(const std::uint8_t* next) {
+            const std::size_t k = x.por_->successor_slot(next);
+            return host.closes(x.cached_form(k, next), x.lookups_[k]);
+        }
+        void prefetch(const std::uint8_t* next) {
+            const std::size_t k = x.por_->successor_slot(next);
+            host.prefetch(x.cached_form(k, next), x.lookups_[k]);
+        }
+    };
+
     void measure(const std::uint8_t* s);
-    /// stored_form() of a successor buffered by the stubborn sets, computed once per expansion
-    /// (the pointers are stable while one state is expanded). Valid until the next call.
-    const std::uint8_t* cached_form(const std::uint8_t* next) {
+    /// Forgets the last expansion's forms and lookups; `n` successors are buffered now.
+    void reset_cache(std::size_t n) {
+        lookups_.assign(n, Lookup{});
+        if (!canon_) return;
+        formed_.assign(n, 0);
+        if (forms_.size() < n * form_.size()) forms_.resize(n * form_.size());
+    }
+    /// stored_form() of buffered successor `k` (`next`), computed once per expansion. Valid
+    /// until the next expansion.
+    const std::uint8_t* cached_form(std::size_t k, const std::uint8_t* next) {
         if (!canon_) return next;
-        for (const auto& [p, at] : cache_)
-            if (p == next) return forms_.data() + at;
-        const std::size_t at = cache_.size() * form_.size();
-        if (at + form_.size() > forms_.size()) forms_.resize(at + form_.size());
-        canon_->canonicalize(next, forms_.data() + at);
-        cache_.emplace_back(next, at);
-        return forms_.data() + at;
+        std::uint8_t* at = forms_.data() + k * form_.size();
+        if (!formed_[k]) {
+            canon_->canonicalize(next, at);
+            formed_[k] = 1;
+        }
+        return at;
     }
 
     const Plan& plan_;
@@ -132,8 +169,9 @@ private:
     std::unique_ptr<reduce::PorSelfCheck> check_;
     std::unique_ptr<reduce::Canonicalizer> canon_;
     std::vector<std::uint8_t> scratch_, form_;
-    std::vector<std::pair<const std::uint8_t*, std::size_t>> cache_;  ///< successor -> offset in forms_
-    std::vector<std::uint8_t> forms_;
+    std::vector<std::uint8_t> formed_;  ///< per buffered successor: its form is in forms_
+    std::vector<std::uint8_t> forms_;   ///< the forms, form_.size() bytes per buffered successor
+    std::vector<Lookup> lookups_;       ///< per buffered successor
 };
 
 /// Merges a thread's metrics into the total.

@@ -3,6 +3,7 @@
 /// of the store during a level: records of (hash, parent reference, state bytes) in blocks
 /// that are kept from level to level. Every block is reserved in the search's MemoryBudget
 /// first. Not thread-safe: one writer, then (after the level's expansion has ended) one reader.
+/// Aligned to a cache line, so that two threads' boxes never share one.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@
 
 namespace iomc::explore {
 
-class Outbox {
+class alignas(64) Outbox {
 public:
     Outbox(std::size_t state_bytes, MemoryBudget& budget)
         : bytes_(state_bytes),

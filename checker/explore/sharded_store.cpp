@@ -51,8 +51,7 @@ ShardedStore::Insert ShardedStore::insert(const std::uint8_t* s, std::uint64_t h
     return out;
 }
 
-std::optional<ShardedStore::Ref> ShardedStore::find(const std::uint8_t* s) const {
-    const std::uint64_t h = hash(s);
+std::optional<ShardedStore::Ref> ShardedStore::find(const std::uint8_t* s, std::uint64_t h) const {
     const auto k = shard_of(h);
     const auto found = shards_[k]->store.find(s, h);
     if (!found) return std::nullopt;

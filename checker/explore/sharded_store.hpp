@@ -46,7 +46,8 @@ public:
     /// StateStore::prefetch in the shard of hash `h`.
     void prefetch(std::uint64_t h) const { shards_[shard_of(h)]->store.prefetch(h); }
     /// The reference of `s` if stored. Safe while no thread inserts into its shard.
-    [[nodiscard]] std::optional<Ref> find(const std::uint8_t* s) const;
+    [[nodiscard]] std::optional<Ref> find(const std::uint8_t* s, std::uint64_t h) const;
+    [[nodiscard]] std::optional<Ref> find(const std::uint8_t* s) const { return find(s, hash(s)); }
     /// A stored state; `r` must come from a finished level or from this thread's own insert.
     [[nodiscard]] const std::uint8_t* get(Ref r) const { return shards_[r & mask_]->store.get(r >> bits_); }
     [[nodiscard]] Ref parent(Ref r) const { return shards_[r & mask_]->parents[r >> bits_]; }
@@ -58,7 +59,8 @@ public:
     [[nodiscard]] bool earlier_level(Ref r) const { return (r >> bits_) < shards_[r & mask_]->level_start; }
 
 private:
-    struct Shard {
+    /// Aligned to a cache line: two threads storing into neighbouring shards write their counts.
+    struct alignas(64) Shard {
         Shard(std::size_t bytes, MemoryBudget* budget, std::uint64_t capacity)
             : store(bytes, budget, capacity), parents(capacity) {}
         StateStore store;

@@ -26,7 +26,7 @@ void StubbornSets::record(const std::uint8_t* s) {
     enabled_ = 0;
     const auto& layout = ts_.layout();
     const std::size_t words = tables_.words();
-    const std::size_t stride = bytes_ + ir::StateLayout::slack;
+    const std::size_t stride = this->stride();
     for (std::uint32_t p = 0; p < steps_.size(); ++p) {
         auto& ps = steps_[p];
         const auto& proc = ts_.process(ir::ProcessId{p});

@@ -88,10 +88,17 @@ public:
     /// cycle is emitted; if every one closes a cycle, or the stubborn steps give no successor,
     /// all steps are (full expansion: the cycle proviso). Calls emit(GroupId, const Emission&)
     /// for each emitted step, processes in id order; emissions are those of
-    /// Interpreter::successors().
+    /// Interpreter::successors(). `recorded(n)`, if given, is called once the steps have been
+    /// fired, with the number of successors buffered (successors_buffered()), before any
+    /// closes() or emit().
     template <class Closes, class Emit>
     Expansion expand(const std::uint8_t* s, Closes&& closes, Emit&& emit) {
+        return expand(s, closes, emit, [](std::size_t) {});
+    }
+    template <class Closes, class Emit, class Recorded>
+    Expansion expand(const std::uint8_t* s, Closes&& closes, Emit&& emit, Recorded&& recorded) {
         record(s);
+        recorded(successors_buffered());
         candidates(s);
         Expansion x;
         std::uint64_t chosen = all_;
@@ -125,6 +132,12 @@ public:
     /// Bytes of the successor of buffered emission i (of the last expanded state).
     [[nodiscard]] const std::uint8_t* buffered_state(std::uint32_t i) const { return states_.data() + buffered_[i].state_at; }
     [[nodiscard]] const ir::Emission& buffered(std::uint32_t i) const { return buffered_[i].e; }
+    /// Successors buffered for the last expanded state, and the slot (0 to that count) of one,
+    /// given the pointer closes() and emit() passed for it.
+    [[nodiscard]] std::size_t successors_buffered() const { return states_.size() / stride(); }
+    [[nodiscard]] std::size_t successor_slot(const std::uint8_t* next) const {
+        return static_cast<std::size_t>(next - states_.data()) / stride();
+    }
     /// The slots invariant check c reads (a bitset over slots).
     [[nodiscard]] Words check_reads(std::uint32_t c) const {
         return {checks_.data() + c * tables_.words(), tables_.words()};
@@ -155,6 +168,16 @@ private:
     [[nodiscard]] bool any_successor(std::uint64_t set) const;
     template <class Closes>
     bool closes_cycle(std::uint64_t set, Closes& closes) const {
+        // A closes() that can prefetch is told every successor of the set first, so that the
+        // cache misses of their lookups overlap instead of coming one after another.
+        if constexpr (requires(const std::uint8_t* next) { closes.prefetch(next); }) {
+            for (std::uint32_t p = 0; p < steps_.size(); ++p) {
+                if ((set >> p & 1U) == 0) continue;
+                const auto& ps = steps_[p];
+                for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k)
+                    if (buffered_[k].e.next) closes.prefetch(states_.data() + buffered_[k].state_at);
+            }
+        }
         for (std::uint32_t p = 0; p < steps_.size(); ++p) {
             if ((set >> p & 1U) == 0) continue;
             const auto& ps = steps_[p];
@@ -178,6 +201,8 @@ private:
             }
         }
     }
+
+    [[nodiscard]] std::size_t stride() const { return bytes_ + ir::StateLayout::slack; }
 
     const ir::TransitionSystem& ts_;
     const PorTables& tables_;

@@ -515,9 +515,10 @@ TEST_CASE("a step that changes nothing is counted as a transition but never stor
         bool stopped() const { return false; }
         void report(const ir::Step&, const ir::Emission&) {}
         void deadlock(bool) {}
-        bool closes(const std::uint8_t*) { return false; }
+        void prefetch(const std::uint8_t*, explore::Lookup&) {}
+        bool closes(const std::uint8_t*, explore::Lookup&) { return false; }
         void self_loop() { ++loops; }
-        void successor(const std::uint8_t*) { ++successors; }
+        void successor(const std::uint8_t*, const explore::Lookup&) { ++successors; }
     } host;
     std::vector<std::uint8_t> init(ts->state_buffer_size(), 0);
     ts->initial_state(init.data());
