@@ -157,6 +157,9 @@ private:
         void deadlock(bool wait_cycle) {
             b.log_.record(make_counterexample(b.plan_, b.chain(from), deadlock_violation(wait_cycle)));
         }
+        /// A level of one thread stores as it goes; the successors of a two-phase level wait in
+        /// the outboxes, and their slots would be fetched for nothing.
+        bool stores_at_once() const { return sharded && !b.two_phase_; }
         void prefetch(const std::uint8_t* next, Lookup& l) {
             if constexpr (sharded) {
                 if (!l.hashed) l.hash = b.store_->hash(next);

@@ -83,6 +83,7 @@ private:
         void deadlock(bool wait_cycle) {
             d.log_.record(make_counterexample(d.plan_, d.chain(from), deadlock_violation(wait_cycle)));
         }
+        static bool stores_at_once() { return true; }
         void prefetch(const std::uint8_t* next, Lookup& l) {
             if (!l.hashed) l.hash = d.hash(next);
             l.hashed = true;

@@ -54,9 +54,11 @@ public:
     /// stored before the current one was reached), `void deadlock(bool wait_cycle)` (no step is
     /// possible, or processes wait for each other in a cycle), and `void prefetch(const
     /// std::uint8_t* stored_form, Lookup&)`, called for every successor of a stubborn set
-    /// before closes() is for any of them, so that their lookups' cache misses overlap. The
-    /// Lookup that prefetch() and closes() filled for a successor is the one successor() gets
-    /// for it; a successor they did not see gets an empty one.
+    /// before closes() is for any of them, so that their lookups' cache misses overlap, and,
+    /// when `bool stores_at_once()` (successor() stores the state before it returns), for every
+    /// successor as soon as the steps have fired. The Lookup that prefetch() and closes() filled
+    /// for a successor is the one successor() gets for it; a successor they did not see gets an
+    /// empty one.
     template <class Host>
     void expand(const std::uint8_t* s, const ViolationLog& log, Host& host) {
         std::memcpy(scratch_.data(), s, bytes_);
@@ -83,7 +85,14 @@ public:
             // The cycle proviso and the emission ask for the same successors: each buffered
             // successor is canonicalized once, and the host's lookup is kept for its store.
             Closes<Host> closes{*this, host};
-            por_->expand(scratch_.data(), closes, on_emission, [&](std::size_t n) { reset_cache(n); });
+            por_->expand(scratch_.data(), closes, on_emission, [&](std::size_t n) {
+                reset_cache(n);
+                // Without symmetry a successor's stored form is itself: a host that stores
+                // successors as they come fetches where each goes while the stubborn sets are
+                // computed.
+                if (!canon_ && host.stores_at_once())
+                    for (std::size_t k = 0; k < n; ++k) host.prefetch(por_->successor_in(k), lookups_[k]);
+            });
             if (check_) {
                 auto failure = check_->check(*por_, scratch_.data());
                 if (!failure.empty() && self_check_failure.empty()) self_check_failure = std::move(failure);
@@ -138,6 +147,7 @@ private:
         }
         void prefetch(const std::uint8_t* next) {
             const std::size_t k = x.por_->successor_slot(next);
+            if (x.lookups_[k].hashed) return;  // fetched already, as the steps fired
             host.prefetch(x.cached_form(k, next), x.lookups_[k]);
         }
     };

@@ -138,6 +138,8 @@ public:
     [[nodiscard]] std::size_t successor_slot(const std::uint8_t* next) const {
         return static_cast<std::size_t>(next - states_.data()) / stride();
     }
+    /// The buffered successor in slot k.
+    [[nodiscard]] const std::uint8_t* successor_in(std::size_t k) const { return states_.data() + k * stride(); }
     /// The slots invariant check c reads (a bitset over slots).
     [[nodiscard]] Words check_reads(std::uint32_t c) const {
         return {checks_.data() + c * tables_.words(), tables_.words()};

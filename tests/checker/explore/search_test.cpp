@@ -3,6 +3,8 @@
 // counterexamples, and agreement of BFS and DFS on every model.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -515,6 +517,7 @@ TEST_CASE("a step that changes nothing is counted as a transition but never stor
         bool stopped() const { return false; }
         void report(const ir::Step&, const ir::Emission&) {}
         void deadlock(bool) {}
+        static bool stores_at_once() { return false; }
         void prefetch(const std::uint8_t*, explore::Lookup&) {}
         bool closes(const std::uint8_t*, explore::Lookup&) { return false; }
         void self_loop() { ++loops; }
@@ -525,4 +528,63 @@ TEST_CASE("a step that changes nothing is counted as a transition but never stor
     ex.expand(init.data(), log, host);
     CHECK(host.loops == 1);
     CHECK(host.successors == 1);
+}
+
+TEST_CASE("the lookup the cycle proviso made for a successor is handed to its store") {
+    // Two independent writes: at the initial state the stubborn set {p} is chosen, its one
+    // successor looked up by the cycle proviso (closes) and then stored (successor).
+    const auto ts = testing::compile(R"(
+        var a: 0..1 = 0;
+        var b: 0..1 = 0;
+        process p { a = 1; }
+        process q { b = 1; }
+    )");
+    explore::Options o;
+    o.por = true;
+    const explore::Plan plan(*ts, o);
+    REQUIRE(plan.por_tables);
+    const explore::ViolationLog log(plan);
+    struct Host {
+        bool at_once = false;
+        std::vector<std::string> calls;
+        bool stopped() const { return false; }
+        void report(const ir::Step&, const ir::Emission&) {}
+        void deadlock(bool) {}
+        bool stores_at_once() const { return at_once; }
+        void prefetch(const std::uint8_t*, explore::Lookup& l) {
+            CHECK_FALSE(l.hashed);
+            l.hashed = true;
+            l.hash = 100 + calls.size();
+            calls.push_back(fmt::format("prefetch {}", l.hash));
+        }
+        bool closes(const std::uint8_t*, explore::Lookup& l) {
+            CHECK(l.hashed);
+            l.looked = true;
+            l.found = true;
+            calls.push_back(fmt::format("closes {}", l.hash));
+            return false;
+        }
+        void self_loop() {}
+        void successor(const std::uint8_t*, const explore::Lookup& l) {
+            calls.push_back(fmt::format("successor {} looked {} found {}", l.hash, l.looked, l.found));
+        }
+    };
+    std::vector<std::uint8_t> init(ts->state_buffer_size(), 0);
+    ts->initial_state(init.data());
+
+    // A host that stores later: only the stubborn set's successor is fetched, just before the
+    // proviso looks it up.
+    explore::Expander later(plan);
+    Host h1;
+    later.expand(init.data(), log, h1);
+    CHECK(h1.calls == std::vector<std::string>{"prefetch 100", "closes 100", "successor 100 looked true found true"});
+
+    // A host that stores at once: every successor is fetched as soon as the steps have fired
+    // (q's too), and the set's is not fetched again.
+    explore::Expander at_once(plan);
+    Host h2;
+    h2.at_once = true;
+    at_once.expand(init.data(), log, h2);
+    CHECK(h2.calls ==
+          std::vector<std::string>{"prefetch 100", "prefetch 101", "closes 100", "successor 100 looked true found true"});
 }
