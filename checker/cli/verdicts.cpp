@@ -69,7 +69,7 @@ explore::Result check_all(const ir::TransitionSystem& ts, const explore::Options
     const auto lock_room = [&](const char* what) {
         auto room = std::make_unique<explore::Reservation>(g.budget(), graph::lock_order_working_bytes(g));
         if (!room->ok() && f.incomplete_reason.empty())
-            f.incomplete_reason = fmt::format("{} in the {}", explore::memory_limit_reason(o.limits), what);
+            f.incomplete_reason = explore::memory_limit_reason(o.limits, what);
         return room;
     };
     // lock_order on a complete graph finds it itself (LockOrder::error). On an incomplete graph an

@@ -45,6 +45,10 @@ std::string memory_limit_reason(const Limits& limits) {
                        limits.max_memory);
 }
 
+std::string memory_limit_reason(const Limits& limits, std::string_view analysis) {
+    return fmt::format("{} in the {}", memory_limit_reason(limits), analysis);
+}
+
 std::string format_ratio(const Ratio& r) {
     if (r.num % r.den == 0) return fmt::format("{}", r.num / r.den);
     std::string s = fmt::format("{:.3f}", r.value());

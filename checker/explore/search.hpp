@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checker/explore/compact_store.hpp"
@@ -50,6 +51,8 @@ std::optional<Limits> remaining_after(const Limits& limits, double used);
 std::string limit_reason(const Limits& limits, const std::atomic<bool>* cancel, double seconds, std::uint64_t memory);
 /// "memory limit N bytes reached", and where N is the default, that it is and how to change it.
 std::string memory_limit_reason(const Limits& limits);
+/// The same, for an analysis after the search ("... in the liveness analysis").
+std::string memory_limit_reason(const Limits& limits, std::string_view analysis);
 
 /// Figures for a progress line; passed to Options::progress about twice a second.
 struct Progress {

@@ -63,18 +63,11 @@ public:
         // Backwards inside the not-goal subgraph: the states from which a bad one is reachable.
         // The reversed subgraph in compressed rows, over local ids.
         graph::CompressedGraph rev;
-        rev.offsets.assign(global.size() + 1, 0);
-        for (const auto i : global)
-            for (const auto& e : g_.out(i))
-                if (local[e.to] != none) ++rev.offsets[local[e.to] + 1];
-        for (std::size_t k = 1; k < rev.offsets.size(); ++k) rev.offsets[k] += rev.offsets[k - 1];
-        rev.targets.resize(rev.offsets.back());
-        {
-            std::vector<std::uint64_t> fill(rev.offsets.begin(), rev.offsets.end() - 1);
+        graph::group_by_key(global.size(), rev.offsets, rev.targets, [&](auto emit) {
             for (std::uint32_t k = 0; k < global.size(); ++k)
                 for (const auto& e : g_.out(global[k]))
-                    if (local[e.to] != none) rev.targets[fill[local[e.to]]++] = k;
-        }
+                    if (local[e.to] != none) emit(local[e.to], k);
+        });
         std::vector<char> reach(n, 0);
         std::vector<std::uint32_t> q;  // local ids, visited in order
         for (std::uint32_t k = 0; k < global.size(); ++k)
@@ -185,13 +178,10 @@ private:
         const auto ncomp = graph::strong_components(sub, comp);
         sub = {};
         // The members of each component, in state order: order[first[c] .. first[c + 1]).
-        std::vector<std::uint32_t> first(std::size_t{ncomp} + 1, 0), order(states.size());
-        for (const auto c : comp) ++first[c + 1];
-        for (std::size_t c = 1; c < first.size(); ++c) first[c] += first[c - 1];
-        {
-            std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
-            for (std::uint32_t k = 0; k < states.size(); ++k) order[fill[comp[k]]++] = states[k];
-        }
+        std::vector<std::uint32_t> first, order;
+        graph::group_by_key(ncomp, first, order, [&](auto emit) {
+            for (std::uint32_t k = 0; k < states.size(); ++k) emit(comp[k], states[k]);
+        });
         const auto np = g_.system().processes().size();
         std::vector<char> steps(np), always(np), some(np), enabled(np), unfair(np);
         for (std::uint32_t c = 0; c < ncomp; ++c) {
@@ -327,7 +317,7 @@ Outcome check(const graph::StateGraph& g, const ir::Property& p, bool strong) {
     for (std::uint32_t c = 0; c < p.goals.size(); ++c) {
         const explore::Reservation room(g.budget(), working_bytes(g.size(), g.transitions()));
         if (!room.ok()) {
-            out.note = explore::memory_limit_reason(g.limits()) + " in the liveness analysis";
+            out.note = explore::memory_limit_reason(g.limits(), "liveness analysis");
             return out;
         }
         Search s(g, p, c, strong);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // graph::strong_components (Tarjan, iterative, on compressed rows): hand-derived partitions,
 // and the same partition as Boost.Graph's strong_components on seeded random graphs.
+// Also graph::group_by_key, the counting sort into compressed rows.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -92,3 +93,23 @@ TEST_CASE("strong components agree with Boost.Graph on seeded random graphs") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("group_by_key puts each key's values together, in the order given") {
+    // Pairs (key, value): key 2 gets 10 and 13, key 0 gets 11, key 1 none, key 3 gets 12.
+    const std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs{{2, 10}, {0, 11}, {3, 12}, {2, 13}};
+    std::vector<std::uint64_t> offsets;
+    std::vector<std::uint32_t> values;
+    int calls = 0;
+    graph::group_by_key(4, offsets, values, [&](auto emit) {
+        ++calls;
+        for (const auto& [k, v] : pairs) emit(k, v);
+    });
+    CHECK(calls == 2);
+    CHECK(offsets == std::vector<std::uint64_t>{0, 1, 1, 3, 4});
+    CHECK(values == std::vector<std::uint32_t>{11, 10, 13, 12});
+
+    // No pairs: every row empty.
+    graph::group_by_key(3, offsets, values, [](auto) {});
+    CHECK(offsets == std::vector<std::uint64_t>{0, 0, 0, 0});
+    CHECK(values.empty());
+}
