@@ -162,9 +162,7 @@ private:
         bool stores_at_once() const { return sharded && !b.two_phase_; }
         void prefetch(const std::uint8_t* next, Lookup& l) {
             if constexpr (sharded) {
-                if (!l.hashed) l.hash = b.store_->hash(next);
-                l.hashed = true;
-                b.store_->prefetch(l.hash);
+                b.store_->prefetch(l.hash_in(*b.store_, next));
             } else {
                 (void)next;
                 (void)l;
@@ -174,15 +172,7 @@ private:
             if constexpr (sharded) {
                 // Kept for successor(): the expand phase of a parallel level only reads the
                 // store, so a state found here need not go through an outbox to be stored.
-                if (!l.looked) {
-                    if (!l.hashed) l.hash = b.store_->hash(next);
-                    l.hashed = true;
-                    const auto r = b.store_->find(next, l.hash);
-                    l.looked = true;
-                    l.found = r.has_value();
-                    if (r) l.ref = *r;
-                }
-                return l.found && b.store_->earlier_level(l.ref);
+                return l.stored_in(*b.store_, next) && b.store_->earlier_level(l.ref);
             } else {
                 const auto r = b.store_->find(next);
                 return r && b.store_->earlier_level(*r);

@@ -13,7 +13,6 @@
 #include "checker/explore/expander.hpp"
 #include "checker/explore/paths.hpp"
 #include "checker/explore/state_store.hpp"
-#include "checker/support/hash.hpp"
 
 namespace iomc::explore {
 
@@ -37,7 +36,7 @@ public:
         std::vector<std::uint8_t> init(plan_.ts.state_buffer_size());
         plan_.ts.initial_state(init.data());
         const std::uint8_t* first = w_.stored_form(init.data());
-        add(first, hash(first), no_parent, 0);
+        add(first, store_.hash(first), no_parent, 0);
         bool stopped = log_.done() || !reason_.empty();
         std::vector<std::uint32_t> stack{0};
         while (!stopped && !stack.empty()) {
@@ -84,22 +83,8 @@ private:
             d.log_.record(make_counterexample(d.plan_, d.chain(from), deadlock_violation(wait_cycle)));
         }
         static bool stores_at_once() { return true; }
-        void prefetch(const std::uint8_t* next, Lookup& l) {
-            if (!l.hashed) l.hash = d.hash(next);
-            l.hashed = true;
-            d.store_.prefetch(l.hash);
-        }
-        bool closes(const std::uint8_t* next, Lookup& l) {
-            if (!l.looked) {
-                if (!l.hashed) l.hash = d.hash(next);
-                l.hashed = true;
-                const auto j = d.store_.find(next, l.hash);
-                l.looked = true;
-                l.found = j.has_value();
-                if (j) l.ref = *j;
-            }
-            return l.found && l.ref <= from;
-        }
+        void prefetch(const std::uint8_t* next, Lookup& l) { d.store_.prefetch(l.hash_in(d.store_, next)); }
+        bool closes(const std::uint8_t* next, Lookup& l) { return l.stored_in(d.store_, next) && l.ref <= from; }
         void self_loop() {
             if (!d.o_.limits.max_states || d.store_.size() < d.o_.limits.max_states) ++d.w_.transitions;
         }
@@ -112,11 +97,9 @@ private:
             }
             ++d.w_.transitions;
             if (l.found) return;  // stored already when the cycle proviso looked it up
-            d.add(next, l.hashed ? l.hash : d.hash(next), from, d.depth_[from] + 1);
+            d.add(next, l.hashed ? l.hash : d.store_.hash(next), from, d.depth_[from] + 1);
         }
     };
-
-    [[nodiscard]] std::uint64_t hash(const std::uint8_t* s) const { return support::hash_bytes(s, plan_.ts.layout().bytes()); }
 
     /// Stores `s` (of hash `h`) unless present, and pushes it if new.
     void add(const std::uint8_t* s, std::uint64_t h, std::uint32_t parent, std::uint32_t depth) {

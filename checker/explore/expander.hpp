@@ -29,6 +29,26 @@ struct Lookup {
     bool found = false;   ///< it was stored already (states are never removed: it still is)
     std::uint32_t ref = 0;  ///< the host's reference of the stored state, if found
     std::uint64_t hash = 0;
+
+    /// Store: `hash(s)` and `find(s, hash)` (an optional reference). The hash of `s`, computed
+    /// the first time it is asked for.
+    template <class Store>
+    std::uint64_t hash_in(const Store& store, const std::uint8_t* s) {
+        if (!hashed) hash = store.hash(s);
+        hashed = true;
+        return hash;
+    }
+    /// Whether `s` is stored, looked up the first time it is asked for (`ref` then says where).
+    template <class Store>
+    bool stored_in(const Store& store, const std::uint8_t* s) {
+        if (!looked) {
+            const auto r = store.find(s, hash_in(store, s));
+            looked = true;
+            found = r.has_value();
+            if (r) ref = *r;
+        }
+        return found;
+    }
 };
 
 class alignas(64) Expander {

@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "checker/support/check.hpp"
-#include "checker/support/hash.hpp"
 
 namespace iomc::explore {
 
@@ -25,7 +24,7 @@ StateStore::~StateStore() {
 }
 
 std::pair<std::uint32_t, bool> StateStore::insert(const std::uint8_t* s) {
-    const auto r = insert(s, support::hash_bytes(s, bytes_));
+    const auto r = insert(s, hash(s));
     return {r.index, r.fresh};
 }
 
@@ -62,7 +61,7 @@ StateStore::Insert StateStore::insert(const std::uint8_t* s, std::uint64_t hash)
     return {i, true, false};
 }
 
-std::optional<std::uint32_t> StateStore::find(const std::uint8_t* s) const { return find(s, support::hash_bytes(s, bytes_)); }
+std::optional<std::uint32_t> StateStore::find(const std::uint8_t* s) const { return find(s, hash(s)); }
 
 std::optional<std::uint32_t> StateStore::find(const std::uint8_t* s, std::uint64_t hash) const {
     const auto tag = static_cast<std::uint32_t>(hash >> 32);

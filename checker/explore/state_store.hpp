@@ -15,6 +15,7 @@
 #include "checker/explore/chunked.hpp"
 #include "checker/explore/memory_budget.hpp"
 #include "checker/explore/zeroed.hpp"
+#include "checker/support/hash.hpp"
 
 namespace iomc::explore {
 
@@ -39,6 +40,9 @@ public:
     Insert insert(const std::uint8_t* s, std::uint64_t hash);
     /// The same, hashing `s` itself; never refused without a budget.
     std::pair<std::uint32_t, bool> insert(const std::uint8_t* s);
+
+    /// The hash insert() and find() take: support::hash_bytes(s, state_bytes).
+    [[nodiscard]] std::uint64_t hash(const std::uint8_t* s) const { return support::hash_bytes(s, bytes_); }
 
     /// Asks the CPU to fetch the table slot where a state of this hash is looked up first.
     void prefetch(std::uint64_t hash) const { __builtin_prefetch(&table_[static_cast<std::uint32_t>(hash >> 32) & mask_]); }
