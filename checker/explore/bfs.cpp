@@ -192,7 +192,7 @@ private:
             ++w.transitions;
             if constexpr (sharded) {
                 if (l.found) return;  // stored already when the cycle proviso looked it up
-                const std::uint64_t h = l.hashed ? l.hash : b.store_->hash(next);
+                const std::uint64_t h = l.hash_of(*b.store_, next);
                 if (b.two_phase_) {
                     if (!b.outboxes_[t][b.store_->shard_of(h)]->push(h, from, next))
                         b.halt(memory_limit_reason(b.o_.limits));

@@ -97,7 +97,7 @@ private:
             }
             ++d.w_.transitions;
             if (l.found) return;  // stored already when the cycle proviso looked it up
-            d.add(next, l.hashed ? l.hash : d.store_.hash(next), from, d.depth_[from] + 1);
+            d.add(next, l.hash_of(d.store_, next), from, d.depth_[from] + 1);
         }
     };
 

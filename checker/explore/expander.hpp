@@ -34,9 +34,14 @@ struct Lookup {
     /// the first time it is asked for.
     template <class Store>
     std::uint64_t hash_in(const Store& store, const std::uint8_t* s) {
-        if (!hashed) hash = store.hash(s);
+        hash = hash_of(store, s);
         hashed = true;
         return hash;
+    }
+    /// The same, without keeping it.
+    template <class Store>
+    [[nodiscard]] std::uint64_t hash_of(const Store& store, const std::uint8_t* s) const {
+        return hashed ? hash : store.hash(s);
     }
     /// Whether `s` is stored, looked up the first time it is asked for (`ref` then says where).
     template <class Store>

@@ -86,13 +86,7 @@ std::uint64_t StubbornSets::cost(std::uint64_t set) const {
 }
 
 bool StubbornSets::any_successor(std::uint64_t set) const {
-    for (std::uint32_t p = 0; p < steps_.size(); ++p) {
-        if ((set >> p & 1U) == 0) continue;
-        const auto& ps = steps_[p];
-        for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k)
-            if (buffered_[k].e.next) return true;
-    }
-    return false;
+    return any_buffered(set, [&](const ProcessStep&, std::uint32_t k) { return buffered_[k].e.next != nullptr; });
 }
 
 void StubbornSets::candidates(const std::uint8_t* s) {

@@ -173,18 +173,24 @@ private:
         // A closes() that can prefetch is told every successor of the set first, so that the
         // cache misses of their lookups overlap instead of coming one after another.
         if constexpr (requires(const std::uint8_t* next) { closes.prefetch(next); }) {
-            for (std::uint32_t p = 0; p < steps_.size(); ++p) {
-                if ((set >> p & 1U) == 0) continue;
-                const auto& ps = steps_[p];
-                for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k)
-                    if (buffered_[k].e.next) closes.prefetch(states_.data() + buffered_[k].state_at);
-            }
+            any_buffered(set, [&](const ProcessStep&, std::uint32_t k) {
+                if (buffered_[k].e.next) closes.prefetch(buffered_state(k));
+                return false;
+            });
         }
+        return any_buffered(set, [&](const ProcessStep&, std::uint32_t k) {
+            return buffered_[k].e.next && closes(buffered_state(k));
+        });
+    }
+    /// Calls f(step, k) for each buffered emission k of the processes in `set`, in process
+    /// order, until f returns true; true if it did.
+    template <class F>
+    bool any_buffered(std::uint64_t set, F&& f) const {
         for (std::uint32_t p = 0; p < steps_.size(); ++p) {
             if ((set >> p & 1U) == 0) continue;
             const auto& ps = steps_[p];
             for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k)
-                if (buffered_[k].e.next && closes(states_.data() + buffered_[k].state_at)) return true;
+                if (f(ps, k)) return true;
         }
         return false;
     }
@@ -193,15 +199,12 @@ private:
 
     template <class Emit>
     void emit_set(std::uint64_t set, Emit& emit) {
-        for (std::uint32_t p = 0; p < steps_.size(); ++p) {
-            if ((set >> p & 1U) == 0) continue;
-            const auto& ps = steps_[p];
-            for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k) {
-                ir::Emission e = buffered_[k].e;
-                if (e.next) e.next = states_.data() + buffered_[k].state_at;
-                emit(ps.group, e);
-            }
-        }
+        any_buffered(set, [&](const ProcessStep& ps, std::uint32_t k) {
+            ir::Emission e = buffered_[k].e;
+            if (e.next) e.next = buffered_state(k);
+            emit(ps.group, e);
+            return false;
+        });
     }
 
     [[nodiscard]] std::size_t stride() const { return bytes_ + ir::StateLayout::slack; }
