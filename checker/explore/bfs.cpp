@@ -6,8 +6,8 @@
 /// of a state (issue 9: a locked, sharded table with a shared count ran slower on 2 threads
 /// than on 1, its cache lines bouncing between the cores):
 ///   1. expand: the states of the level are shared out in chunks of 64; a thread expands a
-///      chunk and puts each successor, with its hash and parent, into its own outbox for the
-///      successor's shard. The store is only read in this phase (the cycle proviso looks
+///      chunk and puts each successor, with its parent and the upper half of its hash, into its
+///      own outbox for the successor's shard. The store is only read in this phase (the cycle proviso looks
 ///      states up), so no thread needs a lock to read it.
 ///   2. store: the threads claim the shards one at a time; a thread inserts the records of
 ///      the shard it claimed from every thread's outbox, checks the invariants of the states
@@ -157,9 +157,11 @@ private:
         void deadlock(bool wait_cycle) {
             b.log_.record(make_counterexample(b.plan_, b.chain(from), deadlock_violation(wait_cycle)));
         }
-        /// A level of one thread stores as it goes; the successors of a two-phase level wait in
-        /// the outboxes, and their slots would be fetched for nothing.
-        bool stores_at_once() const { return sharded && !b.two_phase_; }
+        /// With exact storage, every successor's slot: a level of one thread stores it at once,
+        /// and in a two-phase level the cycle proviso may look it up (measured faster than
+        /// fetching only a stubborn set's, just before, once the outboxes' records had shrunk:
+        /// bench/README.md).
+        static constexpr bool fetches_early() { return sharded; }
         void prefetch(const std::uint8_t* next, Lookup& l) {
             if constexpr (sharded) {
                 b.store_->prefetch(l.hash_in(*b.store_, next));
@@ -321,15 +323,19 @@ private:
                     const unsigned g = next_shard.fetch_add(1);
                     if (g >= store_->shards()) return;
                     for (auto& from : outboxes_) {
-                        const Outbox& box = *from[g];
-                        for (std::size_t i = 0; i < box.size(); ++i) {
-                            // The records are read in order: fetch a later one's table slot now,
-                            // so that its cache miss overlaps this one's.
-                            if (i + 8 < box.size()) store_->prefetch(box.hash(i + 8));
-                            if (log_.done() || stop_.load(std::memory_order_relaxed)) return;
-                            if ((++done_here & 255U) == 0 && limited(t, 0)) return;
-                            store(t, store_->insert(box.state(i), box.hash(i), box.parent(i)));
-                        }
+                        // The records are read in order: fetch a later one's table slot first,
+                        // so that its cache miss overlaps this one's. A record keeps the upper
+                        // half of the hash; the lower bits that pick the shard are g.
+                        const bool all = from[g]->for_each(
+                            8,
+                            [&](std::uint64_t high, Ref parent, const std::uint8_t* s) {
+                                if (log_.done() || stop_.load(std::memory_order_relaxed)) return false;
+                                if ((++done_here & 255U) == 0 && limited(t, 0)) return false;
+                                store(t, store_->insert(s, high | g, parent));
+                                return true;
+                            },
+                            [&](std::uint64_t high) { store_->prefetch(high | g); });
+                        if (!all) return;
                     }
                 }
             };

@@ -82,7 +82,7 @@ private:
         void deadlock(bool wait_cycle) {
             d.log_.record(make_counterexample(d.plan_, d.chain(from), deadlock_violation(wait_cycle)));
         }
-        static bool stores_at_once() { return true; }
+        static bool fetches_early() { return true; }
         void prefetch(const std::uint8_t* next, Lookup& l) { d.store_.prefetch(l.hash_in(d.store_, next)); }
         bool closes(const std::uint8_t* next, Lookup& l) { return l.stored_in(d.store_, next) && l.ref <= from; }
         void self_loop() {

@@ -80,8 +80,8 @@ public:
     /// possible, or processes wait for each other in a cycle), and `void prefetch(const
     /// std::uint8_t* stored_form, Lookup&)`, called for every successor of a stubborn set
     /// before closes() is for any of them, so that their lookups' cache misses overlap, and,
-    /// when `bool stores_at_once()` (successor() stores the state before it returns), for every
-    /// successor as soon as the steps have fired. The Lookup that prefetch() and closes() filled
+    /// when `bool fetches_early()` (say, successor() stores the state before it returns), for
+    /// every successor as soon as the steps have fired. The Lookup that prefetch() and closes() filled
     /// for a successor is the one successor() gets for it; a successor they did not see gets an
     /// empty one.
     template <class Host>
@@ -112,10 +112,10 @@ public:
             Closes<Host> closes{*this, host};
             por_->expand(scratch_.data(), closes, on_emission, [&](std::size_t n) {
                 reset_cache(n);
-                // Without symmetry a successor's stored form is itself: a host that stores
-                // successors as they come fetches where each goes while the stubborn sets are
-                // computed.
-                if (!canon_ && host.stores_at_once())
+                // Without symmetry a successor's stored form is itself: a host that asks for it
+                // (one that stores successors as they come) fetches where each goes while the
+                // stubborn sets are computed.
+                if (!canon_ && host.fetches_early())
                     for (std::size_t k = 0; k < n; ++k) host.prefetch(por_->successor_in(k), lookups_[k]);
             });
             if (check_) {

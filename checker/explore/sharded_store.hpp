@@ -35,7 +35,9 @@ public:
         bool over_limit = false;  ///< new, but the state limit is reached
         bool full = false;        ///< new, but the shard has no index left
     };
-    /// The hash insert() and find() use, and the shard it selects.
+    /// The hash insert() and find() use, and the shard it selects. They read only its lowest
+    /// shard_bits (the shard) and its upper 32 bits (StateStore's tag and first slot): any hash
+    /// that agrees with hash(s) there will do.
     [[nodiscard]] std::uint64_t hash(const std::uint8_t* s) const { return support::hash_bytes(s, bytes_); }
     [[nodiscard]] unsigned shard_of(std::uint64_t h) const { return static_cast<unsigned>(h) & mask_; }
     [[nodiscard]] unsigned shards() const { return mask_ + 1; }

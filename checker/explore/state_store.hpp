@@ -41,7 +41,8 @@ public:
     /// The same, hashing `s` itself; never refused without a budget.
     std::pair<std::uint32_t, bool> insert(const std::uint8_t* s);
 
-    /// The hash insert() and find() take: support::hash_bytes(s, state_bytes).
+    /// The hash insert() and find() take: support::hash_bytes(s, state_bytes). They, and
+    /// prefetch(), read only its upper 32 bits.
     [[nodiscard]] std::uint64_t hash(const std::uint8_t* s) const { return support::hash_bytes(s, bytes_); }
 
     /// Asks the CPU to fetch the table slot where a state of this hash is looked up first.

@@ -86,35 +86,81 @@ TEST_CASE("the parallel search stops at a memory limit") {
 
 }  // TEST_SUITE
 
-TEST_CASE("an outbox keeps hash, parent and state of each record, and its blocks in the budget") {
+TEST_CASE("an outbox keeps the hash's upper half, parent and state of each record, and its blocks in the budget") {
     explore::MemoryBudget budget;
+    const auto hash = [](std::uint32_t i) { return std::uint64_t{i} * 0x9e3779b97f4a7c15ULL; };
+    const auto high = [&](std::uint32_t i) { return hash(i) & 0xFFFF'FFFF'0000'0000ULL; };
     {
         explore::Outbox box(5, budget);
         CHECK(box.size() == 0);
         CHECK(budget.used() == 0);
-        // 24-byte records (16 of header, 5 of state, padded) in blocks of 64 KiB: 2,730 per block,
-        // so 37 blocks for 100,000 records.
-        for (std::uint32_t i = 0; i < 100'000; ++i) {
-            std::uint8_t s[13] = {};
-            std::memcpy(s, &i, 4);
-            s[4] = static_cast<std::uint8_t>(i * 7);
-            REQUIRE(box.push(std::uint64_t{i} * 0x9e3779b97f4a7c15ULL, i + 1, s));
-        }
+        // 16-byte records (8 of header, 5 of state, padded to 4) in blocks of 64 KiB: 4,096 per
+        // block, so 25 blocks for 100,000 records.
+        const auto fill = [&](std::uint32_t n, std::uint32_t salt) {
+            for (std::uint32_t i = 0; i < n; ++i) {
+                std::uint8_t s[13] = {};
+                const std::uint32_t v = i ^ salt;
+                std::memcpy(s, &v, 4);
+                s[4] = static_cast<std::uint8_t>(i * 7);
+                REQUIRE(box.push(hash(i), i + 1, s));
+            }
+        };
+        fill(100'000, 0);
         CHECK(box.size() == 100'000);
-        const std::uint64_t block = 2'730 * 24 + 8;
-        CHECK(budget.used() == 37 * block);
-        for (std::uint32_t i : {0U, 2'729U, 2'730U, 99'999U}) {
+        const std::uint64_t block = 4'096 * 16 + 8;
+        CHECK(budget.used() == 25 * block);
+        for (std::uint32_t i : {0U, 4'095U, 4'096U, 99'999U}) {
             CAPTURE(i);
-            CHECK(box.hash(i) == std::uint64_t{i} * 0x9e3779b97f4a7c15ULL);
+            CHECK(box.hash(i) == high(i));
             CHECK(box.parent(i) == i + 1);
             std::uint32_t v = 0;
             std::memcpy(&v, box.state(i), 4);
             CHECK(v == i);
             CHECK(box.state(i)[4] == static_cast<std::uint8_t>(i * 7));
         }
+
+        // Read in order, across blocks, with the hash of the record 8 later before each.
+        std::uint32_t seen = 0, aheads = 0;
+        bool in_order = true;
+        CHECK(box.for_each(
+            8,
+            [&](std::uint64_t h, std::uint32_t parent, const std::uint8_t* s) {
+                std::uint32_t v = 0;
+                std::memcpy(&v, s, 4);
+                in_order = in_order && h == high(seen) && parent == seen + 1 && v == seen;
+                ++seen;
+                return true;
+            },
+            [&](std::uint64_t h) {
+                in_order = in_order && h == high(seen + 8);
+                ++aheads;
+            }));
+        CHECK(in_order);
+        CHECK(seen == 100'000);
+        CHECK(aheads == 100'000 - 8);
+
+        // A reader that stops: for_each says so, and reads no further.
+        seen = 0;
+        CHECK_FALSE(box.for_each(8, [&](std::uint64_t, std::uint32_t, const std::uint8_t*) { return ++seen < 5'000; },
+                                 [](std::uint64_t) {}));
+        CHECK(seen == 5'000);
+
+        // Emptied for the next level, the blocks are kept and written again from the first.
         box.clear();
         CHECK(box.size() == 0);
-        CHECK(budget.used() == 37 * block);  // kept for the next level
+        CHECK(budget.used() == 25 * block);  // kept for the next level
+        CHECK(box.for_each(8, [](std::uint64_t, std::uint32_t, const std::uint8_t*) { return false; },
+                           [](std::uint64_t) {}));
+        fill(5'000, 0xABCD);
+        CHECK(box.size() == 5'000);
+        CHECK(budget.used() == 25 * block);
+        std::uint32_t v = 0;
+        std::memcpy(&v, box.state(4'999), 4);
+        CHECK(v == (4'999U ^ 0xABCDU));
+        seen = 0;
+        CHECK(box.for_each(100'000, [&](std::uint64_t, std::uint32_t, const std::uint8_t*) { return ++seen > 0; },
+                           [](std::uint64_t) { FAIL("no record is 100,000 later"); }));
+        CHECK(seen == 5'000);
     }
     CHECK(budget.used() == 0);
 }

@@ -517,7 +517,7 @@ TEST_CASE("a step that changes nothing is counted as a transition but never stor
         bool stopped() const { return false; }
         void report(const ir::Step&, const ir::Emission&) {}
         void deadlock(bool) {}
-        static bool stores_at_once() { return false; }
+        static bool fetches_early() { return false; }
         void prefetch(const std::uint8_t*, explore::Lookup&) {}
         bool closes(const std::uint8_t*, explore::Lookup&) { return false; }
         void self_loop() { ++loops; }
@@ -550,7 +550,7 @@ TEST_CASE("the lookup the cycle proviso made for a successor is handed to its st
         bool stopped() const { return false; }
         void report(const ir::Step&, const ir::Emission&) {}
         void deadlock(bool) {}
-        bool stores_at_once() const { return at_once; }
+        bool fetches_early() const { return at_once; }
         void prefetch(const std::uint8_t*, explore::Lookup& l) {
             CHECK_FALSE(l.hashed);
             l.hashed = true;
@@ -579,7 +579,8 @@ TEST_CASE("the lookup the cycle proviso made for a successor is handed to its st
     later.expand(init.data(), log, h1);
     CHECK(h1.calls == std::vector<std::string>{"prefetch 100", "closes 100", "successor 100 looked true found true"});
 
-    // A host that stores at once: every successor is fetched as soon as the steps have fired
+    // A host that fetches early (one that stores at once): every successor is fetched as soon
+    // as the steps have fired
     // (q's too), and the set's is not fetched again.
     explore::Expander at_once(plan);
     Host h2;
