@@ -7,8 +7,8 @@
 /// than on 1, its cache lines bouncing between the cores):
 ///   1. expand: the states of the level are shared out in chunks of 64; a thread expands a
 ///      chunk and puts each successor, with its parent and the upper half of its hash, into its
-///      own outbox for the successor's shard. The store is only read in this phase (the cycle proviso looks
-///      states up), so no thread needs a lock to read it.
+///      own outbox for the successor's shard. The store is only read in this phase (the cycle
+///      proviso looks states up), so no thread needs a lock to read it.
 ///   2. store: the threads claim the shards one at a time; a thread inserts the records of
 ///      the shard it claimed from every thread's outbox, checks the invariants of the states
 ///      that are new, and lists them for the next level. Claimed, not assigned: a core that

@@ -81,9 +81,9 @@ public:
     /// std::uint8_t* stored_form, Lookup&)`, called for every successor of a stubborn set
     /// before closes() is for any of them, so that their lookups' cache misses overlap, and,
     /// when `bool fetches_early()` (say, successor() stores the state before it returns), for
-    /// every successor as soon as the steps have fired. The Lookup that prefetch() and closes() filled
-    /// for a successor is the one successor() gets for it; a successor they did not see gets an
-    /// empty one.
+    /// every successor as soon as the steps have fired. The Lookup that prefetch() and closes()
+    /// filled for a successor is the one successor() gets for it; a successor they did not see
+    /// gets an empty one.
     template <class Host>
     void expand(const std::uint8_t* s, const ViolationLog& log, Host& host) {
         std::memcpy(scratch_.data(), s, bytes_);

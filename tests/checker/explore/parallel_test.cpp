@@ -86,7 +86,7 @@ TEST_CASE("the parallel search stops at a memory limit") {
 
 }  // TEST_SUITE
 
-TEST_CASE("an outbox keeps the hash's upper half, parent and state of each record, and its blocks in the budget") {
+TEST_CASE("an outbox keeps the hash's upper half, parent and state of a record, its blocks in the budget") {
     explore::MemoryBudget budget;
     const auto hash = [](std::uint32_t i) { return std::uint64_t{i} * 0x9e3779b97f4a7c15ULL; };
     const auto high = [&](std::uint32_t i) { return hash(i) & 0xFFFF'FFFF'0000'0000ULL; };
@@ -141,16 +141,16 @@ TEST_CASE("an outbox keeps the hash's upper half, parent and state of each recor
 
         // A reader that stops: for_each says so, and reads no further.
         seen = 0;
-        CHECK_FALSE(box.for_each(8, [&](std::uint64_t, std::uint32_t, const std::uint8_t*) { return ++seen < 5'000; },
-                                 [](std::uint64_t) {}));
+        const auto count_to_5000 = [&](std::uint64_t, std::uint32_t, const std::uint8_t*) { return ++seen < 5'000; };
+        CHECK_FALSE(box.for_each(8, count_to_5000, [](std::uint64_t) {}));
         CHECK(seen == 5'000);
 
         // Emptied for the next level, the blocks are kept and written again from the first.
         box.clear();
         CHECK(box.size() == 0);
         CHECK(budget.used() == 25 * block);  // kept for the next level
-        CHECK(box.for_each(8, [](std::uint64_t, std::uint32_t, const std::uint8_t*) { return false; },
-                           [](std::uint64_t) {}));
+        const auto refuse = [](std::uint64_t, std::uint32_t, const std::uint8_t*) { return false; };
+        CHECK(box.for_each(8, refuse, [](std::uint64_t) {}));  // no record to refuse
         fill(5'000, 0xABCD);
         CHECK(box.size() == 5'000);
         CHECK(budget.used() == 25 * block);
@@ -158,8 +158,8 @@ TEST_CASE("an outbox keeps the hash's upper half, parent and state of each recor
         std::memcpy(&v, box.state(4'999), 4);
         CHECK(v == (4'999U ^ 0xABCDU));
         seen = 0;
-        CHECK(box.for_each(100'000, [&](std::uint64_t, std::uint32_t, const std::uint8_t*) { return ++seen > 0; },
-                           [](std::uint64_t) { FAIL("no record is 100,000 later"); }));
+        const auto count = [&](std::uint64_t, std::uint32_t, const std::uint8_t*) { return ++seen > 0; };
+        CHECK(box.for_each(100'000, count, [](std::uint64_t) { FAIL("no record is 100,000 later"); }));
         CHECK(seen == 5'000);
     }
     CHECK(budget.used() == 0);
