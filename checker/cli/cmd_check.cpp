@@ -93,8 +93,8 @@ std::string reductions_text(const explore::Result& r) {
     std::vector<std::string> parts;
     if (x.por)
         parts.push_back(fmt::format("partial-order (stubborn sets; {} of {} states expanded with a reduced set, {} "
-                                    "widened by the cycle proviso)",
-                                    x.por_reduced, x.por_expanded, x.por_proviso));
+                                    "widened by the {} cycle proviso)",
+                                    x.por_reduced, x.por_expanded, x.por_proviso, reduce::proviso_name(x.proviso_kind)));
     if (x.symmetry != reduce::SymmetryMode::off) {
         std::string sets;
         for (const auto& s : x.symmetric) sets += (sets.empty() ? "" : ", ") + s;

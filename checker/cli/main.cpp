@@ -51,6 +51,11 @@ void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
         ->type_name("bfs|dfs");
     cmd->add_flag("--no-por", c.no_por,
                   "explore every interleaving: no partial-order reduction (on by default; docs/cli.md)");
+    cmd->add_option("--proviso", c.proviso,
+                    "the partial-order reduction's cycle proviso: static (default: no reduced set steps along a "
+                    "loop of its process's control flow) or stored (none leads to a state stored earlier; fewer "
+                    "states where processes loop a bounded number of times; docs/cli.md)")
+        ->type_name("static|stored");
     cmd->add_option("--threads", c.threads,
                     "threads of the breadth-first search (default: one per core); dfs runs on one")
         ->type_name("N")

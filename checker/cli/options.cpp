@@ -122,6 +122,19 @@ bool explorer_options(const CommonOptions& c, explore::Options& out) {
     out.threads = c.threads;
     out.por = !c.no_por;
     out.por_check = c.por_check;
+    if (!c.proviso.empty() && c.no_por) {
+        std::fprintf(stderr, "iomc: error: --proviso sets the partial-order reduction's cycle proviso, which --no-por "
+                             "turns off\n");
+        return false;
+    }
+    if (c.proviso.empty() || c.proviso == "static") {
+        out.proviso = reduce::Proviso::static_loops;
+    } else if (c.proviso == "stored") {
+        out.proviso = reduce::Proviso::stored;
+    } else {
+        std::fprintf(stderr, "iomc: error: unknown proviso '%s'; available: static, stored\n", c.proviso.c_str());
+        return false;
+    }
     if (c.por_check && c.no_por) {
         std::fprintf(stderr, "iomc: error: --por-check checks the partial-order reduction, which --no-por turns off\n");
         return false;

@@ -14,10 +14,10 @@
 ///      that are new, and lists them for the next level. Claimed, not assigned: a core that
 ///      runs slower (a busy host's) stores fewer shards, and the others do not wait for it.
 /// The threads are started once per search and wait at barriers between phases (workers.hpp).
-/// Verdicts and state counts are the same for any number of threads: the cycle proviso of
-/// partial-order reduction asks whether a successor was stored before the current level, which
-/// does not depend on the threads' timing; only which of several shortest counterexamples
-/// comes first may differ.
+/// Verdicts and state counts are the same for any number of threads: the static cycle proviso
+/// of partial-order reduction asks nothing of the store, and the stored one asks whether a
+/// successor was stored before the current level, which does not depend on the threads'
+/// timing; only which of several shortest counterexamples comes first may differ.
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -158,10 +158,11 @@ private:
             b.log_.record(make_counterexample(b.plan_, b.chain(from), deadlock_violation(wait_cycle)));
         }
         /// With exact storage, every successor's slot: a level of one thread stores it at once,
-        /// and in a two-phase level the cycle proviso may look it up (measured faster than
-        /// fetching only a stubborn set's, just before, once the outboxes' records had shrunk:
-        /// bench/README.md).
-        static constexpr bool fetches_early() { return sharded; }
+        /// and in a two-phase level the stored cycle proviso may look it up (measured faster
+        /// than fetching only a stubborn set's, just before, once the outboxes' records had
+        /// shrunk: bench/README.md). With the static proviso a two-phase level looks nothing
+        /// up, and the slots fetched would be gone by the store phase: none is fetched.
+        bool fetches_early() const { return sharded && (!b.two_phase_ || b.o_.proviso == reduce::Proviso::stored); }
         void prefetch(const std::uint8_t* next, Lookup& l) {
             if constexpr (sharded) {
                 b.store_->prefetch(l.hash_in(*b.store_, next));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /// @file Depth-first search, sequential: a stack of stored states, a parent link and a depth per
-/// state. The cycle proviso of partial-order reduction asks whether a successor was stored
-/// before the state being expanded (its index is not larger): every cycle of the reduced graph
-/// has such an edge.
+/// state. The stored cycle proviso of partial-order reduction asks whether a successor was
+/// stored before the state being expanded (its index is not larger): every cycle of the reduced
+/// graph has such an edge. The static one asks nothing of the search.
 #include <algorithm>
 #include <chrono>
 

@@ -13,7 +13,7 @@ Expander::Expander(const Plan& plan)
     for (const auto& m : plan.ts.metrics()) metrics.push_back(MetricResult{m.name});
     if (plan.por_tables) {
         por_ = std::make_unique<reduce::StubbornSets>(plan.ts, *plan.por_tables, interp_, plan.por_checks,
-                                                     plan.por_wait_check);
+                                                     plan.por_wait_check, plan.options.proviso);
         if (plan.options.por_check) check_ = std::make_unique<reduce::PorSelfCheck>(plan.ts);
     }
     if (plan.reductions.symmetry != reduce::SymmetryMode::off)

@@ -57,7 +57,8 @@ Plan::Plan(const ir::TransitionSystem& t, const Options& o, std::string unstable
                 por_wait_check = true;
             }
             reductions.por = true;
-            reductions.proviso = por_proviso_text(o.strategy);
+            reductions.proviso = por_proviso_text(o.proviso, o.strategy);
+            reductions.proviso_kind = o.proviso;
         }
     }
     if (o.symmetry != reduce::SymmetryMode::off) {

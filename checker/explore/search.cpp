@@ -72,11 +72,14 @@ std::optional<Ratio> evaluate_metric(ir::Interpreter& in, const ir::Metric& m, c
     return r;
 }
 
-const char* por_proviso_text(Strategy s) {
-    return s == Strategy::bfs ? "a reduced set is expanded only if none of its successors was stored before the "
-                                "current level; otherwise another set, or every step"
-                              : "a reduced set is expanded only if none of its successors was stored before the "
-                                "state itself; otherwise another set, or every step";
+const char* por_proviso_text(reduce::Proviso p, Strategy s) {
+    if (p == reduce::Proviso::static_loops)
+        return "static: a reduced set is expanded only if none of its steps follows a back edge of its process's "
+               "control flow (a loop); otherwise another set, or every step";
+    return s == Strategy::bfs ? "stored: a reduced set is expanded only if none of its successors was stored before "
+                                "the current level; otherwise another set, or every step"
+                              : "stored: a reduced set is expanded only if none of its successors was stored before "
+                                "the state itself; otherwise another set, or every step";
 }
 
 namespace {

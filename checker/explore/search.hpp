@@ -15,6 +15,7 @@
 #include "checker/explore/scalarset_use.hpp"
 #include "checker/ir/interp.hpp"
 #include "checker/ir/transition_system.hpp"
+#include "checker/reduce/por_tables.hpp"
 #include "checker/reduce/symmetry.hpp"
 #include "traces/trace.hpp"
 
@@ -75,6 +76,9 @@ struct Options {
     bool stop_at_first = true;
     /// Partial-order reduction (stubborn sets, checker/reduce/stubborn_set.hpp).
     bool por = false;
+    /// Its cycle proviso: static (back edges of the processes' control flow, no lookups; the
+    /// same reduced graph for every search) or stored (the successors' discovery order).
+    reduce::Proviso proviso = reduce::Proviso::static_loops;
     /// Verify the stubborn-set conditions against the full successor set at every expanded
     /// state; a breach stops the search with Result::self_check_failure.
     bool por_check = false;
@@ -146,7 +150,8 @@ struct Reductions {
     std::uint64_t por_reduced = 0;  ///< states expanded with a proper stubborn set
     std::uint64_t por_proviso = 0;  ///< states widened to a full expansion by the cycle proviso
     std::uint64_t por_expanded = 0; ///< states expanded
-    std::string proviso;            ///< the cycle proviso applied, por_proviso_text(strategy)
+    std::string proviso;            ///< the cycle proviso applied, por_proviso_text()
+    reduce::Proviso proviso_kind = reduce::Proviso::static_loops;  ///< the same, as an enum
     reduce::SymmetryMode symmetry = reduce::SymmetryMode::off;  ///< the mode used (off: none)
     std::vector<std::string> symmetric;  ///< the scalarsets reduced, "types::Dev (4)"
     /// Scalarsets not reduced because the model breaks their symmetry: "types::Group: the
@@ -162,7 +167,7 @@ struct Reductions {
 
 
 /// The cycle proviso the search applies with partial-order reduction, as reports print it.
-const char* por_proviso_text(Strategy s);
+const char* por_proviso_text(reduce::Proviso p, Strategy s);
 
 struct Result {
     /// violated if any checked property is; holds only if the search finished; else incomplete.

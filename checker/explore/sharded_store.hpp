@@ -3,8 +3,8 @@
 /// 2^shard_bits StateStores by hash, with a parent link per state. A reference packs the shard
 /// into its low bits. There are no locks: in a level's store phase the parallel search gives
 /// each shard to one thread that alone inserts into it, while no thread looks states up
-/// (checker/explore/bfs.cpp). Levels are marked: the cycle proviso asks whether a state was
-/// stored before the current level started.
+/// (checker/explore/bfs.cpp). Levels are marked: the stored cycle proviso asks whether a state
+/// was stored before the current level started.
 #pragma once
 
 #include <atomic>

@@ -87,6 +87,8 @@ PorTables::PorTables(const ir::TransitionSystem& ts) : ts_(ts) {
         }
     }
 
+    mark_back_edges();
+
     // Future footprints: the union of the own footprints of every location reachable from l.
     future_.resize(total);
     std::vector<std::uint32_t> stack;
@@ -134,6 +136,71 @@ PorTables::PorTables(const ir::TransitionSystem& ts) : ts_(ts) {
             }
         }
     }
+}
+
+const char* proviso_name(Proviso p) { return p == Proviso::static_loops ? "static" : "stored"; }
+
+void PorTables::mark_back_edges() {
+    // The instances of one declaration with as many locations share one graph, the union of
+    // theirs: a cycle of any instance's locations is a cycle of the union, so it holds a back
+    // edge of the union's depth-first search, and every instance gets the same back edges.
+    const auto procs = ts_.processes();
+    back_.assign(next_.size(), {});
+    std::vector<char> done(procs.size(), 0);
+    std::vector<std::vector<std::uint32_t>> graph;
+    std::vector<char> colour;  // 0 not reached, 1 on the search's stack, 2 finished
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // location, next edge to try
+    for (std::uint32_t p = 0; p < procs.size(); ++p) {
+        if (done[p]) continue;
+        const auto n = static_cast<std::uint32_t>(procs[p].locations.size());
+        std::vector<std::uint32_t> same;
+        for (std::uint32_t q = p; q < procs.size(); ++q)
+            if (!done[q] && procs[q].decl == procs[p].decl && procs[q].locations.size() == n) {
+                same.push_back(q);
+                done[q] = 1;
+            }
+        graph.assign(n, {});
+        for (const auto q : same)
+            for (std::uint32_t l = 0; l < n; ++l) {
+                const auto& nx = next_[base_[q] + l];
+                graph[l].insert(graph[l].end(), nx.begin(), nx.end());
+            }
+        std::vector<std::vector<std::uint32_t>> back(n);
+        colour.assign(n, 0);
+        for (std::uint32_t root = 0; root < n; ++root) {
+            if (colour[root] != 0) continue;
+            colour[root] = 1;
+            stack.emplace_back(root, 0);
+            while (!stack.empty()) {
+                const auto x = stack.back().first;
+                const auto i = stack.back().second;
+                if (i == graph[x].size()) {
+                    colour[x] = 2;
+                    stack.pop_back();
+                    continue;
+                }
+                ++stack.back().second;
+                const auto y = graph[x][i];
+                if (colour[y] == 1) {
+                    back[x].push_back(y);  // y is on the stack: x -> y closes a cycle (x == y too)
+                } else if (colour[y] == 0) {
+                    colour[y] = 1;
+                    stack.emplace_back(y, 0);
+                }
+            }
+        }
+        for (auto& b : back) {
+            std::sort(b.begin(), b.end());
+            b.erase(std::unique(b.begin(), b.end()), b.end());
+        }
+        for (const auto q : same)
+            for (std::uint32_t l = 0; l < n; ++l) back_[base_[q] + l] = back[l];
+    }
+}
+
+bool PorTables::back_edge(std::uint32_t p, std::uint32_t l, std::uint32_t to) const {
+    const auto& b = back_[base_[p] + l];
+    return std::binary_search(b.begin(), b.end(), to);
 }
 
 std::span<const std::uint32_t> PorTables::next(std::uint32_t p, std::uint32_t l) const { return next_[base_[p] + l]; }

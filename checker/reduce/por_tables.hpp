@@ -14,6 +14,15 @@
 
 namespace iomc::reduce {
 
+/// The cycle proviso of partial-order reduction (checker/reduce/stubborn_set.hpp).
+enum class Proviso : std::uint8_t {
+    static_loops,  ///< "static": no reduced set holds a step along a back edge of its process
+    stored,        ///< "stored": no reduced set has a successor the search stored before
+};
+
+/// "static", "stored".
+const char* proviso_name(Proviso p);
+
 /// A bitset over slots, `words` 64-bit words long, inside some flat array.
 using Words = std::span<const std::uint64_t>;
 
@@ -55,17 +64,27 @@ public:
     /// The future footprint of p from l when every pure lock step on a mutex of `cut` (a bitset
     /// over lock_targets(p)) stays blocked: steps behind such a lock are unreachable.
     [[nodiscard]] Future cut_future(std::uint32_t p, std::uint32_t l, std::uint64_t cut) const;
+    /// Whether a step of process p from location l to location `to` follows a back edge of p's
+    /// control flow (the static cycle proviso's loop steps): every cycle of p's locations holds
+    /// one. Back edges of one depth-first search of the locations of all instances of p's
+    /// declaration together, so that instances a symmetry permutes have the same ones.
+    [[nodiscard]] bool back_edge(std::uint32_t p, std::uint32_t l, std::uint32_t to) const;
+    /// Whether location l of process p has a back edge at all.
+    [[nodiscard]] bool loops_at(std::uint32_t p, std::uint32_t l) const { return !back_[base_[p] + l].empty(); }
     /// Mutex slots, in slot order.
     [[nodiscard]] std::span<const std::uint32_t> mutexes() const { return mutexes_; }
     /// The position of mutex slot `slot` in mutexes().
     [[nodiscard]] std::uint32_t mutex_index(std::uint32_t slot) const { return mutex_index_[slot]; }
 
 private:
+    void mark_back_edges();
+
     const ir::TransitionSystem& ts_;
     std::size_t words_ = 0;
     std::vector<std::size_t> base_;                      ///< per process: index of its location 0
     std::vector<std::vector<std::uint32_t>> next_;       ///< per (process, location)
     std::vector<Future> future_;                         ///< per (process, location)
+    std::vector<std::vector<std::uint32_t>> back_;       ///< per (process, location): back-edge targets
     std::vector<std::uint32_t> lock_target_;             ///< per (process, location)
     std::vector<std::vector<std::uint32_t>> lock_targets_;  ///< per process
     std::vector<std::uint64_t> release_;                 ///< per (process, location), words_ each

@@ -10,8 +10,10 @@
 /// Stubborn sets (D1, D2) with the cycle proviso reach, from any state whose full-graph run
 /// reaches a state s, a state s' that s reaches (the run's steps are all taken, plus steps
 /// independent of them, which commute to after s); a stable predicate true in s is true in s'.
-/// iomc's provisos have that property: a reduced expansion leads only to states stored after
-/// the current BFS level (DFS: after the state itself), so no step can be put off forever.
+/// iomc's provisos have that property: every cycle of the reduced graph holds a fully
+/// expanded state (static: a step along a back edge of its process's control flow is never in
+/// a reduced set; stored: a reduced expansion leads only to states stored after the current BFS
+/// level, DFS: after the state itself), so no step can be put off forever.
 ///
 /// Two things can break stability. An `unlock` by a process that does not hold the mutex (the
 /// interpreter reports it as mutex misuse and frees the mutex anyway): the search watches for

@@ -6,8 +6,13 @@
 namespace iomc::reduce {
 
 StubbornSets::StubbornSets(const ir::TransitionSystem& ts, const PorTables& tables, ir::Interpreter& interp,
-                           std::vector<std::uint64_t> checks, bool wait_check)
-    : ts_(ts), tables_(tables), interp_(interp), checks_(std::move(checks)), bytes_(ts.layout().bytes()) {
+                           std::vector<std::uint64_t> checks, bool wait_check, Proviso proviso)
+    : ts_(ts),
+      tables_(tables),
+      interp_(interp),
+      checks_(std::move(checks)),
+      bytes_(ts.layout().bytes()),
+      proviso_(proviso) {
     const std::size_t words = tables.words();
     n_checks_ = words ? static_cast<std::uint32_t>(checks_.size() / words) : 0;
     if (wait_check && n_checks_ > 0) wait_check_ = n_checks_ - 1;
@@ -49,6 +54,13 @@ void StubbornSets::record(const std::uint8_t* s) {
         });
         ps.count = static_cast<std::uint32_t>(buffered_.size()) - ps.first;
         ps.enabled = ps.count > 0;
+        ps.loops = false;
+        if (proviso_ == Proviso::static_loops && ps.enabled && tables_.loops_at(p, ps.location))
+            for (std::uint32_t k = ps.first; k < ps.first + ps.count && !ps.loops; ++k)
+                ps.loops = buffered_[k].e.next != nullptr &&
+                           tables_.back_edge(p, ps.location,
+                                             static_cast<std::uint32_t>(layout.read(
+                                                 states_.data() + buffered_[k].state_at, proc.pc)));
         if (ps.enabled && active_) enabled_ |= std::uint64_t{1} << p;
         ps.visible = ps.enabled && intersects(ps.access.writes, visible_);
         ps.visible_checks.clear();

@@ -20,13 +20,26 @@
 /// - V: if an enabled t in T writes a slot a checked invariant reads, S contains every process
 ///   that may still write such a slot.
 /// Reports (assertion, mutex, kref, runtime errors) need no visibility: they are steps whose
-/// reachability D1, D2 and the cycle proviso preserve. Cycle proviso: a reduced set is emitted
-/// only if none of its successors was discovered no later than the state itself; every cycle
-/// of the reduced graph holds such an edge, so every cycle has a fully expanded state. The
-/// search supplies the test (an index comparison), which is sound for BFS, DFS and the
-/// parallel search, whose indices grow with discovery. Of the candidate sets (one per enabled
-/// seed process) the cheapest that passes is taken (after Evangelista and Pajault, "Solving the
-/// ignoring problem for partial order reduction", STTT 2010: try another set before widening).
+/// reachability D1, D2 and the cycle proviso preserve. The cycle proviso makes every cycle of
+/// the reduced graph hold a fully expanded state (no step is put off forever), in one of two
+/// ways (Proviso):
+/// - static (the default): a reduced set holds no step along a back edge of its process's
+///   control flow (PorTables::back_edge). In a cycle of states every process that moves comes
+///   back to its location, so its steps walk a cycle of its locations, which holds a back edge
+///   of any depth-first search of them: some step of the state cycle is a back-edge step, and
+///   the state it leaves was expanded fully. With symmetry the cycle of canonical states lifts
+///   to one of concrete states (the permutation's power that is the identity), and instances a
+///   permutation swaps have the same back edges. After Kurshan, Levin, Minea, Peled and
+///   Yenigun, "Static partial order reduction" (TACAS 1998). It needs no lookup of the
+///   successors, and the reduced graph is the same for BFS, DFS and the parallel search.
+/// - stored: a reduced set is emitted only if none of its successors was discovered no later
+///   than the state itself; every cycle of the reduced graph holds such an edge. The search
+///   supplies the test (an index comparison), sound for BFS, DFS and the parallel search, whose
+///   indices grow with discovery. Fewer full expansions where processes loop a bounded number
+///   of times (a counter the static test does not read), more where they do not loop.
+/// Of the candidate sets (one per enabled seed process) the cheapest that passes is taken (after
+/// Evangelista and Pajault, "Solving the ignoring problem for partial order reduction", STTT
+/// 2010: try another set before widening).
 #pragma once
 
 #include <bit>
@@ -62,6 +75,7 @@ struct ProcessStep {
     ir::GroupId group = ir::no_group;
     bool enabled = false;       ///< fired at least one outcome (a successor or a report)
     bool visible = false;       ///< wrote a slot some checked invariant reads
+    bool loops = false;         ///< a successor follows a back edge (static proviso only)
     std::vector<std::uint32_t> visible_checks;  ///< the checks whose slots it wrote
     std::uint32_t location = 0;
     ir::Access access;
@@ -80,13 +94,14 @@ public:
     /// TransitionSystem::wait_key(), and condition V for it takes each other process's whole
     /// future (a move onto a lock location that stays blocked is still visible).
     StubbornSets(const ir::TransitionSystem& ts, const PorTables& tables, ir::Interpreter& interp,
-                 std::vector<std::uint64_t> checks, bool wait_check = false);
+                 std::vector<std::uint64_t> checks, bool wait_check = false, Proviso proviso = Proviso::static_loops);
 
-    /// Expands `s`. `closes(next)` says whether a successor would close a cycle of the reduced
-    /// graph (it is stored already and was discovered no later than `s`). Among the stubborn
-    /// sets (one per enabled seed process), the cheapest none of whose successors closes a
-    /// cycle is emitted; if every one closes a cycle, or the stubborn steps give no successor,
-    /// all steps are (full expansion: the cycle proviso). Calls emit(GroupId, const Emission&)
+    /// Expands `s`. With the stored proviso, `closes(next)` says whether a successor would close
+    /// a cycle of the reduced graph (it is stored already and was discovered no later than `s`);
+    /// the static proviso never calls it. Among the stubborn sets (one per enabled seed
+    /// process), the cheapest that passes the proviso (static: none of its steps follows a back
+    /// edge; stored: none of its successors closes a cycle) is emitted; if none passes, or the
+    /// stubborn steps give no successor, all steps are (full expansion: the cycle proviso). Calls emit(GroupId, const Emission&)
     /// for each emitted step, processes in id order; emissions are those of
     /// Interpreter::successors(). `recorded(n)`, if given, is called once the steps have been
     /// fired, with the number of successors buffered (successors_buffered()), before any
@@ -105,7 +120,7 @@ public:
         bool widened_by_cycle = false;
         for (const auto set : candidates_) {
             if (!any_successor(set)) continue;
-            if (closes_cycle(set, closes)) {
+            if (proviso_ == Proviso::static_loops ? loops(set) : closes_cycle(set, closes)) {
                 widened_by_cycle = true;
                 continue;
             }
@@ -168,6 +183,12 @@ private:
     /// The number of emissions of the enabled processes of `set`.
     [[nodiscard]] std::uint64_t cost(std::uint64_t set) const;
     [[nodiscard]] bool any_successor(std::uint64_t set) const;
+    /// Whether a step of `set` follows a back edge (the static proviso).
+    [[nodiscard]] bool loops(std::uint64_t set) const {
+        for (std::uint32_t p = 0; p < steps_.size(); ++p)
+            if ((set >> p & 1U) != 0 && steps_[p].loops) return true;
+        return false;
+    }
     template <class Closes>
     bool closes_cycle(std::uint64_t set, Closes& closes) const {
         // A closes() that can prefetch is told every successor of the set first, so that the
@@ -218,6 +239,7 @@ private:
     std::vector<std::uint64_t> visible_;    ///< union of the checks' slots
     std::size_t bytes_;
     bool active_ = true;
+    Proviso proviso_;
     std::vector<ProcessStep> steps_;
     std::vector<Buffered> buffered_;
     std::vector<std::uint8_t> states_;
