@@ -76,8 +76,9 @@ public:
     /// ir::Emission&)` for a violation the log still wants, `void successor(const std::uint8_t*
     /// stored_form, const Lookup&)`, `void self_loop()` for a successor equal to `s`, `bool
     /// closes(const std::uint8_t* stored_form, Lookup&)` (the stored cycle proviso: the state
-    /// was stored before the current one was reached; the static proviso never calls it), `void deadlock(bool wait_cycle)` (no step is
-    /// possible, or processes wait for each other in a cycle), and `void prefetch(const
+    /// was stored before the current one was reached; the static proviso never calls it),
+    /// `void deadlock(bool wait_cycle)` (no step is possible, or processes wait for each other
+    /// in a cycle), and `void prefetch(const
     /// std::uint8_t* stored_form, Lookup&)`, called for every successor of a stubborn set
     /// before closes() is for any of them, so that their lookups' cache misses overlap, and,
     /// when `bool fetches_early()` (say, successor() stores the state before it returns), for

@@ -101,11 +101,11 @@ public:
     /// the static proviso never calls it. Among the stubborn sets (one per enabled seed
     /// process), the cheapest that passes the proviso (static: none of its steps follows a back
     /// edge; stored: none of its successors closes a cycle) is emitted; if none passes, or the
-    /// stubborn steps give no successor, all steps are (full expansion: the cycle proviso). Calls emit(GroupId, const Emission&)
-    /// for each emitted step, processes in id order; emissions are those of
-    /// Interpreter::successors(). `recorded(n)`, if given, is called once the steps have been
-    /// fired, with the number of successors buffered (successors_buffered()), before any
-    /// closes() or emit().
+    /// stubborn steps give no successor, all steps are (full expansion: the cycle proviso).
+    /// Calls emit(GroupId, const Emission&) for each emitted step, processes in id order;
+    /// emissions are those of Interpreter::successors(). `recorded(n)`, if given, is called
+    /// once the steps have been fired, with the number of successors buffered
+    /// (successors_buffered()), before any closes() or emit().
     template <class Closes, class Emit>
     Expansion expand(const std::uint8_t* s, Closes&& closes, Emit&& emit) {
         return expand(s, closes, emit, [](std::size_t) {});
