@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /// @file Differential soundness over the model library: every expect cell of every scenario gives
 /// the same verdict with each reduction (partial-order with either cycle proviso, symmetry exact
-/// and heuristic) on and off, under BFS (one and two threads) and DFS. The library is also run at two devices
-/// (-D types::N_DEVS=2), where Dev symmetry has something to reduce. A disagreement names the
-/// file, variant, property and configuration.
+/// and heuristic) on and off, under BFS (one and two threads) and DFS. The library is also run
+/// at two devices (-D types::N_DEVS=2), where Dev symmetry has something to reduce. A
+/// disagreement names the file, variant, property and configuration.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -64,8 +64,8 @@ std::vector<explore::Result> compare(const ir::TransitionSystem& ts, const std::
     }
     // Without reductions, BFS (on any number of threads) and DFS store the same states; with
     // partial-order reduction and the static proviso, whose reduced graph does not depend on
-    // the search, so do they (with exact symmetry too); with the stored proviso, BFS stores the
-    // same on one thread or two.
+    // the search, BFS on one thread or two and DFS do too (with exact symmetry, BFS and DFS);
+    // with the stored proviso, BFS stores the same on one thread or two.
     CHECK(results[0].stats.states == results[2].stats.states);
     CHECK(results[0].stats.states == results[4].stats.states);
     CHECK(results[0].stats.transitions == results[4].stats.transitions);
