@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "checker/ir/state_layout.hpp"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "checker/support/check.hpp"
@@ -30,6 +32,29 @@ void StateLayout::finish() {
     bits_ = off;
     bytes_ = (off + 7) / 8;
     if (bytes_ == 0) bytes_ = 1;
+}
+
+void StateLayout::pack(const std::int64_t* vals, std::uint8_t* s) const {
+    // Slots lie in insertion order, end to end (finish()).
+    std::uint64_t acc = 0;
+    std::uint32_t n = 0;  // bits in acc, always < 64
+    std::uint8_t* out = s;
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        const Slot& sl = slots_[i];
+        if (sl.width == 0) continue;
+        const std::uint64_t mask = sl.width >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << sl.width) - 1U;
+        const std::uint64_t v = static_cast<std::uint64_t>(vals[i] - sl.lo) & mask;
+        acc |= v << n;
+        if (n + sl.width >= 64) {
+            std::memcpy(out, &acc, sizeof acc);
+            out += sizeof acc;
+            acc = n == 0 ? 0 : v >> (64 - n);
+            n = n + sl.width - 64;
+        } else {
+            n += sl.width;
+        }
+    }
+    std::memcpy(out, &acc, (n + 7) / 8);
 }
 
 std::string StateLayout::format(SlotId id, std::int64_t v) const {

@@ -56,7 +56,8 @@ Canonicalizer::Canonicalizer(const ir::TransitionSystem& ts, SymmetryMode mode, 
             s.slots[at] = i;
         }
     };
-    build(sym.slot_shape, sym.slot_coords, shapes_, coords_);
+    std::vector<std::vector<std::uint32_t>> coords;  // per slot: coordinate values
+    build(sym.slot_shape, sym.slot_coords, shapes_, coords);
     build(sym.process_shape, sym.process_coords, process_shapes_, process_coords_);
     // A permutation must map every slot of a shape to a slot: shapes must be complete.
     for (const auto& s : shapes_)
@@ -71,10 +72,25 @@ Canonicalizer::Canonicalizer(const ir::TransitionSystem& ts, SymmetryMode mode, 
         for (const auto k : active_)
             if (sym.scalarsets[k].layout_index == sl.type_index) value_set_[i] = static_cast<std::int32_t>(k);
     }
+    is_mutex_.assign(nslots, 0);
+    for (std::uint32_t i = 0; i < nslots; ++i) is_mutex_[i] = layout.slots()[i].kind == ir::ValueKind::mutex ? 1 : 0;
     // The slots a permutation can change: those it moves (a shape) or whose values it maps.
-    for (std::uint32_t i = 0; i < nslots; ++i)
-        if (sym.slot_shape[i] != 0 || value_set_[i] >= 0 || layout.slots()[i].kind == ir::ValueKind::mutex)
-            moving_.push_back(i);
+    for (std::uint32_t i = 0; i < nslots; ++i) {
+        const auto sh = sym.slot_shape[i];
+        if (sh == 0 && value_set_[i] < 0 && is_mutex_[i] == 0) continue;
+        Target t{i, sh, static_cast<std::uint32_t>(tcoords_.size()), 0};
+        if (sh != 0) {
+            const Shape& shape = shapes_[sh];
+            std::uint32_t stride = 1;
+            t.count = static_cast<std::uint32_t>(coords[i].size());
+            tcoords_.resize(tcoords_.size() + t.count);
+            for (std::size_t k = coords[i].size(); k-- > 0;) {
+                tcoords_[t.first + k] = {shape.scalarset[k], coords[i][k], stride};
+                stride *= shape.radix[k];
+            }
+        }
+        targets_.push_back(t);
+    }
     key_shapes_.resize(sym.scalarsets.size());
     for (std::uint32_t sh = 1; sh < shapes_.size(); ++sh)
         if (shapes_[sh].scalarset.size() == 1 && is_active_[shapes_[sh].scalarset[0]])
@@ -84,8 +100,8 @@ Canonicalizer::Canonicalizer(const ir::TransitionSystem& ts, SymmetryMode mode, 
         perm_[k].resize(sym.scalarsets[k].size);
         std::iota(perm_[k].begin(), perm_[k].end(), 0U);
     }
+    inv_ = perm_;
     vals_.resize(nslots);
-    image_.resize(nslots);
 
     // Walk reachability: a backward fixpoint over each process's locations (a group's finish
     // targets are its successors).
@@ -128,21 +144,10 @@ bool Canonicalizer::walk_ahead(std::uint32_t set) const {
     return false;
 }
 
-std::uint32_t Canonicalizer::image_slot(std::uint32_t slot) const {
-    const auto sh = ts_.symmetry().slot_shape[slot];
-    if (sh == 0) return slot;
-    const Shape& s = shapes_[sh];
-    const auto& c = coords_[slot];
-    std::uint64_t at = 0;
-    for (std::size_t k = 0; k < c.size(); ++k) at = at * s.radix[k] + perm_[s.scalarset[k]][c[k]];
-    return s.slots[at];
-}
-
 std::int64_t Canonicalizer::image_value(std::uint32_t slot, std::int64_t v) const {
     if (v < 0) return v;  // none, a free mutex
-    const auto& sl = ts_.layout().slots()[slot];
     if (value_set_[slot] >= 0) return perm_[static_cast<std::size_t>(value_set_[slot])][static_cast<std::size_t>(v)];
-    if (sl.kind == ir::ValueKind::mutex) {
+    if (is_mutex_[slot] != 0) {
         const auto p = static_cast<std::uint32_t>(v);
         const auto sh = ts_.symmetry().process_shape[p];
         if (sh == 0) return v;
@@ -155,21 +160,25 @@ std::int64_t Canonicalizer::image_value(std::uint32_t slot, std::int64_t v) cons
     return v;
 }
 
-/// The key of each element of scalarset `set` in the unpacked state vals_.
+
+/// The keys of each element of scalarset `set` in the unpacked state vals_ (keys_, key_width_
+/// per element).
 void Canonicalizer::keys_of(std::uint32_t set) {
     const auto& sym = ts_.symmetry();
     const auto n = sym.scalarsets[set].size;
-    keys_.assign(n, {});
-    for (const auto sh : key_shapes_[set]) {
+    const auto& shapes = key_shapes_[set];
+    key_width_ = shapes.size();
+    keys_.resize(std::size_t{n} * key_width_);
+    for (std::size_t j = 0; j < shapes.size(); ++j) {
+        const auto sh = shapes[j];
         for (std::uint32_t e = 0; e < n; ++e) {
             const auto slot = shapes_[sh].slots[e];
             const std::int64_t v = vals_[slot];
-            const auto& sl = ts_.layout().slots()[slot];
             std::int64_t key = v;
             if (value_set_[slot] >= 0) {
                 // A value of an active scalarset: none, this element, another.
                 key = v < 0 ? -1 : (static_cast<std::uint32_t>(value_set_[slot]) == set && v == e) ? -2 : -3;
-            } else if (sl.kind == ir::ValueKind::mutex && v >= 0) {
+            } else if (is_mutex_[slot] != 0 && v >= 0) {
                 const auto p = static_cast<std::uint32_t>(v);
                 const auto psh = sym.process_shape[p];
                 if (psh == 0) {
@@ -180,18 +189,88 @@ void Canonicalizer::keys_of(std::uint32_t set) {
                     key = own ? -2 : -3 - static_cast<std::int64_t>(psh);
                 }
             }
-            keys_[e].push_back(key);
+            keys_[e * key_width_ + j] = key;
+        }
+    }
+}
+
+bool Canonicalizer::swap_fixes(std::uint32_t set, std::uint32_t a, std::uint32_t b) {
+    // perm_ and inv_ are the identity here; (a b) is its own inverse.
+    auto& p = perm_[set];
+    auto& q = inv_[set];
+    std::swap(p[a], p[b]);
+    std::swap(q[a], q[b]);
+    bool same = true;
+    for (const Target& t : targets_) {
+        const auto src = source_of(t);
+        if (image_value(src, vals_[src]) != vals_[t.slot]) {
+            same = false;
+            break;
+        }
+    }
+    std::swap(p[a], p[b]);
+    std::swap(q[a], q[b]);
+    return same;
+}
+
+void Canonicalizer::split_classes() {
+    members_.clear();
+    class_first_.clear();
+    for (const Group& g : groups_) {
+        const auto first_class = static_cast<std::uint32_t>(class_first_.size());
+        // Members of one class are listed together: collect them class by class.
+        reps_.clear();
+        std::uint32_t nclasses = 0;
+        for (std::uint32_t i = g.begin; i < g.end; ++i) {
+            const auto e = elems_[i];
+            std::uint32_t c = 0;
+            while (c < nclasses && !swap_fixes(g.set, reps_[c], e)) ++c;
+            if (c == nclasses) {
+                reps_.push_back(e);
+                ++nclasses;
+            }
+            labels_[i] = first_class + c;
+        }
+        for (std::uint32_t c = 0; c < nclasses; ++c) {
+            class_first_.push_back(static_cast<std::uint32_t>(members_.size()));
+            for (std::uint32_t i = g.begin; i < g.end; ++i)
+                if (labels_[i] == first_class + c) members_.push_back(elems_[i]);
+        }
+        std::sort(labels_.begin() + g.begin, labels_.begin() + g.end);
+    }
+}
+
+void Canonicalizer::assign() {
+    class_used_.assign(class_first_.size(), 0);
+    for (const Group& g : groups_) {
+        auto& p = perm_[g.set];
+        auto& q = inv_[g.set];
+        for (std::uint32_t i = g.begin; i < g.end; ++i) {
+            const auto c = labels_[i];
+            const auto e = members_[class_first_[c] + class_used_[c]++];
+            const auto pos = i - g.base;
+            p[e] = pos;
+            q[pos] = e;
         }
     }
 }
 
 void Canonicalizer::try_candidate() {
-    // The other slots hold their own values in every image (set once per state).
-    for (const auto i : moving_) image_[image_slot(i)] = image_value(i, vals_[i]);
-    if (!have_best_ || image_ < best_) {
-        best_ = image_;
-        have_best_ = true;
+    // best_ holds the slots no permutation changes (set once per state); the targets are
+    // compared in slot order, which is the order of the vectors' comparison.
+    bool less = !have_best_;
+    for (const Target& t : targets_) {
+        const auto src = source_of(t);
+        const std::int64_t v = image_value(src, vals_[src]);
+        std::int64_t& b = best_[t.slot];
+        if (!less) {
+            if (v > b) return;
+            if (v == b) continue;
+            less = true;
+        }
+        b = v;
     }
+    have_best_ = true;
 }
 
 void Canonicalizer::canonicalize(const std::uint8_t* s, std::uint8_t* out) {
@@ -203,60 +282,86 @@ void Canonicalizer::canonicalize(const std::uint8_t* s, std::uint8_t* out) {
     }
     ++stats_.canonicalized;
     for (std::uint32_t i = 0; i < nslots; ++i) vals_[i] = layout.read(s, ir::SlotId{i});
-    // Per active scalarset: its elements ordered by key, and the groups of equal keys.
-    struct Order {
-        std::uint32_t set;
-        std::vector<std::vector<std::uint32_t>> groups;  ///< in key order; each permuted in place
-    };
-    std::vector<Order> orders;
+    // Per unfrozen active scalarset: its elements ordered by key, and the groups of equal keys.
+    elems_.clear();
+    groups_.clear();
     std::uint64_t candidates = 1;
     for (const auto set : active_) {
         if (walk_ahead(set)) continue;  // frozen: perm_[set] stays the identity
         keys_of(set);
         const auto n = ts_.symmetry().scalarsets[set].size;
-        std::vector<std::uint32_t> order(n);
-        std::iota(order.begin(), order.end(), 0U);
-        std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys_[a] < keys_[b]; });
-        Order o{set, {}};
-        for (std::uint32_t k = 0; k < n; ++k) {
-            if (k == 0 || keys_[order[k]] != keys_[order[k - 1]]) o.groups.emplace_back();
-            o.groups.back().push_back(order[k]);
+        const auto base = static_cast<std::uint32_t>(elems_.size());
+        for (std::uint32_t e = 0; e < n; ++e) elems_.push_back(e);
+        const auto key = [&](std::uint32_t e) { return keys_.begin() + static_cast<std::ptrdiff_t>(e * key_width_); };
+        std::stable_sort(elems_.begin() + base, elems_.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return std::lexicographical_compare(key(a), key(a) + static_cast<std::ptrdiff_t>(key_width_), key(b),
+                                                key(b) + static_cast<std::ptrdiff_t>(key_width_));
+        });
+        for (std::uint32_t k = base; k < base + n; ++k) {
+            if (k == base || !std::equal(key(elems_[k]), key(elems_[k]) + static_cast<std::ptrdiff_t>(key_width_),
+                                         key(elems_[k - 1])))
+                groups_.push_back({set, k, k, base});
+            ++groups_.back().end;
         }
-        for (const auto& g : o.groups)
-            for (std::uint64_t f = 2; f <= g.size() && candidates <= max_candidates_; ++f) candidates *= f;
-        orders.push_back(std::move(o));
     }
-    const bool one = mode_ == SymmetryMode::heuristic || candidates > max_candidates_;
-    if (one && candidates > 1) ++stats_.heuristic;
-    auto assign = [&] {
-        for (const auto& o : orders) {
-            std::uint32_t pos = 0;
-            for (const auto& g : o.groups)
-                for (const auto e : g) perm_[o.set][e] = pos++;
+    labels_.resize(elems_.size());
+    for (const Group& g : groups_)
+        for (std::uint64_t f = 2; f <= g.end - g.begin && candidates <= max_candidates_; ++f) candidates *= f;
+    const bool exact = mode_ == SymmetryMode::exact && candidates > 1;
+    if (exact) {
+        split_classes();
+        // Distinct orders: per group, the multinomial of its class sizes.
+        candidates = 1;
+        for (const Group& g : groups_) {
+            std::uint32_t run = 0;
+            for (std::uint32_t i = g.begin, k = 1; i < g.end && candidates <= max_candidates_; ++i, ++k) {
+                run = (i > g.begin && labels_[i] == labels_[i - 1]) ? run + 1 : 1;
+                candidates = candidates * k / run;
+            }
         }
-    };
-    have_best_ = false;
-    image_ = vals_;
+    }
+    const bool one = !exact || candidates > max_candidates_;
     if (one) {
+        // One order: ties by index, each element a class of its own.
+        if (candidates > 1) ++stats_.heuristic;
+        members_.assign(elems_.begin(), elems_.end());
+        class_first_.resize(elems_.size());
+        std::iota(class_first_.begin(), class_first_.end(), 0U);
+        std::iota(labels_.begin(), labels_.end(), 0U);
+    }
+    if (one || candidates == 1) {
+        assign();
+        bool identity = true;
+        for (const Group& g : groups_)
+            for (std::uint32_t i = g.begin; i < g.end && identity; ++i) identity = perm_[g.set][i - g.base] == i - g.base;
+        if (identity) {
+            // The state is its own representative (most states: a step keeps the order).
+            const auto bytes = layout.bytes();
+            std::copy(s, s + bytes, out);
+            std::fill(out + bytes, out + ts_.state_buffer_size(), std::uint8_t{0});
+            return;
+        }
+    }
+    have_best_ = false;
+    best_ = vals_;
+    for (;;) {
         assign();
         try_candidate();
-    } else {
-        // Odometer over the permutations of every group (each starts sorted by index).
-        std::vector<std::vector<std::uint32_t>*> wheels;
-        for (auto& o : orders)
-            for (auto& g : o.groups)
-                if (g.size() > 1) wheels.push_back(&g);
-        for (;;) {
-            assign();
-            try_candidate();
-            std::size_t w = 0;
-            while (w < wheels.size() && !std::next_permutation(wheels[w]->begin(), wheels[w]->end())) ++w;
-            if (w == wheels.size()) break;
-        }
+        if (one) break;
+        // Odometer over the orders of every group's labels (each starts sorted).
+        std::size_t w = 0;
+        while (w < groups_.size() &&
+               !std::next_permutation(labels_.begin() + groups_[w].begin, labels_.begin() + groups_[w].end))
+            ++w;
+        if (w == groups_.size()) break;
     }
     std::fill(out, out + ts_.state_buffer_size(), std::uint8_t{0});
-    for (std::uint32_t i = 0; i < nslots; ++i) layout.write(out, ir::SlotId{i}, best_[i]);
-    for (auto& p : perm_) std::iota(p.begin(), p.end(), 0U);
+    layout.pack(best_.data(), out);
+    for (const Group& g : groups_)
+        for (std::uint32_t i = g.begin; i < g.end; ++i) {
+            perm_[g.set][i - g.base] = i - g.base;
+            inv_[g.set][i - g.base] = i - g.base;
+        }
 }
 
 }  // namespace iomc::reduce

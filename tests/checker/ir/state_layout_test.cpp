@@ -185,6 +185,60 @@ TEST_CASE("a zero-width slot always reads its lo") {
     CHECK(s[0] == 0x03);
 }
 
+TEST_CASE("pack writes every slot as write() does, in one pass over whole words") {
+    // Widths 0..33 in a seeded mix, so that slots straddle bytes and 64-bit words, including
+    // one that ends exactly on a word (the 64-bit flush with no bits left over). The packed
+    // bytes must equal those of write() per slot into a zeroed buffer, padding bits included.
+    for (std::uint32_t seed = 1; seed <= 50; ++seed) {
+        StateLayout l;
+        std::uint32_t x = seed * 2654435761U;
+        auto next = [&] {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            return x;
+        };
+        const std::uint32_t n = 1 + next() % 40;
+        std::vector<std::int64_t> vals;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const std::uint32_t width = next() % 34;
+            const std::int32_t lo = static_cast<std::int32_t>(next() % 5) - 2;
+            const std::int64_t range = width == 0 ? 0 : (std::int64_t{1} << width) - 1;
+            l.add(slot("s", lo, static_cast<std::int32_t>(lo + std::min<std::int64_t>(range, 0x7FFFFFF0))));
+            vals.push_back(lo + (range == 0 ? 0 : static_cast<std::int64_t>(next()) % (range + 1)));
+        }
+        l.finish();
+        auto by_slot = buffer(l);
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const auto& sl = l.slot(SlotId{i});
+            vals[i] = std::clamp<std::int64_t>(vals[i], sl.lo, sl.hi);
+            l.write(by_slot.data(), SlotId{i}, vals[i]);
+        }
+        auto packed = buffer(l);
+        l.pack(vals.data(), packed.data());
+        CAPTURE(seed);
+        CHECK(packed == by_slot);
+        for (std::uint32_t i = 0; i < n; ++i) CHECK(l.read(packed.data(), SlotId{i}) == vals[i]);
+    }
+    // Exactly 64 bits: two 32-bit slots fill one word, and nothing is written after it.
+    StateLayout w;
+    w.add(slot("a", 0, 0x7FFFFFFF));
+    w.add(slot("b", 0, 0x7FFFFFFF));
+    w.add(slot("c", 0, 1));
+    w.add(slot("d", 0, 1));
+    w.finish();
+    REQUIRE(w.bits() == 64);
+    auto buf = buffer(w);
+    std::fill(buf.begin(), buf.end(), std::uint8_t{0xAB});
+    const std::int64_t v[] = {0x12345678, 0x7FFFFFFF, 1, 0};
+    w.pack(v, buf.data());
+    CHECK(w.read(buf.data(), SlotId{0}) == 0x12345678);
+    CHECK(w.read(buf.data(), SlotId{1}) == 0x7FFFFFFF);
+    CHECK(w.read(buf.data(), SlotId{2}) == 1);
+    CHECK(w.read(buf.data(), SlotId{3}) == 0);
+    CHECK(buf[8] == 0xAB);  // the slack after the state is left alone
+}
+
 TEST_CASE("values print by their kind") {
     StateLayout l;
     const auto b = l.add(slot("b", 0, 1, ValueKind::boolean));
