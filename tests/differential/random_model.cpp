@@ -37,6 +37,7 @@ struct Scope {
     bool kref = false;                   ///< var r: kref(3)
     std::vector<std::string> mutexes;    ///< global mutexes
     bool mutex_array = false;            ///< var ma: mutex[Id]
+    bool rel = false;                    ///< var rel: bool[Id][Id] (a relation: ties of equal keys)
     std::vector<std::string> held;       ///< mutexes held at this point (no recursive locks)
     int* asserts = nullptr;              ///< next assertion number
 };
@@ -63,6 +64,7 @@ public:
         sc.kref = r_.chance(15);
         for (std::size_t c = 0, n = r_.below(3); c < n; ++c) sc.mutexes.push_back(fmt::format("m{}", c));
         sc.mutex_array = r_.chance(35);
+        sc.rel = r_.chance(35);
         for (const auto& f : sc.flags) m.decls.push_back(fmt::format("var {}: bool{};", f, r_.chance(20) ? " = true" : ""));
         for (const auto& c : sc.counters) m.decls.push_back(fmt::format("var {}: 0..2;", c));
         for (const auto& a : sc.bool_arrays) m.decls.push_back(fmt::format("var {}: bool[Id];", a));
@@ -71,6 +73,7 @@ public:
         if (sc.kref) m.decls.push_back("var r: kref(3) = 1;");
         for (const auto& mu : sc.mutexes) m.decls.push_back(fmt::format("var {}: mutex;", mu));
         if (sc.mutex_array) m.decls.push_back("var ma: mutex[Id];");
+        if (sc.rel) m.decls.push_back("var rel: bool[Id][Id];");
         int asserts = 0;
         sc.asserts = &asserts;
         const std::size_t singles = 1 + r_.below(2);
@@ -121,6 +124,10 @@ private:
             for (const auto& a : sc.count_arrays) c.push_back(fmt::format("{}[{}] == 1", a, ix));
         }
         for (const auto& a : sc.bool_arrays) c.push_back(fmt::format("(exists e: Id. {}[e])", a));
+        if (sc.rel) {
+            if (const auto a = index(sc), b = index(sc); !a.empty() && !b.empty()) c.push_back(fmt::format("rel[{}][{}]", a, b));
+            c.push_back("(exists e: Id. rel[e][e])");
+        }
         if (sc.ptr) c.insert(c.end(), {"ptr == none", "ptr != none"});
         for (const auto& mu : sc.mutexes) c.push_back(fmt::format("!locked({})", mu));
         if (locals_t_) c.push_back("t != 1");
@@ -140,6 +147,10 @@ private:
                 s.push_back(fmt::format("{}[{}] = {};", a, ix, r_.chance(50) ? "true" : cond(sc)));
             for (const auto& a : sc.count_arrays) s.push_back(fmt::format("{}[{}] = ({}[{}] + 1) % 3;", a, ix, a, ix));
         }
+        if (sc.rel)
+            if (const auto a = index(sc), b = index(sc); !a.empty() && !b.empty())
+                s.insert(s.end(), {fmt::format("rel[{}][{}] = !rel[{}][{}];", a, b, a, b),
+                                   fmt::format("rel[{}][{}] = {};", a, b, cond(sc))});
         if (sc.ptr) s.insert(s.end(), {sc.family ? "ptr = i;" : "ptr = none;", "choose ptr;"});
         if (sc.ptr && !loopvar_.empty()) s.push_back("ptr = " + loopvar_ + ";");
         if (locals_t_) s.insert(s.end(), {"t = (t + 1) % 3;", "choose t;"});
