@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "checker/ir/reach.hpp"
+#include "checker/reduce/monotone.hpp"
 
 namespace iomc::reduce {
 
@@ -55,6 +56,8 @@ PorTables::PorTables(const ir::TransitionSystem& ts) : ts_(ts) {
     lock_targets_.resize(procs.size());
     release_.assign(total * words_, 0);
     std::vector<std::uint64_t> own_touch(total * words_, 0), own_writes(total * words_, 0);
+    increasing_.resize(total);
+    const auto monotone = monotone_slots(ts);
 
     for (std::uint32_t p = 0; p < procs.size(); ++p) {
         const auto& proc = procs[p];
@@ -74,6 +77,7 @@ PorTables::PorTables(const ir::TransitionSystem& ts) : ts_(ts) {
             }
             std::sort(nx.begin(), nx.end());
             nx.erase(std::unique(nx.begin(), nx.end()), nx.end());
+            increasing_[at] = increasing_targets(grp.code, monotone);
             merge_into(own_touch.data() + at * words_, grp.footprint.reads, words_);
             merge_into(own_touch.data() + at * words_, grp.footprint.may_write, words_);
             merge_into(own_writes.data() + at * words_, grp.footprint.may_write, words_);
@@ -159,12 +163,21 @@ void PorTables::mark_back_edges() {
                 same.push_back(q);
                 done[q] = 1;
             }
+        // A step that strictly increases a counter nothing decreases lies on no cycle of
+        // states (monotone.hpp): it is left out when it does so in every instance that has it.
         graph.assign(n, {});
         for (const auto q : same)
-            for (std::uint32_t l = 0; l < n; ++l) {
-                const auto& nx = next_[base_[q] + l];
-                graph[l].insert(graph[l].end(), nx.begin(), nx.end());
-            }
+            for (std::uint32_t l = 0; l < n; ++l)
+                for (const auto y : next_[base_[q] + l]) {
+                    bool increasing = true;
+                    for (const auto r : same) {
+                        const auto& nr = next_[base_[r] + l];
+                        const auto& inc = increasing_[base_[r] + l];
+                        if (std::binary_search(nr.begin(), nr.end(), y) && !std::binary_search(inc.begin(), inc.end(), y))
+                            increasing = false;
+                    }
+                    if (!increasing) graph[l].push_back(y);
+                }
         std::vector<std::vector<std::uint32_t>> back(n);
         colour.assign(n, 0);
         for (std::uint32_t root = 0; root < n; ++root) {

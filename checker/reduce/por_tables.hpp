@@ -67,7 +67,10 @@ public:
     /// Whether a step of process p from location l to location `to` follows a back edge of p's
     /// control flow (the static cycle proviso's loop steps): every cycle of p's locations holds
     /// one. Back edges of one depth-first search of the locations of all instances of p's
-    /// declaration together, so that instances a symmetry permutes have the same ones.
+    /// declaration together, so that instances a symmetry permutes have the same ones. Steps
+    /// that strictly increase a counter nothing decreases (monotone.hpp) are on no cycle of
+    /// states and are left out of the search: a bounded `while (n < K) ... n += 1;` loop has
+    /// no back edge.
     [[nodiscard]] bool back_edge(std::uint32_t p, std::uint32_t l, std::uint32_t to) const;
     /// Whether location l of process p has a back edge at all.
     [[nodiscard]] bool loops_at(std::uint32_t p, std::uint32_t l) const { return !back_[base_[p] + l].empty(); }
@@ -85,6 +88,8 @@ private:
     std::vector<std::vector<std::uint32_t>> next_;       ///< per (process, location)
     std::vector<Future> future_;                         ///< per (process, location)
     std::vector<std::vector<std::uint32_t>> back_;       ///< per (process, location): back-edge targets
+    /// per (process, location): the targets whose step strictly increases a monotone counter
+    std::vector<std::vector<std::uint32_t>> increasing_;
     std::vector<std::uint32_t> lock_target_;             ///< per (process, location)
     std::vector<std::vector<std::uint32_t>> lock_targets_;  ///< per process
     std::vector<std::uint64_t> release_;                 ///< per (process, location), words_ each

@@ -38,6 +38,7 @@ struct Scope {
     std::vector<std::string> mutexes;    ///< global mutexes
     bool mutex_array = false;            ///< var ma: mutex[Id]
     bool rel = false;                    ///< var rel: bool[Id][Id] (a relation: ties of equal keys)
+    bool grows = false;                  ///< var k: 0..3, only ever increased (a bounded loop's counter)
     std::vector<std::string> held;       ///< mutexes held at this point (no recursive locks)
     int* asserts = nullptr;              ///< next assertion number
 };
@@ -65,6 +66,7 @@ public:
         for (std::size_t c = 0, n = r_.below(3); c < n; ++c) sc.mutexes.push_back(fmt::format("m{}", c));
         sc.mutex_array = r_.chance(35);
         sc.rel = r_.chance(35);
+        sc.grows = r_.chance(35);
         for (const auto& f : sc.flags) m.decls.push_back(fmt::format("var {}: bool{};", f, r_.chance(20) ? " = true" : ""));
         for (const auto& c : sc.counters) m.decls.push_back(fmt::format("var {}: 0..2;", c));
         for (const auto& a : sc.bool_arrays) m.decls.push_back(fmt::format("var {}: bool[Id];", a));
@@ -74,6 +76,7 @@ public:
         for (const auto& mu : sc.mutexes) m.decls.push_back(fmt::format("var {}: mutex;", mu));
         if (sc.mutex_array) m.decls.push_back("var ma: mutex[Id];");
         if (sc.rel) m.decls.push_back("var rel: bool[Id][Id];");
+        if (sc.grows) m.decls.push_back("var k: 0..3;");
         int asserts = 0;
         sc.asserts = &asserts;
         const std::size_t singles = 1 + r_.below(2);
@@ -129,6 +132,7 @@ private:
             c.push_back("(exists e: Id. rel[e][e])");
         }
         if (sc.ptr) c.insert(c.end(), {"ptr == none", "ptr != none"});
+        if (sc.grows) c.insert(c.end(), {"k < 3", "k < 2"});
         for (const auto& mu : sc.mutexes) c.push_back(fmt::format("!locked({})", mu));
         if (locals_t_) c.push_back("t != 1");
         if (locals_q_ && sc.family) c.push_back("q == i");
@@ -151,6 +155,7 @@ private:
             if (const auto a = index(sc), b = index(sc); !a.empty() && !b.empty())
                 s.insert(s.end(), {fmt::format("rel[{}][{}] = !rel[{}][{}];", a, b, a, b),
                                    fmt::format("rel[{}][{}] = {};", a, b, cond(sc))});
+        if (sc.grows) s.insert(s.end(), {"atomic { await k < 3; k += 1; }", "atomic { await k < 3; k = k + 1; }"});
         if (sc.ptr) s.insert(s.end(), {sc.family ? "ptr = i;" : "ptr = none;", "choose ptr;"});
         if (sc.ptr && !loopvar_.empty()) s.push_back("ptr = " + loopvar_ + ";");
         if (locals_t_) s.insert(s.end(), {"t = (t + 1) % 3;", "choose t;"});
@@ -201,6 +206,11 @@ private:
                 // Bounded by a counter the body advances, or by a flag another process sets.
                 st.text = cond(sc);
                 fill(st.body, sc, false, 1);
+                if (sc.grows && r_.chance(50)) {
+                    // A loop bounded by the counter it advances: no cycle of states goes round it.
+                    st.text = "k < 3";
+                    st.body.push_back(RStmt{RStmt::Kind::simple, "atomic { await k < 3; k += 1; }", {}, {}});
+                }
                 break;
             }
             case RStmt::Kind::atomic: fill(st.body, sc, true, 1); break;
