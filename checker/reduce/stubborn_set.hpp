@@ -26,7 +26,9 @@
 /// - static (the default): a reduced set holds no step along a back edge of its process's
 ///   control flow (PorTables::back_edge). In a cycle of states every process that moves comes
 ///   back to its location, so its steps walk a cycle of its locations, which holds a back edge
-///   of any depth-first search of them: some step of the state cycle is a back-edge step, and
+///   of any depth-first search of them (steps that increase a counter nothing decreases are on
+///   no cycle of states and are left out of that search: monotone.hpp): some step of the
+///   state cycle is a back-edge step, and
 ///   the state it leaves was expanded fully. With symmetry the cycle of canonical states lifts
 ///   to one of concrete states (the permutation's power that is the identity), and instances a
 ///   permutation swaps have the same back edges. After Kurshan, Levin, Minea, Peled and
@@ -36,7 +38,8 @@
 ///   than the state itself; every cycle of the reduced graph holds such an edge. The search
 ///   supplies the test (an index comparison), sound for BFS, DFS and the parallel search, whose
 ///   indices grow with discovery. Fewer full expansions where processes loop a bounded number
-///   of times (a counter the static test does not read), more where they do not loop.
+///   of times on a bound the static test cannot see (it sees only counters that nothing
+///   decreases: monotone.hpp), more where they do not loop.
 /// Of the candidate sets (one per enabled seed process) the cheapest that passes is taken (after
 /// Evangelista and Pajault, "Solving the ignoring problem for partial order reduction", STTT
 /// 2010: try another set before widening).
