@@ -27,13 +27,13 @@
 ///   control flow (PorTables::back_edge). In a cycle of states every process that moves comes
 ///   back to its location, so its steps walk a cycle of its locations, which holds a back edge
 ///   of any depth-first search of them (steps that increase a counter nothing decreases are on
-///   no cycle of states and are left out of that search: monotone.hpp): some step of the
-///   state cycle is a back-edge step, and
-///   the state it leaves was expanded fully. With symmetry the cycle of canonical states lifts
-///   to one of concrete states (the permutation's power that is the identity), and instances a
-///   permutation swaps have the same back edges. After Kurshan, Levin, Minea, Peled and
-///   Yenigun, "Static partial order reduction" (TACAS 1998). It needs no lookup of the
-///   successors, and the reduced graph is the same for BFS, DFS and the parallel search.
+///   no cycle of states and are left out of that search: monotone.hpp): some step of the state
+///   cycle is a back-edge step, and the state it leaves was expanded fully. With symmetry the
+///   cycle of canonical states lifts to one of concrete states (the permutation's power that is
+///   the identity), and instances a permutation swaps have the same back edges. After Kurshan,
+///   Levin, Minea, Peled and Yenigun, "Static partial order reduction" (TACAS 1998). It needs
+///   no lookup of the successors, and the reduced graph is the same for BFS, DFS and the
+///   parallel search.
 /// - stored: a reduced set is emitted only if none of its successors was discovered no later
 ///   than the state itself; every cycle of the reduced graph holds such an edge. The search
 ///   supplies the test (an index comparison), sound for BFS, DFS and the parallel search, whose
