@@ -111,6 +111,23 @@ void expr_reads(const Expr& e, SlotSet& out, const FixedSlots* fixed) {
     }
 }
 
+void instr_writes(const Instr& in, SlotSet& out, const FixedSlots* fixed) {
+    switch (in.kind) {
+        case InstrKind::assign:
+        case InstrKind::choose:
+        case InstrKind::lock:
+        case InstrKind::unlock:
+        case InstrKind::kref_init:
+        case InstrKind::kref_get:
+        case InstrKind::kref_put:
+            lvalue_slots(in.target, out, fixed);
+            if (in.has_result) lvalue_slots(in.result, out, fixed);
+            break;
+        default:
+            break;
+    }
+}
+
 Footprint fragment_footprint(const Fragment& f, SlotId pc, const FixedSlots* fixed) {
     Footprint fp;
     fp.reads.insert(pc);
@@ -129,11 +146,9 @@ Footprint fragment_footprint(const Fragment& f, SlotId pc, const FixedSlots* fix
             case InstrKind::assign:
                 expr_reads(in.a, fp.reads, fixed);
                 index_reads(in.target);
-                lvalue_slots(in.target, fp.may_write, fixed);
                 break;
             case InstrKind::choose:
                 index_reads(in.target);
-                lvalue_slots(in.target, fp.may_write, fixed);
                 break;
             case InstrKind::lock:
             case InstrKind::unlock:
@@ -142,15 +157,12 @@ Footprint fragment_footprint(const Fragment& f, SlotId pc, const FixedSlots* fix
             case InstrKind::kref_put:
                 index_reads(in.target);
                 lvalue_slots(in.target, fp.reads, fixed);
-                lvalue_slots(in.target, fp.may_write, fixed);
-                if (in.has_result) {
-                    index_reads(in.result);
-                    lvalue_slots(in.result, fp.may_write, fixed);
-                }
+                if (in.has_result) index_reads(in.result);
                 break;
             default:
                 break;
         }
+        instr_writes(in, fp.may_write, fixed);
     }
     // must_write: only the pc is written on every path for sure (a conservative choice that is
     // always sound; POR only uses must_write to strengthen, never to weaken, its conditions).

@@ -89,6 +89,12 @@ void lvalue_slots(const Expr& lv, SlotSet& out, const FixedSlots* fixed = nullpt
 /// Every slot `e` may read (including the index expressions of element accesses).
 void expr_reads(const Expr& e, SlotSet& out, const FixedSlots* fixed = nullptr);
 
+struct Instr;
+/// Every slot instruction `in` may write: the lvalue of an assignment, `choose`, `lock`,
+/// `unlock` and the kref operations, and a `kref_put`'s result. (A `finish` writes its process's
+/// pc, which the instruction does not name.)
+void instr_writes(const Instr& in, SlotSet& out, const FixedSlots* fixed = nullptr);
+
 /// What one transition group may touch. must_write is a subset of may_write.
 struct Footprint {
     SlotSet reads, may_write, must_write;

@@ -25,24 +25,6 @@ std::int64_t increment(const ir::Instr& in) {
     return c >= 0 ? c : -1;
 }
 
-/// Every slot `in` may write.
-void written(const ir::Instr& in, ir::SlotSet& out) {
-    switch (in.kind) {
-        case ir::InstrKind::assign:
-        case ir::InstrKind::choose:
-        case ir::InstrKind::lock:
-        case ir::InstrKind::unlock:
-        case ir::InstrKind::kref_init:
-        case ir::InstrKind::kref_get:
-        case ir::InstrKind::kref_put:
-            ir::lvalue_slots(in.target, out);
-            if (in.has_result) ir::lvalue_slots(in.result, out);
-            break;
-        default:
-            break;
-    }
-}
-
 }  // namespace
 
 std::vector<char> monotone_slots(const ir::TransitionSystem& ts) {
@@ -53,7 +35,7 @@ std::vector<char> monotone_slots(const ir::TransitionSystem& ts) {
         ir::SlotSet seen(n);
         for (const auto& in : g.code.code) {
             ir::SlotSet w(n);
-            written(in, w);
+            ir::instr_writes(in, w);
             seen.merge(w);
             if (increment(in) >= 0) continue;  // writes only its own slot, upwards
             for (const auto s : w.to_vector()) mono[ir::idx(s)] = 0;
