@@ -71,9 +71,11 @@ TEST_CASE("a step that strictly increases a counter nothing decreases closes no 
         process wrap { var w: 0..2; while (true) { w = (w + 1) % 3; } }
         process half { var h: 0..2; var y: 0..1; while (true) { atomic { if (y == 0) { h += 1; } y = 1 - y; } } }
         process up { while (true) { c += 1; } }
-        process down { while (true) { await c > 0; c -= 1; } })");
+        process down { while (true) { await c > 0; c -= 1; } }
+        process both { var b: 0..4; while (b < 4) { atomic { either { b += 1; } or { b = b - (-2); } } } }
+        process one { var o: 0..4; while (true) { atomic { either { o += 1; } or { skip; } } } })");
     const reduce::PorTables t(*ts);
-    REQUIRE(ts->processes().size() == 8);
+    REQUIRE(ts->processes().size() == 10);
     const auto mono = reduce::monotone_slots(*ts);
     auto slot = [&](const std::string& name) {
         const auto slots = ts->layout().slots();
@@ -97,6 +99,12 @@ TEST_CASE("a step that strictly increases a counter nothing decreases closes no 
         CAPTURE(p);
         CHECK_FALSE(looping(t, *ts, p).empty());
     }
+    // An either inside one step: both: every outcome grows b (by 1, or by 2 written as a
+    // subtraction), no back edge; one: the skip outcome returns to the loop with o unchanged.
+    CHECK(mono[slot("both.b")] == 1);
+    CHECK(mono[slot("one.o")] == 1);
+    CHECK(looping(t, *ts, 8).empty());
+    CHECK_FALSE(looping(t, *ts, 9).empty());
 }
 
 TEST_CASE("a bounded loop hides no violation from the static proviso and widens no state") {
