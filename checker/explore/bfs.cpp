@@ -105,9 +105,11 @@ public:
             mark_level();
             run_level();
             stopped = log_.done() || stop_.load();
-            frontier_ = std::move(next_);
-            next_.clear();
-            for (unsigned t = 0; t < threads_; ++t) next_.push_back(std::make_unique<ChunkedVector>());
+            // The lists of the level just expanded hold the next one; their chunks are kept for
+            // the level after it (freeing and allocating them every level cost page faults).
+            std::swap(frontier_, next_);
+            for (auto& l : next_) l->clear();
+            while (next_.size() < threads_) next_.push_back(std::make_unique<ChunkedVector>());
             if (frontier_size() > 0) depth_ = level_ + 1;
             ++level_;
         }

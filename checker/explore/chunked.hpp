@@ -52,7 +52,8 @@ public:
             const std::uint64_t bytes = std::uint64_t{ChunkLayout::size(k)} * 4;
             if (budget && !budget->reserve(bytes)) return false;
             if (budget) budget_ = budget;
-            chunks_[k] = std::make_unique<std::uint32_t[]>(ChunkLayout::size(k));
+            // Not zeroed: an element is written before size_ covers it.
+            chunks_[k] = std::make_unique_for_overwrite<std::uint32_t[]>(ChunkLayout::size(k));
             bytes_ += bytes;
         }
         chunks_[k][ChunkLayout::offset(size_)] = v;
@@ -63,6 +64,8 @@ public:
     void set(std::uint32_t i, std::uint32_t v) { chunks_[ChunkLayout::chunk(i)][ChunkLayout::offset(i)] = v; }
     [[nodiscard]] std::uint32_t size() const { return size_; }
     [[nodiscard]] std::uint64_t memory_bytes() const { return bytes_; }
+    /// Empties the vector; its chunks stay allocated (and counted) for the next appends.
+    void clear() { size_ = 0; }
 
 private:
     std::unique_ptr<std::unique_ptr<std::uint32_t[]>[]> chunks_;

@@ -9,8 +9,9 @@ ShardedStore::ShardedStore(std::size_t state_bytes, unsigned shard_bits, MemoryB
       mask_((1U << shard_bits) - 1),
       budget_(budget),
       max_states_(max_states),
-      shard_capacity_(std::min<std::uint64_t>(StateStore::max_states, (std::uint64_t{1} << (32 - shard_bits)) - 16)) {
-    for (std::uint32_t k = 0; k <= mask_; ++k) shards_.push_back(std::make_unique<Shard>(bytes_, &budget_, shard_capacity_));
+      shard_capacity_(std::min<std::uint64_t>(StateStore::max_states, (std::uint64_t{1} << (32 - shard_bits)) - 16)),
+      pool_(&budget) {
+    for (std::uint32_t k = 0; k <= mask_; ++k) shards_.push_back(std::make_unique<Shard>(bytes_, &budget_, shard_capacity_, &pool_));
 }
 
 ShardedStore::Insert ShardedStore::insert(const std::uint8_t* s, std::uint64_t h, Ref parent) {

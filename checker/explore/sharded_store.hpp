@@ -63,8 +63,8 @@ public:
 private:
     /// Aligned to a cache line: two threads storing into neighbouring shards write their counts.
     struct alignas(64) Shard {
-        Shard(std::size_t bytes, MemoryBudget* budget, std::uint64_t capacity)
-            : store(bytes, budget, capacity), parents(capacity) {}
+        Shard(std::size_t bytes, MemoryBudget* budget, std::uint64_t capacity, PagePool* pool)
+            : store(bytes, budget, capacity, pool), parents(capacity) {}
         StateStore store;
         ChunkedVector parents;
         std::uint32_t level_start = 0;
@@ -77,6 +77,7 @@ private:
     std::uint64_t max_states_;
     std::uint64_t shard_capacity_;
     std::atomic<std::uint64_t> reserved_{0};  ///< with a state limit only: states stored or reserved
+    PagePool pool_;  ///< the shards' tables and chunks, reused from one shard to another; charged to budget_
     std::vector<std::unique_ptr<Shard>> shards_;
 };
 

@@ -7,12 +7,14 @@
 
 namespace iomc::explore {
 
-StateStore::StateStore(std::size_t state_bytes, MemoryBudget* budget, std::uint64_t capacity)
+StateStore::StateStore(std::size_t state_bytes, MemoryBudget* budget, std::uint64_t capacity, PagePool* pool)
     : bytes_(state_bytes),
       budget_(budget),
       capacity_(capacity),
+      own_pool_(pool ? nullptr : std::make_unique<PagePool>(budget)),
+      pool_(pool ? *pool : *own_pool_),
       chunks_(new Zeroed<std::uint8_t>[ChunkLayout::chunk(static_cast<std::uint32_t>(capacity - 1)) + 1]),
-      table_(zeroed<std::uint64_t>(initial_slots)),
+      table_(zeroed<std::uint64_t>(pool_, initial_slots)),
       slots_(initial_slots),
       mask_(initial_slots - 1) {
     // The first table is always allowed (it is tiny); it counts against the budget all the same.
@@ -52,7 +54,7 @@ StateStore::Insert StateStore::insert(const std::uint8_t* s, std::uint64_t hash)
     if (!chunks_[k]) {
         const std::size_t n = std::size_t{ChunkLayout::size(k)} * bytes_ + 8;
         if (budget_ && !budget_->reserve(n)) return {0, false, true};
-        chunks_[k] = zeroed<std::uint8_t>(n);
+        chunks_[k] = zeroed<std::uint8_t>(pool_, n);
         arena_bytes_ += n;
     }
     ++count_;
@@ -77,7 +79,7 @@ bool StateStore::grow() {
     // Old and new tables live together while rehashing: reserve the new one first.
     const std::size_t new_bytes = slots_ * 2 * sizeof(std::uint64_t);
     if (budget_ && !budget_->reserve(new_bytes)) return false;
-    const Zeroed<std::uint64_t> old = std::exchange(table_, zeroed<std::uint64_t>(slots_ * 2));
+    const Zeroed<std::uint64_t> old = std::exchange(table_, zeroed<std::uint64_t>(pool_, slots_ * 2));
     const std::size_t old_slots = std::exchange(slots_, slots_ * 2);
     mask_ = slots_ - 1;
     for (std::size_t k = 0; k < old_slots; ++k) {

@@ -14,7 +14,7 @@
 
 #include "checker/explore/chunked.hpp"
 #include "checker/explore/memory_budget.hpp"
-#include "checker/explore/zeroed.hpp"
+#include "checker/explore/page_pool.hpp"
 #include "checker/support/hash.hpp"
 
 namespace iomc::explore {
@@ -24,8 +24,10 @@ namespace iomc::explore {
 class StateStore {
 public:
     /// `budget` (optional, outlives the store) accounts for and may refuse its allocations;
-    /// `capacity` bounds the number of states (it sizes the table of arena chunks).
-    explicit StateStore(std::size_t state_bytes, MemoryBudget* budget = nullptr, std::uint64_t capacity = max_states);
+    /// `capacity` bounds the number of states (it sizes the table of arena chunks); `pool`
+    /// (optional, outlives the store; else the store has its own) gives its table and chunks.
+    explicit StateStore(std::size_t state_bytes, MemoryBudget* budget = nullptr, std::uint64_t capacity = max_states,
+                        PagePool* pool = nullptr);
     ~StateStore();
     StateStore(const StateStore&) = delete;
     StateStore& operator=(const StateStore&) = delete;
@@ -74,6 +76,8 @@ private:
     std::uint64_t capacity_;
     std::uint32_t count_ = 0;
     std::uint64_t arena_bytes_ = 0;
+    std::unique_ptr<PagePool> own_pool_;  ///< without a pool given
+    PagePool& pool_;
     std::unique_ptr<Zeroed<std::uint8_t>[]> chunks_;  ///< fixed size: never moves
     Zeroed<std::uint64_t> table_;  ///< 0 = empty; else tag << 32 | (index + 1)
     std::size_t slots_ = 0;

@@ -3,12 +3,16 @@
 // order, growth of the hash table and the arena past one 65536-state chunk, stable pointers.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
+#include "checker/explore/chunked.hpp"
+#include "checker/explore/memory_budget.hpp"
+#include "checker/explore/page_pool.hpp"
 #include "checker/explore/state_store.hpp"
-#include "checker/explore/zeroed.hpp"
 #include "checker/support/hash.hpp"
 
 using namespace iomc;
@@ -110,11 +114,12 @@ TEST_CASE("states of odd sizes are compared on every byte") {
 
 TEST_CASE("zeroed arrays are zero, and from 2 MiB up aligned to 2 MiB for huge pages") {
     constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+    explore::PagePool pool;
     for (const std::size_t n : {std::size_t{1}, std::size_t{1000}, (huge / 8) - 1, huge / 8, 3 * huge / 8 + 5}) {
         CAPTURE(n);
-        const auto a = explore::zeroed<std::uint64_t>(n);
+        const auto a = explore::zeroed<std::uint64_t>(pool, n);
         REQUIRE(a != nullptr);
-        CHECK(reinterpret_cast<std::uintptr_t>(a.get()) % alignof(std::uint64_t) == 0);
+        CHECK(reinterpret_cast<std::uintptr_t>(a.get()) % 64 == 0);
         if (n * 8 >= huge) CHECK(reinterpret_cast<std::uintptr_t>(a.get()) % huge == 0);
         bool zero = true;
         for (std::size_t i = 0; i < n; ++i) zero = zero && a[i] == 0;
@@ -122,6 +127,44 @@ TEST_CASE("zeroed arrays are zero, and from 2 MiB up aligned to 2 MiB for huge p
         a[n - 1] = 7;  // the whole array is writable
         CHECK(a[n - 1] == 7);
     }
+}
+
+TEST_CASE("the page pool: small blocks are cut from one region and reused zeroed; big ones are unmapped when given back") {
+    constexpr std::size_t huge = std::size_t{2} << 20;
+    explore::MemoryBudget budget(0);
+    explore::PagePool pool(&budget);
+    CHECK(pool.mapped() == 0);
+    auto* a = static_cast<std::uint8_t*>(pool.take(100));  // rounded up to 128 bytes
+    auto* b = static_cast<std::uint8_t*>(pool.take(64));
+    CHECK(pool.mapped() == explore::PagePool::region);
+    CHECK(b == a + 128);
+    std::memset(a, 0xAB, 100);
+    pool.give(a, 100);
+    // A block given back is kept, and charged to the budget until it is taken again.
+    CHECK(budget.used() == 128);
+    // The next block of the same rounded size is the one given back, cleared.
+    auto* c = static_cast<std::uint8_t*>(pool.take(128));
+    CHECK(c == a);
+    CHECK(budget.used() == 0);
+    CHECK(std::all_of(c, c + 128, [](std::uint8_t x) { return x == 0; }));
+    // Another size is cut from the region.
+    auto* d = static_cast<std::uint8_t*>(pool.take(256));
+    CHECK(d == b + 64);
+    // A block of 2 MiB or more has a mapping of its own, released when given back.
+    void* big = pool.take(huge + 1);
+    CHECK(pool.mapped() == explore::PagePool::region + huge + 4096);
+    pool.give(big, huge + 1);
+    CHECK(pool.mapped() == explore::PagePool::region);
+    CHECK(budget.used() == 0);
+    // A region that cannot hold the next block leaves its rest unused and maps another.
+    std::vector<void*> blocks;
+    for (std::size_t k = 0; k < explore::PagePool::region / (huge / 2); ++k) blocks.push_back(pool.take(huge / 2));
+    CHECK(pool.mapped() == 2 * explore::PagePool::region);
+    for (void* p : blocks) pool.give(p, huge / 2);
+    pool.give(b, 64);
+    pool.give(c, 128);
+    pool.give(d, 256);
+    CHECK(budget.used() == 32 * (huge / 2) + 64 + 128 + 256);
 }
 
 TEST_CASE("a fresh store holds only its first hash table") {
@@ -158,8 +201,26 @@ TEST_CASE("a memory budget refuses the growth that would pass it and leaves the 
     }
     CHECK(stored == 383);
     CHECK(store.size() == 383);
-    CHECK(budget.used() == 2048 + 4104 + 4096 - 2048);  // the old table was released
+    // The old table went back to the store's page pool, which keeps it for reuse: still charged.
+    CHECK(budget.used() == 2048 + 4104 + 4096);
     CHECK(budget.refused());
+}
+
+TEST_CASE("a cleared chunked vector keeps its chunks and fills again from index 0") {
+    explore::MemoryBudget budget(0);
+    explore::ChunkedVector v;
+    for (std::uint32_t i = 0; i < 5000; ++i) REQUIRE(v.push_back(i * 3, &budget));
+    // Chunks of 1K, 2K and 4K elements: 7K in all, 4 bytes each.
+    CHECK(v.memory_bytes() == 7 * 1024 * 4);
+    CHECK(budget.used() == 7 * 1024 * 4);
+    v.clear();
+    CHECK(v.size() == 0);
+    CHECK(v.memory_bytes() == 7 * 1024 * 4);
+    for (std::uint32_t i = 0; i < 3000; ++i) REQUIRE(v.push_back(i + 1, &budget));
+    CHECK(v.size() == 3000);
+    CHECK(v[0] == 1);
+    CHECK(v[2999] == 3000);
+    CHECK(budget.used() == 7 * 1024 * 4);
 }
 
 }  // TEST_SUITE
