@@ -91,10 +91,16 @@ std::string shortest_without_reductions(const ir::TransitionSystem& ts, const ex
 std::string reductions_text(const explore::Result& r) {
     const auto& x = r.reductions;
     std::vector<std::string> parts;
-    if (x.por)
+    if (x.por) {
+        const std::string chains =
+            x.chains == "on" ? fmt::format("; {} state{} passed through in single-step chains", x.por_chained,
+                                           x.por_chained == 1 ? "" : "s")
+                             : fmt::format("; single-step chains {}", x.chains);
         parts.push_back(fmt::format("partial-order (stubborn sets; {} of {} states expanded with a reduced set, {} "
-                                    "widened by the {} cycle proviso)",
-                                    x.por_reduced, x.por_expanded, x.por_proviso, reduce::proviso_name(x.proviso_kind)));
+                                    "widened by the {} cycle proviso{})",
+                                    x.por_reduced, x.por_expanded, x.por_proviso, reduce::proviso_name(x.proviso_kind),
+                                    chains));
+    }
     if (x.symmetry != reduce::SymmetryMode::off) {
         std::string sets;
         for (const auto& s : x.symmetric) sets += (sets.empty() ? "" : ", ") + s;

@@ -34,10 +34,11 @@ struct VariantRun {
 };
 
 /// The reductions a variant's search used, without the counts: "partial-order (stubborn
-/// sets); symmetry over types::Dev (2)".
+/// sets); symmetry over types::Dev (2)", "partial-order (stubborn sets, single-step chains)".
 std::string reductions_kinds(const explore::Result& r) {
     std::string out;
-    if (r.reductions.por) out = "partial-order (stubborn sets)";
+    if (r.reductions.por)
+        out = r.reductions.chains == "on" ? "partial-order (stubborn sets, single-step chains)" : "partial-order (stubborn sets)";
     if (r.reductions.symmetry != reduce::SymmetryMode::off) {
         std::string sets;
         for (const auto& x : r.reductions.symmetric) sets += (sets.empty() ? "" : ", ") + x;

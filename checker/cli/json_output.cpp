@@ -34,6 +34,8 @@ nlohmann::json reductions_json(const explore::Result& r) {
         p["states_expanded"] = x.por_expanded;
         p["states_reduced"] = x.por_reduced;
         p["states_widened_by_proviso"] = x.por_proviso;
+        p["chains"] = x.chains;
+        p["states_passed_through"] = x.por_chained;
         if (!x.wait_cycles.empty()) p["wait_cycles"] = x.wait_cycles;
         out.push_back(p);
     }

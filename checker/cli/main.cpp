@@ -56,6 +56,9 @@ void add_common(CLI::App* cmd, iomc::cli::CommonOptions& c) {
                     "loop of its process's control flow) or stored (none leads to a state stored earlier; fewer "
                     "states where processes loop a bounded number of times; docs/cli.md)")
         ->type_name("static|stored");
+    cmd->add_flag("--no-chains", c.no_chains,
+                  "store every state of the partial-order reduction's graph: no passing through states whose "
+                  "stubborn set is one invisible step (single-step chains; docs/cli.md)");
     cmd->add_option("--threads", c.threads,
                     "threads of the breadth-first search (default: one per core); dfs runs on one")
         ->type_name("N")

@@ -135,6 +135,12 @@ bool explorer_options(const CommonOptions& c, explore::Options& out) {
         std::fprintf(stderr, "iomc: error: unknown proviso '%s'; available: static, stored\n", c.proviso.c_str());
         return false;
     }
+    out.chains = !c.no_chains;
+    if (c.no_chains && c.no_por) {
+        std::fprintf(stderr, "iomc: error: --no-chains sets the partial-order reduction's single-step chains, which "
+                             "--no-por turns off\n");
+        return false;
+    }
     if (c.por_check && c.no_por) {
         std::fprintf(stderr, "iomc: error: --por-check checks the partial-order reduction, which --no-por turns off\n");
         return false;

@@ -21,6 +21,7 @@ struct CommonOptions {
     std::string strategy = "bfs";
     bool no_por = false;                  ///< --no-por: no partial-order reduction
     bool por_check = false;               ///< --por-check: verify each stubborn set
+    bool no_chains = false;               ///< --no-chains: store every state of the reduced graph
     std::string proviso;                  ///< --proviso static|stored ("": static)
     std::string symmetry = "exact";       ///< --symmetry exact|heuristic|off
     unsigned threads = 0;                 ///< --threads N (0: one per core)

@@ -15,6 +15,7 @@ Expander::Expander(const Plan& plan)
         por_ = std::make_unique<reduce::StubbornSets>(plan.ts, *plan.por_tables, interp_, plan.por_checks,
                                                      plan.por_wait_check, plan.options.proviso);
         if (plan.options.por_check) check_ = std::make_unique<reduce::PorSelfCheck>(plan.ts);
+        if (plan.chains) chain_ = std::make_unique<ChainFollower>(plan);
     }
     if (plan.reductions.symmetry != reduce::SymmetryMode::off)
         canon_ = std::make_unique<reduce::Canonicalizer>(plan.ts, plan.reductions.symmetry, plan.symmetry_candidates);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/explore/chains.hpp"
 #include "checker/explore/plan.hpp"
 #include "checker/explore/scalarset_use.hpp"
 #include "checker/ir/interp.hpp"
@@ -104,6 +105,18 @@ public:
             // state itself: counted, not stored or hashed again.
             if (std::memcmp(e.next, scratch_.data(), bytes_) == 0) return host.self_loop();
             if (!por_) return host.successor(stored_form(e.next), Lookup{});
+            if (chain_ && !por_->emitting().visible) {
+                // Pass through the single-step states that follow (chains.hpp); store the first
+                // that is not one. Its lookup is not the buffered successor's.
+                const std::uint8_t* end = chain_->follow(e.next, [&](const std::uint8_t* x, const reduce::StubbornSets& sets) {
+                    use.observe(x);
+                    if (check_) {
+                        auto failure = check_->check(sets, x);
+                        if (!failure.empty() && self_check_failure.empty()) self_check_failure = std::move(failure);
+                    }
+                });
+                if (end != e.next) return host.successor(stored_form(end), Lookup{});
+            }
             const std::size_t k = por_->successor_slot(e.next);
             host.successor(cached_form(k, e.next), lookups_[k]);
         };
@@ -156,6 +169,7 @@ public:
         r.reductions.por_expanded += por.expanded;
         r.reductions.por_reduced += por.reduced;
         r.reductions.por_proviso += por.proviso;
+        if (chain_) r.reductions.por_chained += chain_->passed;
         r.reductions.sym_heuristic += symmetry_stats().heuristic;
         if (r.self_check_failure.empty()) r.self_check_failure = self_check_failure;
     }
@@ -203,6 +217,7 @@ private:
     ir::Interpreter interp_;
     std::unique_ptr<reduce::StubbornSets> por_;
     std::unique_ptr<reduce::PorSelfCheck> check_;
+    std::unique_ptr<ChainFollower> chain_;  ///< Plan::chains only
     std::unique_ptr<reduce::Canonicalizer> canon_;
     std::vector<std::uint8_t> scratch_, form_;
     std::vector<std::uint8_t> formed_;  ///< per buffered successor: its form is in forms_

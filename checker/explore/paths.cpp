@@ -16,7 +16,7 @@ bool StoredChain::matches(std::size_t k, const std::uint8_t* form, std::size_t b
 }
 
 traces::Trace realize_path(const ir::TransitionSystem& ts, const StoredChain& chain, reduce::Canonicalizer* canon,
-                           std::vector<std::uint8_t>& last) {
+                           std::vector<std::uint8_t>& last, ChainFollower* chains) {
     traces::Trace t;
     t.model_id = ts.model_id();
     ir::Interpreter in(ts);
@@ -38,6 +38,21 @@ traces::Trace realize_path(const ir::TransitionSystem& ts, const StoredChain& ch
             std::memcpy(next.data(), e.next, bytes);
             found = true;
         });
+        if (!found && chains) {
+            // The search passed through single-step states (chains.hpp): follow each successor's
+            // chain as it did, until one ends in the stored state.
+            std::vector<ir::Step> steps;
+            in.successors(last.data(), [&](ir::GroupId g, const ir::Emission& e) {
+                if (found || !e.next) return;
+                steps.clear();
+                const std::uint8_t* end = chains->follow(e.next, &steps);
+                if (end == e.next || !chain.matches(k, end, bytes)) return;
+                t.steps.push_back(ir::Step{g, e.index});
+                t.steps.insert(t.steps.end(), steps.begin(), steps.end());
+                std::memcpy(next.data(), end, bytes);
+                found = true;
+            });
+        }
         IOMC_CHECK(found);
         std::memcpy(last.data(), next.data(), bytes);
     }
@@ -118,7 +133,9 @@ traces::Counterexample make_counterexample(const Plan& plan, const StoredChain& 
             links = &exact;
         }
     }
-    traces::Counterexample cx{realize_path(plan.ts, *links, canon.get(), last), v};
+    std::unique_ptr<ChainFollower> chains;
+    if (plan.chains) chains = std::make_unique<ChainFollower>(plan);
+    traces::Counterexample cx{realize_path(plan.ts, *links, canon.get(), last, chains.get()), v};
     if (canon) {
         realize_violation(plan.ts, last.data(), cx);
     } else if (step) {

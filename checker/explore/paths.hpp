@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 
+#include "checker/explore/chains.hpp"
 #include "checker/explore/plan.hpp"
 #include "checker/ir/transition_system.hpp"
 #include "checker/reduce/symmetry.hpp"
@@ -31,9 +32,11 @@ struct StoredChain {
 };
 
 /// The run through `chain`, from the real initial state. `canon` is null without symmetry
-/// reduction. `last` receives the run's final state (state_buffer_size() bytes).
+/// reduction. `last` receives the run's final state (state_buffer_size() bytes). `chains`
+/// (null if the search followed none) passes through single-step states as the search did, for
+/// a link that no one step reaches.
 traces::Trace realize_path(const ir::TransitionSystem& ts, const StoredChain& chain, reduce::Canonicalizer* canon,
-                           std::vector<std::uint8_t>& last);
+                           std::vector<std::uint8_t>& last, ChainFollower* chains = nullptr);
 
 /// With symmetry reduction, a violation found on a representative names the representative's
 /// invariant check or step; this re-finds them in the real final state `last` (the invariant

@@ -80,6 +80,13 @@ Plan::Plan(const ir::TransitionSystem& t, const Options& o, std::string unstable
                 reductions.symmetric.push_back(fmt::format("{} ({})", sym.scalarsets[k].name, sym.scalarsets[k].size));
         }
     }
+    if (reductions.por) {
+        if (!o.chains) reductions.chains = "off: asked";
+        else if (o.proviso != reduce::Proviso::static_loops) reductions.chains = "off: the stored proviso";
+        else if (reductions.symmetry != reduce::SymmetryMode::off) reductions.chains = "off: symmetry";
+        else reductions.chains = "on";
+        chains = reductions.chains == "on";
+    }
 }
 
 ViolationLog::ViolationLog(const Plan& plan) : plan_(plan), found_(new std::atomic<bool>[plan.selected.size()]) {

@@ -32,6 +32,7 @@ public:
     std::unique_ptr<reduce::PorTables> por_tables;  ///< null: no partial-order reduction
     std::vector<std::uint64_t> por_checks;          ///< per invariant check, the slots it reads
     bool por_wait_check = false;                    ///< the last of por_checks is the wait-cycle check
+    bool chains = false;                            ///< single-step chains (chains.hpp) are followed
     /// Wait cycles are taken as stable provided no process unlocks a mutex it does not hold:
     /// the search notes such an unlock (ViolationLog::note_unowned_unlock) and check() then
     /// runs again with the wait-cycle check visible.

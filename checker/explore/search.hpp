@@ -79,6 +79,10 @@ struct Options {
     /// Its cycle proviso: static (back edges of the processes' control flow, no lookups; the
     /// same reduced graph for every search) or stored (the successors' discovery order).
     reduce::Proviso proviso = reduce::Proviso::static_loops;
+    /// Pass through the states whose stubborn set is one invisible step with one outcome without
+    /// storing them (single-step chains, checker/explore/chains.hpp): with the static proviso
+    /// and without symmetry only.
+    bool chains = true;
     /// Verify the stubborn-set conditions against the full successor set at every expanded
     /// state; a breach stops the search with Result::self_check_failure.
     bool por_check = false;
@@ -150,6 +154,9 @@ struct Reductions {
     std::uint64_t por_reduced = 0;  ///< states expanded with a proper stubborn set
     std::uint64_t por_proviso = 0;  ///< states widened to a full expansion by the cycle proviso
     std::uint64_t por_expanded = 0; ///< states expanded
+    std::uint64_t por_chained = 0;  ///< states passed through in single-step chains, not stored
+    /// Single-step chains: "on", or "off: WHY" ("" without partial-order reduction).
+    std::string chains;
     std::string proviso;            ///< the cycle proviso applied, por_proviso_text()
     reduce::Proviso proviso_kind = reduce::Proviso::static_loops;  ///< the same, as an enum
     reduce::SymmetryMode symmetry = reduce::SymmetryMode::off;  ///< the mode used (off: none)

@@ -90,6 +90,31 @@ void StubbornSets::record(const std::uint8_t* s) {
     }
 }
 
+const std::uint8_t* StubbornSets::single_step(const std::uint8_t* s, ir::Step& step) {
+    last_chosen_ = all_;
+    if (!active_ || proviso_ != Proviso::static_loops) return nullptr;
+    record(s);
+    candidates(s);
+    std::uint64_t chosen = all_;
+    for (const auto set : candidates_) {
+        if (!any_successor(set) || loops(set)) continue;
+        chosen = set;
+        break;
+    }
+    last_chosen_ = chosen;
+    std::uint32_t n = 0;
+    std::uint32_t only = 0;
+    const ProcessStep* by = nullptr;
+    any_buffered(chosen, [&](const ProcessStep& ps, std::uint32_t k) {
+        only = k;
+        by = &ps;
+        return ++n > 1;
+    });
+    if (n != 1 || buffered_[only].e.next == nullptr || by->loops || by->visible) return nullptr;
+    step = ir::Step{by->group, buffered_[only].e.index};
+    return buffered_state(only);
+}
+
 std::uint64_t StubbornSets::cost(std::uint64_t set) const {
     std::uint64_t c = 0;
     for (std::uint32_t p = 0; p < steps_.size(); ++p)

@@ -142,6 +142,17 @@ public:
         return x;
     }
 
+    /// Whether the set expand() would choose at `s` (under the static proviso) is one step of
+    /// one process with one outcome, which has a successor, follows no back edge and is
+    /// invisible (writes no slot a check reads, and moves no process on or off a wait): then
+    /// that successor (in this object's buffer, valid until the next call) and, in `step`, the
+    /// step; else null. A search may pass through such a state without storing it: expanded,
+    /// it would emit that one successor (single-step chains, checker/explore/chains.hpp).
+    /// Counts nothing in stats(); sets last_chosen() and steps() as expand() does.
+    const std::uint8_t* single_step(const std::uint8_t* s, ir::Step& step);
+    /// During expand()'s emission: the process step whose emission is being emitted.
+    [[nodiscard]] const ProcessStep& emitting() const { return *emitting_; }
+
     [[nodiscard]] const PorStats& stats() const { return stats_; }
     /// The processes the last expand() chose, as a bitmask over process ids.
     [[nodiscard]] std::uint64_t last_chosen() const { return last_chosen_; }
@@ -224,6 +235,7 @@ private:
     template <class Emit>
     void emit_set(std::uint64_t set, Emit& emit) {
         any_buffered(set, [&](const ProcessStep& ps, std::uint32_t k) {
+            emitting_ = &ps;
             ir::Emission e = buffered_[k].e;
             if (e.next) e.next = buffered_state(k);
             emit(ps.group, e);
@@ -249,6 +261,7 @@ private:
     std::uint64_t enabled_ = 0;
     std::uint64_t all_ = 0;                 ///< every process
     std::uint64_t last_chosen_ = 0;
+    const ProcessStep* emitting_ = nullptr;
     std::vector<std::uint64_t> candidates_;
     std::vector<std::uint64_t> rw_;         ///< per process: reads | writes, words each
     std::vector<std::int64_t> owner_;       ///< per mutex of tables_.mutexes(): owner or -1

@@ -16,7 +16,7 @@ using reduce::Proviso;
 namespace {
 
 explore::Result run(const ir::TransitionSystem& ts, Proviso p, Strategy s = Strategy::bfs, unsigned threads = 1) {
-    return explore::check(ts, {.strategy = s, .stop_at_first = false, .por = true, .proviso = p, .por_check = true,
+    return explore::check(ts, {.strategy = s, .stop_at_first = false, .por = true, .proviso = p, .chains = false, .por_check = true,
                                .threads = threads});
 }
 

@@ -17,7 +17,7 @@ using explore::Verdict;
 namespace {
 
 explore::Result run(const ir::TransitionSystem& ts, bool por, Strategy s = Strategy::bfs, bool wait_visible = false) {
-    return explore::check(ts, {.strategy = s, .stop_at_first = false, .por = por, .por_check = por,
+    return explore::check(ts, {.strategy = s, .stop_at_first = false, .por = por, .chains = false, .por_check = por,
                                .wait_cycles_visible = wait_visible});
 }
 
