@@ -5,6 +5,8 @@
 // symmetry).
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "checker/explore/search.hpp"
 #include "tests/support/testing.hpp"
 
@@ -13,6 +15,12 @@ using explore::Strategy;
 using explore::Verdict;
 
 namespace {
+
+/// p: x = 1; x = 2; x = 3.  q: y = 1.
+constexpr const char* three_steps_and_one = R"(
+        var x: 0..3;  var y: 0..1;
+        process p { x = 1; x = 2; x = 3; }
+        process q { y = 1; })";
 
 explore::Result run(const ir::TransitionSystem& ts, bool chains, Strategy s = Strategy::bfs, unsigned threads = 1) {
     return explore::check(ts, {.strategy = s, .stop_at_first = false, .por = true, .chains = chains,
@@ -29,10 +37,7 @@ TEST_CASE("a chain passes through the states whose stubborn set is one invisible
     // 20 -> 30 -> 31, 5 states. With chains: 00 is stored; 10 and 20 (p alone, one step), and
     // 30 (q alone, one step) are passed through; 31 has no step and is stored: 2 states, one
     // transition, 3 states passed through.
-    const auto ts = testing::compile(R"(
-        var x: 0..3;  var y: 0..1;
-        process p { x = 1; x = 2; x = 3; }
-        process q { y = 1; })");
+    const auto ts = testing::compile(three_steps_and_one);
     for (auto s : {Strategy::bfs, Strategy::dfs}) {
         CAPTURE(static_cast<int>(s));
         const auto plain = run(*ts, false, s);
@@ -78,11 +83,7 @@ TEST_CASE("a counterexample through a chain lists every step and replays") {
 TEST_CASE("a chain stops before a step an invariant sees, and at a wait cycle") {
     // The invariant reads x: p's steps are visible, so nothing is passed through, and the
     // violation at x == 2 is found with its run of two steps.
-    const auto ts = testing::compile(R"(
-        var x: 0..3;  var y: 0..1;
-        process p { x = 1; x = 2; x = 3; }
-        process q { y = 1; }
-        invariant small: x < 2;)");
+    const auto ts = testing::compile(std::string(three_steps_and_one) + "\ninvariant small: x < 2;");
     const auto r = run(*ts, true);
     CHECK(r.verdict == Verdict::violated);
     CHECK(r.reductions.por_chained == 0);
@@ -107,10 +108,7 @@ TEST_CASE("a chain stops before a step an invariant sees, and at a wait cycle") 
 }
 
 TEST_CASE("chains are off with the stored proviso and with symmetry, and say why") {
-    const auto ts = testing::compile(R"(
-        var x: 0..3;  var y: 0..1;
-        process p { x = 1; x = 2; x = 3; }
-        process q { y = 1; })");
+    const auto ts = testing::compile(three_steps_and_one);
     const auto stored = explore::check(*ts, {.por = true, .proviso = reduce::Proviso::stored});
     CHECK(stored.reductions.chains == "off: the stored proviso");
     CHECK(stored.reductions.por_chained == 0);
