@@ -108,13 +108,11 @@ public:
             if (chain_ && !por_->emitting().visible) {
                 // Pass through the single-step states that follow (chains.hpp); store the first
                 // that is not one. Its lookup is not the buffered successor's.
-                const std::uint8_t* end = chain_->follow(e.next, [&](const std::uint8_t* x, const reduce::StubbornSets& sets) {
+                const auto visit = [&](const std::uint8_t* x, const reduce::StubbornSets& sets) {
                     use.observe(x);
-                    if (check_) {
-                        auto failure = check_->check(sets, x);
-                        if (!failure.empty() && self_check_failure.empty()) self_check_failure = std::move(failure);
-                    }
-                });
+                    if (check_) keep_first_failure(check_->check(sets, x));
+                };
+                const std::uint8_t* end = chain_->follow(e.next, visit);
                 if (end != e.next) return host.successor(stored_form(end), Lookup{});
             }
             const std::size_t k = por_->successor_slot(e.next);
@@ -132,10 +130,7 @@ public:
                 if (!canon_ && host.fetches_early())
                     for (std::size_t k = 0; k < n; ++k) host.prefetch(por_->successor_in(k), lookups_[k]);
             });
-            if (check_) {
-                auto failure = check_->check(*por_, scratch_.data());
-                if (!failure.empty() && self_check_failure.empty()) self_check_failure = std::move(failure);
-            }
+            if (check_) keep_first_failure(check_->check(*por_, scratch_.data()));
         } else {
             interp_.successors(scratch_.data(), on_emission);
         }
@@ -143,10 +138,8 @@ public:
             !host.stopped()) {
             if (const auto cycle = plan_.ts.wait_cycle(scratch_.data()); !cycle.empty()) {
                 // Processes wait for each other in a cycle while others can still move.
-                if (check_ && plan_.watch_unowned_unlocks) {
-                    auto failure = check_->check_wait_cycle(scratch_.data(), cycle);
-                    if (!failure.empty() && self_check_failure.empty()) self_check_failure = std::move(failure);
-                }
+                if (check_ && plan_.watch_unowned_unlocks)
+                    keep_first_failure(check_->check_wait_cycle(scratch_.data(), cycle));
                 host.deadlock(true);
                 return;
             }
@@ -193,6 +186,10 @@ private:
     };
 
     void measure(const std::uint8_t* s);
+    /// Keeps a --por-check breach ("" for none) unless one is kept already.
+    void keep_first_failure(std::string failure) {
+        if (!failure.empty() && self_check_failure.empty()) self_check_failure = std::move(failure);
+    }
     /// Forgets the last expansion's forms and lookups; `n` successors are buffered now.
     void reset_cache(std::size_t n) {
         lookups_.assign(n, Lookup{});
