@@ -51,7 +51,7 @@ CLI::App* add_audit_por(CLI::App& app, AuditPorOptions& o) {
     auto* a = app.add_subcommand("audit-por",
                                  "prove with Z3 the claims the partial-order reduction takes from the model's static "
                                  "footprints: steps it may treat as independent commute and neither disables nor "
-                                 "enables the other; pure locks block; only unlock releases; control flow");
+                                 "enables the other; pure locks block; only unlock releases; a bool taken as a lock is one; control flow");
     a->add_option("MODEL", o.model, "the .mc file")->required();
     a->add_option("--variant", o.variant, "variant to build (default: the first declared)");
     a->add_option("-D,--define", o.defines, "override a constant")->type_name("NAME=VALUE");
@@ -109,6 +109,7 @@ int run_audit_por(const AuditPorOptions& o) {
                             {"pure_lock", counts(r.pure_lock)},
                             {"release", counts(r.release)},
                             {"control_flow", counts(r.control_flow)},
+                            {"bool_lock", counts(r.bool_lock)},
                             {"result", verdict.substr(0, verdict.find(':'))},
                             {"reason", verdict.substr(verdict.find(':') + 2)},
                             {"solver_queries", r.queries},
@@ -132,6 +133,9 @@ int run_audit_por(const AuditPorOptions& o) {
     out += fmt::format("pure lock: {} steps, {} proved\n", r.pure_lock.audited, r.pure_lock.proved);
     out += fmt::format("release: {} steps x mutexes, {} proved\n", r.release.audited, r.release.proved);
     out += fmt::format("control flow: {} steps, {} proved\n", r.control_flow.audited, r.control_flow.proved);
+    if (r.bool_lock.audited > 0)
+        out += fmt::format("bool lock: {} steps x bools taken as locks, {} proved\n", r.bool_lock.audited,
+                           r.bool_lock.proved);
     for (const auto& f : r.failed) {
         out += fmt::format("\nFAILED {}\n  {}\n  state:", finding_head(*ts, f), f.problem);
         for (const auto& [slot, value] : f.state) out += fmt::format(" {}={}", slot, value);

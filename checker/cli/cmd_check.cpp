@@ -96,10 +96,12 @@ std::string reductions_text(const explore::Result& r) {
             x.chains == "on" ? fmt::format("; {} state{} passed through in single-step chains", x.por_chained,
                                            x.por_chained == 1 ? "" : "s")
                              : fmt::format("; single-step chains {}", x.chains);
+        std::string bools;
+        for (const auto& b : x.bool_locks) bools += (bools.empty() ? "; bools taken as locks: " : ", ") + b;
         parts.push_back(fmt::format("partial-order (stubborn sets; {} of {} states expanded with a reduced set, {} "
-                                    "widened by the {} cycle proviso{})",
+                                    "widened by the {} cycle proviso{}{})",
                                     x.por_reduced, x.por_expanded, x.por_proviso, reduce::proviso_name(x.proviso_kind),
-                                    chains));
+                                    chains, bools));
     }
     if (x.symmetry != reduce::SymmetryMode::off) {
         std::string sets;

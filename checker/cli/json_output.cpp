@@ -37,6 +37,7 @@ nlohmann::json reductions_json(const explore::Result& r) {
         p["chains"] = x.chains;
         p["states_passed_through"] = x.por_chained;
         if (!x.wait_cycles.empty()) p["wait_cycles"] = x.wait_cycles;
+        p["bool_locks"] = x.bool_locks;
         out.push_back(p);
     }
     if (x.symmetry != reduce::SymmetryMode::off) {

@@ -27,6 +27,7 @@ Plan::Plan(const ir::TransitionSystem& t, const Options& o, std::string unstable
             reductions.por_off = fmt::format("more than {} processes", reduce::StubbornSets::max_processes);
         } else {
             por_tables = std::make_unique<reduce::PorTables>(ts);
+            for (const auto b : por_tables->bool_locks().slots()) reductions.bool_locks.push_back(ts.layout().slots()[b].name);
             const std::size_t words = por_tables->words();
             for (const auto* p : invariants)
                 for (const auto& c : p->checks) {

@@ -158,6 +158,8 @@ struct Reductions {
     /// Single-step chains: "on", or "off: WHY" ("" without partial-order reduction).
     std::string chains;
     std::string proviso;            ///< the cycle proviso applied, por_proviso_text()
+    /// The bools partial-order reduction takes as locks (reduce/bool_locks.hpp), in slot order.
+    std::vector<std::string> bool_locks;
     reduce::Proviso proviso_kind = reduce::Proviso::static_loops;  ///< the same, as an enum
     reduce::SymmetryMode symmetry = reduce::SymmetryMode::off;  ///< the mode used (off: none)
     std::vector<std::string> symmetric;  ///< the scalarsets reduced, "types::Dev (4)"

@@ -35,15 +35,17 @@ std::uint32_t pure_lock(const ir::Fragment& f) {
 
 }  // namespace
 
-PorTables::PorTables(const ir::TransitionSystem& ts) : ts_(ts) {
+PorTables::PorTables(const ir::TransitionSystem& ts) : ts_(ts), bool_locks_(ts) {
     const auto& layout = ts.layout();
     words_ = (layout.slots().size() + 63) / 64;
     mutex_index_.assign(layout.slots().size(), UINT32_MAX);
     for (std::uint32_t i = 0; i < layout.slots().size(); ++i)
-        if (layout.slots()[i].kind == ir::ValueKind::mutex) {
+        if (layout.slots()[i].kind == ir::ValueKind::mutex || bool_locks_.is_lock(i)) {
             mutex_index_[i] = static_cast<std::uint32_t>(mutexes_.size());
             mutexes_.push_back(i);
+            bool_lock_.push_back(layout.slots()[i].kind == ir::ValueKind::mutex ? 0 : 1);
         }
+    for (const auto m : bool_locks_.slots()) bool_lock_index_.push_back(mutex_index_[m]);
 
     const auto procs = ts.processes();
     std::size_t total = 0;
@@ -75,13 +77,15 @@ PorTables::PorTables(const ir::TransitionSystem& ts) : ts_(ts) {
                     merge_into(release_.data() + at * words_, region, words_);
                 }
             }
+            if (const auto b = bool_locks_.releases(p, l); b != UINT32_MAX) set_bit(release_, at * words_, b);
             std::sort(nx.begin(), nx.end());
             nx.erase(std::unique(nx.begin(), nx.end()), nx.end());
             increasing_[at] = increasing_targets(grp.code, monotone);
             merge_into(own_touch.data() + at * words_, grp.footprint.reads, words_);
             merge_into(own_touch.data() + at * words_, grp.footprint.may_write, words_);
             merge_into(own_writes.data() + at * words_, grp.footprint.may_write, words_);
-            const auto m = pure_lock(grp.code);
+            auto m = pure_lock(grp.code);
+            if (m == UINT32_MAX) m = bool_locks_.acquires(p, l);
             lock_target_[at] = m;
             if (m != UINT32_MAX) {
                 auto& targets = lock_targets_[p];

@@ -2,8 +2,9 @@
 /// @file What partial-order reduction knows about a model before the search starts: each
 /// process's control-flow graph over its locations, the slots each process may still touch
 /// from each location (its future footprint), the mutex each pure `lock` step waits for, and
-/// which mutexes a process can release before it takes them again. Built once from the IR's
-/// groups and footprints; read-only afterwards and shared by every search thread.
+/// which mutexes a process can release before it takes them again. Bools used as locks
+/// (bool_locks.hpp) count as mutexes whose owner is read off the locations. Built once from the
+/// IR's groups and footprints; read-only afterwards and shared by every search thread.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "checker/ir/transition_system.hpp"
+#include "checker/reduce/bool_locks.hpp"
 
 namespace iomc::reduce {
 
@@ -51,13 +53,15 @@ public:
     /// The future footprint of process p from location l, nothing cut.
     [[nodiscard]] const Future& future(std::uint32_t p, std::uint32_t l) const { return future_[base_[p] + l]; }
     /// The mutex slot a pure lock step waits for (the group's first action is `lock(m)` with m a
-    /// fixed slot, so the step cannot fire while another process holds m), or UINT32_MAX.
+    /// fixed slot, or the acquire of a bool lock, so the step cannot fire while another process
+    /// holds m), or UINT32_MAX.
     [[nodiscard]] std::uint32_t lock_target(std::uint32_t p, std::uint32_t l) const { return lock_target_[base_[p] + l]; }
     /// The distinct mutex slots process p's pure lock steps wait for (at most 64; further ones
     /// are never cut at, which only over-approximates).
     [[nodiscard]] std::span<const std::uint32_t> lock_targets(std::uint32_t p) const { return lock_targets_[p]; }
-    /// Mutex slots process p may unlock from location l before it next takes them with a pure
-    /// lock step (a bitset over slots): the mutexes it could free for a waiter.
+    /// Mutex slots process p may unlock (a bool lock: release) from location l before it next
+    /// takes them with a pure lock step (a bitset over slots): the mutexes it could free for a
+    /// waiter.
     [[nodiscard]] Words may_release(std::uint32_t p, std::uint32_t l) const {
         return {release_.data() + (base_[p] + l) * words_, words_};
     }
@@ -74,8 +78,16 @@ public:
     [[nodiscard]] bool back_edge(std::uint32_t p, std::uint32_t l, std::uint32_t to) const;
     /// Whether location l of process p has a back edge at all.
     [[nodiscard]] bool loops_at(std::uint32_t p, std::uint32_t l) const { return !back_[base_[p] + l].empty(); }
-    /// Mutex slots, in slot order.
+    /// Mutex slots and bool-lock slots, in slot order.
     [[nodiscard]] std::span<const std::uint32_t> mutexes() const { return mutexes_; }
+    /// Whether mutexes()[k] is a bool lock (its slot holds true or false, not the owner).
+    [[nodiscard]] bool is_bool_lock(std::size_t k) const { return bool_lock_[k] != 0; }
+    /// The bools used as locks.
+    [[nodiscard]] const BoolLocks& bool_locks() const { return bool_locks_; }
+    /// The positions in mutexes() of the bool locks process p holds at location l, as a bitmask
+    /// over bool_locks().slots(); bool_lock_index(k) maps bit k to its position.
+    [[nodiscard]] std::uint64_t bool_locks_held(std::uint32_t p, std::uint32_t l) const { return bool_locks_.held(p, l); }
+    [[nodiscard]] std::uint32_t bool_lock_index(std::uint32_t k) const { return bool_lock_index_[k]; }
     /// The position of mutex slot `slot` in mutexes().
     [[nodiscard]] std::uint32_t mutex_index(std::uint32_t slot) const { return mutex_index_[slot]; }
 
@@ -95,6 +107,9 @@ private:
     std::vector<std::uint64_t> release_;                 ///< per (process, location), words_ each
     std::vector<std::uint32_t> mutexes_;
     std::vector<std::uint32_t> mutex_index_;             ///< per slot
+    BoolLocks bool_locks_;
+    std::vector<char> bool_lock_;                        ///< per mutex: a bool lock
+    std::vector<std::uint32_t> bool_lock_index_;         ///< per bool lock: its position in mutexes_
 };
 
 }  // namespace iomc::reduce

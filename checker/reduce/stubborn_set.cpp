@@ -133,7 +133,12 @@ void StubbornSets::candidates(const std::uint8_t* s) {
     if (!active_ || std::popcount(enabled_) <= 1) return;
     const auto mutexes = tables_.mutexes();
     owner_.resize(mutexes.size());
-    for (std::size_t k = 0; k < mutexes.size(); ++k) owner_[k] = ts_.layout().read(s, ir::SlotId{mutexes[k]});
+    for (std::size_t k = 0; k < mutexes.size(); ++k)
+        owner_[k] = tables_.is_bool_lock(k) ? -1 : ts_.layout().read(s, ir::SlotId{mutexes[k]});
+    if (!tables_.bool_locks().slots().empty())
+        for (std::uint32_t p = 0; p < n; ++p)
+            for (auto held = tables_.bool_locks_held(p, steps_[p].location); held != 0; held &= held - 1)
+                owner_[tables_.bool_lock_index(static_cast<std::uint32_t>(std::countr_zero(held)))] = p;
     for (std::uint32_t seed = 0; seed < n; ++seed) {
         if ((enabled_ >> seed & 1U) == 0) continue;
         const std::uint64_t set = closure(seed);

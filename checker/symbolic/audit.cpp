@@ -27,6 +27,7 @@ const char* claim_name(AuditClaim c) {
         case AuditClaim::pure_lock: return "pure lock";
         case AuditClaim::release: return "release";
         case AuditClaim::control_flow: return "control flow";
+        case AuditClaim::bool_lock: return "bool lock";
     }
     return "?";
 }
@@ -176,9 +177,12 @@ struct PorAuditor::Impl {
         return enc.value(x, ts.process(grp.process).pc) == c.bv_val(grp.location, 64);
     }
 
-    /// Held by a process other than `self`.
+    /// Held by a process other than `self`. A bool lock (the only bool slot the reduction
+    /// treats as a mutex) is held when true; its `bool lock` claims prove that then another
+    /// process holds it (a process only takes it from a location that does not hold it).
     z3::expr held_by_other(std::uint32_t m, ir::ProcessId self) {
         const z3::expr v = enc.value(x, ir::SlotId{m});
+        if (ts.layout().slots()[m].kind == ir::ValueKind::boolean) return v == c.bv_val(1, 64);
         return z3::sge(v, c.bv_val(0, 64)) && v != c.bv_val(ir::idx(self), 64);
     }
 
@@ -420,6 +424,44 @@ AuditFinding PorAuditor::control_flow(ir::GroupId g, const std::vector<std::uint
     return f;
 }
 
+AuditFinding PorAuditor::bool_lock(ir::GroupId g, std::uint32_t m,
+                                   const std::vector<std::vector<std::uint32_t>>& holding) {
+    auto& I = *impl_;
+    AuditFinding f;
+    f.claim = AuditClaim::bool_lock;
+    f.a = g;
+    f.mutex = m;
+    const auto& lock = I.ts.layout().slots()[m];
+    auto holders = [&](const SymState& s) {
+        z3::expr n = I.c.bv_val(0, 64);
+        for (std::uint32_t q = 0; q < holding.size(); ++q) {
+            z3::expr at = I.c.bool_val(false);
+            const z3::expr pc = I.enc.value(s, I.ts.process(ir::ProcessId{q}).pc);
+            for (const auto l : holding[q]) at = at || pc == I.c.bv_val(l, 64);
+            n = n + z3::ite(at, I.c.bv_val(1, 64), I.c.bv_val(0, 64));
+        }
+        return n;
+    };
+    auto invariant = [&](const SymState& s) {
+        return holders(s) == z3::ite(I.enc.value(s, ir::SlotId{m}) == I.c.bv_val(1, 64), I.c.bv_val(1, 64),
+                                     I.c.bv_val(0, 64));
+    };
+    const auto& p = I.paths(g);
+    const std::string name = I.step_name(g);
+    std::vector<Part> neg;
+    for (std::size_t i = 0; i < p.cond.size(); ++i) {
+        if (!p.next[i]) continue;
+        const SymState next = *p.next[i];
+        neg.push_back(Part{p.cond[i] && !invariant(next), [&I, name, m, next, lock](const z3::model& md) {
+                               return fmt::format("{} leaves {} {} with the wrong number of processes at locations "
+                                                  "that hold it",
+                                                  name, lock.name, I.shown(md, next, m));
+                           }});
+    }
+    I.decide(f, I.at_location(g) && invariant(I.x), neg, {g});
+    return f;
+}
+
 AuditResult audit_por(const ir::TransitionSystem& ts, const AuditOptions& o) {
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
@@ -442,6 +484,15 @@ AuditResult audit_por(const ir::TransitionSystem& ts, const AuditOptions& o) {
             return r.time_out;
         };
         const auto groups = ts.groups();
+        // Per bool lock, per process: the locations that hold it.
+        const auto& bl = tables.bool_locks();
+        std::vector<std::vector<std::vector<std::uint32_t>>> holding(bl.slots().size());
+        for (std::size_t k = 0; k < bl.slots().size(); ++k) {
+            holding[k].resize(ts.processes().size());
+            for (std::uint32_t p = 0; p < ts.processes().size(); ++p)
+                for (std::uint32_t l = 0; l < ts.processes()[p].locations.size(); ++l)
+                    if ((bl.held(p, l) >> k & 1U) != 0) holding[k][p].push_back(l);
+        }
         for (const auto& g : groups) {
             if (out_of_time()) break;
             const auto p = ir::idx(g.process);
@@ -452,6 +503,8 @@ AuditResult audit_por(const ir::TransitionSystem& ts, const AuditOptions& o) {
             ir::SlotSet unlocked;
             for (const auto& in : g.code.code)
                 if (in.kind == ir::InstrKind::unlock) ir::lvalue_slots(in.target, unlocked);
+            if (const auto b = bl.releases(p, g.location); b != UINT32_MAX) unlocked.insert(ir::SlotId{b});
+            for (std::size_t k = 0; k < bl.slots().size(); ++k) take(r.bool_lock, au.bool_lock(g.id, bl.slots()[k], holding[k]));
             for (const auto mx : tables.mutexes())
                 if (g.footprint.may_write.contains(ir::SlotId{mx}) && !unlocked.contains(ir::SlotId{mx}))
                     take(r.release, au.release(g.id, mx));

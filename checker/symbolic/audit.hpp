@@ -18,6 +18,10 @@
 ///   the future of a process waiting there (future_of()).
 /// - releases: a step with no `unlock` of mutex m in its code (so not counted by
 ///   PorTables::may_release) never changes m while another process holds it.
+/// - bool locks (reduce/bool_locks.hpp): for a bool m inferred a lock, "m is true exactly when
+///   one process is at a location that holds it" is inductive: every step keeps it (the
+///   initial state has it by construction: m false, every process at a location that does not
+///   hold it). Pure lock and release claims on m read "held by another" as "m is true".
 /// - control flow: every successor of a step puts its process at one of PorTables::next()'s
 ///   locations, from which the future footprints are computed.
 ///
@@ -39,9 +43,9 @@
 
 namespace iomc::symbolic {
 
-enum class AuditClaim : std::uint8_t { independence, pure_lock, release, control_flow };
+enum class AuditClaim : std::uint8_t { independence, pure_lock, release, control_flow, bool_lock };
 
-/// "independence", "pure lock", "release", "control flow".
+/// "independence", "pure lock", "release", "control flow", "bool lock".
 const char* claim_name(AuditClaim c);
 
 enum class ClaimVerdict : std::uint8_t {
@@ -56,7 +60,7 @@ struct AuditFinding {
     ClaimVerdict verdict = ClaimVerdict::proved;
     ir::GroupId a{0};
     ir::GroupId b = ir::no_group;         ///< independence only
-    std::uint32_t mutex = UINT32_MAX;     ///< pure lock and release: the mutex slot
+    std::uint32_t mutex = UINT32_MAX;     ///< pure lock, release and bool lock: the mutex slot
     std::string problem;                  ///< failed: what goes wrong; unknown: Z3's reason
     /// failed: the state, as "slot" and "value" texts: the pcs and the slots the steps' static
     /// footprints name, in slot order.
@@ -94,6 +98,9 @@ public:
     AuditFinding release(ir::GroupId g, std::uint32_t m);
     /// Does every successor of g put its process at one of `targets`?
     AuditFinding control_flow(ir::GroupId g, const std::vector<std::uint32_t>& targets);
+    /// Does g keep "bool m is true exactly when one process is at a location of `holding`"
+    /// (per process, its locations that hold m) from every state where it holds?
+    AuditFinding bool_lock(ir::GroupId g, std::uint32_t m, const std::vector<std::vector<std::uint32_t>>& holding);
 
 private:
     struct Impl;
@@ -106,7 +113,7 @@ struct AuditCounts {
 };
 
 struct AuditResult {
-    AuditCounts independence, pure_lock, release, control_flow;
+    AuditCounts independence, pure_lock, release, control_flow, bool_lock;
     /// Pairs of steps of different processes whose static footprints conflict: the reduction
     /// decides them per state, the audit does not cover them.
     std::uint64_t dependent_pairs = 0;

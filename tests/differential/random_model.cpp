@@ -36,6 +36,7 @@ struct Scope {
     bool ptr = false;                    ///< var ptr: Id?
     bool kref = false;                   ///< var r: kref(3)
     std::vector<std::string> mutexes;    ///< global mutexes
+    std::vector<std::string> bool_locks; ///< global bools taken as locks
     bool mutex_array = false;            ///< var ma: mutex[Id]
     bool rel = false;                    ///< var rel: bool[Id][Id] (a relation: ties of equal keys)
     bool grows = false;                  ///< var k: 0..3, only ever increased (a bounded loop's counter)
@@ -67,6 +68,8 @@ public:
         sc.mutex_array = r_.chance(35);
         sc.rel = r_.chance(35);
         sc.grows = r_.chance(35);
+        if (r_.chance(40))
+            for (std::size_t c = 0, n = 1 + r_.below(2); c < n; ++c) sc.bool_locks.push_back(fmt::format("b{}", c));
         for (const auto& f : sc.flags) m.decls.push_back(fmt::format("var {}: bool{};", f, r_.chance(20) ? " = true" : ""));
         for (const auto& c : sc.counters) m.decls.push_back(fmt::format("var {}: 0..2;", c));
         for (const auto& a : sc.bool_arrays) m.decls.push_back(fmt::format("var {}: bool[Id];", a));
@@ -77,6 +80,7 @@ public:
         if (sc.mutex_array) m.decls.push_back("var ma: mutex[Id];");
         if (sc.rel) m.decls.push_back("var rel: bool[Id][Id];");
         if (sc.grows) m.decls.push_back("var k: 0..3;");
+        for (const auto& b : sc.bool_locks) m.decls.push_back(fmt::format("var {}: bool;", b));
         int asserts = 0;
         sc.asserts = &asserts;
         const std::size_t singles = 1 + r_.below(2);
@@ -134,6 +138,7 @@ private:
         if (sc.ptr) c.insert(c.end(), {"ptr == none", "ptr != none"});
         if (sc.grows) c.insert(c.end(), {"k < 3", "k < 2"});
         for (const auto& mu : sc.mutexes) c.push_back(fmt::format("!locked({})", mu));
+        for (const auto& b : sc.bool_locks) c.insert(c.end(), {b, "!" + b});
         if (locals_t_) c.push_back("t != 1");
         if (locals_q_ && sc.family) c.push_back("q == i");
         if (sc.kref) c.push_back("r > 0");
@@ -167,6 +172,8 @@ private:
         if (r_.chance(30)) s.push_back(fmt::format("assert a{}: {};", (*sc.asserts)++, cond(sc)));
         if (sc.kref) s.insert(s.end(), {"kref_get(r);", "kref_put(r);"});
         if (!sc.mutexes.empty() && r_.chance(5)) s.push_back("unlock(" + r_.pick(sc.mutexes) + ");");
+        // A stray write: the bool is no lock to the reduction (bool_locks.hpp).
+        if (!sc.bool_locks.empty() && r_.chance(40)) s.push_back(r_.pick(sc.bool_locks) + (r_.chance(50) ? " = false;" : " = true;"));
         return RStmt{RStmt::Kind::simple, r_.pick(s), {}, {}};
     }
 
@@ -186,6 +193,10 @@ private:
             if (sc.ptr && r_.chance(25)) free.push_back("ma[ptr]");
         }
         if (!free.empty()) kinds.insert(kinds.end(), {RStmt::Kind::locked, RStmt::Kind::locked});
+        std::vector<std::string> free_bools;
+        for (const auto& b : sc.bool_locks)
+            if (std::find(sc.held.begin(), sc.held.end(), b) == sc.held.end()) free_bools.push_back(b);
+        if (!in_atomic && !free_bools.empty()) kinds.insert(kinds.end(), {RStmt::Kind::bool_locked, RStmt::Kind::bool_locked});
         if (loopvar_.empty() && (sym_ || r_.chance(30))) kinds.push_back(RStmt::Kind::for_);
         RStmt st;
         st.kind = r_.pick(kinds);
@@ -229,6 +240,13 @@ private:
                 fill(st.body, inner, in_atomic, 1);
                 break;
             }
+            case RStmt::Kind::bool_locked: {
+                st.text = r_.pick(free_bools);
+                Scope inner = sc;
+                inner.held.push_back(st.text);
+                fill(st.body, inner, false, 1);
+                break;
+            }
             case RStmt::Kind::simple: break;
         }
         return st;
@@ -247,6 +265,7 @@ private:
         for (const auto& a : sc.count_arrays) c.push_back(fmt::format("forall j: Id. {}[j] < 2", a));
         if (sc.ptr && !sc.bool_arrays.empty()) c.push_back("ptr != none -> !a[ptr]");
         for (const auto& mu : sc.mutexes) c.push_back(fmt::format("locked({}) -> {}", mu, r_.pick(sc.flags)));
+        for (const auto& b : sc.bool_locks) c.push_back(fmt::format("{} -> {}", b, r_.pick(sc.flags)));
         for (const auto& p : m.processes) {
             const bool has_done = !p.body.empty() && p.body.back().text == "done: skip;";
             if (!has_done) continue;
@@ -301,6 +320,11 @@ void render(const std::vector<RStmt>& body, int indent, std::string& out) {
                 out += pad + "lock(" + s.text + ");\n";
                 render(s.body, indent, out);
                 out += pad + "unlock(" + s.text + ");\n";
+                break;
+            case RStmt::Kind::bool_locked:
+                out += pad + "atomic { await !" + s.text + "; " + s.text + " = true; }\n";
+                render(s.body, indent, out);
+                out += pad + s.text + " = false;\n";
                 break;
         }
     }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-/// @file Seeded random .mc models for the differential tests: locks (global and per element),
+/// @file Seeded random .mc models for the differential tests: locks (global and per element,
+/// and bools taken as locks the way Promela models take them, now and then also written by a
+/// stray statement, which makes them plain bools to the reduction),
 /// shared arrays read and written through dynamic indices, a scalarset-indexed process family,
 /// awaits, atomic blocks, nondeterministic choice, loops (also over the scalarset, with steps
 /// or within one step), named assertions and invariants with quantifiers. Half the models keep
@@ -22,11 +24,14 @@ namespace iomc::testing {
 
 /// One statement: a simple one (text), or a compound one with nested bodies.
 struct RStmt {
-    enum class Kind : std::uint8_t { simple, if_, while_, atomic, either, locked, for_ };
+    enum class Kind : std::uint8_t { simple, if_, while_, atomic, either, locked, bool_locked, for_ };
     Kind kind = Kind::simple;
     std::string text;             ///< simple: the statement; if/while: the condition; locked: the
-                                  ///< mutex; for: the loop variable (over Id)
-    std::vector<RStmt> body;      ///< if: then; while, atomic, locked: the body; either: branch 1
+                                  ///< mutex; bool_locked: the bool taken as a lock (`atomic {
+                                  ///< await !b; b = true; }` ... `b = false;`); for: the loop
+                                  ///< variable (over Id)
+    std::vector<RStmt> body;      ///< if: then; while, atomic, locked, bool_locked: the body;
+                                  ///< either: branch 1
     std::vector<RStmt> other;     ///< if: else; either: branch 2
 };
 

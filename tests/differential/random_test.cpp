@@ -18,6 +18,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "checker/reduce/bool_locks.hpp"
 #include "tests/differential/random_model.hpp"
 #include "tests/support/testing.hpp"
 
@@ -139,6 +140,20 @@ TEST_CASE("random models have the same verdicts across bfs dfs and every reducti
     }
     CHECK(compiled == n);
     MESSAGE("random models compared: ", compared);
+}
+
+TEST_CASE("random models take bools as locks, some of which the reduction can use and some not") {
+    // The differential test above covers the bool-lock inference only if the generator writes
+    // both kinds: bools every step uses as a lock, and bools a stray statement also writes.
+    std::size_t inferred = 0, rejected = 0;
+    testing::for_each_random_model(300, [&](std::uint64_t, const ir::TransitionSystem& ts) {
+        const reduce::BoolLocks bl(ts);
+        if (!bl.slots().empty()) ++inferred;
+        if (!bl.rejected().empty()) ++rejected;
+    });
+    MESSAGE("of 300 random models, ", inferred, " have a bool lock the reduction uses, ", rejected, " one it does not");
+    CHECK(inferred >= 30);
+    CHECK(rejected >= 5);
 }
 
 }  // TEST_SUITE

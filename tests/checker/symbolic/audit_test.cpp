@@ -122,6 +122,48 @@ TEST_CASE("audit-por: a lock step that is not pure: the claim fails, with the ho
     CHECK(state_text(f) == "m=held by p q.pc=4");
 }
 
+// A bool taken as a lock (reduce/bool_locks.hpp): p holds m at its locations 1 (c = 1) and 2
+// (m = false); q only reads it.
+const char* const bool_lock_model = R"(
+var m: bool;
+var c: 0..1;
+
+process p {
+    atomic { await !m; m = true; }
+    c = 1;
+    m = false;
+}
+
+process q {
+    await !m;
+}
+)";
+
+TEST_CASE("audit-por: a bool taken as a lock: the holding count is inductive, the acquire blocks while it is true") {
+    auto ts = testing::compile(bool_lock_model);
+    const auto r = symbolic::audit_por(*ts);
+    CHECK(r.failed.empty());
+    CHECK(r.unknown.empty());
+    // Every step (p's 3, q's 1) keeps the invariant for the one bool lock.
+    CHECK(r.bool_lock.audited == 4);
+    CHECK(r.bool_lock.proved == 4);
+    // The acquire is a pure lock; it is the one step that writes m and is no release.
+    CHECK(r.pure_lock.audited == 1);
+    CHECK(r.pure_lock.proved == 1);
+    CHECK(r.release.audited == 1);
+    CHECK(r.release.proved == 1);
+
+    // Claimed with the wrong holding locations (p holds m at location 1 only), p's c = 1 breaks
+    // it: from p at 1 with m true (one holder), it moves p to 2, which does not hold m by that
+    // claim, and leaves m true (no holder).
+    symbolic::PorAuditor au(*ts);
+    const auto f = au.bool_lock(step(*ts, "p", 1), slot(*ts, "m"), {{1}, {}});
+    REQUIRE(f.verdict == symbolic::ClaimVerdict::failed);
+    CHECK(f.problem == "p 'c = 1' leaves m true with the wrong number of processes at locations that hold it");
+    CHECK(state_text(f) == "m=true c=0 p.pc=1");
+    CHECK(au.bool_lock(step(*ts, "p", 1), slot(*ts, "m"), {{1, 2}, {}}).verdict == symbolic::ClaimVerdict::proved);
+}
+
 TEST_CASE("audit-por: the time limit is polled while the encoding is built") {
     auto ts = testing::compile(model);
     symbolic::AuditOptions o;
