@@ -212,14 +212,26 @@ std::vector<std::uint32_t> TransitionSystem::wait_cycle(const std::uint8_t* s) c
     if (waits_.empty()) return {};
     const auto n = static_cast<std::uint32_t>(d_.processes.size());
     // Each process waits for at most one other: follow the edges from each process; a walk
-    // that comes back to a process it visited found a cycle.
+    // that comes back to a process it visited found a cycle. A cycle needs two waiting
+    // processes: most states have fewer, and are answered without allocating (single-step
+    // chains ask at every state they pass through).
+    std::uint32_t waiting = 0;
+    for (std::uint32_t p = 0; p < n && waiting < 2; ++p)
+        if (wait_at_[lock_base_[p] + static_cast<std::uint32_t>(d_.layout.read(s, d_.processes[p].pc))] != UINT32_MAX)
+            ++waiting;
+    if (waiting < 2) return {};
     std::vector<std::int64_t> waits_for(n, -1);
+    waiting = 0;
     for (std::uint32_t p = 0; p < n; ++p) {
         const auto m = waited_mutex(p, s);
         if (m == UINT32_MAX) continue;
         const auto owner = d_.layout.read(s, SlotId{m});
-        if (owner >= 0 && owner < n && owner != p) waits_for[p] = owner;
+        if (owner >= 0 && owner < n && owner != p) {
+            waits_for[p] = owner;
+            ++waiting;
+        }
     }
+    if (waiting < 2) return {};
     std::vector<std::uint32_t> seen(n, UINT32_MAX);  // the walk that visited each process
     for (std::uint32_t start = 0; start < n; ++start) {
         std::int64_t q = start;

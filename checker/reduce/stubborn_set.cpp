@@ -25,94 +25,118 @@ StubbornSets::StubbornSets(const ir::TransitionSystem& ts, const PorTables& tabl
     rw_.assign(n * tables.words(), 0);
 }
 
-void StubbornSets::record(const std::uint8_t* s) {
+void StubbornSets::locate(const std::uint8_t* s) {
     buffered_.clear();
     states_.clear();
     enabled_ = 0;
+    fired_ = 0;
+    state_ = s;
     const auto& layout = ts_.layout();
-    const std::size_t words = tables_.words();
-    const std::size_t stride = this->stride();
     for (std::uint32_t p = 0; p < steps_.size(); ++p) {
         auto& ps = steps_[p];
         const auto& proc = ts_.process(ir::ProcessId{p});
         ps.location = static_cast<std::uint32_t>(layout.read(s, proc.pc));
         ps.group = proc.group_at[ps.location];
-        ps.first = static_cast<std::uint32_t>(buffered_.size());
+        ps.first = 0;
+        ps.count = 0;
         ps.enabled = false;
         ps.visible = false;
-        if (ps.group == ir::no_group) {
-            ps.count = 0;
-            continue;
-        }
-        interp_.fire_recorded(ps.group, s, ps.access, [&](const ir::Emission& e) {
-            Buffered b{e, 0};
-            if (e.next) {
-                b.state_at = states_.size();
-                states_.insert(states_.end(), e.next, e.next + stride);
-            }
-            buffered_.push_back(b);
-        });
-        ps.count = static_cast<std::uint32_t>(buffered_.size()) - ps.first;
-        ps.enabled = ps.count > 0;
         ps.loops = false;
-        if (proviso_ == Proviso::static_loops && ps.enabled && tables_.loops_at(p, ps.location))
-            for (std::uint32_t k = ps.first; k < ps.first + ps.count && !ps.loops; ++k)
-                ps.loops = buffered_[k].e.next != nullptr &&
-                           tables_.back_edge(p, ps.location,
-                                             static_cast<std::uint32_t>(layout.read(
-                                                 states_.data() + buffered_[k].state_at, proc.pc)));
-        if (ps.enabled && active_) enabled_ |= std::uint64_t{1} << p;
-        ps.visible = ps.enabled && intersects(ps.access.writes, visible_);
         ps.visible_checks.clear();
-        if (ps.visible)
-            for (std::uint32_t c = 0; c < n_checks_; ++c)
-                if (intersects(ps.access.writes, check_reads(c))) ps.visible_checks.push_back(c);
-        if (ps.enabled && wait_check_ != UINT32_MAX &&
-            (ps.visible_checks.empty() || ps.visible_checks.back() != wait_check_)) {
-            // Onto or off a pure lock location: the process starts or stops waiting; or it can
-            // no longer write what selects another's mutex.
-            const auto waits = ts_.wait_view(p, ps.location);
-            for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k) {
-                if (!buffered_[k].e.next) continue;
-                const auto to = static_cast<std::uint32_t>(layout.read(states_.data() + buffered_[k].state_at, proc.pc));
-                if (ts_.wait_view(p, to) != waits) {
-                    ps.visible = true;
-                    ps.visible_checks.push_back(wait_check_);
-                    break;
-                }
+    }
+}
+
+void StubbornSets::fire(std::uint32_t p) {
+    if (p < 64) fired_ |= std::uint64_t{1} << p;
+    auto& ps = steps_[p];
+    if (ps.group == ir::no_group) return;
+    const auto& layout = ts_.layout();
+    const std::size_t words = tables_.words();
+    const std::size_t stride = this->stride();
+    const auto& proc = ts_.process(ir::ProcessId{p});
+    ps.first = static_cast<std::uint32_t>(buffered_.size());
+    interp_.fire_recorded(ps.group, state_, ps.access, [&](const ir::Emission& e) {
+        Buffered b{e, 0};
+        if (e.next) {
+            b.state_at = states_.size();
+            states_.insert(states_.end(), e.next, e.next + stride);
+        }
+        buffered_.push_back(b);
+    });
+    ps.count = static_cast<std::uint32_t>(buffered_.size()) - ps.first;
+    ps.enabled = ps.count > 0;
+    if (proviso_ == Proviso::static_loops && ps.enabled && tables_.loops_at(p, ps.location))
+        for (std::uint32_t k = ps.first; k < ps.first + ps.count && !ps.loops; ++k)
+            ps.loops = buffered_[k].e.next != nullptr &&
+                       tables_.back_edge(p, ps.location,
+                                         static_cast<std::uint32_t>(
+                                             layout.read(states_.data() + buffered_[k].state_at, proc.pc)));
+    if (ps.enabled && active_) enabled_ |= std::uint64_t{1} << p;
+    ps.visible = ps.enabled && intersects(ps.access.writes, visible_);
+    if (ps.visible)
+        for (std::uint32_t c = 0; c < n_checks_; ++c)
+            if (intersects(ps.access.writes, check_reads(c))) ps.visible_checks.push_back(c);
+    if (ps.enabled && wait_check_ != UINT32_MAX &&
+        (ps.visible_checks.empty() || ps.visible_checks.back() != wait_check_)) {
+        // Onto or off a pure lock location: the process starts or stops waiting; or it can no
+        // longer write what selects another's mutex.
+        const auto waits = ts_.wait_view(p, ps.location);
+        for (std::uint32_t k = ps.first; k < ps.first + ps.count; ++k) {
+            if (!buffered_[k].e.next) continue;
+            const auto to = static_cast<std::uint32_t>(layout.read(states_.data() + buffered_[k].state_at, proc.pc));
+            if (ts_.wait_view(p, to) != waits) {
+                ps.visible = true;
+                ps.visible_checks.push_back(wait_check_);
+                break;
             }
         }
-        for (std::size_t w = 0; w < words; ++w) rw_[p * words + w] = ps.access.reads[w] | ps.access.writes[w];
     }
+    for (std::size_t w = 0; w < words; ++w) rw_[p * words + w] = ps.access.reads[w] | ps.access.writes[w];
+}
+
+void StubbornSets::record(const std::uint8_t* s) {
+    locate(s);
+    for (std::uint32_t p = 0; p < steps_.size(); ++p) fire(p);
     if (!active_) {
         // Too many processes for a bitmask: every process counts as chosen.
         enabled_ = ~std::uint64_t{0};
     }
 }
 
+void StubbornSets::record_rest() {
+    for (std::uint32_t p = 0; p < steps_.size(); ++p)
+        if ((fired_ >> p & 1U) == 0) fire(p);
+}
+
 const std::uint8_t* StubbornSets::single_step(const std::uint8_t* s, ir::Step& step) {
+    const auto n = steps_.size();
+    all_ = n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
     last_chosen_ = all_;
     if (!active_ || proviso_ != Proviso::static_loops) return nullptr;
-    record(s);
-    candidates(s);
-    std::uint64_t chosen = all_;
-    for (const auto set : candidates_) {
-        if (!any_successor(set) || loops(set)) continue;
-        chosen = set;
-        break;
+    // A set with one step of one process holds an enabled seed with one outcome: try those
+    // seeds, in process order, and take the first whose closure holds no other enabled
+    // process. Deterministic in the state, a stubborn set that passes the static proviso, so
+    // the reduced graph through it is sound whichever such set it is (expand() may prefer a
+    // visible single step of a lower process: it is not passed through). Processes are fired
+    // as the seeds and the closures reach them: a closure that stays at its seed fires one.
+    locate(s);
+    read_owners(s);
+    std::int64_t at = -1;  // the buffered emission taken
+    for (std::uint32_t p = 0; p < n && at < 0; ++p) {
+        if ((fired_ >> p & 1U) == 0) fire(p);
+        const auto& ps = steps_[p];
+        if (!ps.enabled || ps.count != 1 || ps.loops || ps.visible || buffered_[ps.first].e.next == nullptr) continue;
+        const std::uint64_t self = std::uint64_t{1} << p;
+        const std::uint64_t chosen = closure(p);
+        if ((chosen & enabled_) != self) continue;
+        // Every process of the set was fired: its enabled bit is known. One outside it may be
+        // enabled or not; the set is a stubborn set either way (it is all of them when none is).
+        last_chosen_ = chosen;
+        step = ir::Step{ps.group, buffered_[ps.first].e.index};
+        at = ps.first;
     }
-    last_chosen_ = chosen;
-    std::uint32_t n = 0;
-    std::uint32_t only = 0;
-    const ProcessStep* by = nullptr;
-    any_buffered(chosen, [&](const ProcessStep& ps, std::uint32_t k) {
-        only = k;
-        by = &ps;
-        return ++n > 1;
-    });
-    if (n != 1 || buffered_[only].e.next == nullptr || by->loops || by->visible) return nullptr;
-    step = ir::Step{by->group, buffered_[only].e.index};
-    return buffered_state(only);
+    if (full_record_) record_rest();  // before the pointer is taken: it may move the buffer
+    return at < 0 ? nullptr : buffered_state(static_cast<std::uint32_t>(at));
 }
 
 std::uint64_t StubbornSets::cost(std::uint64_t set) const {
@@ -131,14 +155,7 @@ void StubbornSets::candidates(const std::uint8_t* s) {
     const auto n = steps_.size();
     all_ = n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
     if (!active_ || std::popcount(enabled_) <= 1) return;
-    const auto mutexes = tables_.mutexes();
-    owner_.resize(mutexes.size());
-    for (std::size_t k = 0; k < mutexes.size(); ++k)
-        owner_[k] = tables_.is_bool_lock(k) ? -1 : ts_.layout().read(s, ir::SlotId{mutexes[k]});
-    if (!tables_.bool_locks().slots().empty())
-        for (std::uint32_t p = 0; p < n; ++p)
-            for (auto held = tables_.bool_locks_held(p, steps_[p].location); held != 0; held &= held - 1)
-                owner_[tables_.bool_lock_index(static_cast<std::uint32_t>(std::countr_zero(held)))] = p;
+    read_owners(s);
     for (std::uint32_t seed = 0; seed < n; ++seed) {
         if ((enabled_ >> seed & 1U) == 0) continue;
         const std::uint64_t set = closure(seed);
@@ -147,6 +164,17 @@ void StubbornSets::candidates(const std::uint8_t* s) {
     }
     std::stable_sort(candidates_.begin(), candidates_.end(),
                      [&](std::uint64_t a, std::uint64_t b) { return cost(a) < cost(b); });
+}
+
+void StubbornSets::read_owners(const std::uint8_t* s) {
+    const auto mutexes = tables_.mutexes();
+    owner_.resize(mutexes.size());
+    for (std::size_t k = 0; k < mutexes.size(); ++k)
+        owner_[k] = tables_.is_bool_lock(k) ? -1 : ts_.layout().read(s, ir::SlotId{mutexes[k]});
+    if (!tables_.bool_locks().slots().empty())
+        for (std::uint32_t p = 0; p < steps_.size(); ++p)
+            for (auto held = tables_.bool_locks_held(p, steps_[p].location); held != 0; held &= held - 1)
+                owner_[tables_.bool_lock_index(static_cast<std::uint32_t>(std::countr_zero(held)))] = p;
 }
 
 std::uint64_t StubbornSets::closure(std::uint32_t seed) {
@@ -158,6 +186,7 @@ std::uint64_t StubbornSets::closure(std::uint32_t seed) {
     work[top++] = seed;
     while (top > 0) {
         const std::uint32_t p = work[--top];
+        if ((fired_ >> p & 1U) == 0) fire(p);
         const auto& ps = steps_[p];
         const Words rw{rw_.data() + p * words, words};
         for (std::uint32_t q = 0; q < n; ++q) {

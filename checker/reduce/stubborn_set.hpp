@@ -142,14 +142,20 @@ public:
         return x;
     }
 
-    /// Whether the set expand() would choose at `s` (under the static proviso) is one step of
-    /// one process with one outcome, which has a successor, follows no back edge and is
-    /// invisible (writes no slot a check reads, and moves no process on or off a wait): then
-    /// that successor (in this object's buffer, valid until the next call) and, in `step`, the
-    /// step; else null. A search may pass through such a state without storing it: expanded,
-    /// it would emit that one successor (single-step chains, checker/explore/chains.hpp).
-    /// Counts nothing in stats(); sets last_chosen() and steps() as expand() does.
+    /// Whether `s` has (under the static proviso) a stubborn set that is one step of one
+    /// process with one outcome, which has a successor, follows no back edge and is invisible
+    /// (writes no slot a check reads, and moves no process on or off a wait): then that
+    /// successor (in this object's buffer, valid until the next call) and, in `step`, the
+    /// step; else null. Of several, the one of the lowest process: a function of the state.
+    /// Only the seeds with such a step are closed, and no candidate is sorted. A search may
+    /// pass through such a state without storing it, as if it were expanded with that set
+    /// (single-step chains, checker/explore/chains.hpp). Counts nothing in stats(); sets
+    /// last_chosen() (the set), and steps() for the processes it fired (every process with
+    /// record_every_step()).
     const std::uint8_t* single_step(const std::uint8_t* s, ir::Step& step);
+    /// Let single_step() fire every process, as expand() does (for the self-check, which reads
+    /// steps()); by default it fires only those its seeds and closures reach.
+    void record_every_step(bool on) { full_record_ = on; }
     /// During expand()'s emission: the process step whose emission is being emitted.
     [[nodiscard]] const ProcessStep& emitting() const { return *emitting_; }
 
@@ -190,10 +196,19 @@ private:
 
     /// Fires every process's current step with access recording and buffers the emissions.
     void record(const std::uint8_t* s);
+    /// Reads every process's location and step at `s` and forgets what was fired.
+    void locate(const std::uint8_t* s);
+    /// Fires process p's current step at the located state, with access recording.
+    void fire(std::uint32_t p);
+    /// Fires every process not fired yet.
+    void record_rest();
     /// Fills candidates_: the distinct proper stubborn sets, cheapest first (none when every
     /// set is the full one or the reduction is off).
     void candidates(const std::uint8_t* s);
     std::uint64_t closure(std::uint32_t seed);
+    /// Fills owner_ for the mutexes of the tables at `s` (after record(s): bool locks' owners
+    /// come from the locations).
+    void read_owners(const std::uint8_t* s);
     /// The number of emissions of the enabled processes of `set`.
     [[nodiscard]] std::uint64_t cost(std::uint64_t set) const;
     [[nodiscard]] bool any_successor(std::uint64_t set) const;
@@ -263,6 +278,9 @@ private:
     std::uint64_t last_chosen_ = 0;
     const ProcessStep* emitting_ = nullptr;
     std::vector<std::uint64_t> candidates_;
+    const std::uint8_t* state_ = nullptr;   ///< the state located last
+    std::uint64_t fired_ = 0;               ///< processes fired at state_ (the first 64)
+    bool full_record_ = false;
     std::vector<std::uint64_t> rw_;         ///< per process: reads | writes, words each
     std::vector<std::int64_t> owner_;       ///< per mutex of tables_.mutexes(): owner or -1
     /// Cut futures by (process, location, cut), at most 32 lock targets a process.
