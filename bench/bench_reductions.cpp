@@ -227,7 +227,7 @@ void locks_table(const Config& c) {
         equal_states(none1, "iomc stepwise", s0, "SPIN -o3");
         fmt::print("- SPIN POR keeps {} of the states (-o3)\n", frac(s1.states, s0.states));
         fmt::print("- POR states iomc / SPIN: stepwise {} ({} vs {}; {} without single-step chains); merged {} ({} vs "
-                   "{}); target <= 0.333: {} (the locks are bools: iomc does not know them for locks)\n",
+                   "{}); target <= 0.333: {} (the locks are Promela-style bools, which iomc takes as locks: reduce/bool_locks.hpp)\n",
                    frac(por1.states, s1.states), grouped(por1.states), grouped(s1.states),
                    frac(t["iomc stepwise, POR BFS, no chains"].states, s1.states), frac(merged.states, s2.states),
                    grouped(merged.states), grouped(s2.states), met(3 * por1.states <= s1.states));
