@@ -399,67 +399,68 @@ AuditFinding PorAuditor::release(ir::GroupId g, std::uint32_t m) {
     });
 }
 
-AuditFinding PorAuditor::control_flow(ir::GroupId g, const std::vector<std::uint32_t>& targets) {
-    auto& I = *impl_;
+namespace {
+
+/// A claim about every successor of step g from the states where `base` holds: part_for(cond,
+/// next, name) is the part of the negation for one path with a successor (`name`: the step's).
+template <class Auditor, class PartFor>
+AuditFinding successor_claim(Auditor& I, AuditClaim claim, ir::GroupId g, std::uint32_t mutex, const z3::expr& base,
+                             PartFor&& part_for) {
     AuditFinding f;
-    f.claim = AuditClaim::control_flow;
+    f.claim = claim;
     f.a = g;
-    const auto& grp = I.ts.group(g);
-    const auto pc = I.ts.process(grp.process).pc;
+    f.mutex = mutex;
     const auto& p = I.paths(g);
     const std::string name = I.step_name(g);
     std::vector<Part> neg;
-    for (std::size_t i = 0; i < p.cond.size(); ++i) {
-        if (!p.next[i]) continue;
-        const SymState next = *p.next[i];
-        z3::expr elsewhere = I.c.bool_val(true);
-        for (const auto t : targets) elsewhere = elsewhere && I.enc.value(next, pc) != I.c.bv_val(t, 64);
-        neg.push_back(Part{p.cond[i] && elsewhere, [&I, name, pc, next](const z3::model& md) {
-                               return fmt::format("{} moves its process to location {}, which its control-flow "
-                                                  "graph does not list",
-                                                  name, I.eval(md, next, ir::idx(pc)));
-                           }});
-    }
-    I.decide(f, I.at_location(g), neg, {g});
+    for (std::size_t i = 0; i < p.cond.size(); ++i)
+        if (p.next[i]) neg.push_back(part_for(p.cond[i], *p.next[i], name));
+    I.decide(f, base, neg, {g});
     return f;
+}
+
+}  // namespace
+
+AuditFinding PorAuditor::control_flow(ir::GroupId g, const std::vector<std::uint32_t>& targets) {
+    auto& I = *impl_;
+    const auto pc = I.ts.process(I.ts.group(g).process).pc;
+    return successor_claim(I, AuditClaim::control_flow, g, UINT32_MAX, I.at_location(g),
+                           [&](const z3::expr& cond, const SymState& next, const std::string& name) {
+                               z3::expr elsewhere = I.c.bool_val(true);
+                               for (const auto t : targets)
+                                   elsewhere = elsewhere && I.enc.value(next, pc) != I.c.bv_val(t, 64);
+                               return Part{cond && elsewhere, [&I, name, pc, next](const z3::model& md) {
+                                               return fmt::format("{} moves its process to location {}, which its "
+                                                                  "control-flow graph does not list",
+                                                                  name, I.eval(md, next, ir::idx(pc)));
+                                           }};
+                           });
 }
 
 AuditFinding PorAuditor::bool_lock(ir::GroupId g, std::uint32_t m,
                                    const std::vector<std::vector<std::uint32_t>>& holding) {
     auto& I = *impl_;
-    AuditFinding f;
-    f.claim = AuditClaim::bool_lock;
-    f.a = g;
-    f.mutex = m;
     const auto& lock = I.ts.layout().slots()[m];
-    auto holders = [&](const SymState& s) {
-        z3::expr n = I.c.bv_val(0, 64);
+    const z3::expr one = I.c.bv_val(1, 64), zero = I.c.bv_val(0, 64);
+    // The number of processes at a location that holds m equals m (true: 1).
+    auto invariant = [&](const SymState& s) {
+        z3::expr holders = zero;
         for (std::uint32_t q = 0; q < holding.size(); ++q) {
             z3::expr at = I.c.bool_val(false);
             const z3::expr pc = I.enc.value(s, I.ts.process(ir::ProcessId{q}).pc);
             for (const auto l : holding[q]) at = at || pc == I.c.bv_val(l, 64);
-            n = n + z3::ite(at, I.c.bv_val(1, 64), I.c.bv_val(0, 64));
+            holders = holders + z3::ite(at, one, zero);
         }
-        return n;
+        return holders == z3::ite(I.enc.value(s, ir::SlotId{m}) == one, one, zero);
     };
-    auto invariant = [&](const SymState& s) {
-        return holders(s) == z3::ite(I.enc.value(s, ir::SlotId{m}) == I.c.bv_val(1, 64), I.c.bv_val(1, 64),
-                                     I.c.bv_val(0, 64));
-    };
-    const auto& p = I.paths(g);
-    const std::string name = I.step_name(g);
-    std::vector<Part> neg;
-    for (std::size_t i = 0; i < p.cond.size(); ++i) {
-        if (!p.next[i]) continue;
-        const SymState next = *p.next[i];
-        neg.push_back(Part{p.cond[i] && !invariant(next), [&I, name, m, next, lock](const z3::model& md) {
-                               return fmt::format("{} leaves {} {} with the wrong number of processes at locations "
-                                                  "that hold it",
-                                                  name, lock.name, I.shown(md, next, m));
-                           }});
-    }
-    I.decide(f, I.at_location(g) && invariant(I.x), neg, {g});
-    return f;
+    return successor_claim(I, AuditClaim::bool_lock, g, m, I.at_location(g) && invariant(I.x),
+                           [&](const z3::expr& cond, const SymState& next, const std::string& name) {
+                               return Part{cond && !invariant(next), [&I, name, m, next, lock](const z3::model& md) {
+                                               return fmt::format("{} leaves {} {} with the wrong number of "
+                                                                  "processes at locations that hold it",
+                                                                  name, lock.name, I.shown(md, next, m));
+                                           }};
+                           });
 }
 
 AuditResult audit_por(const ir::TransitionSystem& ts, const AuditOptions& o) {
