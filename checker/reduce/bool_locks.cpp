@@ -11,7 +11,18 @@ namespace {
 
 enum class Role : std::uint8_t { acquire, release, other };
 
-bool is_slot(const ir::Expr& e, std::uint32_t m) { return e.op == ir::ExprOp::slot && ir::idx(e.slot) == m; }
+/// `m` itself: the slot, or an element of an array whose indices are constants (`l[w]` in an
+/// instance of `process worker(w: Wid)`, whose parameter is a constant there).
+bool is_slot(const ir::Expr& e, std::uint32_t m) {
+    if (e.op == ir::ExprOp::slot) return ir::idx(e.slot) == m;
+    if (e.op != ir::ExprOp::element) return false;
+    for (const auto& k : e.kids)
+        if (!k.is_constant()) return false;
+    ir::SlotSet one;
+    ir::lvalue_slots(e, one);
+    const auto v = one.to_vector();
+    return v.size() == 1 && ir::idx(v[0]) == m;
+}
 bool is_const(const ir::Expr& e, std::int64_t v) { return e.op == ir::ExprOp::constant && e.value == v; }
 
 /// `!m`, `m == false`, `false == m`.

@@ -5,8 +5,9 @@
 /// give such a bool the semantics it gives a `mutex` (stubborn_set.hpp: a waiter cannot move
 /// past the acquire while the holder stays put) when the model proves that the bool is one.
 ///
-/// A global bool m, false in the initial state, is inferred a lock when every step that may
-/// write it is one of:
+/// A global bool m (a variable, or an element of a global array named with constant indices,
+/// as `l[w]` in an instance of `process worker(w: Wid)`), false in the initial state, is
+/// inferred a lock when every step that may write it is one of:
 /// - an acquire: its first action is `await !m` (also `m == false`), followed, with nothing
 ///   between, by `m = true`, and nothing else in the step writes m;
 /// - a release: `m = false` on every path of the step (no branch, jump or fork before it), and

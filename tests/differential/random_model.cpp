@@ -37,6 +37,7 @@ struct Scope {
     bool kref = false;                   ///< var r: kref(3)
     std::vector<std::string> mutexes;    ///< global mutexes
     std::vector<std::string> bool_locks; ///< global bools taken as locks
+    bool bool_lock_array = false;        ///< var bl: bool[Id], element i taken by w(i) as a lock
     bool mutex_array = false;            ///< var ma: mutex[Id]
     bool rel = false;                    ///< var rel: bool[Id][Id] (a relation: ties of equal keys)
     bool grows = false;                  ///< var k: 0..3, only ever increased (a bounded loop's counter)
@@ -70,6 +71,7 @@ public:
         sc.grows = r_.chance(35);
         if (r_.chance(40))
             for (std::size_t c = 0, n = 1 + r_.below(2); c < n; ++c) sc.bool_locks.push_back(fmt::format("b{}", c));
+        sc.bool_lock_array = r_.chance(25);
         for (const auto& f : sc.flags) m.decls.push_back(fmt::format("var {}: bool{};", f, r_.chance(20) ? " = true" : ""));
         for (const auto& c : sc.counters) m.decls.push_back(fmt::format("var {}: 0..2;", c));
         for (const auto& a : sc.bool_arrays) m.decls.push_back(fmt::format("var {}: bool[Id];", a));
@@ -81,6 +83,7 @@ public:
         if (sc.rel) m.decls.push_back("var rel: bool[Id][Id];");
         if (sc.grows) m.decls.push_back("var k: 0..3;");
         for (const auto& b : sc.bool_locks) m.decls.push_back(fmt::format("var {}: bool;", b));
+        if (sc.bool_lock_array) m.decls.push_back("var bl: bool[Id];");
         int asserts = 0;
         sc.asserts = &asserts;
         const std::size_t singles = 1 + r_.below(2);
@@ -139,6 +142,7 @@ private:
         if (sc.grows) c.insert(c.end(), {"k < 3", "k < 2"});
         for (const auto& mu : sc.mutexes) c.push_back(fmt::format("!locked({})", mu));
         for (const auto& b : sc.bool_locks) c.insert(c.end(), {b, "!" + b});
+        if (sc.bool_lock_array) c.push_back("(exists e: Id. bl[e])");
         if (locals_t_) c.push_back("t != 1");
         if (locals_q_ && sc.family) c.push_back("q == i");
         if (sc.kref) c.push_back("r > 0");
@@ -174,6 +178,7 @@ private:
         if (!sc.mutexes.empty() && r_.chance(5)) s.push_back("unlock(" + r_.pick(sc.mutexes) + ");");
         // A stray write: the bool is no lock to the reduction (bool_locks.hpp).
         if (!sc.bool_locks.empty() && r_.chance(40)) s.push_back(r_.pick(sc.bool_locks) + (r_.chance(50) ? " = false;" : " = true;"));
+        if (sc.bool_lock_array && sc.family && r_.chance(20)) s.push_back("bl[i] = false;");
         return RStmt{RStmt::Kind::simple, r_.pick(s), {}, {}};
     }
 
@@ -196,6 +201,8 @@ private:
         std::vector<std::string> free_bools;
         for (const auto& b : sc.bool_locks)
             if (std::find(sc.held.begin(), sc.held.end(), b) == sc.held.end()) free_bools.push_back(b);
+        if (sc.bool_lock_array && sc.family && std::find(sc.held.begin(), sc.held.end(), "bl[i]") == sc.held.end())
+            free_bools.push_back("bl[i]");
         if (!in_atomic && !free_bools.empty()) kinds.insert(kinds.end(), {RStmt::Kind::bool_locked, RStmt::Kind::bool_locked});
         if (loopvar_.empty() && (sym_ || r_.chance(30))) kinds.push_back(RStmt::Kind::for_);
         RStmt st;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /// @file Seeded random .mc models for the differential tests: locks (global and per element,
-/// and bools taken as locks the way Promela models take them, now and then also written by a
-/// stray statement, which makes them plain bools to the reduction),
+/// and bools taken as locks the way Promela models take them, globals and the family's own
+/// element `bl[i]` of an array, now and then also written by a stray statement, which makes them
+/// plain bools to the reduction),
 /// shared arrays read and written through dynamic indices, a scalarset-indexed process family,
 /// awaits, atomic blocks, nondeterministic choice, loops (also over the scalarset, with steps
 /// or within one step), named assertions and invariants with quantifiers. Half the models keep

@@ -112,6 +112,58 @@ TEST_CASE("a bool taken by atomic await and cleared by its holder is a lock, hel
     CHECK((t.may_release(0, 4)[m / 64] >> (m % 64) & 1U) == 0);
 }
 
+TEST_CASE("an element of a bool array is a lock per object when each process names it with its parameter") {
+    // Each worker takes its own l[w] (a constant index in its instance) and the other's
+    // element in turn: both elements are locks; dirty[] is written through a variable index.
+    const auto ts = testing::compile(R"(
+        type Wid = 0..1;
+        var l: bool[Wid];
+        var c: 0..2;
+        process worker(w: Wid) {
+            atomic { await !l[w]; l[w] = true; }
+            c = (c + 1) % 3;
+            l[w] = false;
+            atomic { await !l[1 - w]; l[1 - w] = true; }
+            l[1 - w] = false;
+        }
+        process sweeper { var i: Wid; choose i; atomic { await !l[i]; l[i] = true; } l[i] = false; })");
+    const reduce::BoolLocks none(*ts);
+    // The sweeper names an element through a variable: neither element is a lock.
+    CHECK(none.slots().empty());
+    REQUIRE(none.rejected().size() == 2);
+    CHECK(none.rejected()[0] ==
+          "l[0]: `atomic { await !l[i]; l[i] = true; }` writes it other than as `atomic { await !l[0]; l[0] = true; }` "
+          "or `l[0] = false` on every path");
+
+    const auto two = testing::compile(R"(
+        type Wid = 0..1;
+        var l: bool[Wid];
+        var c: 0..2;
+        process worker(w: Wid) {
+            atomic { await !l[w]; l[w] = true; }
+            c = (c + 1) % 3;
+            l[w] = false;
+            atomic { await !l[1 - w]; l[1 - w] = true; }
+            l[1 - w] = false;
+        })");
+    const reduce::BoolLocks bl(*two);
+    REQUIRE(bl.slots().size() == 2);
+    CHECK(bl.slots()[0] == slot(*two, "l[0]"));
+    CHECK(bl.slots()[1] == slot(*two, "l[1]"));
+    CHECK(bl.rejected().empty());
+    // worker(0) holds l[0] at c = ... and its release, l[1] at the last release.
+    CHECK(holding(*two, bl, 0, 0) ==
+          "atomic { await !l[w]; l[w] = true; }:- | c = (c + 1) % 3:H | l[w] = false:H | "
+          "atomic { await !l[1 - w]; l[1 - w] = true; }:- | l[1 - w] = false:- | end:-");
+    CHECK(holding(*two, bl, 0, 1) ==
+          "atomic { await !l[w]; l[w] = true; }:- | c = (c + 1) % 3:- | l[w] = false:- | "
+          "atomic { await !l[1 - w]; l[1 - w] = true; }:- | l[1 - w] = false:H | end:-");
+    const auto r = explore::check(*two, {.stop_at_first = false, .por = true, .por_check = true});
+    CHECK(r.verdict == explore::Verdict::holds);
+    CHECK(r.self_check_failure.empty());
+    CHECK(r.reductions.bool_locks == std::vector<std::string>{"l[0]", "l[1]"});
+}
+
 TEST_CASE("a bool is no lock when a step writes it otherwise, or a process may take it twice or clear it free") {
     auto rejected = [](const char* text) {
         const auto ts = testing::compile(text);
