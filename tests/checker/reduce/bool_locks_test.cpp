@@ -114,8 +114,8 @@ TEST_CASE("a bool taken by atomic await and cleared by its holder is a lock, hel
 
 TEST_CASE("an element of a bool array is a lock per object when each process names it with its parameter") {
     // Each worker takes its own l[w] (a constant index in its instance) and the other's
-    // element in turn: both elements are locks; dirty[] is written through a variable index.
-    const auto ts = testing::compile(R"(
+    // element in turn: both elements are locks, unless a sweeper names one through a variable.
+    const std::string own = R"(
         type Wid = 0..1;
         var l: bool[Wid];
         var c: 0..2;
@@ -125,27 +125,17 @@ TEST_CASE("an element of a bool array is a lock per object when each process nam
             l[w] = false;
             atomic { await !l[1 - w]; l[1 - w] = true; }
             l[1 - w] = false;
-        }
-        process sweeper { var i: Wid; choose i; atomic { await !l[i]; l[i] = true; } l[i] = false; })");
+        })";
+    const auto ts = testing::compile(
+        own + "process sweeper { var i: Wid; choose i; atomic { await !l[i]; l[i] = true; } l[i] = false; }");
     const reduce::BoolLocks none(*ts);
-    // The sweeper names an element through a variable: neither element is a lock.
     CHECK(none.slots().empty());
     REQUIRE(none.rejected().size() == 2);
     CHECK(none.rejected()[0] ==
           "l[0]: `atomic { await !l[i]; l[i] = true; }` writes it other than as `atomic { await !l[0]; l[0] = true; }` "
           "or `l[0] = false` on every path");
 
-    const auto two = testing::compile(R"(
-        type Wid = 0..1;
-        var l: bool[Wid];
-        var c: 0..2;
-        process worker(w: Wid) {
-            atomic { await !l[w]; l[w] = true; }
-            c = (c + 1) % 3;
-            l[w] = false;
-            atomic { await !l[1 - w]; l[1 - w] = true; }
-            l[1 - w] = false;
-        })");
+    const auto two = testing::compile(own);
     const reduce::BoolLocks bl(*two);
     REQUIRE(bl.slots().size() == 2);
     CHECK(bl.slots()[0] == slot(*two, "l[0]"));
