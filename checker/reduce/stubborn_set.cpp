@@ -120,13 +120,17 @@ const std::uint8_t* StubbornSets::single_step(const std::uint8_t* s, ir::Step& s
     // visible single step of a lower process: it is not passed through). Processes are fired
     // as the seeds and the closures reach them: a closure that stays at its seed fires one.
     locate(s);
-    read_owners(s);
+    bool owners_read = false;
     std::int64_t at = -1;  // the buffered emission taken
     for (std::uint32_t p = 0; p < n && at < 0; ++p) {
         if ((fired_ >> p & 1U) == 0) fire(p);
         const auto& ps = steps_[p];
         if (!ps.enabled || ps.count != 1 || ps.loops || ps.visible || buffered_[ps.first].e.next == nullptr) continue;
         const std::uint64_t self = std::uint64_t{1} << p;
+        if (!owners_read) {
+            read_owners(s);
+            owners_read = true;
+        }
         const std::uint64_t chosen = closure(p);
         if ((chosen & enabled_) != self) continue;
         // Every process of the set was fired: its enabled bit is known. One outside it may be

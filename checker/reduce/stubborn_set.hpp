@@ -3,7 +3,8 @@
 /// from footprints recorded at that state (an array element per index value) against the
 /// static future footprints of the other processes, with mutex semantics: a step blocked on
 /// `lock(m)` can only be enabled by a release of m, and a process waiting at a pure `lock(m)`
-/// for a mutex that a stubborn process holds cannot move past it.
+/// for a mutex that a stubborn process holds cannot move past it. Bools taken as locks
+/// (bool_locks.hpp) are mutexes here, their owner read off the locations.
 ///
 /// References: A. Valmari, "Stubborn sets for reduced state space generation" (1989) and
 /// "The state explosion problem" (1998), conditions D0, D1, D2 and V; A. Laarman, E. Pater,
@@ -206,7 +207,7 @@ private:
     /// set is the full one or the reduction is off).
     void candidates(const std::uint8_t* s);
     std::uint64_t closure(std::uint32_t seed);
-    /// Fills owner_ for the mutexes of the tables at `s` (after record(s): bool locks' owners
+    /// Fills owner_ for the mutexes of the tables at `s` (after locate(s): bool locks' owners
     /// come from the locations).
     void read_owners(const std::uint8_t* s);
     /// The number of emissions of the enabled processes of `set`.
