@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config libz3-dev libboost-graph-dev libcli11-dev doctest-dev
-          libfmt-dev nlohmann-json3-dev)
+          libfmt-dev nlohmann-json3-dev spin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
