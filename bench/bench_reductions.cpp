@@ -8,6 +8,8 @@
 ///   symmetry  locks_sym.mc / locks_sym.m: iomc and Rumur, symmetry off and on, factors vs N!
 ///   objects   objects/devlocks.mc / devlocks.pml: per-device mutexes, iomc POR vs SPIN POR
 ///   scenario  models/scenarios/probe_iommu_group_race.mc --variant a_612_stable, N_DEVS scaled
+///   twin      the same scenario beside SPIN, on its Promela twin written from the IR
+///             (twin/promela.hpp): pan without reductions must store iomc's states exactly
 /// Each run is alone (iomc in a forked child, then pan or Rumur's verifier); the ratio lines
 /// compare figures of this one run. A verdict that differs between iomc configurations of one
 /// model, or a state count that differs between twins without reductions, is printed as
@@ -16,6 +18,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -25,17 +29,20 @@
 #include <fmt/format.h>
 
 #include "bench/common.hpp"
+#include "bench/twin/promela.hpp"
+#include "checker/lang/frontend.hpp"
 
 namespace iomc::bench {
 
 namespace {
 
 struct Config {
-    std::string tables = "locks,symmetry,objects,scenario";
+    std::string tables = "locks,symmetry,objects,scenario,twin";
     int locks_n = 3, locks_k = 5;
     std::string sym_sizes = "3:4,4:3";   ///< N:K pairs of the symmetry table
     int objects_n = 5;
     std::string devs = "3,4,5,6";         ///< N_DEVS of the scenario table
+    std::string twin_devs = "2,3,4";      ///< N_DEVS of the twin table (SPIN without POR up to plain_max_devs)
     int plain_max_devs = 3;               ///< scenario rows without reductions up to this size
     int por_only_max_devs = 4;            ///< scenario rows with POR alone up to this size
     int one_thread_max_devs = 5;          ///< scenario rows on 1 thread and compact up to this size
@@ -370,18 +377,94 @@ void scenario_table(const Config& c) {
     }
 }
 
+/// Writes the Promela twin of the scenario at N_DEVS = n into the temporary folder; its path,
+/// or empty (and why on stderr) when the model does not compile or has no twin.
+std::string write_twin(const Config& c, int n) {
+    support::DiagnosticSink sink;
+    auto model = lang::Model::load(c.scenario, sink);
+    std::unique_ptr<ir::TransitionSystem> ts;
+    if (model && !sink.has_errors()) ts = lang::compile(*model, {"a_612_stable", {fmt::format("types::N_DEVS={}", n)}}, sink);
+    if (!ts || sink.has_errors()) {
+        std::fprintf(stderr, "bench_reductions: the scenario does not compile\n");
+        return {};
+    }
+    const auto path = std::filesystem::temp_directory_path() / fmt::format("iomc_twin_{}_n{}.pml", getpid(), n);
+    try {
+        std::ofstream(path) << twin::write_promela(*ts, {});
+    } catch (const twin::Error& e) {
+        std::fprintf(stderr, "bench_reductions: no twin: %s\n", e.what());
+        return {};
+    }
+    return path.string();
+}
+
+void twin_table(const Config& c) {
+    begin("probe_iommu_group_race.mc --variant a_612_stable beside SPIN on its Promela twin (iomc_bench_twin)");
+    Table t;
+    std::vector<std::string> cmds;
+    for (const int n : ints(c.twin_devs, ',')) {
+        const std::vector<std::string> defs{fmt::format("types::N_DEVS={}", n)};
+        const auto label = [&](const std::string& what) { return fmt::format("n={} {}", n, what); };
+        const bool plain = n <= c.plain_max_devs;
+        Table one;
+        const auto row = [&](const std::string& what, const explore::Options& o) {
+            const Row r = run_iomc(c.scenario, "a_612_stable", defs, o);
+            add(t, label(what), r);
+            one.rows.emplace_back(what, r);
+        };
+        if (plain) row("iomc none", opts(false, off, 1));
+        row("iomc POR, 1 thread", opts(true, off, 1));
+        row("iomc POR + symmetry, 1 thread", opts(true, exact, 1));
+        same_verdicts(one, fmt::format("twin N_DEVS={}", n));
+        const std::string pml = c.spin ? write_twin(c, n) : std::string();
+        if (pml.empty()) continue;
+        const std::uint64_t states = one["iomc none"].states ? one["iomc none"].states : 50 * one["iomc POR, 1 thread"].states;
+        if (plain) {
+            // -o2: no reset of dead local variables; -o3: no statement merging: iomc's transitions.
+            add_tool(t, label("SPIN -o2 -o3, no POR"), run_spin(spin_job(c, pml, {"-o2", "-o3"}, false, states, 100'000)), cmds);
+            add_tool(t, label("SPIN -o3, no POR"), run_spin(spin_job(c, pml, {"-o3"}, false, states, 100'000)), cmds);
+        }
+        add_tool(t, label("SPIN -o3, POR"), run_spin(spin_job(c, pml, {"-o3"}, true, states, 100'000)), cmds);
+        add_tool(t, label("SPIN, POR"), run_spin(spin_job(c, pml, {}, true, states, 100'000)), cmds);
+        std::filesystem::remove(pml);
+    }
+    fmt::print("\n");
+    for (const int n : ints(c.twin_devs, ',')) {
+        const auto row = [&](const std::string& what) -> const Row& { return t[fmt::format("n={} {}", n, what)]; };
+        if (row("SPIN -o2 -o3, no POR").states)
+            equal_states(row("iomc none"), fmt::format("N_DEVS={}: iomc", n), row("SPIN -o2 -o3, no POR"), "SPIN -o2 -o3");
+        for (const auto& [tool, r] : t.rows)
+            if (tool.starts_with(fmt::format("n={} SPIN", n)) && std::string(r.verdict) != row("iomc POR, 1 thread").verdict) {
+                fmt::print("- DIFFER: twin N_DEVS={}: {} says '{}', iomc '{}'\n", n, tool, r.verdict, row("iomc POR, 1 thread").verdict);
+                failed = true;
+            }
+        const Row& por = row("iomc POR, 1 thread");
+        const Row& s3 = row("SPIN -o3, POR");
+        const Row& sd = row("SPIN, POR");
+        if (!por.states || !s3.states) continue;
+        fmt::print("- N_DEVS={}: POR states iomc / SPIN -o3 POR {} ({} vs {}), / SPIN POR {} (target <= 0.333: {}); "
+                   "CPU s to the verdict iomc POR {} vs SPIN -o3 POR {} ({}); with symmetry {} states, {} CPU s\n",
+                   n, frac(por.states, s3.states), grouped(por.states), grouped(s3.states), frac(por.states, sd.states),
+                   met(3 * por.states <= s3.states && 3 * por.states <= sd.states), fixed(por.cpu_seconds, 2),
+                   fixed(s3.cpu_seconds, 2), ratio(s3.cpu_seconds, por.cpu_seconds),
+                   grouped(row("iomc POR + symmetry, 1 thread").states), fixed(row("iomc POR + symmetry, 1 thread").cpu_seconds, 2));
+    }
+    for (const auto& s : cmds) fmt::print("- {}\n", s);
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
     Config c;
     CLI::App app{"iomc reductions benchmark (issue 9): POR, symmetry, compact storage, threads, beside SPIN and Rumur"};
-    app.add_option("--tables", c.tables, "comma-separated: locks, symmetry, objects, scenario")->capture_default_str();
+    app.add_option("--tables", c.tables, "comma-separated: locks, symmetry, objects, scenario, twin")->capture_default_str();
     app.add_option("--locks-n", c.locks_n, "locks table: workers")->capture_default_str();
     app.add_option("--locks-k", c.locks_k, "locks table: counter modulus")->capture_default_str();
     app.add_option("--sym-sizes", c.sym_sizes, "symmetry tables: N:K pairs, comma-separated")->capture_default_str();
     app.add_option("--objects-n", c.objects_n, "devlocks table: devices")->capture_default_str();
     app.add_option("--devs", c.devs, "scenario table: N_DEVS values, comma-separated")->capture_default_str();
-    app.add_option("--plain-max-devs", c.plain_max_devs, "scenario table: rows without reductions up to this N_DEVS")
+    app.add_option("--twin-devs", c.twin_devs, "twin table: N_DEVS values, comma-separated")->capture_default_str();
+    app.add_option("--plain-max-devs", c.plain_max_devs, "scenario and twin tables: rows without reductions up to this N_DEVS")
         ->capture_default_str();
     app.add_option("--por-only-max-devs", c.por_only_max_devs, "scenario table: rows with POR alone up to this N_DEVS")
         ->capture_default_str();
@@ -423,6 +506,7 @@ int run(int argc, char** argv) {
         }
     if (want("objects")) objects_table(c);
     if (want("scenario")) scenario_table(c);
+    if (want("twin")) twin_table(c);
     fmt::print("\n");
     print_column_notes();
     fmt::print("A row's [brackets] say which reductions the search applied (Result::reductions).\n");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// @file iomc_bench_twin: writes the Promela twin of a model (promela_twin.hpp), for SPIN beside
+/// @file iomc_bench_twin: writes the Promela twin of a model (twin/promela.hpp), for SPIN beside
 /// iomc. Usage: iomc_bench_twin MODEL.mc [--variant V] [-D NAME=VALUE]... [--property P]...
 /// [-o OUT.pml]. Exit 0 with the twin written; 2 on a model error; 3 when the translation
 /// does not handle a construct of the model (the message names the step).
@@ -11,7 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "bench/promela_twin.hpp"
+#include "bench/twin/promela.hpp"
 #include "checker/lang/frontend.hpp"
 
 int main(int argc, char** argv) {
@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
         std::fputs(sink.render(m ? m->sources() : empty).c_str(), stderr);
         return 2;
     }
-    bench::TwinOptions options;
+    bench::twin::Options options;
     for (const auto& name : properties) {
         const auto id = ts->find_property(name);
         if (!id) {
@@ -44,11 +44,11 @@ int main(int argc, char** argv) {
         }
         options.properties.push_back(*id);
     }
-    bench::TwinStats stats;
+    bench::twin::Stats stats;
     std::string text;
     try {
-        text = bench::promela_twin(*ts, options, &stats);
-    } catch (const bench::TwinError& e) {
+        text = bench::twin::write_promela(*ts, options, &stats);
+    } catch (const bench::twin::Error& e) {
         std::fprintf(stderr, "iomc_bench_twin: %s: no twin: %s\n", model.c_str(), e.what());
         return 3;
     }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// @file The expression algebra of the Promela twin (promela_twin.hpp): IR expressions built
+/// @file The expression algebra of the Promela twin (promela.hpp): IR expressions built
 /// with constants folded, substitution of a write (x := v, where x may be an array element
 /// with a computed index), and Promela text.
 #pragma once

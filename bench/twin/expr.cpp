@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "bench/twin_expr.hpp"
+#include "bench/twin/expr.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "bench/promela_twin.hpp"
+#include "bench/twin/promela.hpp"
 
 namespace iomc::bench::twin {
 
@@ -181,7 +181,7 @@ std::vector<std::uint32_t> region(const Expr& lv) {
             for (std::uint32_t j = 0; j < d.count; ++j) next.push_back(s + j * d.slot_stride);
         r = std::move(next);
         if (r.size() > max_region)
-            throw TwinError(fmt::format("'{}' indexes more than {} elements", lv.name, max_region));
+            throw Error(fmt::format("'{}' indexes more than {} elements", lv.name, max_region));
     }
     return r;
 }

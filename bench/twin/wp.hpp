@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// @file The outcomes of one step, for the Promela twin (promela_twin.hpp): which fork and
+/// @file The outcomes of one step, for the Promela twin (promela.hpp): which fork and
 /// choose decisions a run of the step can make, and, for each decision vector and end location,
 /// the condition on the state before the step under which the run ends there.
 #pragma once
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/twin_expr.hpp"
+#include "bench/twin/expr.hpp"
 #include "checker/ir/transition_system.hpp"
 
 namespace iomc::bench::twin {
@@ -43,7 +43,7 @@ Expr in_range(const Expr& v, const ir::Slot& s);
 /// that SPIN sees the report). Computed backwards by substitution where the step has no loop,
 /// else by running its paths forwards (a `while` loop inside an atomic block): a branch on the
 /// state splits the path; at a loop's head the path splits on each value of the first slot the
-/// condition reads until it folds to a constant. Throws TwinError on a choice inside a loop,
+/// condition reads until it folds to a constant. Throws Error on a choice inside a loop,
 /// past 20,000 paths or past 100,000 instructions on one path.
 Expr precondition(const Context& cx, const ir::Fragment& f, const Choices& c, std::uint32_t target,
                   const std::string& step);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "bench/twin_wp.hpp"
+#include "bench/twin/wp.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "bench/promela_twin.hpp"
+#include "bench/twin/promela.hpp"
 
 namespace iomc::bench::twin {
 
@@ -55,7 +55,7 @@ void decide(const Context& cx, const ir::Fragment& f, Choices c, std::vector<Cho
         return;
     }
     const Instr& in = f.code[*open];
-    if (out.size() > 4096) throw TwinError(fmt::format("step '{}' has more than 4,096 outcomes", step));
+    if (out.size() > 4096) throw Error(fmt::format("step '{}' has more than 4,096 outcomes", step));
     if (in.kind == InstrKind::fork) {
         for (std::size_t a = 0; a < in.targets.size(); ++a) {
             Choices d = c;
@@ -184,7 +184,7 @@ private:
     /// iomc decides anew on each pass) has no twin.
     void decided(Path& p) const {
         if (std::find(p.choices.begin(), p.choices.end(), p.ip) != p.choices.end())
-            throw TwinError(fmt::format("step '{}' makes a choice inside a loop", step_));
+            throw Error(fmt::format("step '{}' makes a choice inside a loop", step_));
         p.choices.push_back(p.ip);
     }
 
@@ -219,10 +219,10 @@ private:
 
     void follow(Path p) {
         if (++paths_ > max_paths)
-            throw TwinError(fmt::format("step '{}' has more than {} paths through its loop", step_, max_paths));
+            throw Error(fmt::format("step '{}' has more than {} paths through its loop", step_, max_paths));
         for (std::uint64_t steps = 0; !is_false(p.cond); ++steps) {
             if (steps > max_steps || p.ip >= f_.code.size())
-                throw TwinError(fmt::format("step '{}' runs more than {} instructions", step_, max_steps));
+                throw Error(fmt::format("step '{}' runs more than {} instructions", step_, max_steps));
             const Instr& in = f_.code[p.ip];
             switch (in.kind) {
                 case InstrKind::note: ++p.ip; break;
@@ -259,7 +259,7 @@ private:
                             else todo_.push_back(std::move(q));
                         }
                         if (++paths_ > max_paths)
-                            throw TwinError(fmt::format("step '{}' has more than {} paths through its loop", step_, max_paths));
+                            throw Error(fmt::format("step '{}' has more than {} paths through its loop", step_, max_paths));
                         break;
                     }
                     Path other = p;

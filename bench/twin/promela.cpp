@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-#include "bench/promela_twin.hpp"
+#include "bench/twin/promela.hpp"
 
 #include <cctype>
 #include <set>
 
 #include <fmt/format.h>
 
-#include "bench/twin_wp.hpp"
+#include "bench/twin/wp.hpp"
 
-namespace iomc::bench {
+namespace iomc::bench::twin {
 
 namespace {
 
@@ -33,7 +33,7 @@ std::string ident(const std::string& s) {
 /// Writes one model as Promela.
 class Writer {
 public:
-    Writer(const Context& cx, TwinStats& stats) : cx_(cx), stats_(stats) {
+    Writer(const Context& cx, Stats& stats) : cx_(cx), stats_(stats) {
         const auto& ts = cx.ts;
         const auto slots = ts.layout().slots();
         owner_.assign(slots.size(), UINT32_MAX);
@@ -98,7 +98,7 @@ private:
     void find_location_tests(const Expr& e) {
         if (e.op == ExprOp::at_loc) {
             const auto p = pc_of_[ir::idx(e.slot)];
-            if (p == UINT32_MAX) throw TwinError("a location test of a slot that is not a process's pc");
+            if (p == UINT32_MAX) throw Error("a location test of a slot that is not a process's pc");
             pc_var_[p] = 1;
         }
         for (const auto& kid : e.kids) find_location_tests(kid);
@@ -107,7 +107,7 @@ private:
     std::string var(std::uint32_t s) const {
         const auto& sl = cx_.ts.layout().slots()[s];
         if (sl.kind == ir::ValueKind::pc && !pc_var_[pc_of_[s]])
-            throw TwinError(fmt::format("a step reads the pc '{}' as a value", sl.name));
+            throw Error(fmt::format("a step reads the pc '{}' as a value", sl.name));
         return fmt::format("v{}_{}", s, ident(sl.name));
     }
     std::string proc_name(std::uint32_t p) const {
@@ -280,7 +280,7 @@ private:
     }
 
     const Context& cx_;
-    TwinStats& stats_;
+    Stats& stats_;
     std::vector<std::uint32_t> owner_;  ///< per slot: the process it is local to, or UINT32_MAX
     std::vector<std::uint32_t> pc_of_;  ///< per slot: the process whose pc it is, or UINT32_MAX
     std::vector<char> pc_var_;          ///< per process: its location is a global variable too
@@ -289,13 +289,13 @@ private:
 
 }  // namespace
 
-std::string promela_twin(const ir::TransitionSystem& ts, const TwinOptions& options, TwinStats* stats) {
+std::string write_promela(const ir::TransitionSystem& ts, const Options& options, Stats* stats) {
     Context cx{ts, std::vector<char>(ts.properties().size(), options.properties.empty() ? 1 : 0)};
     for (auto p : options.properties) cx.selected[ir::idx(p)] = 1;
-    TwinStats local;
+    Stats local;
     const twin::RangeScope ranges(ts.layout());
     Writer w(cx, stats ? *stats : local);
     return w.run();
 }
 
-}  // namespace iomc::bench
+}  // namespace iomc::bench::twin
