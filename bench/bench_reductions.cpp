@@ -42,7 +42,8 @@ struct Config {
     std::string sym_sizes = "3:4,4:3";   ///< N:K pairs of the symmetry table
     int objects_n = 5;
     std::string devs = "3,4,5,6";         ///< N_DEVS of the scenario table
-    std::string twin_devs = "2,3,4";      ///< N_DEVS of the twin table (SPIN without POR up to plain_max_devs)
+    std::string twin_devs = "2,3,4";      ///< N_DEVS of the twin table's seed 004 scenario
+    std::string twin_own_devs = "2,3";    ///< N_DEVS of the twin table's dma_ownership c2
     int plain_max_devs = 3;               ///< scenario rows without reductions up to this size
     int por_only_max_devs = 4;            ///< scenario rows with POR alone up to this size
     int one_thread_max_devs = 5;          ///< scenario rows on 1 thread and compact up to this size
@@ -377,15 +378,24 @@ void scenario_table(const Config& c) {
     }
 }
 
-/// Writes the Promela twin of the scenario at N_DEVS = n into the temporary folder; its path,
-/// or empty (and why on stderr) when the model does not compile or has no twin.
-std::string write_twin(const Config& c, int n) {
+/// One seed scenario of the twin table: a variant where every safety property holds, scaled by
+/// types::N_DEVS.
+struct TwinCell {
+    std::string file;     ///< under models/scenarios/
+    std::string variant;
+    std::string devs;     ///< N_DEVS values, comma-separated
+    int plain_max = 0;    ///< rows without reductions up to this N_DEVS
+};
+
+/// Writes the Promela twin of `cell` at N_DEVS = n into the temporary folder; its path, or empty
+/// (and why on stderr) when the model does not compile or has no twin.
+std::string write_twin(const std::string& model, const TwinCell& cell, int n) {
     support::DiagnosticSink sink;
-    auto model = lang::Model::load(c.scenario, sink);
+    auto m = lang::Model::load(model, sink);
     std::unique_ptr<ir::TransitionSystem> ts;
-    if (model && !sink.has_errors()) ts = lang::compile(*model, {"a_612_stable", {fmt::format("types::N_DEVS={}", n)}}, sink);
+    if (m && !sink.has_errors()) ts = lang::compile(*m, {cell.variant, {fmt::format("types::N_DEVS={}", n)}}, sink);
     if (!ts || sink.has_errors()) {
-        std::fprintf(stderr, "bench_reductions: the scenario does not compile\n");
+        std::fprintf(stderr, "bench_reductions: %s does not compile\n", model.c_str());
         return {};
     }
     const auto path = std::filesystem::temp_directory_path() / fmt::format("iomc_twin_{}_n{}.pml", getpid(), n);
@@ -398,25 +408,26 @@ std::string write_twin(const Config& c, int n) {
     return path.string();
 }
 
-void twin_table(const Config& c) {
-    begin("probe_iommu_group_race.mc --variant a_612_stable beside SPIN on its Promela twin (iomc_bench_twin)");
+void twin_rows(const Config& c, const TwinCell& cell) {
+    const std::string model = std::string(IOMC_MODELS_DIR) + "/scenarios/" + cell.file;
+    begin(fmt::format("{} --variant {} beside SPIN on its Promela twin (iomc_bench_twin)", cell.file, cell.variant));
     Table t;
     std::vector<std::string> cmds;
-    for (const int n : ints(c.twin_devs, ',')) {
+    for (const int n : ints(cell.devs, ',')) {
         const std::vector<std::string> defs{fmt::format("types::N_DEVS={}", n)};
         const auto label = [&](const std::string& what) { return fmt::format("n={} {}", n, what); };
-        const bool plain = n <= c.plain_max_devs;
+        const bool plain = n <= cell.plain_max;
         Table one;
         const auto row = [&](const std::string& what, const explore::Options& o) {
-            const Row r = run_iomc(c.scenario, "a_612_stable", defs, o);
+            const Row r = run_iomc(model, cell.variant, defs, o);
             add(t, label(what), r);
             one.rows.emplace_back(what, r);
         };
         if (plain) row("iomc none", opts(false, off, 1));
         row("iomc POR, 1 thread", opts(true, off, 1));
         row("iomc POR + symmetry, 1 thread", opts(true, exact, 1));
-        same_verdicts(one, fmt::format("twin N_DEVS={}", n));
-        const std::string pml = c.spin ? write_twin(c, n) : std::string();
+        same_verdicts(one, fmt::format("twin {} N_DEVS={}", cell.file, n));
+        const std::string pml = c.spin ? write_twin(model, cell, n) : std::string();
         if (pml.empty()) continue;
         const std::uint64_t states = one["iomc none"].states ? one["iomc none"].states : 50 * one["iomc POR, 1 thread"].states;
         if (plain) {
@@ -429,7 +440,7 @@ void twin_table(const Config& c) {
         std::filesystem::remove(pml);
     }
     fmt::print("\n");
-    for (const int n : ints(c.twin_devs, ',')) {
+    for (const int n : ints(cell.devs, ',')) {
         const auto row = [&](const std::string& what) -> const Row& { return t[fmt::format("n={} {}", n, what)]; };
         if (row("SPIN -o2 -o3, no POR").states)
             equal_states(row("iomc none"), fmt::format("N_DEVS={}: iomc", n), row("SPIN -o2 -o3, no POR"), "SPIN -o2 -o3");
@@ -452,6 +463,13 @@ void twin_table(const Config& c) {
     for (const auto& s : cmds) fmt::print("- {}\n", s);
 }
 
+/// The seed scenarios beside SPIN on their twins: seed 004's race (probe_iommu_group_race,
+/// the 6.12.y variant) and seed 001's ownership (dma_ownership c2).
+void twin_table(const Config& c) {
+    twin_rows(c, {"probe_iommu_group_race.mc", "a_612_stable", c.twin_devs, c.plain_max_devs});
+    twin_rows(c, {"dma_ownership.mc", "c2", c.twin_own_devs, c.plain_max_devs});
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -463,7 +481,10 @@ int run(int argc, char** argv) {
     app.add_option("--sym-sizes", c.sym_sizes, "symmetry tables: N:K pairs, comma-separated")->capture_default_str();
     app.add_option("--objects-n", c.objects_n, "devlocks table: devices")->capture_default_str();
     app.add_option("--devs", c.devs, "scenario table: N_DEVS values, comma-separated")->capture_default_str();
-    app.add_option("--twin-devs", c.twin_devs, "twin table: N_DEVS values, comma-separated")->capture_default_str();
+    app.add_option("--twin-devs", c.twin_devs, "twin table: N_DEVS values of probe_iommu_group_race, comma-separated")
+        ->capture_default_str();
+    app.add_option("--twin-own-devs", c.twin_own_devs, "twin table: N_DEVS values of dma_ownership c2, comma-separated")
+        ->capture_default_str();
     app.add_option("--plain-max-devs", c.plain_max_devs, "scenario and twin tables: rows without reductions up to this N_DEVS")
         ->capture_default_str();
     app.add_option("--por-only-max-devs", c.por_only_max_devs, "scenario table: rows with POR alone up to this N_DEVS")
