@@ -38,7 +38,7 @@ public:
         const auto slots = ts.layout().slots();
         owner_.assign(slots.size(), UINT32_MAX);
         pc_of_.assign(slots.size(), UINT32_MAX);
-        for (std::size_t p = 0; p < ts.processes().size(); ++p) pc_of_[ir::idx(ts.process(ir::ProcessId{static_cast<std::uint32_t>(p)}).pc)] = static_cast<std::uint32_t>(p);
+        for (std::uint32_t p = 0; p < ts.processes().size(); ++p) pc_of_[ir::idx(ts.process(ir::ProcessId{p}).pc)] = p;
         // A slot is a local variable of its process when only that process's steps touch it
         // and no invariant reads it (SPIN's partial-order reduction counts on such locals).
         std::vector<std::uint32_t> toucher(slots.size(), UINT32_MAX);

@@ -14,7 +14,7 @@
 /// in a cycle while others still move, which iomc reports as a deadlock, are not). An index out
 /// of range inside a guard is not reported. A `while` loop inside a step is run forwards, one
 /// path per value of the slots its condition reads at its head (wp.hpp). A construct the
-/// translation does not handle (a choice inside a loop, a loop that does not end within 100,000
+/// translation does not handle (a choice inside a loop, a loop that does not end within 10,000
 /// instructions, more than 20,000 paths through one, an index over more than 4,096 elements)
 /// throws Error naming the step: never a twin with other behaviour. A process whose location
 /// an expression tests (`p@label`) keeps it in a global variable as well, which SPIN's

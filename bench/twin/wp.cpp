@@ -171,9 +171,17 @@ public:
     }
 
 private:
+    struct Write {
+        Expr lvalue, value, address;
+        std::vector<std::uint32_t> region;
+    };
+
     struct Path {
         std::uint32_t ip = 0;
-        std::vector<std::pair<Expr, Expr>> writes;  ///< (lvalue, value), each in the state before it
+        /// The writes so far, newest last: the lvalue with its indices and the value, both as
+        /// expressions on the state before the step; an older write to the same constant
+        /// address is dropped (every read meets the newer one first).
+        std::vector<Write> writes;
         Expr cond;
         /// Slots of the state before the step whose value this path has fixed (at a loop head).
         std::vector<std::pair<std::uint32_t, std::int64_t>> known;
@@ -190,10 +198,72 @@ private:
 
     /// e, read after p's writes, as an expression on the state before the step.
     static Expr resolve(const Expr& e, const Path& p) {
-        Expr r = e;
-        for (auto it = p.writes.rbegin(); it != p.writes.rend(); ++it) r = subst(r, it->first, it->second);
+        Expr r = after_writes(e, p);
         for (const auto& [slot, v] : p.known) r = subst(r, Expr::of_slot(ir::SlotId{slot}), k(v));
         return r;
+    }
+
+    /// e with each read replaced by what p's writes left there (the knowns not yet applied).
+    static Expr after_writes(const Expr& e, const Path& p) {
+        switch (e.op) {
+            case ExprOp::constant:
+            case ExprOp::at_loc:
+                return e;
+            case ExprOp::slot:
+            case ExprOp::element: {
+                Expr r = e;
+                for (auto& kid : r.kids) kid = after_writes(kid, p);
+                return read(std::move(r), p);
+            }
+            case ExprOp::ite:
+                return mk_ite(after_writes(e.kids[0], p), after_writes(e.kids[1], p), after_writes(e.kids[2], p));
+            case ExprOp::not_: return mk_not(after_writes(e.kids[0], p));
+            case ExprOp::neg: {
+                Expr a = after_writes(e.kids[0], p);
+                if (a.is_constant()) return k(-a.value);
+                return Expr::unary(ExprOp::neg, std::move(a));
+            }
+            default: return mk_bin(e.op, after_writes(e.kids[0], p), after_writes(e.kids[1], p));
+        }
+    }
+
+    /// The value of lvalue r (its indices on the state before the step) after p's writes.
+    static Expr read(Expr r, const Path& p) {
+        const auto ra = region(r);
+        const Expr addr = address(r);
+        std::vector<std::pair<Expr, const Write*>> hits;  // newest first
+        Expr base = r;
+        for (auto it = p.writes.rbegin(); it != p.writes.rend(); ++it) {
+            if (!overlap(ra, it->region)) continue;
+            Expr c = mk_bin(ExprOp::eq, addr, it->address);
+            if (is_false(c)) continue;
+            if (is_true(c)) {
+                base = it->value;
+                break;
+            }
+            hits.emplace_back(std::move(c), &*it);
+        }
+        for (auto h = hits.rbegin(); h != hits.rend(); ++h) base = mk_ite(std::move(h->first), h->second->value, std::move(base));
+        return base;
+    }
+
+    static bool overlap(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
+        for (auto x : a)
+            if (std::find(b.begin(), b.end(), x) != b.end()) return true;
+        return false;
+    }
+
+    /// Records `lv = v` (both read in the state after p's writes so far).
+    static void write(Path& p, const Expr& lv, const Expr& v) {
+        Write w;
+        w.lvalue = lv;
+        for (auto& kid : w.lvalue.kids) kid = after_writes(kid, p);
+        w.value = after_writes(v, p);
+        w.address = address(w.lvalue);
+        w.region = region(w.lvalue);
+        if (w.address.is_constant())
+            std::erase_if(p.writes, [&](const Write& o) { return o.address.is_constant() && o.address.value == w.address.value; });
+        p.writes.push_back(std::move(w));
     }
 
     /// The first slot e reads (indices before the element they select), or nothing.
@@ -231,13 +301,13 @@ private:
                     const Expr ok = resolve(in_range(in.a, cx_.slot_of(in.target)), p);
                     report(p, mk_not(ok));
                     p.cond = mk_and(p.cond, ok);
-                    p.writes.emplace_back(in.target, in.a);
+                    write(p, in.target, in.a);
                     ++p.ip;
                     break;
                 }
                 case InstrKind::choose:
                     decided(p);
-                    p.writes.emplace_back(in.target, k(c_.at(p.ip)));
+                    write(p, in.target, k(c_.at(p.ip)));
                     ++p.ip;
                     break;
                 case InstrKind::branch: {
@@ -287,18 +357,18 @@ private:
                     const Expr owner = resolve(in.target, p);
                     if (cx_.checks(ir::prop_mutex)) report(p, mk_bin(ExprOp::eq, owner, k(in.self)));
                     p.cond = mk_and(p.cond, mk_bin(ExprOp::eq, owner, k(-1)));
-                    p.writes.emplace_back(in.target, k(in.self));
+                    write(p, in.target, k(in.self));
                     ++p.ip;
                     break;
                 }
-                case InstrKind::unlock: p.writes.emplace_back(in.target, k(-1)); ++p.ip; break;
-                case InstrKind::kref_init: p.writes.emplace_back(in.target, k(1)); ++p.ip; break;
+                case InstrKind::unlock: write(p, in.target, k(-1)); ++p.ip; break;
+                case InstrKind::kref_init: write(p, in.target, k(1)); ++p.ip; break;
                 case InstrKind::kref_get: {
                     const Expr inc = mk_bin(ExprOp::add, in.target, k(1));
                     const Expr over = resolve(mk_bin(ExprOp::gt, inc, k(cx_.slot_of(in.target).hi)), p);
                     report(p, over);
                     p.cond = mk_and(p.cond, mk_not(over));
-                    p.writes.emplace_back(in.target, inc);
+                    write(p, in.target, inc);
                     ++p.ip;
                     break;
                 }
@@ -306,12 +376,12 @@ private:
                     const Expr zero = resolve(mk_bin(ExprOp::eq, in.target, k(0)), p);
                     Path z = p;
                     z.cond = mk_and(z.cond, zero);
-                    if (in.has_result) z.writes.emplace_back(in.result, k(0));
+                    if (in.has_result) write(z, in.result, k(0));
                     ++z.ip;
                     todo_.push_back(std::move(z));
                     p.cond = mk_and(p.cond, mk_not(zero));
-                    p.writes.emplace_back(in.target, mk_bin(ExprOp::sub, in.target, k(1)));
-                    if (in.has_result) p.writes.emplace_back(in.result, mk_bin(ExprOp::eq, in.target, k(0)));
+                    write(p, in.target, mk_bin(ExprOp::sub, in.target, k(1)));
+                    if (in.has_result) write(p, in.result, mk_bin(ExprOp::eq, in.target, k(0)));
                     ++p.ip;
                     break;
                 }
@@ -323,7 +393,7 @@ private:
     }
 
     static constexpr std::uint64_t max_paths = 20000;
-    static constexpr std::uint64_t max_steps = 100000;
+    static constexpr std::uint64_t max_steps = 10000;
     const Context& cx_;
     const ir::Fragment& f_;
     const Choices& c_;

@@ -44,7 +44,7 @@ Expr in_range(const Expr& v, const ir::Slot& s);
 /// else by running its paths forwards (a `while` loop inside an atomic block): a branch on the
 /// state splits the path; at a loop's head the path splits on each value of the first slot the
 /// condition reads until it folds to a constant. Throws Error on a choice inside a loop,
-/// past 20,000 paths or past 100,000 instructions on one path.
+/// past 20,000 paths or past 10,000 instructions on one path.
 Expr precondition(const Context& cx, const ir::Fragment& f, const Choices& c, std::uint32_t target,
                   const std::string& step);
 

@@ -231,7 +231,7 @@ TEST_CASE("a step that loops without end is refused with its name") {
         }
     )");
     CHECK_THROWS_WITH_AS(bench::twin::write_promela(*ts, {}),
-                         "step 'p at atomic { while (true) { x = 1 - x; } }' runs more than 100000 instructions", bench::twin::Error);
+                         "step 'p at atomic { while (true) { x = 1 - x; } }' runs more than 10000 instructions", bench::twin::Error);
 }
 
 TEST_CASE("a choice inside a loop is refused: iomc decides it anew on every pass") {
@@ -242,7 +242,8 @@ TEST_CASE("a choice inside a loop is refused: iomc decides it anew on every pass
             atomic { while (x < 3) { choose y; x += 1; } }
         }
     )");
-    CHECK_THROWS_WITH_AS(bench::twin::write_promela(*ts, {}), "step 'p at atomic { while (x < 3) { choose y; x += 1; } }' makes a choice inside a loop",
+    CHECK_THROWS_WITH_AS(bench::twin::write_promela(*ts, {}),
+                         "step 'p at atomic { while (x < 3) { choose y; x += 1; } }' makes a choice inside a loop",
                          bench::twin::Error);
 }
 
