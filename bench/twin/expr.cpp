@@ -194,7 +194,13 @@ Expr address(const Expr& lv) {
     return a;
 }
 
-Expr subst(const Expr& e, const Expr& lv, const Expr& v) {
+bool overlap(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
+    for (auto x : a)
+        if (std::find(b.begin(), b.end(), x) != b.end()) return true;
+    return false;
+}
+
+Expr map_reads(const Expr& e, const std::function<Expr(Expr)>& read) {
     switch (e.op) {
         case ExprOp::constant:
         case ExprOp::at_loc:
@@ -202,30 +208,29 @@ Expr subst(const Expr& e, const Expr& lv, const Expr& v) {
         case ExprOp::slot:
         case ExprOp::element: {
             Expr r = e;
-            for (auto& kid : r.kids) kid = subst(kid, lv, v);
-            // Can r and lv name the same slot at all?
-            const auto ra = region(r), rb = region(lv);
-            bool overlap = false;
-            for (auto x : ra) {
-                for (auto y : rb)
-                    if (x == y) { overlap = true; break; }
-                if (overlap) break;
-            }
-            if (!overlap) return r;
-            Expr cond = mk_bin(ExprOp::eq, address(r), address(lv));
-            return mk_ite(std::move(cond), v, std::move(r));
+            for (auto& kid : r.kids) kid = map_reads(kid, read);
+            return read(std::move(r));
         }
         case ExprOp::ite:
-            return mk_ite(subst(e.kids[0], lv, v), subst(e.kids[1], lv, v), subst(e.kids[2], lv, v));
-        case ExprOp::not_: return mk_not(subst(e.kids[0], lv, v));
+            return mk_ite(map_reads(e.kids[0], read), map_reads(e.kids[1], read), map_reads(e.kids[2], read));
+        case ExprOp::not_: return mk_not(map_reads(e.kids[0], read));
         case ExprOp::neg: {
-            Expr a = subst(e.kids[0], lv, v);
+            Expr a = map_reads(e.kids[0], read);
             if (a.is_constant()) return k(-a.value);
             return Expr::unary(ExprOp::neg, std::move(a));
         }
         default:
-            return mk_bin(e.op, subst(e.kids[0], lv, v), subst(e.kids[1], lv, v));
+            return mk_bin(e.op, map_reads(e.kids[0], read), map_reads(e.kids[1], read));
     }
+}
+
+Expr subst(const Expr& e, const Expr& lv, const Expr& v) {
+    const auto written = region(lv);
+    return map_reads(e, [&](Expr r) {
+        if (!overlap(region(r), written)) return r;  // r and lv never name the same slot
+        Expr cond = mk_bin(ExprOp::eq, address(r), address(lv));
+        return mk_ite(std::move(cond), v, std::move(r));
+    });
 }
 
 std::string Printer::operator()(const Expr& e) const {

@@ -46,6 +46,13 @@ std::vector<std::uint32_t> region(const Expr& lv);
 /// The slot number an lvalue names, as an expression (base + index * stride, folded).
 Expr address(const Expr& lv);
 
+/// True when the two regions share a slot.
+[[nodiscard]] bool overlap(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b);
+
+/// e rebuilt with constants folded, each read (a slot, or an element whose indices were mapped
+/// first) replaced by `read(it)`.
+Expr map_reads(const Expr& e, const std::function<Expr(Expr)>& read);
+
 /// e with every read of what `lv` names (in the state e is evaluated in) replaced by `v`.
 Expr subst(const Expr& e, const Expr& lv, const Expr& v);
 

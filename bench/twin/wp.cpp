@@ -205,26 +205,7 @@ private:
 
     /// e with each read replaced by what p's writes left there (the knowns not yet applied).
     static Expr after_writes(const Expr& e, const Path& p) {
-        switch (e.op) {
-            case ExprOp::constant:
-            case ExprOp::at_loc:
-                return e;
-            case ExprOp::slot:
-            case ExprOp::element: {
-                Expr r = e;
-                for (auto& kid : r.kids) kid = after_writes(kid, p);
-                return read(std::move(r), p);
-            }
-            case ExprOp::ite:
-                return mk_ite(after_writes(e.kids[0], p), after_writes(e.kids[1], p), after_writes(e.kids[2], p));
-            case ExprOp::not_: return mk_not(after_writes(e.kids[0], p));
-            case ExprOp::neg: {
-                Expr a = after_writes(e.kids[0], p);
-                if (a.is_constant()) return k(-a.value);
-                return Expr::unary(ExprOp::neg, std::move(a));
-            }
-            default: return mk_bin(e.op, after_writes(e.kids[0], p), after_writes(e.kids[1], p));
-        }
+        return map_reads(e, [&](Expr r) { return read(std::move(r), p); });
     }
 
     /// The value of lvalue r (its indices on the state before the step) after p's writes.
@@ -245,12 +226,6 @@ private:
         }
         for (auto h = hits.rbegin(); h != hits.rend(); ++h) base = mk_ite(std::move(h->first), h->second->value, std::move(base));
         return base;
-    }
-
-    static bool overlap(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
-        for (auto x : a)
-            if (std::find(b.begin(), b.end(), x) != b.end()) return true;
-        return false;
     }
 
     /// Records `lv = v` (both read in the state after p's writes so far).
