@@ -30,7 +30,6 @@
 
 #include "bench/common.hpp"
 #include "bench/twin/promela.hpp"
-#include "checker/lang/frontend.hpp"
 
 namespace iomc::bench {
 
@@ -390,14 +389,8 @@ struct TwinCell {
 /// Writes the Promela twin of `cell` at N_DEVS = n into the temporary folder; its path, or empty
 /// (and why on stderr) when the model does not compile or has no twin.
 std::string write_twin(const std::string& model, const TwinCell& cell, int n) {
-    support::DiagnosticSink sink;
-    auto m = lang::Model::load(model, sink);
-    std::unique_ptr<ir::TransitionSystem> ts;
-    if (m && !sink.has_errors()) ts = lang::compile(*m, {cell.variant, {fmt::format("types::N_DEVS={}", n)}}, sink);
-    if (!ts || sink.has_errors()) {
-        std::fprintf(stderr, "bench_reductions: %s does not compile\n", model.c_str());
-        return {};
-    }
+    const auto ts = compile_model(model, cell.variant, {fmt::format("types::N_DEVS={}", n)});
+    if (!ts) return {};
     const auto path = std::filesystem::temp_directory_path() / fmt::format("iomc_twin_{}_n{}.pml", getpid(), n);
     try {
         std::ofstream(path) << twin::write_promela(*ts, {});

@@ -96,15 +96,8 @@ std::string read_file(const fs::path& p) {
 Row iomc_search(const std::string& path, const std::string& variant, const std::vector<std::string>& defines,
                 const explore::Options& options) {
     Row row;
-    support::DiagnosticSink sink;
-    auto model = lang::Model::load(path, sink);
-    std::unique_ptr<ir::TransitionSystem> ts;
-    if (model && !sink.has_errors()) ts = lang::compile(*model, {variant, defines}, sink);
-    if (!ts || sink.has_errors()) {
-        const support::SourceManager empty;
-        std::fputs(sink.render(model ? model->sources() : empty).c_str(), stderr);
-        return row;
-    }
+    const auto ts = compile_model(path, variant, defines);
+    if (!ts) return row;
     const explore::Result r = explore::check(*ts, options);
     if (!r.complete) std::fprintf(stderr, "bench: %s: incomplete: %s\n", path.c_str(), r.incomplete_reason.c_str());
     row.ok = r.complete;
@@ -233,6 +226,20 @@ std::vector<Row> run_iomc_together(const std::vector<IomcJob>& jobs) {
         rows.push_back(row);
     }
     return rows;
+}
+
+std::unique_ptr<ir::TransitionSystem> compile_model(const std::string& path, const std::string& variant,
+                                                    const std::vector<std::string>& defines) {
+    support::DiagnosticSink sink;
+    auto model = lang::Model::load(path, sink);
+    std::unique_ptr<ir::TransitionSystem> ts;
+    if (model && !sink.has_errors()) ts = lang::compile(*model, {variant, defines}, sink);
+    if (!ts || sink.has_errors()) {
+        const support::SourceManager empty;
+        std::fputs(sink.render(model ? model->sources() : empty).c_str(), stderr);
+        return nullptr;
+    }
+    return ts;
 }
 
 Row run_iomc(const std::string& model, const std::string& variant, const std::vector<std::string>& defines,

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,11 @@ double rate(const Row& r);
 double cpu_rate(const Row& r);
 
 std::optional<std::string> find_program(const std::string& name);
+
+/// Loads the model file at `path` and compiles `variant` with `defines` ("N=3"); on an error
+/// prints the diagnostics on stderr and returns null.
+std::unique_ptr<ir::TransitionSystem> compile_model(const std::string& path, const std::string& variant,
+                                                    const std::vector<std::string>& defines);
 
 /// Loads `model`, compiles `variant` with `defines` ("N=3") and runs explore::check with
 /// `options` in a forked child; the row says ok = false (and stderr why) on a model error or

@@ -12,7 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/twin/promela.hpp"
-#include "checker/lang/frontend.hpp"
+#include "bench/common.hpp"
 
 int main(int argc, char** argv) {
     using namespace iomc;
@@ -26,15 +26,8 @@ int main(int argc, char** argv) {
     app.add_option("-o", out, "write the twin here (default: standard output)");
     CLI11_PARSE(app, argc, argv);
 
-    support::DiagnosticSink sink;
-    auto m = lang::Model::load(model, sink);
-    std::unique_ptr<ir::TransitionSystem> ts;
-    if (m && !sink.has_errors()) ts = lang::compile(*m, {variant, defines}, sink);
-    if (!ts || sink.has_errors()) {
-        const support::SourceManager empty;
-        std::fputs(sink.render(m ? m->sources() : empty).c_str(), stderr);
-        return 2;
-    }
+    const auto ts = bench::compile_model(model, variant, defines);
+    if (!ts) return 2;
     bench::twin::Options options;
     for (const auto& name : properties) {
         const auto id = ts->find_property(name);
